@@ -1,0 +1,1 @@
+TRACKER_ENV=development

@@ -1,0 +1,3 @@
+import { initAll } from './nhsuk/nhsuk-frontend.min.js'
+
+initAll()

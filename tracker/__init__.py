@@ -1,0 +1,96 @@
+"""WRES action plan tracker: the application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from config import INSTANCE_DIR, config_for_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, commands, templates."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    from config import TestConfig
+
+    app.config.from_object(TestConfig if test_config is not None else config_for_environment())
+    if test_config:
+        app.config.update(test_config)
+    if app.config.get("REQUIRE_SECRET_KEY") and not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (a long random string), "
+            "or set TRACKER_ENV=development for a local run."
+        )
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker import models  # noqa: F401  (the whole schema, for Alembic)
+    from tracker.auth.access import configure_login
+    from tracker.database import configure_database
+    from tracker.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    configure_login(app)
+    configure_database(app)
+
+
+def register_templates(app: Flask) -> None:
+    from tracker.templating import register_template_helpers
+
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
+    )
+    register_template_helpers(app)
+
+    assets = ROOT / "static" / "nhsuk" / "assets"
+
+    @app.route("/assets/<path:filename>")
+    def nhsuk_assets(filename: str):
+        return send_from_directory(assets, filename, max_age=86400)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.actions.views import bp as actions_bp
+    from tracker.admin.views import bp as admin_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.dashboards.views import bp as dashboards_bp
+    from tracker.errors import register_error_handlers
+    from tracker.governance.views import bp as governance_bp
+    from tracker.plans import transfer_views  # noqa: F401  (routes on the plans blueprint)
+    from tracker.plans.views import bp as plans_bp
+
+    for blueprint in (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.auth.cli import users_cli
+    from tracker.demo.cli import demo_cli
+    from tracker.plans.cli import plan_cli
+
+    for group in (users_cli, demo_cli, plan_cli):
+        app.cli.add_command(group)

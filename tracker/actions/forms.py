@@ -1,0 +1,73 @@
+from flask_wtf import FlaskForm
+from wtforms import (DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     URLField)
+from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.rag import STATUS_WORDS
+
+INDICATOR_TITLES = {
+    1: "1. Workforce representation", 2: "2. Appointment from shortlisting", 3: "3. Formal disciplinary process",
+    4: "4. Non-mandatory training and CPD", 5: "5. Harassment from patients or public",
+    6: "6. Harassment from staff", 7: "7. Equal opportunities for progression",
+    8: "8. Discrimination at work", 9: "9. Board membership",
+}
+RAG_CHOICES = [("", "Not rated"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("blue", "Blue (complete)")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def status_choices(current: str | None) -> list[tuple[str, str]]:
+    words = list(STATUS_WORDS)
+    if current and current not in words:
+        words.insert(0, current)
+    return [("", "No status yet")] + [(word, word.capitalize()) for word in words]
+
+
+class ActionForm(FlaskForm):
+    ref = StringField("Reference", validators=[DataRequired("Enter the reference, like 1.1"), Length(max=20)])
+    theme = SelectField("Theme", coerce=int, default=0)
+    text = TextAreaField("Action", validators=[DataRequired("Enter what the action is")])
+    indicators = MultiCheckboxField("Relates to WRES indicator(s)", coerce=int,
+                                    choices=list(INDICATOR_TITLES.items()))
+    owners = StringField("Owner(s)", validators=[Length(max=1000)])
+    supporting_leads = StringField("Supporting leads", validators=[Length(max=1000)])
+    lead_text = StringField("'By who' as printed in the plan", validators=[Length(max=300)])
+    by_when = StringField("By when", validators=[Length(max=200)])
+    outcome = TextAreaField("Outcome or success measure")
+    forums = MultiCheckboxField("Where reported or monitored", coerce=int)
+    priority = SelectField("Must, Should or Could", default="",
+                           choices=[("", "Not set"), ("Must", "Must"), ("Should", "Should"), ("Could", "Could")])
+    equality_objectives = StringField("Links to equality objectives", validators=[Length(max=100)])
+    edi_goals = StringField("Links to EDI goals", validators=[Length(max=100)])
+    status = SelectField("Status", default="")
+    rag = SelectField("RAG rating", default="", choices=RAG_CHOICES)
+    rag_as_at = DateField("RAG as at", validators=[Optional()])
+    cancelled_reason = TextAreaField("Reason for cancelling")
+    version = HiddenField()
+
+    def __init__(self, *args, themes=(), forums=(), current_status=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme.choices = [(0, "No theme")] + [(t.id, t.label[:120]) for t in themes]
+        self.forums.choices = [(f.id, f.name) for f in forums]
+        self.status.choices = status_choices(current_status)
+
+
+class ProgressUpdateForm(FlaskForm):
+    status = SelectField("Status", default="")
+    rag = SelectField("RAG rating", default="", choices=RAG_CHOICES)
+    rag_reason = TextAreaField("Why did you choose a different RAG rating?", validators=[Length(max=2000)])
+    narrative = TextAreaField("Progress since the last update",
+                              validators=[DataRequired("Describe the progress made"), Length(max=10000)])
+    evidence_url = URLField("Link to evidence (optional)",
+                            validators=[Optional(), URL(message="Enter a full web address, starting https://"),
+                                        Length(max=500)])
+
+    def __init__(self, *args, current_status=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = status_choices(current_status)
+
+

@@ -1,0 +1,139 @@
+"""Actions in a plan and the progress updates their owners post."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
+    from tracker.governance.models import Forum
+    from tracker.plans.models import Plan, Theme
+
+action_owners = Table(
+    "action_owners",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+action_supporting_leads = Table(
+    "action_supporting_leads",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+action_forums = Table(
+    "action_forums",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("forum_id", ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ActionIndicator(db.Model):
+    """A WRES indicator (1-9) that an action is meant to move."""
+
+    __tablename__ = "action_indicators"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    indicator: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class Action(db.Model):
+    __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"), index=True)
+    #: "1.1", "2.10" — unique within the plan.
+    ref: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+    #: e.g. "Train" / "Retain" / "Reform" in plans organised that way.
+    category: Mapped[str | None] = mapped_column(String(60))
+    #: Outcome / success measure.
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    #: "By who" as the trust writes it in published plans; owners are the linked users.
+    lead_text: Mapped[str] = mapped_column(String(300), default="")
+    #: By when, exactly as typed; the parsed kind and dates drive sorting and reminders.
+    by_when: Mapped[str] = mapped_column(String(200), default="")
+    by_when_kind: Mapped[str] = mapped_column(String(20), default="empty")
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    starts_on: Mapped[date | None]
+    #: Must / Should / Could.
+    priority: Mapped[str | None] = mapped_column(String(10))
+    equality_objectives: Mapped[str] = mapped_column(String(100), default="")
+    edi_goals: Mapped[str] = mapped_column(String(100), default="")
+    #: Status word in capitals: ACHIEVED, PROGRESS MADE, DELAYED, CANCELLED…
+    status: Mapped[str | None] = mapped_column(String(40))
+    #: red / amber / green / blue (complete); null = not yet rated.
+    rag: Mapped[str | None] = mapped_column(String(10))
+    rag_as_at: Mapped[date | None]
+    cancelled_reason: Mapped[str] = mapped_column(Text, default="")
+    last_update_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    plan: Mapped[Plan] = relationship(back_populates="actions")
+    theme: Mapped[Theme | None] = relationship(back_populates="actions")
+    owners: Mapped[list[User]] = relationship(secondary=action_owners, order_by="User.name")
+    supporting_leads: Mapped[list[User]] = relationship(
+        secondary=action_supporting_leads, order_by="User.name"
+    )
+    forums: Mapped[list[Forum]] = relationship(secondary=action_forums, order_by="Forum.name")
+    indicator_links: Mapped[list[ActionIndicator]] = relationship(
+        cascade="all, delete-orphan", order_by="ActionIndicator.indicator"
+    )
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="action",
+        order_by="(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc())",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def indicators(self) -> list[int]:
+        return [link.indicator for link in self.indicator_links]
+
+    @indicators.setter
+    def indicators(self, numbers: list[int]) -> None:
+        wanted = sorted(set(numbers))
+        kept = [link for link in self.indicator_links if link.indicator in wanted]
+        have = {link.indicator for link in kept}
+        self.indicator_links = kept + [ActionIndicator(indicator=n) for n in wanted if n not in have]
+
+    @property
+    def by_who(self) -> str:
+        """The "By who" text: as the trust wrote it, else the owners' names."""
+        return self.lead_text or "; ".join(owner.name for owner in self.owners)
+
+
+class ProgressUpdate(db.Model):
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: The date the update describes (normally the day it was posted).
+    as_at: Mapped[date]
+    status: Mapped[str | None] = mapped_column(String(40))
+    rag: Mapped[str | None] = mapped_column(String(10))
+    #: The RAG the rules proposed when the owner posted; kept beside the chosen one.
+    proposed_rag: Mapped[str | None] = mapped_column(String(10))
+    #: Why the owner chose a RAG other than the proposed one.
+    rag_reason: Mapped[str] = mapped_column(Text, default="")
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    evidence_url: Mapped[str] = mapped_column(String(500), default="")
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()

@@ -1,0 +1,220 @@
+"""Creating and changing actions, and posting progress updates.
+
+Services change models, write audit events and flush; the caller commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.actions.by_when import parse_by_when
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.rag_rules import Proposal, propose_rag
+from tracker.audit.service import diff, record
+from tracker.auth.models import User
+from tracker import clock
+from tracker.extensions import db
+from tracker.governance.models import Forum
+from tracker.plans.models import Plan, Theme
+from tracker.rag import normalise_rag, normalise_status
+
+AUDITED_FIELDS = (
+    "ref", "theme", "text", "category", "outcome", "lead_text", "by_when", "priority",
+    "equality_objectives", "edi_goals", "status", "rag", "rag_as_at", "cancelled_reason",
+    "indicators", "owners", "supporting_leads", "forums",
+)
+
+
+class ActionError(ValueError):
+    """The change could not be made; the message says why."""
+
+
+class ActionChanged(ActionError):
+    """Someone else saved the action after this user opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This action changed since you opened it: someone else saved it in the meantime. "
+            "Your changes have not been saved. Check the action as it is now and make your changes again."
+        )
+
+
+@dataclass
+class ActionData:
+    """Everything an action can say, as plain values (from a form or an import row)."""
+
+    ref: str
+    text: str
+    theme: Theme | None = None
+    category: str | None = None
+    outcome: str = ""
+    lead_text: str = ""
+    by_when: str = ""
+    priority: str | None = None
+    equality_objectives: str = ""
+    edi_goals: str = ""
+    status: str | None = None
+    rag: str | None = None
+    rag_as_at: date | None = None
+    cancelled_reason: str = ""
+    indicators: list[int] = field(default_factory=list)
+    owners: list[User] = field(default_factory=list)
+    supporting_leads: list[User] = field(default_factory=list)
+    forums: list[Forum] = field(default_factory=list)
+
+
+def snapshot(action: Action) -> dict:
+    """The audited fields as plain values, for before/after comparison."""
+    return {
+        **{name: getattr(action, name) for name in AUDITED_FIELDS
+           if name not in {"theme", "indicators", "owners", "supporting_leads", "forums"}},
+        "theme": action.theme.number if action.theme else None,
+        "indicators": list(action.indicators),
+        "owners": [user.name for user in action.owners],
+        "supporting_leads": [user.name for user in action.supporting_leads],
+        "forums": [forum.name for forum in action.forums],
+    }
+
+
+def _apply(action: Action, data: ActionData, plan: Plan) -> None:
+    parsed = parse_by_when(data.by_when, plan_year=plan.year)
+    action.ref = data.ref.strip()
+    action.text = data.text.strip()
+    action.theme = data.theme
+    action.category = data.category or None
+    action.outcome = (data.outcome or "").strip()
+    action.lead_text = (data.lead_text or "").strip()
+    action.by_when = parsed.text
+    action.by_when_kind = parsed.kind.value
+    action.due_on = parsed.due
+    action.starts_on = parsed.starts
+    action.priority = data.priority or None
+    action.equality_objectives = (data.equality_objectives or "").strip()
+    action.edi_goals = (data.edi_goals or "").strip()
+    action.status = normalise_status(data.status)
+    action.rag = normalise_rag(data.rag)
+    action.rag_as_at = data.rag_as_at
+    action.cancelled_reason = (data.cancelled_reason or "").strip()
+    action.indicators = data.indicators
+    action.owners = list(dict.fromkeys(data.owners))
+    action.supporting_leads = list(dict.fromkeys(data.supporting_leads))
+    action.forums = list(dict.fromkeys(data.forums))
+
+
+def _check(plan: Plan, data: ActionData, action: Action | None) -> None:
+    if not data.ref.strip():
+        raise ActionError("Enter the action's reference, for example 1.1")
+    if not data.text.strip():
+        raise ActionError("Enter what the action is")
+    clash = db.session.scalar(
+        select(Action.id).where(Action.plan_id == plan.id, Action.ref == data.ref.strip())
+    )
+    if clash is not None and (action is None or clash != action.id):
+        raise ActionError(f"This plan already has an action {data.ref.strip()}")
+    if data.theme is not None and data.theme.plan_id != plan.id:
+        raise ActionError("The theme belongs to another plan")
+    if any(n not in range(1, 10) for n in data.indicators):
+        raise ActionError("WRES indicators are numbered 1 to 9")
+    if (normalise_status(data.status) or "") == "CANCELLED" and not (data.cancelled_reason or "").strip():
+        raise ActionError("Give the reason the action was cancelled")
+
+
+def create_action(plan: Plan, data: ActionData, actor: User | None, *, audit: bool = True) -> Action:
+    _check(plan, data, None)
+    action = Action(plan=plan, position=len(plan.actions))
+    _apply(action, data, plan)
+    db.session.add(action)
+    db.session.flush()
+    if audit:
+        record(actor, action, "created", diff({}, snapshot(action)), summary=f"Action {action.ref} created")
+    return action
+
+
+def update_action(action: Action, data: ActionData, actor: User, expected_version: int) -> Action:
+    """Save an edit, refusing it if the action changed since the form was opened."""
+    if action.version != expected_version:
+        raise ActionChanged()
+    _check(action.plan, data, action)
+    before = snapshot(action)
+    _apply(action, data, action.plan)
+    changes = diff(before, snapshot(action))
+    if changes:
+        db.session.flush()  # version_id_col makes this UPDATE … WHERE version = expected
+        record(actor, action, "updated", changes, summary=f"Action {action.ref} edited")
+    return action
+
+
+def proposal_for(action: Action, today: date | None = None) -> Proposal:
+    last = action.last_update_at.date() if action.last_update_at else None
+    return propose_rag(status=action.status, current_rag=action.rag, due_on=action.due_on,
+                       last_update_on=last, today=today or clock.today())
+
+
+@dataclass
+class UpdateData:
+    status: str | None
+    rag: str | None
+    narrative: str
+    rag_reason: str = ""
+    evidence_url: str = ""
+    as_at: date | None = None
+
+
+def post_update(action: Action, data: UpdateData, actor: User, *, today: date | None = None,
+                historical: bool = False) -> ProgressUpdate:
+    """Add a dated, attributed update; it becomes the action's current status and RAG.
+
+    The action row is changed with one UPDATE statement (not a read-modify-write), so
+    updates posted at the same moment are all kept and the last one stored wins.
+    `historical` is for imported and demo updates written on an earlier date: they are
+    stored as at that date and no RAG is proposed for them.
+    """
+    day = today or clock.today()
+    status = normalise_status(data.status)
+    rag = normalise_rag(data.rag)
+    if not data.narrative.strip():
+        raise ActionError("Describe the progress made")
+    proposed = None
+    if not historical:
+        proposal = proposal_for(action, day)
+        proposed = proposal.rag
+        if rag != proposal.rag and not data.rag_reason.strip():
+            raise ActionError(f"Say why you chose {rag or 'no rating'} rather than the proposed {proposal.rag}")
+    as_at = data.as_at or day
+    posted_at = datetime.combine(as_at, time(12, 0)) if historical else clock.utcnow()
+    progress = ProgressUpdate(
+        action_id=action.id, author_id=actor.id if actor else None, posted_at=posted_at, as_at=as_at,
+        status=status, rag=rag, proposed_rag=proposed, rag_reason=data.rag_reason.strip(),
+        narrative=data.narrative.strip(), evidence_url=data.evidence_url.strip(),
+    )
+    db.session.add(progress)
+    db.session.flush()
+    db.session.execute(
+        update(Action)
+        .where(Action.id == action.id)
+        .values(status=status, rag=rag, rag_as_at=progress.as_at, last_update_at=posted_at,
+                version=Action.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(action)
+    record(actor, action, "progress update",
+           {"status": [None, status], "rag": [None, rag]},
+           summary=f"Progress update on {action.ref}: {status or 'no status'}, {rag or 'not rated'}")
+    return progress
+
+
+def load_action(action_id: int) -> Action | None:
+    """One action with everything its page shows, loaded up front."""
+    return db.session.scalar(
+        select(Action)
+        .where(Action.id == action_id)
+        .options(
+            joinedload(Action.plan), joinedload(Action.theme),
+            selectinload(Action.owners), selectinload(Action.supporting_leads),
+            selectinload(Action.forums), selectinload(Action.indicator_links),
+            selectinload(Action.updates).joinedload(ProgressUpdate.author),
+        )
+    )

@@ -1,0 +1,146 @@
+"""An action's page, editing it, and posting progress updates."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.actions import service
+from tracker.actions.forms import ActionForm, ProgressUpdateForm
+from tracker.actions.models import Action
+from tracker.audit.service import events_for
+from tracker.auth.access import admin_required, can_edit_action, can_update_action, require_action_update
+from tracker.auth.service import resolve_people, split_people
+from tracker import clock
+from tracker.extensions import db
+from tracker.governance.models import Forum
+from tracker.plans.models import Plan, Theme
+
+bp = Blueprint("actions", __name__)
+
+
+def _action_or_404(action_id: int) -> Action:
+    action = service.load_action(action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+def _forums() -> list[Forum]:
+    return list(db.session.scalars(select(Forum).order_by(Forum.name)))
+
+
+@bp.route("/actions/<int:action_id>")
+@login_required
+def detail(action_id: int):
+    action = _action_or_404(action_id)
+    audit = events_for("action", action.id) if current_user.can_review else []
+    return render_template(
+        "actions/detail.html", action=action, audit=audit, today=clock.today(),
+        can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),
+    )
+
+
+def _people_field(form_field, errors: list[str]):
+    users, unknown = resolve_people(split_people(form_field.data))
+    for name in unknown:
+        form_field.errors.append(f"No user is called '{name}'. Add them in Admin, Users first, or check the spelling")
+        errors.append(name)
+    return users
+
+
+def _action_data(form: ActionForm, plan: Plan) -> service.ActionData | None:
+    """The form as ActionData, or None when a name or theme did not match (errors set on the form)."""
+    unknown: list[str] = []
+    owners = _people_field(form.owners, unknown)
+    supporting = _people_field(form.supporting_leads, unknown)
+    theme = db.session.get(Theme, form.theme.data) if form.theme.data else None
+    if theme is not None and theme.plan_id != plan.id:
+        form.theme.errors.append("Choose one of this plan's themes")
+        return None
+    if unknown:
+        return None
+    forums = list(db.session.scalars(select(Forum).where(Forum.id.in_(form.forums.data or []))))
+    return service.ActionData(
+        ref=form.ref.data, text=form.text.data, theme=theme, outcome=form.outcome.data or "",
+        lead_text=form.lead_text.data or "", by_when=form.by_when.data or "", priority=form.priority.data,
+        equality_objectives=form.equality_objectives.data or "", edi_goals=form.edi_goals.data or "",
+        status=form.status.data, rag=form.rag.data, rag_as_at=form.rag_as_at.data,
+        cancelled_reason=form.cancelled_reason.data or "", indicators=form.indicators.data or [],
+        owners=owners, supporting_leads=supporting, forums=forums,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/actions/new", methods=["GET", "POST"])
+@admin_required
+def new(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    form = ActionForm(themes=plan.themes, forums=_forums())
+    if form.validate_on_submit():
+        data = _action_data(form, plan)
+        if data is not None:
+            try:
+                action = service.create_action(plan, data, current_user)
+            except service.ActionError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"Action {action.ref} added.", "success")
+                return redirect(url_for("actions.detail", action_id=action.id))
+    return render_template("actions/form.html", form=form, plan=plan, action=None)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(action_id: int):
+    action = _action_or_404(action_id)
+    form = ActionForm(obj=action, themes=action.plan.themes, forums=_forums(), current_status=action.status)
+    if request.method == "GET":
+        form.theme.data = action.theme_id or 0
+        form.owners.data = "; ".join(u.name for u in action.owners)
+        form.supporting_leads.data = "; ".join(u.name for u in action.supporting_leads)
+        form.forums.data = [f.id for f in action.forums]
+        form.indicators.data = action.indicators
+        form.status.data = action.status or ""
+        form.rag.data = action.rag or ""
+        form.priority.data = action.priority or ""
+        form.version.data = action.version
+    if form.validate_on_submit():
+        data = _action_data(form, action.plan)
+        if data is not None:
+            try:
+                version = int(form.version.data) if str(form.version.data).isdigit() else -1
+                service.update_action(action, data, current_user, version)
+            except service.ActionError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Action saved.", "success")
+                return redirect(url_for("actions.detail", action_id=action.id))
+    return render_template("actions/form.html", form=form, plan=action.plan, action=action)
+
+
+@bp.route("/actions/<int:action_id>/update", methods=["GET", "POST"])
+@login_required
+def post_update(action_id: int):
+    action = _action_or_404(action_id)
+    require_action_update(action)
+    proposal = service.proposal_for(action, clock.today())
+    form = ProgressUpdateForm(current_status=action.status)
+    if request.method == "GET":
+        form.status.data = action.status or ""
+        form.rag.data = proposal.rag
+    if form.validate_on_submit():
+        data = service.UpdateData(status=form.status.data, rag=form.rag.data, narrative=form.narrative.data,
+                                  rag_reason=form.rag_reason.data or "", evidence_url=form.evidence_url.data or "")
+        try:
+            service.post_update(action, data, current_user, today=clock.today())
+        except service.ActionError as error:
+            db.session.rollback()
+            target = form.rag_reason if "rather than the proposed" in str(error) else form.narrative
+            target.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your update has been saved.", "success")
+            return redirect(url_for("actions.detail", action_id=action.id) + "#timeline")
+    return render_template("actions/update_form.html", form=form, action=action, proposal=proposal)

@@ -1,0 +1,56 @@
+"""Writing and reading the audit trail. Services call `record`; they never commit."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields whose values differ."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if _plain(before.get(key)) != _plain(after.get(key))
+    }
+
+
+def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
+           subject_type: str | None = None) -> AuditEvent:
+    """Add one audit event for `subject` (a model instance)."""
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        subject_type=subject_type or subject.__tablename__.rstrip("s"),
+        subject_id=subject.id,
+        verb=verb,
+        summary=summary[:300],
+        changes={key: [_plain(v) for v in pair] for key, pair in changes.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def events_for(subject_type: str, subject_id: int, limit: int = 200) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ))

@@ -1,0 +1,67 @@
+"""People who use the tracker or own actions."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a user may do. Admin is the EDI lead."""
+
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    OWNER = "owner"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "Admin (EDI lead)", "reviewer": "Reviewer (forum member)",
+                "owner": "Action owner", "viewer": "Viewer (read only)"}[self.value]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-case; null for owners named in a plan who do not sign in.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.OWNER.value)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Inactive users cannot sign in and get no email; their actions are kept.
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in (Role.ADMIN, Role.REVIEWER)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.name!r}>"

@@ -1,0 +1,37 @@
+"""Error pages: clear messages, never a stack trace."""
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from tracker.extensions import db
+
+MESSAGES = {
+    400: ("There is a problem with your request", "The request could not be understood. Go back and try again."),
+    403: ("You do not have permission to do this", "Your account cannot view or change this page. Ask the EDI lead if you think you should."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    405: ("This page cannot be used that way", "Go back and try again."),
+    413: ("The file is too large", "Files must be smaller than 20 MB."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
+    503: ("Sorry, the service is unavailable", "The database cannot be reached. Try again in a few minutes."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, body = MESSAGES[code]
+    return render_template("errors/error.html", title=title, body=detail or body, code=code), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "The form expired or was sent from another page. Go back, reload it and try again.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        db.session.rollback()
+        app.logger.error("Database unavailable: %s", error)
+        return render_error(503)

@@ -1,0 +1,54 @@
+"""Governance forums (Inclusion Council, PCDC, Trust Board…) and their meetings."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
+
+forum_members = Table(
+    "forum_members",
+    db.metadata,
+    Column("forum_id", ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Forum(db.Model):
+    __tablename__ = "forums"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: The forum that matters are escalated to (Inclusion Council → PCDC → Trust Board).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Forum | None] = relationship(remote_side=[id])
+    members: Mapped[list[User]] = relationship(secondary=forum_members, order_by="User.name")
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="forum", order_by="Meeting.held_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("forum_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    forum: Mapped[Forum] = relationship(back_populates="meetings")

@@ -1,0 +1,130 @@
+"""Plain data that the Word builders turn into board documents.
+
+Callers (views, CLI commands, benchmarks) fill these from the database or from
+files; the builders in ``tracker.reports.word`` never touch either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+RAG_VALUES = ("red", "amber", "green", "blue")
+PRIORITIES = ("must", "should", "could")
+UNITS = ("percent", "ratio")
+TRENDS = ("better", "worse", "same")
+
+
+def _check_choice(where: str, field: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    """Raise a ValueError naming the record and field when value is not allowed."""
+    if value is not None and value not in allowed:
+        choices = ", ".join(allowed)
+        raise ValueError(f"{where}: {field} must be one of {choices} or None, got {value!r}")
+
+
+@dataclass(frozen=True)
+class UpdateLine:
+    """One dated progress update posted on an action."""
+
+    on: date
+    author: str
+    status: str | None
+    rag: str | None
+    text: str
+
+    def __post_init__(self) -> None:
+        _check_choice(f"update of {self.on.isoformat()}", "rag", self.rag, RAG_VALUES)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One numbered action of a plan, as printed in an appendix."""
+
+    ref: str
+    text: str
+    indicators: tuple[int, ...]
+    by_who: str
+    by_when: str
+    status: str | None
+    rag: str | None
+    rag_as_at: date | None
+    narrative: str
+    history: tuple[UpdateLine, ...]
+    forums: str
+    priority: str | None
+    equality_objectives: str
+    edi_goals: str
+    outcome: str
+    cancelled_reason: str | None
+
+    def __post_init__(self) -> None:
+        where = f"action {self.ref or self.text[:40]!r}"
+        _check_choice(where, "rag", self.rag, RAG_VALUES)
+        priority = self.priority.lower() if self.priority else None
+        _check_choice(where, "priority", priority, PRIORITIES)
+        bad = [n for n in self.indicators if not 1 <= n <= 9]
+        if bad:
+            raise ValueError(f"{where}: WRES indicators are numbered 1 to 9, got {bad}")
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """A numbered theme (objective) and its actions."""
+
+    number: str
+    title: str
+    actions: tuple[ActionRow, ...]
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """A whole plan or progress report, ready to print."""
+
+    trust_name: str
+    title: str
+    year: str
+    as_at: date
+    themes: tuple[ThemeRow, ...]
+    bme_label: str
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One row of the indicator summary: an indicator (and group) over the years.
+
+    ``group`` is None for single-row indicators, "White" for the White row, and
+    any other value for the BME row, which is printed with the trust's label.
+    """
+
+    number: int
+    title: str
+    group: str | None
+    values: tuple[tuple[int, float | None], ...]
+    unit: str
+    national: float | None
+    trend: str | None
+    lower_is_better: bool
+
+    def __post_init__(self) -> None:
+        where = f"indicator {self.number}"
+        _check_choice(where, "unit", self.unit, UNITS)
+        _check_choice(where, "trend", self.trend, TRENDS)
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """The indicator summary table and its trend charts (PNG bytes)."""
+
+    years: tuple[int, ...]
+    lines: tuple[IndicatorLine, ...]
+    charts: tuple[tuple[int, bytes], ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The cover page of a board pack."""
+
+    trust_name: str
+    title: str
+    date: date
+    author: str
+    lead_director: str

@@ -1,0 +1,76 @@
+"""What goes in each cell of an action row."""
+from __future__ import annotations
+
+from docx.table import _Cell
+
+from tracker.reports.documents import ActionRow, ThemeRow, UpdateLine
+from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
+from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, short_date, text_colour_on
+
+OUTCOME_PREFIX = "Outcome: "
+PRIORITY_PREFIX = "Priority: "
+REASON_PREFIX = "Reason: "
+
+
+def theme_heading(theme: ThemeRow) -> str:
+    """'1. Deliver key milestones…' (just the title when the theme is unnumbered)."""
+    number = theme.number.rstrip(".")
+    return f"{number}. {theme.title}" if number else theme.title
+
+
+def write_action(cell: _Cell, action: ActionRow, *, with_priority: bool = False) -> None:
+    """'1.1 <text>' with the reference in bold, then outcome (and priority) in italics.
+
+    The 2021 layout has no Must / Should / Could column, so it asks for the
+    priority here rather than lose it.
+    """
+    lines = split_lines(action.text) or [""]
+    paragraph = next_paragraph(cell)
+    if action.ref:
+        paragraph.add_run(action.ref).bold = True
+        paragraph.add_run(" ")
+    paragraph.add_run(lines[0])
+    write_lines(cell, lines[1:])
+    if action.outcome.strip():
+        write_lines(cell, [OUTCOME_PREFIX + action.outcome.strip()], italic=True)
+    if with_priority and action.priority:
+        write_lines(cell, [PRIORITY_PREFIX + action.priority], italic=True)
+
+
+def write_comments(cell: _Cell, action: ActionRow, *, include_history: bool) -> None:
+    """Status word in bold capitals, narrative, cancellation reason, then dated updates."""
+    if action.status:
+        write_lines(cell, [action.status.upper()], bold=True)
+    write_lines(cell, split_lines(action.narrative))
+    if action.cancelled_reason:
+        write_lines(cell, [REASON_PREFIX + action.cancelled_reason.strip()])
+    if include_history:
+        write_lines(cell, [history_line(u) for u in newest_first(action.history)], size=SMALL)
+
+
+def newest_first(history: tuple[UpdateLine, ...]) -> list[UpdateLine]:
+    """Updates newest first; same-day updates keep their later-posted-first order."""
+    ranked = sorted(enumerate(history), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
+    return [update for _, update in ranked]
+
+
+def history_line(update: UpdateLine) -> str:
+    """'12 Mar 2024 – <text> (<author>)'."""
+    author = f" ({update.author})" if update.author else ""
+    return f"{short_date(update.on)} – {' '.join(update.text.split())}{author}"
+
+
+def write_rag(cell: _Cell, action: ActionRow) -> None:
+    """Shaded RAG word plus the by-when text; just the by-when text when unrated."""
+    if action.rag is None:
+        write_lines(cell, split_lines(action.by_when))
+        return
+    fill = RAG_FILLS[action.rag]
+    write_lines(cell, [RAG_WORDS[action.rag]], bold=True, colour=text_colour_on(fill))
+    write_lines(cell, split_lines(action.by_when), colour=text_colour_on(fill))
+    shade(cell, fill)
+
+
+def write_text(cell: _Cell, text: str) -> None:
+    """Plain multi-line text."""
+    write_lines(cell, split_lines(text))

@@ -1,0 +1,137 @@
+"""Board-ready tables: fixed widths, repeated header row, rows kept whole, shading."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from tracker.reports.word.wording import text_colour_on
+
+HEADER_FILL = "005EB8"
+THEME_FILL = "D9D9D9"
+TABLE_STYLE = "Table Grid"
+SMALL = Pt(9)
+#: w:tcPr children that must come after w:shd (ECMA-376 order).
+_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def widths_mm(*millimetres: float) -> tuple[Length, ...]:
+    """Column widths given in millimetres."""
+    return tuple(Mm(m) for m in millimetres)
+
+
+def add_table(document: Document, headers: Sequence[str], widths: Sequence[Length]) -> Table:
+    """A fixed-layout 'Table Grid' table whose header row repeats on every page."""
+    table = document.add_table(rows=0, cols=len(headers))
+    table.style = document.styles[TABLE_STYLE]
+    table.autofit = False
+    _set_table_width(table, sum(widths))
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    cells = add_row(table, widths)
+    for cell, header in zip(cells, headers):
+        write_lines(cell, [header], bold=True, colour=text_colour_on(HEADER_FILL))
+        shade(cell, HEADER_FILL)
+    _row_flag(cells[0], "w:tblHeader")
+    return table
+
+
+def add_row(table: Table, widths: Sequence[Length]) -> list[_Cell]:
+    """Append a row that is never split across pages; return its cells."""
+    tr = table._tbl.add_tr()
+    cells = []
+    for width in widths:
+        tc = tr.add_tc()
+        tc.width = width
+        cells.append(_Cell(tc, table))
+    _row_flag(cells[0], "w:cantSplit")
+    return cells
+
+
+def add_full_width_row(table: Table, widths: Sequence[Length], text: str, fill: str) -> _Cell:
+    """A single merged cell across the table (bold, shaded), kept with the next row."""
+    cell = add_row(table, [sum(widths)])[0]
+    cell._tc.get_or_add_tcPr().get_or_add_gridSpan().val = len(widths)
+    paragraph = write_lines(cell, [text], bold=True, colour=text_colour_on(fill))[0]
+    paragraph.paragraph_format.keep_with_next = True
+    shade(cell, fill)
+    return cell
+
+
+def write_lines(
+    cell: _Cell,
+    lines: Sequence[str],
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    colour: str | None = None,
+    size: Length | None = None,
+) -> list[Paragraph]:
+    """Write each line as its own paragraph, reusing the cell's empty first paragraph."""
+    paragraphs = []
+    for line in lines:
+        paragraph = next_paragraph(cell)
+        run = paragraph.add_run(line)
+        run.bold = bold or None
+        run.italic = italic or None
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        if size:
+            run.font.size = size
+        paragraphs.append(paragraph)
+    return paragraphs
+
+
+def next_paragraph(cell: _Cell) -> Paragraph:
+    """The cell's first paragraph while it is still empty, else a new one."""
+    paragraphs = cell.paragraphs
+    if len(paragraphs) == 1 and not paragraphs[0].runs:
+        return paragraphs[0]
+    return cell.add_paragraph()
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a multi-line text, without trailing blank lines."""
+    return text.rstrip().split("\n") if text.strip() else []
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    """Fill the cell background with an RRGGBB colour (w:shd)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    _insert_before(tc_pr, shd, _AFTER_SHD)
+
+
+def _row_flag(cell: _Cell, tag: str) -> None:
+    """Set an on/off row property (w:cantSplit, w:tblHeader) on the cell's row."""
+    tr_pr = cell._tc.getparent().get_or_add_trPr()
+    tr_pr.append(OxmlElement(tag))
+
+
+def _set_table_width(table: Table, width: Length) -> None:
+    """Give the table an absolute width in twentieths of a point."""
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(Length(width).twips))
+
+
+def _insert_before(parent: BaseOxmlElement, child: BaseOxmlElement, later: Sequence[str]) -> None:
+    """Insert child before the first existing sibling whose tag is in later."""
+    tags = {qn(tag) for tag in later}
+    for existing in parent:
+        if existing.tag in tags:
+            existing.addprevious(child)
+            return
+    parent.append(child)

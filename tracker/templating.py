@@ -1,0 +1,73 @@
+"""Template filters and the values every page needs."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker import rag as rag_vocabulary
+from tracker import clock
+
+
+def date_uk(value: date | datetime | None, fallback: str = "") -> str:
+    """'31 December 2024'."""
+    if value is None:
+        return fallback
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_short(value: date | datetime | None, fallback: str = "") -> str:
+    """'31 Dec 2024'."""
+    if value is None:
+        return fallback
+    return f"{value.day} {value:%b %Y}"
+
+
+def datetime_uk(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y} at {value:%H:%M}"
+
+
+def groupby_theme(actions) -> list[tuple[str, list]]:
+    """Consecutive actions grouped under their theme's label, keeping order."""
+    groups: list[tuple[str, list]] = []
+    for action in actions:
+        label = action.theme.label if action.theme else "No theme"
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(action)
+        else:
+            groups.append((label, [action]))
+    return groups
+
+
+def _organisation():
+    from tracker.admin.service import get_settings
+
+    try:
+        return get_settings()
+    except SQLAlchemyError:
+        return None
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        date_uk=date_uk, date_short=date_short, datetime_uk=datetime_uk, groupby_theme=groupby_theme
+    )
+    app.jinja_env.globals.update(
+        RAG_LABELS=rag_vocabulary.RAG_LABELS,
+        RAG_TAG_COLOURS=rag_vocabulary.RAG_TAG_COLOURS,
+        today=lambda: clock.today(),
+    )
+
+    @app.context_processor
+    def page_context():
+        org = _organisation()
+        return {
+            "org": org,
+            "bme_label": org.bme_label if org else "BME",
+            "trust_name": org.trust_name if org else "",
+            "current_user": current_user,
+        }
