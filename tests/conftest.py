@@ -5,11 +5,13 @@ SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -26,10 +28,24 @@ def _fresh_postgres_schema() -> None:
     db.session.commit()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    Tests keep their own app context and session; after a request, the test's session is
+    expired so it reads what the request stored.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _fresh_postgres_schema()

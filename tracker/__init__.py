@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # Escape in every template, including the NHS.UK macros (their files end in .jinja).
+    app.jinja_options = {**app.jinja_options, "autoescape": True}
     configure(app, test_config)
     register_extensions(app)
     register_templates(app)

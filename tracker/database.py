@@ -8,6 +8,7 @@ from tracker.extensions import db
 
 def configure_database(app: Flask) -> None:
     """Turn on SQLite's foreign keys and a busy timeout so concurrent writers wait."""
+    app.teardown_request(_end_request_session)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -23,3 +24,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def _end_request_session(_error=None) -> None:
+    db.session.remove()

@@ -23,7 +23,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+def _session_scope() -> int:
+    """One session per request (and one per app context outside requests, as in the CLI)."""
+    from flask import globals as flask_globals
+
+    context = flask_globals._cv_request.get(None) or flask_globals._cv_app.get(None)
+    return id(context)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"scopefunc": _session_scope})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -111,7 +111,9 @@ _QUARTER = re.compile(r"(?<![a-z0-9])(?:(?:q|quarter )[1-4] ?(?:-|/|&|and|to|or)
                       rf"(?:[ ,]{{0,2}}(?:fy ?)?(?P<y1>{_DIGITS}){_SECOND_YEAR}?(?![0-9]))?")
 _SEASON = re.compile(r"(?<![a-z])(?P<season>spring|summer|autumn|winter)(?![a-z])[ ,'-]{0,3}"
                      rf"(?P<y1>{_DIGITS}){_SECOND_YEAR}?(?![0-9])")
-_FINANCIAL_YEAR = rf"(?P<y1>{_DIGITS}){_SECOND_YEAR}(?![0-9])"
+# A two-digit first year only pairs with a two-digit second ("24-25"), so "07/2008" is a month.
+_FINANCIAL_YEAR = (r"(?P<y1>20[0-9]{2}|[0-9]{2}(?= ?[-/] ?[0-9]{2}(?![0-9])))"
+                   rf"{_SECOND_YEAR}(?![0-9])")
 _FINANCIAL_YEAR_ANYWHERE = re.compile(r"(?<![0-9])" + _FINANCIAL_YEAR)
 _MONTH_YEAR = re.compile(_MONTH_NAME + r"[ ,'/-]{0,3}" + _YEAR)
 _NUMERIC_MONTH_YEAR = re.compile(r"(?<![0-9./£$-])(?P<mo>0[1-9]|1[0-2]|[1-9](?=[./]20[0-9]{2}))"

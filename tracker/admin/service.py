@@ -1,34 +1,38 @@
-"""Organisation settings."""
+"""Organisation settings, and the queries behind the users list."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from tracker.admin.models import OrganisationSettings
+from tracker.actions.models import action_owners
 from tracker.audit.service import diff, record
+from tracker.auth.models import User
 from tracker.extensions import db
 
 SETTINGS_FIELDS = ("trust_name", "bme_label", "local_population_bme_percent", "lead_director", "report_author")
 
 
 def get_settings() -> OrganisationSettings:
-    """The one settings row, created with defaults the first time (cached per request)."""
+    """The one settings row, or unsaved defaults until an admin saves them (cached per request)."""
     if has_request_context() and "org_settings" in g:
         return g.org_settings
     settings = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id).limit(1))
     if settings is None:
         settings = OrganisationSettings(trust_name="NHS Trust", bme_label="BME", lead_director="", report_author="")
-        db.session.add(settings)
-        db.session.flush()
     if has_request_context():
         g.org_settings = settings
     return settings
 
 
 def update_settings(data: dict, actor) -> OrganisationSettings:
+    """Change the settings given in `data` and record what changed."""
     settings = get_settings()
+    if settings.id is None:
+        db.session.add(settings)
+        db.session.flush()
     before = {field: getattr(settings, field) for field in SETTINGS_FIELDS}
     for field in SETTINGS_FIELDS:
         if field in data:
@@ -40,3 +44,25 @@ def update_settings(data: dict, actor) -> OrganisationSettings:
     if changes:
         record(actor, settings, "updated", changes, subject_type="settings")
     return settings
+
+
+def users_query(role: str | None = None, active: bool | None = None) -> Select:
+    """Users sorted by name, optionally only one role and only active or inactive ones."""
+    query = select(User).order_by(func.lower(User.name), User.id)
+    if role:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
+
+
+def owned_action_counts(user_ids: list[int]) -> dict[int, int]:
+    """How many actions each user owns, in one grouped query (users owning none are left out)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(action_owners.c.user_id, func.count())
+        .where(action_owners.c.user_id.in_(user_ids))
+        .group_by(action_owners.c.user_id)
+    )
+    return {user_id: count for user_id, count in rows}
