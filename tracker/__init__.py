@@ -92,7 +92,10 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
+    from tracker.indicators.cli import wres_cli
     from tracker.plans.cli import plan_cli
+    from tracker.reminders.cli import reminders_cli
+    from tracker.reports import cli as _reports_cli  # noqa: F401  (adds export-docx/import-docx to plan)
 
-    for group in (users_cli, demo_cli, plan_cli):
+    for group in (users_cli, demo_cli, plan_cli, wres_cli, reminders_cli):
         app.cli.add_command(group)

@@ -1,1 +1,1 @@
-"""actions"""
+"""Actions, the by-when parser, RAG rules and progress updates."""

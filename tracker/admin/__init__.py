@@ -1,1 +1,1 @@
-"""admin"""
+"""Admin screens: users and organisation settings."""

@@ -1,1 +1,1 @@
-"""audit"""
+"""The audit trail of changes."""

@@ -1,1 +1,1 @@
-"""auth"""
+"""Signing in, users and roles, and who may do what."""

@@ -1,1 +1,1 @@
-"""dashboards"""
+"""My actions, the plan overview and the filtered action list."""

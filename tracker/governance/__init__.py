@@ -1,1 +1,1 @@
-"""governance"""
+"""Governance forums, their members and meetings."""

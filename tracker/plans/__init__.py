@@ -1,1 +1,1 @@
-"""plans"""
+"""Action plans and their themes: editing, import and export."""

@@ -1,1 +1,1 @@
-"""reminders"""
+"""Email reminders to action owners, the outbox and the scheduler."""

@@ -1,1 +1,1 @@
-"""reports"""
+"""Board-ready Word documents and reading plans from Word."""

@@ -1,0 +1,1 @@
+"""WRES indicators: data packs, the nine calculations, results and their pages."""

@@ -1,0 +1,7 @@
+"""`flask reminders ...` and `flask scheduler`."""
+import click
+
+
+@click.group("reminders", help="Email reminders to action owners.")
+def reminders_cli():
+    pass
