@@ -81,10 +81,15 @@ def register_blueprints(app: Flask) -> None:
     from tracker.dashboards.views import bp as dashboards_bp
     from tracker.errors import register_error_handlers
     from tracker.governance.views import bp as governance_bp
-    from tracker.plans import transfer_views  # noqa: F401  (routes on the plans blueprint)
+    from tracker.indicators.views import bp as indicators_bp
+    from tracker.plans import rollover_views, transfer_views  # noqa: F401  (routes on the plans blueprint)
     from tracker.plans.views import bp as plans_bp
+    from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, admin_bp):
+    blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, indicators_bp, reminders_bp,
+                  reports_bp, admin_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -94,8 +99,8 @@ def register_commands(app: Flask) -> None:
     from tracker.demo.cli import demo_cli
     from tracker.indicators.cli import wres_cli
     from tracker.plans.cli import plan_cli
-    from tracker.reminders.cli import reminders_cli
+    from tracker.reminders.cli import reminders_cli, scheduler_command
     from tracker.reports import cli as _reports_cli  # noqa: F401  (adds export-docx/import-docx to plan)
 
-    for group in (users_cli, demo_cli, plan_cli, wres_cli, reminders_cli):
-        app.cli.add_command(group)
+    for command in (users_cli, demo_cli, plan_cli, wres_cli, reminders_cli, scheduler_command):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Rolling an approved plan over to next year's draft."""
