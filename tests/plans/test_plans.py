@@ -60,8 +60,7 @@ def test_approving_a_plan_records_the_forum_and_date(client, make_user, make_pla
     assert (stored.status, stored.approved_on, stored.approved_by.name) == ("approved", date(2024, 9, 26), "Trust Board")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "updated")).one()
     assert event.changes["status"] == ["draft", "approved"] and event.changes["approved_by"] == [None, "Trust Board"]
-    assert "Approved, approved by Trust Board on 26 September 2024" in client.get(f"/plans/{plan.id}").get_data(as_text=True) \
-        or "approved by Trust Board on 26 September 2024" in client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "2024-25 · Approved by Trust Board on 26 September 2024" in client.get(f"/plans/{plan.id}").get_data(as_text=True)
 
 
 def test_stale_plan_edit_is_refused(client, make_user, make_plan, sign_in):
