@@ -139,3 +139,8 @@ def test_list_pages_do_not_run_more_queries_for_more_actions(client, make_user, 
         counts.append(_count_queries(lambda: client.get(page.format(small.id))))
         assert counts[1] == counts[2], (page, counts)
     assert _count_queries(lambda: client.get("/")) < 20
+
+
+def test_health_check_answers_without_sign_in(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "ok")

@@ -15,7 +15,7 @@ from tracker import create_app
 from tracker.extensions import db
 
 #: Routes that need no sign-in at all.
-PUBLIC = {"auth.sign_in", "auth.set_password", "static", "nhsuk_assets", "reminders.calendar_feed"}
+PUBLIC = {"auth.sign_in", "auth.set_password", "static", "nhsuk_assets", "reminders.calendar_feed", "dashboards.health"}
 #: POST routes any signed-in user may use, whatever their role.
 SIGNED_IN_MAY_POST = {
     "auth.sign_out": "everyone may sign out",
