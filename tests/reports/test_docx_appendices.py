@@ -218,3 +218,10 @@ def test_theme_without_number_prints_title_only(plan_2024):
                                       generated_on=GENERATED_ON))
     assert cell_texts(rows(document)[1]) == [theme.title]
 
+
+
+def test_plan_without_actions_says_so(plan_2024):
+    empty = replace(plan_2024, themes=())
+    document = reopen(build_appendix2(empty, style="2021", generated_on=GENERATED_ON))
+    assert document.paragraphs[3].text == "This plan has no actions yet."
+    assert len(rows(document)) == 1

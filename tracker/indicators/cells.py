@@ -26,13 +26,14 @@ def missing_columns(sheet: Sheet, required: dict[str, tuple[str, ...]], layout: 
 
 
 def rows_text(rows: np.ndarray) -> str:
-    """'also in rows 9, 12 and 3 others' for repeated problems (empty when only one row)."""
+    """' (also in rows 9, 12 and 3 others)' for repeated problems (empty when only one row)."""
     others = rows[1:]
     if not len(others):
         return ""
     listed = ", ".join(str(row) for row in others[:ROWS_LISTED])
     extra = len(others) - ROWS_LISTED
-    return f" (also in rows {listed}" + (f" and {extra:,} others)" if extra > 0 else ")")
+    noun = "row" if len(others) == 1 else "rows"
+    return f" (also in {noun} {listed}" + (f" and {extra:,} others)" if extra > 0 else ")")
 
 
 def map_values(
@@ -42,20 +43,19 @@ def map_values(
 
     Cells whose conversion is None produce one problem per distinct value, at its first row.
     """
-    cells = sheet.cells(column)
-    raw_codes, raw_values = pd.factorize(cells, use_na_sentinel=False)
+    raw_codes, raw_values = sheet.codes(column)
     converted = [convert(value) for value in raw_values]
     codes, labels = pd.factorize(pd.Series(converted, dtype=object), use_na_sentinel=False)
     bad = np.array([i for i, result in enumerate(converted) if result is None], dtype=np.int64)
     problems = [
         Problem(sheet.file, int(at[0]), sheet.header(column), message(raw_values[position]) + rows_text(at))
-        for position, at in _rows_of(raw_codes, bad, sheet.frame.index.to_numpy())
+        for position, at in rows_of(raw_codes, bad, sheet.frame.index.to_numpy())
     ]
     return codes[raw_codes], list(labels), problems
 
 
-def _rows_of(raw_codes: np.ndarray, positions: np.ndarray, rows: np.ndarray):
-    """(position, rows holding it) for each distinct-value position, in one sorted pass."""
+def rows_of(raw_codes: np.ndarray, positions: np.ndarray, rows: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(position, rows holding it) for each distinct-value position, in one sorted pass, by first row."""
     if not len(positions):
         return []
     mask = np.isin(raw_codes, positions)
@@ -68,14 +68,14 @@ def _rows_of(raw_codes: np.ndarray, positions: np.ndarray, rows: np.ndarray):
 
 
 def count_column(sheet: Sheet, column: str, *, what: str = "count") -> tuple[pd.Series, list[Problem]]:
-    """Whole, non-negative numbers; one problem per bad cell."""
+    """Whole, non-negative numbers (NaN where a cell is bad); one problem per bad cell."""
     cells = sheet.cells(column)
     values = pd.to_numeric(cells.str.replace(",", "", regex=False), errors="coerce")
     problems = []
     bad = values.isna() | (values < 0) | (values % 1 != 0)
     for row, text, value in zip(cells.index[bad], cells[bad], values[bad]):
         problems.append(Problem(sheet.file, int(row), sheet.header(column), _count_message(text, value, what)))
-    return values.fillna(0), problems
+    return values.where(~bad), problems
 
 
 def _count_message(text: str, value: float, what: str) -> str:

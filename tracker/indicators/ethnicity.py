@@ -71,11 +71,3 @@ def classify_series(values: pd.Series, bme_labels: Iterable[str] = ()) -> pd.Ser
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     groups = np.array([classify(value, labels) for value in uniques], dtype=object)
     return pd.Series(groups[codes] if len(uniques) else [], index=values.index, dtype=object)
-
-
-def unrecognised(values: pd.Series, bme_labels: Iterable[str] = ()) -> pd.Series:
-    """Boolean mask of values that are neither a group label nor an ethnic code."""
-    labels = tuple(bme_labels)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    bad = np.array([recognise(value, labels) is None for value in uniques], dtype=bool)
-    return pd.Series(bad[codes] if len(uniques) else [], index=values.index, dtype=bool)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.indicators import bands, ethnicity
-from tracker.indicators.cells import map_values
+from tracker.indicators.cells import map_values, rows_of
 from tracker.indicators.tables import Problem, Sheet
 
 ETHNIC_ORIGIN = ("ethnic origin", "ethnicity")
@@ -78,17 +78,18 @@ def category_field(sheet: Sheet, band: Coded | None = None) -> tuple[Coded, list
 
 
 def duplicate_numbers(sheet: Sheet) -> list[Problem]:
-    """A problem for each employee number found on more than one row."""
+    """A problem for each employee number found on more than one row (cells compared as written)."""
     column = sheet.has(*EMPLOYEE_NUMBER)
     if column is None:
         return []
-    numbers = sheet.cells(column)
-    numbers = numbers[numbers != ""]
-    repeated = numbers[numbers.duplicated(keep=False)]
+    numbers = sheet.frame[column]
+    repeated = numbers[numbers.duplicated(keep=False) & (numbers != "")]
+    if repeated.empty:
+        return []
+    codes, values = pd.factorize(repeated)
     problems = []
-    for number, rows in repeated.groupby(repeated, sort=False).groups.items():
-        rows = sorted(int(row) for row in rows)
+    for position, rows in rows_of(codes, np.arange(len(values)), repeated.index.to_numpy()):
         listed = ", ".join(map(str, rows[:-1])) + f" and {rows[-1]}"
-        problems.append(Problem(sheet.file, rows[1], sheet.header(column),
-                                f"employee number {number} appears more than once: rows {listed}"))
+        problems.append(Problem(sheet.file, int(rows[1]), sheet.header(column),
+                                f"employee number {values[position].strip()} appears more than once: rows {listed}"))
     return problems

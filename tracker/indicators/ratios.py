@@ -121,8 +121,10 @@ def relative_likelihood(
         return RelativeLikelihood(None, group_a, group_b, *counts, reason=reason,
                                   small_numbers=_small(a, n1, c, n2))
     value = (a / n1) / (c / n2)
-    low, high = _interval(value, 1 / a - 1 / n1 + 1 / c - 1 / n2)
-    note = None if low is not None else f"no confidence interval: more {count_label} than {total_label}"
+    low, high, note = None, None, f"no confidence interval: more {count_label} than {total_label}"
+    if a <= n1 and c <= n2:
+        low, high = _interval(value, 1 / a - 1 / n1 + 1 / c - 1 / n2)
+        note = None
     return RelativeLikelihood(value, group_a, group_b, *counts, low, high,
                               _small(a, n1, c, n2), note=note)
 

@@ -66,7 +66,7 @@ def _group_totals(table: pd.DataFrame, column: str) -> dict[str, float]:
 
 
 def finish_file(kind: str, sheet: Sheet, layout: str, table: pd.DataFrame, count: str,
-            problems: list[Problem]) -> Parsed:
+                problems: list[Problem]) -> Parsed:
     """Parsed with a summary, or only the problems when there are any."""
     if problems:
         return Parsed(None, None, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
@@ -99,13 +99,13 @@ def read_workforce(sheet: Sheet, bme_labels: Iterable[str] = ()) -> Parsed:
     weights = None
     if aggregate:
         headcount, count_problems = count_column(sheet, sheet.has(*HEADCOUNT), what="headcount")
-        weights, problems = headcount.to_numpy(float), problems + count_problems
+        weights, problems = headcount.fillna(0).to_numpy(float), problems + count_problems
     else:
         problems += duplicate_numbers(sheet)
     table = tally({"band": band, "category": category, "group": group}, weights)
     table = table.rename(columns={"count": "headcount"}).astype({"headcount": np.int64})
     return finish_file("workforce", sheet, "aggregate" if aggregate else "row-level", table,
-                   "headcount", problems)
+                       "headcount", problems)
 
 
 def read_recruitment(sheet: Sheet, bme_labels: Iterable[str] = ()) -> Parsed:
@@ -158,7 +158,7 @@ def _cases_file(kind: str, sheet: Sheet, count: str, bme_labels: Iterable[str]) 
     weights = None
     if aggregate:
         values, count_problems = count_column(sheet, count, what=count)
-        weights, problems = values.to_numpy(float), problems + count_problems
+        weights, problems = values.fillna(0).to_numpy(float), problems + count_problems
     table = tally({"group": group, "category": category}, weights)
     table = table.rename(columns={"count": count}).astype({count: np.int64})
     return finish_file(kind, sheet, "aggregate" if aggregate else "row-level", table, count, problems)

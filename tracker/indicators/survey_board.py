@@ -10,7 +10,7 @@ import pandas as pd
 from tracker.indicators.cells import map_values, missing_columns, optional_count_column, percent_column, tally
 from tracker.indicators.ethnicity import BME, WHITE, recognise
 from tracker.indicators.fields import ETHNIC_ORIGIN, GROUP, group_field
-from tracker.indicators.readers import ANY_GROUP, Parsed, finish_file, no_rows_problem
+from tracker.indicators.readers import Parsed, finish_file, no_rows_problem
 from tracker.indicators.tables import Problem, Sheet
 
 SURVEY_INDICATORS = (5, 6, 7, 8)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
 
 HEADER_ROW = 1
 
@@ -75,6 +76,16 @@ class Sheet:
         """A column's cells with surrounding spaces removed."""
         return self.frame[name].str.strip()
 
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's position among the column's distinct values (spaces removed), and those values.
+
+        Stripping the distinct values rather than every cell keeps large extracts fast.
+        """
+        raw_codes, raw_values = pd.factorize(self.frame[name], use_na_sentinel=False)
+        stripped = np.array([str(value).strip() for value in raw_values], dtype=object)
+        codes, values = pd.factorize(stripped, use_na_sentinel=False)
+        return codes[raw_codes], values
+
 
 def normalise_header(text: object) -> str:
     """Header names are matched ignoring case, surrounding spaces and underscores."""
@@ -97,45 +108,41 @@ def read_sheet(file: str, data: bytes, wanted: set[str] | None = None) -> tuple[
     return _sheet(file, frame, wanted)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (Excel's 'CSV' on Windows)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Unreadable("the file is not text in UTF-8 or Windows-1252: save it as 'CSV UTF-8'")
-
-
-def _wanted_positions(text: str, wanted: set[str] | None) -> list[int] | None:
+def _wanted_positions(header_line: str, wanted: set[str] | None) -> list[int] | None:
     """Positions of the header cells worth reading (None: all)."""
     if wanted is None:
         return None
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    header = next(csv.reader([first_line]), [])
+    header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
     return [i for i, name in enumerate(header) if normalise_header(name) in wanted] or [0]
 
 
 def _read_csv(data: bytes, wanted: set[str] | None) -> pd.DataFrame:
-    """CSV text → a frame of strings, blank lines kept so row numbers stay true."""
+    """CSV bytes (UTF-8, else Windows-1252) → a frame of strings; blank lines kept so row numbers stay true."""
     if data.startswith(b"PK\x03\x04"):
         raise Unreadable("this is an Excel workbook, not CSV text: name it .xlsx or save it as CSV")
     if b"\x00" in data:
         raise Unreadable("this is not CSV text (it holds binary data)")
-    text = _decode(data)
-    if not text.strip():
+    if not data or data.isspace():
         raise Unreadable("the file is empty")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, header=None,
-                            usecols=_wanted_positions(text, wanted))
-    except pd.errors.ParserError as error:
-        line = re.search(r"line (\d+)", str(error))
-        where = f" at row {line.group(1)}" if line else ""
-        raise Unreadable(f"the CSV cannot be read{where}: a row has more cells than the header, "
-                         "or a quote is not closed") from error
-    frame.index = frame.index + 1
-    return frame.fillna("")
+    end = data.find(b"\n")
+    header_line = data[: end if end >= 0 else len(data)]
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            columns = _wanted_positions(header_line.decode(encoding), wanted)
+            frame = pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str, na_filter=False,
+                                skip_blank_lines=False, header=None, usecols=columns)
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.EmptyDataError as error:
+            raise Unreadable("the file is empty") from error
+        except pd.errors.ParserError as error:
+            line = re.search(r"line (\d+)", str(error))
+            where = f" at row {line.group(1)}" if line else ""
+            raise Unreadable(f"the CSV cannot be read{where}: a row has more cells than the header, "
+                             "or a quote is not closed") from error
+        frame.index = frame.index + 1
+        return frame
+    raise Unreadable("the file is not text in UTF-8 or Windows-1252: save it as 'CSV UTF-8'")
 
 
 def _cell_text(cell) -> str:
@@ -147,7 +154,7 @@ def _cell_text(cell) -> str:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         if "%" in str(getattr(cell, "number_format", "")):
-            value = value * 100
+            value = round(value * 100, 10)
         return str(int(value)) if float(value).is_integer() else repr(float(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -156,8 +163,6 @@ def _cell_text(cell) -> str:
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     """The first worksheet of a workbook → a frame of strings indexed by row number."""
-    from openpyxl import load_workbook
-
     if not data.strip():
         raise Unreadable("the file is empty")
     try:
@@ -165,7 +170,7 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
         sheet = book.worksheets[0]
         rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
         book.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError) as error:
+    except Exception as error:  # any failure of the workbook parser on untrusted bytes
         raise Unreadable("this is not a readable Excel workbook (.xlsx)") from error
     if not rows:
         raise Unreadable("the file is empty")

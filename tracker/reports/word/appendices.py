@@ -1,10 +1,11 @@
 """Appendix 1 (progress report) and Appendix 2 (next year's plan)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from docx.document import Document
+from docx.shared import Length
 from docx.table import _Cell
 
 from tracker.reports.documents import ActionRow, PlanDocument
@@ -16,7 +17,13 @@ from tracker.reports.word.cells import (
     write_text,
 )
 from tracker.reports.word.page import new_document
-from tracker.reports.word.tables import THEME_FILL, add_full_width_row, add_row, add_table, widths_mm
+from tracker.reports.word.tables import (
+    THEME_FILL,
+    add_full_width_row,
+    add_row,
+    add_table,
+    widths_mm,
+)
 from tracker.reports.word.wording import indicator_list, long_date, month_year
 
 STYLES = ("2021", "2024")
@@ -96,11 +103,19 @@ def add_appendix2(document: Document, plan: PlanDocument, *, style: str) -> None
         raise ValueError(f"Appendix 2 style must be one of {', '.join(STYLES)}, got {style!r}")
 
 
-def _add_plan(document: Document, plan: PlanDocument, headers, widths, writers) -> None:
+def _add_plan(
+    document: Document,
+    plan: PlanDocument,
+    headers: Sequence[str],
+    widths: Sequence[Length],
+    writers: Sequence[CellWriter],
+) -> None:
     """Heading, trust, 'As at' line, then the table with a theme row before each theme."""
     document.add_heading(plan.title, level=1)
     document.add_paragraph(plan.trust_name)
     document.add_paragraph(f"As at {long_date(plan.as_at)}")
+    if not any(theme.actions for theme in plan.themes):
+        document.add_paragraph("This plan has no actions yet.")
     table = add_table(document, headers, widths)
     for theme in plan.themes:
         add_full_width_row(table, widths, theme_heading(theme), THEME_FILL)

@@ -10,6 +10,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Mm
+from docx.table import _Cell
 
 from tracker.reports.documents import IndicatorLine, IndicatorSummary
 from tracker.reports.word.page import CONTENT_HEIGHT, CONTENT_WIDTH, new_document
@@ -97,7 +98,7 @@ def group_label(group: str, bme_label: str) -> str:
     return "White" if group.strip().lower() == "white" else bme_label
 
 
-def _write_number(cell, text: str) -> None:
+def _write_number(cell: _Cell, text: str) -> None:
     """A right-aligned figure."""
     write_lines(cell, [text])[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
