@@ -63,10 +63,20 @@ def test_sign_out_is_a_post_and_ends_the_session(client, make_user, sign_in):
     assert client.get("/").status_code == 302
 
 
-def test_sign_in_is_throttled(_app, make_user):
-    throttled = create_app({"SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-                            "RATELIMIT_ENABLED": True, "SIGN_IN_RATE_LIMIT": "3 per minute"})
-    client = throttled.test_client()
+@pytest.fixture
+def throttled_app(_app):
+    """An app with sign-in throttling on; the limiter is shared, so it is switched off again after."""
+    from tracker.extensions import limiter
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
+                      "RATELIMIT_ENABLED": True, "SIGN_IN_RATE_LIMIT": "3 per minute"})
+    yield app
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_sign_in_is_throttled(throttled_app):
+    client = throttled_app.test_client()
     codes = [client.post("/sign-in", data={"email": "x@example.org", "password": "nope"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert "Too many attempts" in client.post("/sign-in", data={}).get_data(as_text=True)
