@@ -1,12 +1,182 @@
 """Admin screens: users and organisation settings."""
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from tracker.admin import service
+from tracker.admin.forms import ROLE_HINTS, SettingsForm, UserFilterForm, UserForm
+from tracker.audit.service import events_for
+from tracker.auth import service as accounts
 from tracker.auth.access import admin_required
+from tracker.auth.models import User
+from tracker.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USERS_PER_PAGE = 100
+RECENT_EVENTS = 20
+PASSWORD_LINK_KEY = "admin_password_link"
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _user_data(form: UserForm) -> accounts.UserData:
+    return accounts.UserData(name=form.name.data, email=form.email.data or None,
+                             role=form.role.data, job_title=form.job_title.data or None)
+
+
+def _show_on_form(form: FlaskForm, error: accounts.UserError) -> None:
+    field = getattr(form, getattr(error, "field", ""), None)
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+def _keep_password_link(user: User, token: str, reason: str) -> None:
+    """Hold the link for the next page only: it is shown once, then forgotten."""
+    url = url_for("auth.set_password", token=token, _external=True)
+    session[PASSWORD_LINK_KEY] = {"user_id": user.id, "url": url, "reason": reason}
 
 
 @bp.route("/users")
 @admin_required
 def users():
-    return render_template("admin/users.html")
+    """Every user, filtered by role and status, 100 to a page."""
+    form = UserFilterForm(request.args)
+    pagination = db.paginate(service.users_query(form.chosen_role(), form.chosen_active()),
+                             page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
+                             max_per_page=USERS_PER_PAGE)
+    counts = service.owned_action_counts([user.id for user in pagination.items])
+    return render_template("admin/users.html", form=form, pagination=pagination, counts=counts,
+                           filters=form.query_args())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    """Add a user; those with an email get a one-time link to set their password."""
+    form = UserForm()
+    if request.method == "GET":
+        form.role.data = "owner"
+    if form.validate_on_submit():
+        data = _user_data(form)
+        try:
+            user = accounts.create_user(email=data.email, name=data.name, role=data.role,
+                                        job_title=data.job_title, actor=_actor())
+        except accounts.UserError as error:
+            db.session.rollback()
+            _show_on_form(form, error)
+        else:
+            token = accounts.password_link_token(user, current_app.config["SECRET_KEY"]) if user.email else None
+            db.session.commit()
+            if token is None:
+                flash(f"{user.name} added. They have no email address, so they cannot sign in.", "success")
+                return redirect(url_for("admin.user", user_id=user.id))
+            _keep_password_link(user, token, "created")
+            return redirect(url_for("admin.password_link", user_id=user.id))
+    return render_template("admin/user_new.html", form=form, role_hints=ROLE_HINTS)
+
+
+def _user_page(user: User, form: UserForm, account_errors: tuple[str, ...] = (), status: int = 200):
+    return render_template(
+        "admin/user.html", user=user, form=form, role_hints=ROLE_HINTS, button_form=FlaskForm(),
+        account_errors=account_errors, events=events_for("user", user.id, limit=RECENT_EVENTS),
+        owned=service.owned_action_counts([user.id]).get(user.id, 0),
+    ), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user(user_id: int):
+    """A user's details (editable), account buttons and recent changes."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, user_id=user.id)
+    if form.validate_on_submit():
+        try:
+            changes = accounts.update_user(user, _user_data(form), _actor())
+        except accounts.UserError as error:
+            db.session.rollback()
+            _show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name}'s details saved." if changes else "Nothing was changed.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, form)
+
+
+def _refused(user: User, error: accounts.UserError):
+    """The user's page again, saying why a deactivate, reactivate or reset was refused."""
+    db.session.rollback()
+    return _user_page(user, UserForm(obj=user, user_id=user.id, formdata=None), (str(error),), 400)
+
+
+def _button_change(user_id: int, change, done: str):
+    """Run a POST-button change on a user, commit and go back to their page with `done` flashed."""
+    user = db.get_or_404(User, user_id)
+    try:
+        change(user, _actor())
+    except accounts.UserError as error:
+        return _refused(user, error)
+    db.session.commit()
+    flash(done.format(name=user.name), "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate_user(user_id: int):
+    """Stop a user signing in; their actions are kept."""
+    return _button_change(user_id, accounts.deactivate_user,
+                          "{name} is now inactive and cannot sign in. Their actions are kept.")
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@admin_required
+def reactivate_user(user_id: int):
+    """Let a deactivated user sign in again."""
+    return _button_change(user_id, accounts.reactivate_user, "{name} is active again and can sign in.")
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@admin_required
+def reset_password(user_id: int):
+    """Make a new one-time set-password link and show it once."""
+    user = db.get_or_404(User, user_id)
+    try:
+        token = accounts.reset_password(user, current_app.config["SECRET_KEY"], _actor())
+    except accounts.UserError as error:
+        return _refused(user, error)
+    db.session.commit()
+    _keep_password_link(user, token, "reset")
+    return redirect(url_for("admin.password_link", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password-link")
+@admin_required
+def password_link(user_id: int):
+    """Show the set-password link just made for this user, once."""
+    user = db.get_or_404(User, user_id)
+    link = session.get(PASSWORD_LINK_KEY)
+    if not link or link.get("user_id") != user.id:
+        link = None
+    else:
+        session.pop(PASSWORD_LINK_KEY)
+    return render_template("admin/password_link.html", user=user, link=link)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    """The trust's name, what it calls the BME group, the local population % and report names."""
+    current = service.get_settings()
+    form = SettingsForm(obj=current)
+    form.local_population_bme_percent.label.text = f"Local population {current.bme_label} % (optional)"
+    if form.validate_on_submit():
+        service.update_settings({field: getattr(form, field).data for field in service.SETTINGS_FIELDS}, _actor())
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form,
+                           events=events_for("settings", current.id, limit=RECENT_EVENTS))

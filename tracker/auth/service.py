@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from tracker.audit.service import record
+from tracker.audit.service import diff, record
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 
@@ -16,6 +17,28 @@ MIN_PASSWORD_LENGTH = 10
 
 class UserError(ValueError):
     """A user could not be created or changed; the message says why."""
+
+
+class UserFieldError(UserError):
+    """A UserError about one field of the user form (`field` is its name)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class UserData:
+    """What an admin may change about a user."""
+
+    name: str
+    email: str | None
+    role: str
+    job_title: str | None = None
+
+
+USER_FIELDS = ("name", "email", "job_title", "role")
+LOCK_OUT_REASON = "so the trust always has an admin who can sign in"
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -43,14 +66,11 @@ def check_password_rules(password: str) -> None:
 def create_user(*, email: str | None, name: str, role: str, actor: User | None,
                 job_title: str | None = None, password: str | None = None, active: bool = True) -> User:
     """Add a user; email is optional for owners who never sign in."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise UserError("Enter the person's name")
-    if role not in {r.value for r in Role}:
-        raise UserError(f"Role must be one of: {', '.join(r.value for r in Role)}")
+    name = _clean_name(name)
+    _check_role(role)
     email = normalise_email(email)
-    if email and db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-        raise UserError(f"A user with the email {email} already exists")
+    if email and _email_taken(email):
+        raise UserFieldError("email", f"A user with the email {email} already exists")
     user = User(email=email, name=name, role=role, job_title=job_title or None, active=active)
     if password:
         check_password_rules(password)
@@ -120,3 +140,92 @@ def resolve_people(names: list[str]) -> tuple[list[User], list[str]]:
         elif user not in found:
             found.append(user)
     return found, unknown
+
+
+def _clean_name(name: str | None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserFieldError("name", "Enter the person's name")
+    return name
+
+
+def _check_role(role: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise UserFieldError("role", f"Role must be one of: {', '.join(r.value for r in Role)}")
+
+
+def _email_taken(email: str, except_id: int | None = None) -> bool:
+    query = select(func.count()).select_from(User).where(User.email == email)
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return bool(db.session.scalar(query))
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+    ) or 0
+
+
+def _check_admin_may_go(user: User, actor: User | None, field: str, own_message: str) -> None:
+    """Refuse to demote or deactivate yourself, or the last active admin."""
+    if actor is not None and actor.id == user.id:
+        raise UserFieldError(field, f"{own_message}. Ask another admin to do it, {LOCK_OUT_REASON}")
+    if user.is_admin and user.active and not _other_active_admins(user):
+        raise UserFieldError(field, f"{user.name} is the only active admin. Make someone else an admin "
+                                    f"first, {LOCK_OUT_REASON}")
+
+
+def _snapshot(user: User) -> dict:
+    return {field: getattr(user, field) for field in USER_FIELDS}
+
+
+def update_user(user: User, data: UserData, actor: User | None) -> dict[str, list]:
+    """Change a user's details and record what changed; returns {field: [before, after]}."""
+    name = _clean_name(data.name)
+    _check_role(data.role)
+    email = normalise_email(data.email)
+    if email and _email_taken(email, except_id=user.id):
+        raise UserFieldError("email", f"A user with the email {email} already exists")
+    if user.is_admin and data.role != Role.ADMIN.value:
+        _check_admin_may_go(user, actor, "role", "You cannot remove your own admin role")
+    before = _snapshot(user)
+    user.name, user.email, user.role = name, email, data.role
+    user.job_title = " ".join((data.job_title or "").split()) or None
+    changes = diff(before, _snapshot(user))
+    if changes:
+        record(actor, user, "updated", changes)
+        db.session.flush()
+    return changes
+
+
+def deactivate_user(user: User, actor: User | None) -> None:
+    """Stop a user signing in and being emailed; their actions stay theirs."""
+    if not user.active:
+        return
+    _check_admin_may_go(user, actor, "active", "You cannot deactivate your own account")
+    user.active = False
+    record(actor, user, "deactivated", {"active": [True, False]})
+    db.session.flush()
+
+
+def reactivate_user(user: User, actor: User | None) -> None:
+    """Let a deactivated user sign in again."""
+    if user.active:
+        return
+    user.active = True
+    record(actor, user, "reactivated", {"active": [False, True]})
+    db.session.flush()
+
+
+def reset_password(user: User, secret_key: str, actor: User | None) -> str:
+    """A new one-time set-password token; the current password works until the new one is set."""
+    if not user.email:
+        raise UserError(f"{user.name} has no email address, so cannot sign in. Add their email first")
+    if not user.active:
+        raise UserError(f"{user.name} is inactive. Reactivate them before resetting their password")
+    record(actor, user, "password reset", {})
+    db.session.flush()
+    return password_link_token(user, secret_key)
+
