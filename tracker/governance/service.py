@@ -1,47 +1,262 @@
-"""Forums and meetings."""
+"""Forums, their members and meetings: changing them, and what their pages show.
+
+Services change models, write audit events and flush; the caller commits once.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.audit.service import record
+from tracker.actions.models import Action, action_forums
+from tracker.audit.service import diff, record
+from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.governance.models import Forum, Meeting
+from tracker.governance.models import Forum, Meeting, forum_members
+from tracker.plans.models import Plan, PlanStatus
+
+NAME_MAX = 200
+SHORT_NAME_MAX = 40
 
 
 class ForumError(ValueError):
-    """The forum or meeting could not be saved; the message says why."""
+    """The forum or meeting could not be saved; the message says why.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def written_date(day: date) -> str:
+    """'8 October 2024'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").split()).lower()
 
 
 def find_forum(name: str) -> Forum | None:
     """A forum by its name or short name, ignoring case."""
-    key = " ".join((name or "").split()).lower()
+    key = _key(name)
     return db.session.scalar(
         select(Forum).where((func.lower(Forum.name) == key) | (func.lower(Forum.short_name) == key))
     )
 
 
+def _others_called(text: str, forum: Forum | None) -> list[Forum]:
+    key = _key(text)
+    query = select(Forum).where(or_(func.lower(Forum.name) == key, func.lower(Forum.short_name) == key))
+    if forum is not None and forum.id is not None:
+        query = query.where(Forum.id != forum.id)
+    return list(db.session.scalars(query))
+
+
+def _check_names(name: str, short_name: str | None, forum: Forum | None) -> None:
+    if not name:
+        raise ForumError("Enter the forum's name", field="name")
+    if len(name) > NAME_MAX:
+        raise ForumError(f"The name must be {NAME_MAX} characters or fewer", field="name")
+    if short_name and len(short_name) > SHORT_NAME_MAX:
+        raise ForumError(f"The short name must be {SHORT_NAME_MAX} characters or fewer", field="short_name")
+    if _others_called(name, forum):
+        raise ForumError(f"There is already a forum called {name}", field="name")
+    if short_name and short_name.lower() != name.lower():
+        clash = _others_called(short_name, forum)
+        if clash:
+            raise ForumError(f"The short name {short_name} is already used by {clash[0].name}", field="short_name")
+
+
+def escalation_path(start: Forum) -> list[Forum]:
+    """`start`, the forum it escalates to, that forum's own, and so on to the top."""
+    path: list[Forum] = []
+    seen: set[int] = set()
+    node: Forum | None = start
+    while node is not None and node.id not in seen:
+        path.append(node)
+        seen.add(node.id)
+        node = node.parent
+    return path
+
+
+def check_escalation(forum: Forum, parent: Forum | None) -> None:
+    """Refuse a parent that is the forum itself or already escalates (at any depth) to it."""
+    if parent is None:
+        return
+    if parent.id == forum.id:
+        raise ForumError(f"{forum.name} cannot escalate to itself", field="parent")
+    path = escalation_path(parent)
+    ids = [node.id for node in path]
+    if forum.id in ids:
+        chain = " → ".join(node.label for node in path[: ids.index(forum.id) + 1])
+        raise ForumError(
+            f"{forum.name} cannot escalate to {parent.name}, because {parent.name} already escalates "
+            f"to {forum.name} ({chain})", field="parent")
+
+
+def _snapshot(forum: Forum) -> dict:
+    return {"name": forum.name, "short_name": forum.short_name, "description": forum.description,
+            "escalates_to": forum.parent.name if forum.parent else None}
+
+
 def create_forum(name: str, actor, *, short_name: str | None = None, description: str = "",
                  parent: Forum | None = None, active: bool = True) -> Forum:
+    """Add a forum; its name and short name must not be another forum's name or short name."""
     name = " ".join((name or "").split())
-    if not name:
-        raise ForumError("Enter the forum's name")
-    if find_forum(name) is not None:
-        raise ForumError(f"There is already a forum called {name}")
-    forum = Forum(name=name, short_name=(short_name or "").strip() or None, description=description,
-                  parent=parent, active=active)
+    short_name = (short_name or "").strip() or None
+    _check_names(name, short_name, None)
+    forum = Forum(name=name, short_name=short_name, description=description, parent=parent, active=active)
     db.session.add(forum)
     db.session.flush()
     record(actor, forum, "created", {"name": [None, name]})
     return forum
 
 
+def update_forum(forum: Forum, actor, *, name: str, short_name: str | None = None, description: str = "",
+                 parent: Forum | None = None) -> Forum:
+    """Change a forum's names, description and the forum it escalates to."""
+    name = " ".join((name or "").split())
+    short_name = (short_name or "").strip() or None
+    _check_names(name, short_name, forum)
+    check_escalation(forum, parent)
+    before = _snapshot(forum)
+    forum.name, forum.short_name = name, short_name
+    forum.description = (description or "").strip()
+    forum.parent = parent
+    changes = diff(before, _snapshot(forum))
+    if changes:
+        db.session.flush()
+        record(actor, forum, "updated", changes, summary=f"Forum {forum.name} edited")
+    return forum
+
+
+def set_forum_active(forum: Forum, active: bool, actor) -> Forum:
+    """Deactivate or reactivate a forum; its members, meetings and actions are kept."""
+    if forum.active == active:
+        raise ForumError(f"{forum.name} is already {'active' if active else 'inactive'}")
+    forum.active = active
+    db.session.flush()
+    record(actor, forum, "reactivated" if active else "deactivated", {"active": [not active, active]})
+    return forum
+
+
+def add_member(forum: Forum, user: User, actor) -> None:
+    """Add an active user to the forum's members."""
+    if not user.active:
+        raise ForumError(f"{user.name}'s account is inactive: reactivate it before adding them", field="user")
+    if any(member.id == user.id for member in forum.members):
+        raise ForumError(f"{user.name} is already a member of {forum.name}", field="user")
+    forum.members.append(user)
+    db.session.flush()
+    record(actor, forum, "member added", {"members": [None, user.name]})
+
+
+def remove_member(forum: Forum, user: User, actor) -> None:
+    """Take a user off the forum's members."""
+    if not any(member.id == user.id for member in forum.members):
+        raise ForumError(f"{user.name} is not a member of {forum.name}")
+    forum.members.remove(user)
+    db.session.flush()
+    record(actor, forum, "member removed", {"members": [user.name, None]})
+
+
 def add_meeting(forum: Forum, held_on: date, actor, notes: str = "") -> Meeting:
+    """Add a meeting date; a forum meets at most once a day."""
     if any(meeting.held_on == held_on for meeting in forum.meetings):
-        raise ForumError(f"{forum.name} already has a meeting on {held_on:%d/%m/%Y}")
+        raise ForumError(f"{forum.name} already has a meeting on {written_date(held_on)}", field="held_on")
     meeting = Meeting(forum=forum, held_on=held_on, notes=notes)
     db.session.add(meeting)
     db.session.flush()
     record(actor, forum, "meeting added", {"meeting": [None, held_on.isoformat()]})
     return meeting
+
+
+def can_remove_meeting(meeting: Meeting, today: date) -> bool:
+    """Upcoming meetings (today or later) and past ones without notes may be removed."""
+    return meeting.held_on >= today or not (meeting.notes or "").strip()
+
+
+def remove_meeting(meeting: Meeting, actor, today: date) -> None:
+    """Remove a meeting date; a past meeting with notes is kept as the record."""
+    if not can_remove_meeting(meeting, today):
+        raise ForumError(f"The meeting on {written_date(meeting.held_on)} has taken place and has notes, "
+                         "so it is kept as a record")
+    forum = meeting.forum
+    forum.meetings.remove(meeting)
+    db.session.flush()
+    record(actor, forum, "meeting removed", {"meeting": [meeting.held_on.isoformat(), None]})
+
+
+@dataclass
+class ForumRow:
+    """One line of the forums list."""
+
+    forum: Forum
+    members: int
+    next_meeting: date | None
+    open_actions: int
+
+
+def _grouped(query) -> dict:
+    return {forum_id: value for forum_id, value in db.session.execute(query)}
+
+
+def _in_open_plans(query):
+    return (query.join(Action, Action.id == action_forums.c.action_id).join(Plan, Plan.id == Action.plan_id)
+            .where(Plan.status != PlanStatus.CLOSED.value))
+
+
+def list_forums(today: date) -> list[ForumRow]:
+    """Every forum (active first) with its member count, next meeting and open actions, in four queries."""
+    forums = db.session.scalars(
+        select(Forum).options(joinedload(Forum.parent)).order_by(Forum.active.desc(), Forum.name)
+    ).all()
+    members = _grouped(select(forum_members.c.forum_id, func.count()).group_by(forum_members.c.forum_id))
+    meetings = _grouped(select(Meeting.forum_id, func.min(Meeting.held_on))
+                        .where(Meeting.held_on >= today).group_by(Meeting.forum_id))
+    actions = _grouped(_in_open_plans(select(action_forums.c.forum_id, func.count()))
+                       .group_by(action_forums.c.forum_id))
+    return [ForumRow(forum, members.get(forum.id, 0), meetings.get(forum.id), actions.get(forum.id, 0))
+            for forum in forums]
+
+
+def load_forum(forum_id: int) -> Forum | None:
+    """One forum with its escalation forum, members and meetings loaded up front."""
+    return db.session.scalar(
+        select(Forum).where(Forum.id == forum_id)
+        .options(joinedload(Forum.parent), selectinload(Forum.members), selectinload(Forum.meetings))
+    )
+
+
+def escalating_forums(forum: Forum) -> list[Forum]:
+    """The forums that escalate to this one."""
+    return list(db.session.scalars(select(Forum).where(Forum.parent_id == forum.id).order_by(Forum.name)))
+
+
+def _ref_key(ref: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in ref.replace("-", ".").split("."))
+
+
+def open_actions(forum: Forum) -> list[Action]:
+    """Actions reported to the forum in plans that are not closed: newest plan first, then by reference."""
+    query = _in_open_plans(select(Action).select_from(action_forums)).where(action_forums.c.forum_id == forum.id)
+    actions = db.session.scalars(query.options(
+        joinedload(Action.plan), joinedload(Action.theme), selectinload(Action.owners),
+    )).unique().all()
+    return sorted(actions, key=lambda a: (_negated_year(a.plan.year), _ref_key(a.ref)))
+
+
+def _negated_year(year: str) -> int:
+    return -int(year[:4]) if year[:4].isdigit() else 0
+
+
+def split_meetings(meetings: list[Meeting], today: date) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming from today, soonest first; past, most recent first)."""
+    upcoming = sorted((m for m in meetings if m.held_on >= today), key=lambda m: m.held_on)
+    past = sorted((m for m in meetings if m.held_on < today), key=lambda m: m.held_on, reverse=True)
+    return upcoming, past

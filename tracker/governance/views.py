@@ -1,11 +1,237 @@
 """Forums, their members and meeting dates."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tracker import clock
+from tracker.auth.access import admin_required
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+from tracker.governance import service
+from tracker.governance.forms import ButtonForm, ForumForm, MeetingForm, MemberForm
+from tracker.governance.models import Forum, Meeting
 
 bp = Blueprint("governance", __name__, url_prefix="/forums")
+
+ROLE_LABELS = {role.value: role.label for role in Role}
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _forum_or_404(forum_id: int) -> Forum:
+    forum = service.load_forum(forum_id)
+    if forum is None:
+        abort(404)
+    return forum
+
+
+def _all_forums() -> list[Forum]:
+    return list(db.session.scalars(select(Forum).order_by(Forum.name)))
+
+
+def _show_error(form, error: service.ForumError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))
+
+
+def _commit_or_error(form, message: str) -> bool:
+    """Commit; a name taken by someone saving at the same moment becomes a form error."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.name.errors.append(message)
+        return False
+    return True
 
 
 @bp.route("/")
 @login_required
 def forums():
-    return render_template("governance/forums.html")
+    """Every forum with its members, next meeting and open actions."""
+    return render_template("governance/forums.html", rows=service.list_forums(clock.today()))
+
+
+@bp.route("/<int:forum_id>")
+@login_required
+def detail(forum_id: int):
+    """A forum: summary, members, meetings and the open actions reported to it."""
+    forum = _forum_or_404(forum_id)
+    today = clock.today()
+    upcoming, past = service.split_meetings(forum.meetings, today)
+    return render_template(
+        "governance/detail.html", forum=forum, upcoming=upcoming, past=past, today=today,
+        actions=service.open_actions(forum), escalating=service.escalating_forums(forum),
+        role_labels=ROLE_LABELS, button_form=ButtonForm(),
+    )
+
+
+def _parent(form: ForumForm) -> Forum | None:
+    return db.session.get(Forum, form.parent.data) if form.parent.data else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    """Add a forum (admin)."""
+    form = ForumForm(forums=_all_forums())
+    if form.validate_on_submit():
+        try:
+            forum = service.create_forum(form.name.data, _actor(), short_name=form.short_name.data,
+                                         description=(form.description.data or "").strip(), parent=_parent(form))
+        except service.ForumError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            if _commit_or_error(form, f"There is already a forum called {form.name.data.strip()}"):
+                flash(f"{forum.name} added.", "success")
+                return redirect(url_for("governance.detail", forum_id=forum.id))
+    return render_template("governance/form.html", form=form, forum=None)
+
+
+@bp.route("/<int:forum_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(forum_id: int):
+    """Change a forum's names, description and escalation forum (admin)."""
+    forum = _forum_or_404(forum_id)
+    form = ForumForm(obj=forum, forums=_all_forums(), current=forum)
+    if request.method == "GET":
+        form.parent.data = forum.parent_id or 0
+    if form.validate_on_submit():
+        try:
+            service.update_forum(forum, _actor(), name=form.name.data, short_name=form.short_name.data,
+                                 description=form.description.data or "", parent=_parent(form))
+        except service.ForumError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            if _commit_or_error(form, f"There is already a forum called {form.name.data.strip()}"):
+                flash(f"{forum.name} saved.", "success")
+                return redirect(url_for("governance.detail", forum_id=forum.id))
+    return render_template("governance/form.html", form=form, forum=forum, button_form=ButtonForm())
+
+
+def _set_active(forum_id: int, active: bool):
+    forum = _forum_or_404(forum_id)
+    try:
+        service.set_forum_active(forum, active, _actor())
+    except service.ForumError as error:
+        db.session.rollback()
+        flash(f"{error}.", "info")
+    else:
+        db.session.commit()
+        flash(f"{forum.name} is now {'active' if active else 'inactive'}.", "success")
+    return redirect(url_for("governance.detail", forum_id=forum_id))
+
+
+@bp.route("/<int:forum_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate(forum_id: int):
+    """Make a forum inactive (admin)."""
+    return _set_active(forum_id, False)
+
+
+@bp.route("/<int:forum_id>/reactivate", methods=["POST"])
+@admin_required
+def reactivate(forum_id: int):
+    """Make an inactive forum active again (admin)."""
+    return _set_active(forum_id, True)
+
+
+def _active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def _members_page(forum: Forum, form: MemberForm):
+    return render_template("governance/members.html", forum=forum, form=form, button_form=ButtonForm(),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/<int:forum_id>/members", methods=["GET", "POST"])
+@admin_required
+def members(forum_id: int):
+    """The forum's members, and adding one (admin)."""
+    forum = _forum_or_404(forum_id)
+    form = MemberForm(users=_active_users())
+    if not form.validate_on_submit():
+        return _members_page(forum, form)
+    user = db.session.get(User, form.user.data)
+    try:
+        service.add_member(forum, user, _actor())
+    except service.ForumError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _members_page(forum, form)
+    db.session.commit()
+    flash(f"{user.name} added to {forum.name}.", "success")
+    return redirect(url_for("governance.members", forum_id=forum.id))
+
+
+@bp.route("/<int:forum_id>/members/<int:user_id>/remove", methods=["POST"])
+@admin_required
+def remove_member(forum_id: int, user_id: int):
+    """Take someone off the forum (admin)."""
+    forum = _forum_or_404(forum_id)
+    user = next((member for member in forum.members if member.id == user_id), None)
+    if user is None:
+        abort(404)
+    service.remove_member(forum, user, _actor())
+    db.session.commit()
+    flash(f"{user.name} removed from {forum.name}.", "success")
+    return redirect(url_for("governance.members", forum_id=forum.id))
+
+
+def _meetings_page(forum: Forum, form: MeetingForm, button_form: ButtonForm | None = None):
+    today = clock.today()
+    upcoming, past = service.split_meetings(forum.meetings, today)
+    removable = {m.id for m in forum.meetings if service.can_remove_meeting(m, today)}
+    return render_template("governance/meetings.html", forum=forum, form=form, upcoming=upcoming, past=past,
+                           removable=removable, button_form=button_form or ButtonForm())
+
+
+@bp.route("/<int:forum_id>/meetings", methods=["GET", "POST"])
+@admin_required
+def meetings(forum_id: int):
+    """The forum's meeting dates, and adding one (admin)."""
+    forum = _forum_or_404(forum_id)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return _meetings_page(forum, form)
+    try:
+        meeting = service.add_meeting(forum, form.held_on.data, _actor(), notes=(form.notes.data or "").strip())
+    except service.ForumError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _meetings_page(_forum_or_404(forum_id), form)
+    db.session.commit()
+    flash(f"Meeting on {service.written_date(meeting.held_on)} added.", "success")
+    return redirect(url_for("governance.meetings", forum_id=forum.id))
+
+
+@bp.route("/<int:forum_id>/meetings/<int:meeting_id>/remove", methods=["POST"])
+@admin_required
+def remove_meeting(forum_id: int, meeting_id: int):
+    """Remove an upcoming meeting, or a past one without notes (admin)."""
+    forum = _forum_or_404(forum_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.forum_id != forum.id:
+        abort(404)
+    held_on = meeting.held_on
+    try:
+        service.remove_meeting(meeting, _actor(), clock.today())
+    except service.ForumError as error:
+        db.session.rollback()
+        button_form = ButtonForm()
+        button_form.form_errors.append(str(error))
+        return _meetings_page(_forum_or_404(forum_id), MeetingForm(formdata=None), button_form)
+    db.session.commit()
+    flash(f"Meeting on {service.written_date(held_on)} removed.", "success")
+    return redirect(url_for("governance.meetings", forum_id=forum.id))

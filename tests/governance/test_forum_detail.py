@@ -1,0 +1,67 @@
+"""A forum's page: summary, members, meetings and the open actions reported to it."""
+from datetime import date
+
+import pytest
+
+from tracker.extensions import db
+from tracker.governance.service import add_meeting, add_member
+from tracker.plans.models import PlanStatus
+
+
+@pytest.fixture
+def council(make_forum, make_user):
+    board = make_forum("Trust Board")
+    pcdc = make_forum("People and Culture Development Committee", short_name="PCDC", parent=board)
+    council = make_forum("Inclusion Council", short_name="IC", parent=pcdc,
+                         description="Reviews each action's status and RAG rating every two months.")
+    add_member(council, make_user("reviewer", name="Ama Owusu", job_title="Chief People Officer"), None)
+    add_member(council, make_user("owner", name="Ben Clarke"), None)
+    add_meeting(council, date(2024, 10, 8), None, notes="Reviewed theme 1")
+    add_meeting(council, date(2024, 12, 10), None)
+    db.session.commit()
+    return council
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer", "owner", "viewer"])
+def test_every_signed_in_role_reads_the_forum_page(client, make_user, sign_in, council, make_plan, make_action,
+                                                    fixed_today, role):
+    fixed_today(date(2024, 11, 1))
+    owner = make_user("owner", name="Dawn Ainsworth")
+    plan = make_plan(year="2024-25")
+    mentoring = make_action(plan, "2.1", owners=[owner], by_when="March 2025", text="Reverse mentoring for the board",
+                forums=[council], rag="amber")
+    make_action(plan, "1.3", text="Inclusive recruitment toolkit", forums=[council], rag="green")
+    make_action(plan, "1.4", text="Not reported to the council")
+    old = make_plan(year="2023-24", status=PlanStatus.CLOSED.value)
+    make_action(old, "9.9", text="Last year's closed plan action", forums=[council])
+
+    response = sign_in(make_user(role)).get(f"/forums/{council.id}")
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in ("<h1>Inclusion Council</h1>", ">IC<", "Reviews each action&#39;s status and RAG rating",
+                 "People and Culture Development Committee", "Ama Owusu", "Chief People Officer",
+                 "Reviewer (forum member)", "Ben Clarke", "Action owner",
+                 "8 October 2024", "Reviewed theme 1", "10 December 2024",
+                 "Reverse mentoring for the board", "Dawn Ainsworth", "March 2025", "Amber",
+                 "Inclusive recruitment toolkit", "Green"):
+        assert text in page, text
+    assert page.index("Upcoming") < page.index("10 December 2024") < page.index("Past") < page.index("8 October 2024")
+    assert "Not reported to the council" not in page and "Last year&#39;s closed plan action" not in page
+    assert page.index(">1.3</a>") < page.index(">2.1</a>")
+    assert f'<a href="/actions/{mentoring.id}">2.1</a>' in page
+    assert ("Manage members" in page) is (role == "admin")
+
+
+def test_parent_page_lists_the_forums_escalating_to_it(client, make_user, sign_in, council):
+    pcdc = council.parent
+    page = sign_in(make_user("viewer")).get(f"/forums/{pcdc.id}").get_data(as_text=True)
+    assert "Escalated to it by" in page and "Inclusion Council" in page and "Trust Board" in page
+    assert "No actions in open plans are reported to this forum." in page
+    assert "No members yet." in page and "No meetings planned." in page
+
+
+def test_unknown_forum_is_404(client, make_user, sign_in):
+    response = sign_in(make_user("reviewer")).get("/forums/9999")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
