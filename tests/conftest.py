@@ -44,7 +44,7 @@ class RequestIsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

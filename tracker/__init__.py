@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, commands, templates."""
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
+        instance_path=str((test_config or {}).get("INSTANCE_PATH") or os.environ.get("TRACKER_INSTANCE_PATH") or INSTANCE_DIR),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

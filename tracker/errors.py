@@ -1,9 +1,9 @@
 """Error pages: clear messages, never a stack trace."""
-from flask import Flask, render_template
+from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 MESSAGES = {
     400: ("There is a problem with your request", "The request could not be understood. Go back and try again."),
@@ -22,7 +22,16 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", title=title, body=detail or body, code=code), code
 
 
+def refuse_nul_characters() -> None:
+    """Text fields never contain NUL; PostgreSQL cannot store it, so refuse it up front (400)."""
+    if any("\x00" in value for value in request.args.values()):
+        abort(400)
+    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+        abort(400)
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
 
@@ -34,4 +43,5 @@ def register_error_handlers(app: Flask) -> None:
     def database_unavailable(error):
         db.session.rollback()
         app.logger.error("Database unavailable: %s", error)
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
         return render_error(503)

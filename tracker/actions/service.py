@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.by_when import parse_by_when
@@ -167,8 +167,9 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
                 historical: bool = False) -> ProgressUpdate:
     """Add a dated, attributed update; it becomes the action's current status and RAG.
 
-    The action row is changed with one UPDATE statement (not a read-modify-write), so
-    updates posted at the same moment are all kept and the last one stored wins.
+    The action row is changed with one UPDATE statement (not a read-modify-write) that only
+    moves forward in time, so updates posted at the same moment are all kept and the action
+    shows the one posted last, whatever order the transactions commit in.
     `historical` is for imported and demo updates written on an earlier date: they are
     stored as at that date and no RAG is proposed for them.
     """
@@ -195,6 +196,7 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
     db.session.execute(
         update(Action)
         .where(Action.id == action.id)
+        .where(or_(Action.last_update_at.is_(None), Action.last_update_at <= posted_at))
         .values(status=status, rag=rag, rag_as_at=progress.as_at, last_update_at=posted_at,
                 version=Action.version + 1)
         .execution_options(synchronize_session=False)

@@ -1,0 +1,193 @@
+"""Creating a plan from an imported file, and the rows of a plan for export.
+
+Reading and checking the file is `transfer`'s job; this module stores what it read, in one
+go, and flushes. The caller commits once, or rolls back if anything raised.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import clock
+from tracker.actions.by_when import ByWhenKind
+from tracker.actions.models import Action
+from tracker.actions.service import ActionData, UpdateData, create_action, post_update
+from tracker.audit.service import record
+from tracker.auth.models import Role, User
+from tracker.auth.service import create_user, resolve_people, split_people
+from tracker.extensions import db
+from tracker.governance.models import Forum
+from tracker.governance.service import create_forum, find_forum
+from tracker.plans.models import Plan, Theme
+from tracker.plans.service import PlanData, add_theme, check_year, create_plan
+from tracker.plans.transfer import PlanRow, read_plan_file
+
+EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
+
+
+@dataclass
+class ImportResult:
+    """What an import created."""
+
+    plan: Plan
+    actions: int
+    themes: int
+    updates: int
+    new_people: list[str] = field(default_factory=list)
+    new_forums: list[str] = field(default_factory=list)
+    unparsed_by_when: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """'Imported 29 actions in 4 themes; 3 new people were added as inactive users: …'."""
+        parts = [f"Imported {_count(self.actions, 'action')} in {_count(self.themes, 'theme')}"]
+        if self.new_people:
+            parts.append(f"{_count(len(self.new_people), 'new person', 'new people')} "
+                         f"{'was' if len(self.new_people) == 1 else 'were'} added as inactive users: "
+                         f"{', '.join(self.new_people)}")
+        if self.new_forums:
+            parts.append(f"{_count(len(self.new_forums), 'new forum')} "
+                         f"{'was' if len(self.new_forums) == 1 else 'were'} added as inactive: "
+                         f"{', '.join(self.new_forums)}")
+        text = "; ".join(parts) + "."
+        if self.unparsed_by_when:
+            text += (f" The 'by when' of {', '.join(self.unparsed_by_when)} could not be read as a date; "
+                     "it is kept as written.")
+        return text
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def default_title(year: str) -> str:
+    return f"WRES action plan {year}"
+
+
+def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, title: str | None,
+                actor: User | None, filename: str) -> ImportResult:
+    """Create a draft plan with its themes, actions, owners and forums from a file or its rows.
+
+    Raises transfer.TransferError (the file), PlanError (the year) or ActionError; nothing is
+    committed here, so the caller rolls back and nothing is stored.
+    """
+    rows = _rows(rows_or_file, filename)
+    year = check_year(year)
+    plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
+    themes = _add_themes(plan, rows, actor)
+    people, new_people = _people(rows, actor)
+    forums, new_forums = _forums(rows, actor)
+    updates = 0
+    unparsed = []
+    for row in rows:
+        action = create_action(plan, _action_data(row, themes, people, forums), actor)
+        if action.by_when_kind == ByWhenKind.UNPARSED:
+            unparsed.append(action.ref)
+        if row.progress:
+            post_update(action, UpdateData(status=row.status, rag=row.rag, narrative=row.progress,
+                                           as_at=row.rag_as_at or clock.today()), actor, historical=True)
+            updates += 1
+    result = ImportResult(plan, len(rows), len(themes), updates, new_people, new_forums, unparsed)
+    record(actor, plan, "imported", {
+        "file": [None, filename], "actions": [None, len(rows)], "themes": [None, len(themes)],
+        "progress updates": [None, updates], "new people": [None, new_people], "new forums": [None, new_forums],
+    }, summary=f"Imported {len(rows)} actions from {filename}")
+    return result
+
+
+def _rows(rows_or_file, filename: str) -> list[PlanRow]:
+    if isinstance(rows_or_file, list):
+        return rows_or_file
+    content = rows_or_file if isinstance(rows_or_file, bytes) else rows_or_file.read()
+    return read_plan_file(content, filename)
+
+
+def _add_themes(plan: Plan, rows: list[PlanRow], actor) -> dict[str, Theme]:
+    themes: dict[str, Theme] = {}
+    for row in rows:
+        if row.theme_number and row.theme_number not in themes:
+            themes[row.theme_number] = add_theme(plan, row.theme_number, row.theme_title, actor)
+    return themes
+
+
+def _people(rows: list[PlanRow], actor) -> tuple[dict[str, User], list[str]]:
+    """Everyone named, by lower-case name; people nobody knows are added as inactive owners."""
+    names = {name.lower(): name for row in rows for name in (*row.owners, *row.supporting_leads)}
+    people: dict[str, User] = {}
+    created: list[str] = []
+    for key, name in names.items():
+        found, _unknown = resolve_people(split_people(name))
+        if found:
+            people[key] = found[0]
+            continue
+        is_email = bool(EMAIL.fullmatch(name))
+        people[key] = create_user(email=name if is_email else None, name=name, role=Role.OWNER.value,
+                                  actor=actor, active=False)
+        created.append(name)
+    return people, created
+
+
+def _forums(rows: list[PlanRow], actor) -> tuple[dict[str, Forum], list[str]]:
+    names = {name.lower(): name for row in rows for name in row.forums}
+    forums: dict[str, Forum] = {}
+    created: list[str] = []
+    for key, name in names.items():
+        forum = find_forum(name)
+        if forum is None:
+            forum = create_forum(name, actor, active=False)
+            created.append(forum.name)
+        forums[key] = forum
+    return forums, created
+
+
+def _action_data(row: PlanRow, themes: dict[str, Theme], people: dict[str, User],
+                 forums: dict[str, Forum]) -> ActionData:
+    return ActionData(
+        ref=row.ref, text=row.action, theme=themes.get(row.theme_number), category=row.category,
+        outcome=row.outcome, lead_text=row.lead_text, by_when=row.by_when, priority=row.priority,
+        equality_objectives=row.equality_objectives, edi_goals=row.edi_goals, status=row.status,
+        rag=row.rag, rag_as_at=row.rag_as_at, cancelled_reason=row.cancelled_reason,
+        indicators=row.indicators,
+        owners=[people[name.lower()] for name in row.owners],
+        supporting_leads=[people[name.lower()] for name in row.supporting_leads],
+        forums=[forums[name.lower()] for name in row.forums],
+    )
+
+
+def ref_key(ref: str) -> tuple:
+    """Sort key putting 1.2 before 1.10 and 2.1 after both."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\s]+", ref))
+
+
+def plan_rows(plan: Plan) -> list[dict[str, str]]:
+    """One row per action, in ref order, in the import/export format."""
+    actions = db.session.scalars(
+        select(Action).where(Action.plan_id == plan.id).options(
+            joinedload(Action.theme), selectinload(Action.owners), selectinload(Action.supporting_leads),
+            selectinload(Action.forums), selectinload(Action.indicator_links), selectinload(Action.updates),
+        )
+    ).all()
+    return [action_row(action) for action in sorted(actions, key=lambda a: ref_key(a.ref))]
+
+
+def action_row(action: Action) -> dict[str, str]:
+    """An action as text cells, named like the file's columns."""
+    latest = action.updates[0] if action.updates else None
+    return {
+        "ref": action.ref, "theme": action.theme.label if action.theme else "", "action": action.text,
+        "indicators": ", ".join(str(n) for n in action.indicators),
+        "owners": "; ".join(user.name for user in action.owners),
+        "by_when": action.by_when, "outcome": action.outcome,
+        "forums": "; ".join(forum.name for forum in action.forums),
+        "priority": action.priority or "", "rag": RAG_WORDS.get(action.rag or "", ""),
+        "status": action.status or "", "progress": latest.narrative if latest else "",
+        "supporting_leads": "; ".join(user.name for user in action.supporting_leads),
+        "lead_text": action.lead_text, "equality_objectives": action.equality_objectives,
+        "edi_goals": action.edi_goals, "category": action.category or "",
+        "rag_as_at": action.rag_as_at.isoformat() if action.rag_as_at else "",
+        "cancelled_reason": action.cancelled_reason,
+    }
