@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.by_when import parse_by_when
@@ -123,11 +123,19 @@ def _check(plan: Plan, data: ActionData, action: Action | None) -> None:
 
 
 def create_action(plan: Plan, data: ActionData, actor: User | None, *, audit: bool = True) -> Action:
+    """Add an action at the end of the plan.
+
+    It is linked by plan_id rather than appended to `plan.actions`, so creating hundreds in
+    one transaction (imports, rollover) does not re-examine a growing collection at each flush.
+    """
     _check(plan, data, None)
-    action = Action(plan=plan, position=len(plan.actions))
+    position = db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == plan.id))
+    action = Action(plan_id=plan.id, position=position)
     _apply(action, data, plan)
     db.session.add(action)
     db.session.flush()
+    if "actions" in plan.__dict__:
+        db.session.expire(plan, ["actions"])
     if audit:
         record(actor, action, "created", diff({}, snapshot(action)), summary=f"Action {action.ref} created")
     return action
