@@ -112,7 +112,10 @@ def test_judge(direction, before, after, expected):
 
 def test_judge_closer_to_target():
     assert judge("closer_to_target", 9.9, 11.11, target=11.17) == "better"
-    assert judge("closer_to_target", 11.11, 14.0, target=11.17) == "worse"
+    assert judge("closer_to_target", 11.11, 14.0, target=11.17) == "better"
+    assert judge("closer_to_target", 14.29, 21.43, target=11.17) == "better"
+    assert judge("closer_to_target", 21.43, 14.29, target=11.17) == "worse"
+    assert judge("closer_to_target", 21.43, 9.0, target=11.17) == "worse"
     assert judge("closer_to_target", 9.9, 11.11) is None
     with pytest.raises(ValueError, match="unknown direction 'up'"):
         judge("up", 1, 2)

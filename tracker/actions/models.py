@@ -81,6 +81,8 @@ class Action(db.Model):
     last_update_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    #: The previous year's action this one was carried forward from.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"), index=True)
 
     plan: Mapped[Plan] = relationship(back_populates="actions")
     theme: Mapped[Theme | None] = relationship(back_populates="actions")
@@ -97,6 +99,8 @@ class Action(db.Model):
         order_by="(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc())",
         cascade="all, delete-orphan",
     )
+    carried_from: Mapped[Action | None] = relationship(remote_side=[id], back_populates="carried_to")
+    carried_to: Mapped[list[Action]] = relationship(back_populates="carried_from", passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -226,5 +226,7 @@ def load_action(action_id: int) -> Action | None:
             selectinload(Action.owners), selectinload(Action.supporting_leads),
             selectinload(Action.forums), selectinload(Action.indicator_links),
             selectinload(Action.updates).joinedload(ProgressUpdate.author),
+            joinedload(Action.carried_from).joinedload(Action.plan),
+            selectinload(Action.carried_to).joinedload(Action.plan),
         )
     )

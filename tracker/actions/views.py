@@ -12,6 +12,7 @@ from tracker.auth.service import resolve_people, split_people
 from tracker import clock
 from tracker.extensions import db
 from tracker.governance.models import Forum
+from tracker.indicators.service import latest_for_indicators
 from tracker.plans.models import Plan, Theme
 
 bp = Blueprint("actions", __name__)
@@ -35,6 +36,7 @@ def detail(action_id: int):
     audit = events_for("action", action.id) if current_user.can_review else []
     return render_template(
         "actions/detail.html", action=action, audit=audit, today=clock.today(),
+        indicator_latest=latest_for_indicators(action.indicators),
         can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),
     )
 

@@ -1,2 +1,78 @@
-"""Word document commands, added to the `flask plan ...` group."""
-from tracker.plans.cli import plan_cli  # noqa: F401  (commands are added to this group)
+"""Word document commands, added to the `flask plan ...` group: export-docx and import-docx."""
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from tracker import clock
+from tracker.actions.service import ActionError
+from tracker.extensions import db
+from tracker.plans.cli import plan_cli
+from tracker.plans.service import PlanError
+from tracker.reports import service
+from tracker.reports.docx_import import DocxImportError, import_read_plan
+from tracker.reports.docx_reader import DocxReadError, read_plan_tables
+
+
+@plan_cli.command("export-docx")
+@click.option("--plan", "plan_id", required=True, type=int, help="The plan's id (the number in /plans/<id>).")
+@click.option("--document", required=True, type=click.Choice(service.DOCUMENTS),
+              help="appendix1 (progress report), appendix2 (the plan), indicators (summary) or pack (all three).")
+@click.option("--style", type=click.Choice(service.STYLES), default="2024", show_default=True,
+              help="The Appendix 2 layout.")
+@click.option("--as-at", "as_at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The 'as at' date, YYYY-MM-DD; defaults to today.")
+@click.option("--history/--no-history", default=False, show_default=True,
+              help="Include the dated history of updates in Appendix 1.")
+@click.option("--title", default=None, help="The document's title (the cover's, for the pack).")
+@click.option("--appendix1-plan", "appendix1_plan_id", type=int, default=None,
+              help="For the pack: the plan reported on in Appendix 1 (default: last year's plan).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx to write.")
+@with_appcontext
+def export_docx_command(plan_id: int, document: str, style: str, as_at: datetime | None, history: bool,
+                        title: str | None, appendix1_plan_id: int | None, out: Path):
+    """Write a board document of a plan to a Word file and print its path."""
+    plan = service.load_plan(plan_id)
+    if plan is None:
+        raise click.ClickException(f"There is no plan with id {plan_id}: the id is the number in the plan's "
+                                   "web address, /plans/<id>.")
+    options = service.ExportOptions(document=document, as_at=as_at.date() if as_at else clock.today(), style=style,
+                                    include_history=history, title=title, appendix1_plan_id=appendix1_plan_id)
+    try:
+        exported = service.export_document(plan, options)
+        out.write_bytes(exported.content)
+    except service.ExportError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"Could not write {out}: {error.strerror}.") from None
+    click.echo(str(out))
+
+
+@plan_cli.command("import-docx")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", required=True, help="The new plan's year, like 2024-25.")
+@click.option("--title", default=None, help="Defaults to 'WRES action plan <year>'.")
+@with_appcontext
+def import_docx_command(path: Path, year: str, title: str | None):
+    """Create a draft plan from the action table(s) of a Word document; prints the new plan's id last."""
+    try:
+        read = read_plan_tables(path.read_bytes(), name=path.name)
+        result = import_read_plan(read, year=year, title=title, actor=None, filename=path.name)
+    except DocxImportError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"{path.name}: {problem}", err=True)
+        raise click.ClickException(f"{path.name} was not imported: fix the rows above. Nothing has been stored.") \
+            from None
+    except DocxReadError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing has been imported.") from None
+    except (PlanError, ActionError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path.name}: {error}. Nothing has been imported.") from None
+    db.session.commit()
+    for line in result.summary_lines():
+        click.echo(line)
+    click.echo(f"Draft plan {result.plan.year} '{result.plan.title}' created; its id is:")
+    click.echo(str(result.plan.id))

@@ -1,4 +1,211 @@
-"""Board-ready Word documents and the year rollover."""
-from flask import Blueprint
+"""The Word documents page of a plan (downloads are POSTs), and importing a plan from Word."""
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from tracker import clock
+from tracker.actions.service import ActionError
+from tracker.admin.service import get_settings
+from tracker.auth.access import admin_required, reviewer_required
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.plans.service import PlanError, list_plans
+from tracker.reports import service
+from tracker.reports.docx_import import DocxImportError, check_read_plan, import_read_plan
+from tracker.reports.docx_reader import DocxReadError, ReadPlan, read_plan_tables
+from tracker.reports.forms import (
+    STYLE_HINT, Appendix1Form, Appendix2Form, DocxConfirmForm, DocxUploadForm, IndicatorsForm, PackForm,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/plans")
+
+FORMS = {"appendix1": Appendix1Form, "appendix2": Appendix2Form, "indicators": IndicatorsForm, "pack": PackForm}
+#: Uploaded Word documents wait on the server between the preview and "Create plan" for at most a day.
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = service.load_plan(plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
+    """The four export forms: the posted one reads the request, the others show their defaults."""
+    trust = get_settings().trust_name
+    plans = [p for p, _count in list_plans()]
+    previous = service.previous_plan(plan)
+    defaults = {
+        "appendix1": {"title": service.default_title("appendix1", plan.year, trust)},
+        "appendix2": {"title": service.default_title("appendix2", plan.year, trust)},
+        "indicators": {},
+        "pack": {"title": service.default_title("pack", plan.year, trust),
+                 "appendix1_plan": previous.id if previous else plan.id},
+    }
+    forms = {}
+    for name, form_class in FORMS.items():
+        extra = {"plans": plans} if name == "pack" else {}
+        if name == posted:
+            forms[name] = form_class(prefix=name, **extra)
+        else:
+            forms[name] = form_class(formdata=None, prefix=name, as_at=clock.today(), **defaults[name], **extra)
+    return forms
+
+
+def _page(plan: Plan, forms: dict[str, FlaskForm], status: int = 200):
+    return render_template("reports/documents.html", plan=plan, forms=forms, style_hint=STYLE_HINT,
+                           settings=get_settings(),
+                           previous=service.previous_plan(plan)), status
+
+
+@bp.route("/<int:plan_id>/documents")
+@reviewer_required
+def documents(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    return _page(plan, _forms(plan))
+
+
+@bp.route("/<int:plan_id>/documents/<any(appendix1, appendix2, indicators, pack):document>", methods=["POST"])
+@reviewer_required
+def download(plan_id: int, document: str):
+    plan = _plan_or_404(plan_id)
+    forms = _forms(plan, posted=document)
+    form = forms[document]
+    if not form.validate_on_submit():
+        return _page(plan, forms, 400)
+    try:
+        exported = service.export_document(plan, _options(document, form))
+    except service.ExportError as error:
+        form.form_errors.append(str(error))
+        return _page(plan, forms, 400)
+    return Response(exported.content, mimetype=exported.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "no-store"})
+
+
+def _options(document: str, form: FlaskForm) -> service.ExportOptions:
+    data = form.data
+    return service.ExportOptions(
+        document=document, as_at=data.get("as_at") or clock.today(), style=data.get("style") or "2024",
+        include_history=bool(data.get("include_history")), title=data.get("title"),
+        appendix1_plan_id=data.get("appendix1_plan"),
+    )
+
+
+@bp.route("/import-docx", methods=["GET", "POST"])
+@admin_required
+def import_docx():
+    form = DocxUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        content, name = upload.stream.read(), _display_name(upload.filename)
+        problems = _read_problems(content, name)
+        if not problems:
+            token = _save_upload(content, name, current_user.id)
+            return redirect(url_for("reports.import_docx_preview", token=token))
+        form.file.errors.extend(problems)
+    status = 400 if form.is_submitted() else 200
+    return render_template("reports/import_upload.html", form=form), status
+
+
+def _display_name(filename: str | None) -> str:
+    """The uploaded file's own name, without any folder the browser sent."""
+    return Path((filename or "").replace("\\", "/")).name[:200] or "The file"
+
+
+def _read_problems(content: bytes, name: str) -> list[str]:
+    """Why the document cannot be imported ([] when it can)."""
+    try:
+        read = read_plan_tables(content, name=name)
+    except DocxReadError as error:
+        return [str(error)]
+    return [f"{name}, {problem}" for problem in check_read_plan(read)]
+
+
+@bp.route("/import-docx/<token>", methods=["GET", "POST"])
+@admin_required
+def import_docx_preview(token: str):
+    stored = _load_upload(token, current_user.id)
+    if stored is None:
+        flash("That upload has expired or has already been imported. Upload the Word document again.", "info")
+        return redirect(url_for("reports.import_docx"))
+    content, name = stored
+    read = read_plan_tables(content, name=name)
+    form = DocxConfirmForm()
+    if form.validate_on_submit():
+        try:
+            result = import_read_plan(read, year=form.year.data, title=form.title.data, actor=current_user,
+                                      filename=name)
+        except (DocxImportError, PlanError, ActionError) as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            _remove_upload(token, current_user.id)
+            flash(" ".join(result.summary_lines()), "success")
+            return redirect(url_for("plans.detail", plan_id=result.plan.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("reports/import_preview.html", form=form, read=read, name=name, token=token,
+                           count=_count(read)), status
+
+
+def _count(read: ReadPlan) -> int:
+    return sum(len(theme.actions) for theme in read.themes)
+
+
+# The uploaded document is kept on the server, never sent back to the browser, so "Create plan"
+# stores exactly what the preview showed. Each upload gets a random token and is only found
+# again by the admin who uploaded it; it is deleted once imported, and after a day if not.
+
+def _upload_folder() -> Path:
+    folder = Path(current_app.config.get("DOCX_IMPORT_FOLDER") or Path(current_app.instance_path) / "docx-imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _upload_paths(token: str, user_id: int) -> tuple[Path, Path] | None:
+    if not UPLOAD_TOKEN.fullmatch(token):
+        return None
+    stem = _upload_folder() / f"{user_id}-{token}"
+    return stem.with_suffix(".docx"), stem.with_suffix(".name")
+
+
+def _save_upload(content: bytes, name: str, user_id: int) -> str:
+    """Keep the document and its file name; returns the token that finds them again."""
+    _remove_stale_uploads()
+    token = secrets.token_urlsafe(24)
+    document, filename = _upload_paths(token, user_id)
+    document.write_bytes(content)
+    filename.write_text(name, encoding="utf-8")
+    return token
+
+
+def _load_upload(token: str, user_id: int) -> tuple[bytes, str] | None:
+    """(content, file name) of this user's upload, or None when unknown or older than a day."""
+    paths = _upload_paths(token, user_id)
+    if paths is None or not all(path.is_file() for path in paths):
+        return None
+    if time.time() - paths[0].stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
+        _remove_upload(token, user_id)
+        return None
+    return paths[0].read_bytes(), paths[1].read_text(encoding="utf-8")
+
+
+def _remove_upload(token: str, user_id: int) -> None:
+    for path in _upload_paths(token, user_id) or ():
+        path.unlink(missing_ok=True)
+
+
+def _remove_stale_uploads() -> None:
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for path in _upload_folder().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

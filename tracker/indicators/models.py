@@ -1,0 +1,82 @@
+"""Stored WRES results: a year of results, its headline values, and the national reference series."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
+
+COMPUTED = "computed"
+ENTERED = "entered"
+SOURCES = (COMPUTED, ENTERED)
+
+
+class IndicatorYear(db.Model):
+    """One WRES year: computed from a data pack, or typed in from a published report."""
+
+    __tablename__ = "indicator_years"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    #: "computed" (from a data pack) or "entered" (typed in).
+    source: Mapped[str] = mapped_column(String(10))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: DataPackSummary.to_dict() of the pack: rows, groups and unknowns per file, missing files.
+    pack_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The aspirational target % and population the results were computed with.
+    target_percent: Mapped[float | None] = mapped_column(Float)
+    target_population: Mapped[str | None] = mapped_column(String(20))
+    #: WresResult.to_dict(): every breakdown, ratio and target.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    imported_by: Mapped[User | None] = relationship()
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator_year", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(IndicatorValue.indicator, IndicatorValue.measure)",
+    )
+
+
+class IndicatorValue(db.Model):
+    """One headline figure of a year: an indicator's value, or its BME or White value."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (UniqueConstraint("year", "indicator", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("indicator_years.year", ondelete="CASCADE"))
+    indicator: Mapped[int]
+    #: "value", "bme", "white", "non_medical" (indicators 1, 3, 4) or "vsm" (indicator 1).
+    measure: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    #: value = numerator / denominator (× 100 for percentages); for ratios, each group's rate.
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    small_numbers: Mapped[bool] = mapped_column(default=False)
+    not_calculable_reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))
+
+    indicator_year: Mapped[IndicatorYear] = relationship(back_populates="values")
+
+
+class NationalValue(db.Model):
+    """A national average of one indicator (and measure) in one year, for comparison."""
+
+    __tablename__ = "national_values"
+    __table_args__ = (UniqueConstraint("standard", "year", "indicator", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int]
+    indicator: Mapped[int]
+    measure: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)

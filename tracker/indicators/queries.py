@@ -1,0 +1,259 @@
+"""Reading stored WRES years back: the indicators table, trends, charts and linked actions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
+from tracker.admin.service import get_settings
+from tracker.extensions import db
+from tracker.indicators import charts
+from tracker.indicators.definitions import IndicatorDefinition, load_definitions
+from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
+from tracker.indicators.ratios import round_half_up
+from tracker.indicators.trend import Judgement, judge
+from tracker.plans.models import Plan, PlanStatus
+
+STANDARD = "wres"
+DEFINITIONS: dict[int, IndicatorDefinition] = {d.number: d for d in load_definitions(STANDARD)}
+NUMBERS = tuple(DEFINITIONS)
+#: The measures shown in the indicators table: BME and White rows for the survey indicators.
+TABLE_MEASURES = {n: (("bme", "white") if DEFINITIONS[n].kind == "survey_pair" else ("value",)) for n in NUMBERS}
+MEASURE_NAMES = {"value": "", "bme": "BME", "white": "White", "vsm": "VSM", "non_medical": "excluding medical staff"}
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    """A stored year and where its figures came from ("computed" or "entered")."""
+
+    year: int
+    source: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stored figure of a line in one year."""
+
+    value: float | None
+    reason: str | None = None
+    small_numbers: bool = False
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the indicators table: an indicator (or its BME or White figure) over the years."""
+
+    definition: IndicatorDefinition
+    measure: str
+    group: str | None
+    years: tuple[int, ...]
+    figures: dict[int, Figure]
+    national: dict[int, float]
+    target: float | None
+
+    @property
+    def number(self) -> int:
+        return self.definition.number
+
+    @property
+    def unit(self) -> str:
+        return self.definition.unit
+
+    def value(self, year: int | None) -> float | None:
+        """The figure of a year, or None."""
+        figure = self.figures.get(year)
+        return figure.value if figure else None
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    @property
+    def previous_year(self) -> int | None:
+        return self.years[-2] if len(self.years) > 1 else None
+
+    @property
+    def trend(self) -> Judgement | None:
+        """Better, worse or the same as the previous stored year, by the indicator's direction."""
+        return judge(self.definition.direction, self.value(self.previous_year), self.value(self.latest_year),
+                     target=self.target)
+
+    @property
+    def national_latest(self) -> tuple[int | None, float | None]:
+        """The national figure of the latest stored year, else the most recent one before it."""
+        limit = self.latest_year or max(self.national, default=0)
+        years = [year for year in self.national if year <= limit]
+        return (max(years), self.national[max(years)]) if years else (None, None)
+
+    @property
+    def versus_national(self) -> str | None:
+        """better / worse / same than national; above / below / same for closer-to-target indicators."""
+        _year, national = self.national_latest
+        value = self.value(self.latest_year)
+        if national is None or value is None:
+            return None
+        if self.definition.direction != "closer_to_target":
+            return judge(self.definition.direction, national, value)
+        shown, reference = round_half_up(value, 2), round_half_up(national, 2)
+        return "same" if shown == reference else ("above" if shown > reference else "below")
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """The indicators × years table."""
+
+    years: tuple[YearColumn, ...]
+    lines: tuple[Line, ...]
+    target: float | None
+
+    def for_indicator(self, number: int) -> tuple[Line, ...]:
+        """The lines of one indicator."""
+        return tuple(line for line in self.lines if line.number == number)
+
+
+def year_columns() -> tuple[YearColumn, ...]:
+    """Every stored year, oldest first."""
+    rows = db.session.execute(select(IndicatorYear.year, IndicatorYear.source, IndicatorYear.imported_at)
+                              .order_by(IndicatorYear.year))
+    return tuple(YearColumn(*row) for row in rows)
+
+
+def national_series() -> dict[tuple[int, str], dict[int, float]]:
+    """{(indicator, measure): {year: value}} of the WRES national averages."""
+    series: dict[tuple[int, str], dict[int, float]] = {}
+    rows = db.session.execute(select(NationalValue.indicator, NationalValue.measure, NationalValue.year,
+                                     NationalValue.value).where(NationalValue.standard == STANDARD))
+    for indicator, measure, year, value in rows:
+        series.setdefault((indicator, measure), {})[year] = value
+    return series
+
+
+def group_label(measure: str, bme_label: str) -> str | None:
+    """None for single-figure indicators, else the trust's BME label or "White"."""
+    return {"bme": bme_label, "white": "White"}.get(measure)
+
+
+def indicator_table(numbers: tuple[int, ...] = NUMBERS) -> IndicatorTable:
+    """The table of the given indicators over every stored year (three queries)."""
+    settings = get_settings()
+    target = float(settings.local_population_bme_percent) if settings.local_population_bme_percent is not None else None
+    years = year_columns()
+    figures: dict[tuple[int, str], dict[int, Figure]] = {}
+    rows = db.session.scalars(select(IndicatorValue).where(IndicatorValue.indicator.in_(numbers)))
+    for row in rows:
+        figures.setdefault((row.indicator, row.measure), {})[row.year] = Figure(
+            row.value, row.not_calculable_reason, row.small_numbers, row.ci_low, row.ci_high)
+    national = national_series()
+    lines = tuple(
+        Line(DEFINITIONS[number], measure, group_label(measure, settings.bme_label),
+             tuple(column.year for column in years), figures.get((number, measure), {}),
+             national.get((number, measure), {}), target)
+        for number in numbers for measure in TABLE_MEASURES[number])
+    return IndicatorTable(years, lines, target)
+
+
+def chart_for(number: int, table: IndicatorTable, bme_label: str) -> charts.Chart:
+    """The trend chart of one indicator: the trust against national (BME and White for 5-8)."""
+    definition = DEFINITIONS[number]
+    years = [column.year for column in table.years]
+    series = []
+    for line in table.for_indicator(number):
+        group = line.measure if line.measure in ("bme", "white") else "all"
+        name = f"{line.group} " if line.group else ""
+        series.append(charts.Series(f"Trust {name}".strip(), tuple((y, line.value(y)) for y in years), group))
+        national_years = sorted(y for y in line.national if not years or years[0] <= y <= years[-1])
+        if national_years:
+            series.append(charts.Series(f"National {name}".strip(),
+                                        tuple((y, line.national[y]) for y in national_years), group, True))
+    reference = table.target if definition.direction == "closer_to_target" else None
+    return charts.Chart(
+        f"Indicator {number}: {definition.short_title.replace('BME', bme_label)}", definition.unit, tuple(series), reference,
+        f"Local population {reference:.2f}%" if reference is not None else "",
+        non_adverse_range=definition.unit == "ratio")
+
+
+@dataclass(frozen=True)
+class LinkedAction:
+    """An action meant to move an indicator, with its latest progress update."""
+
+    action: Action
+    latest: ProgressUpdate | None
+
+
+def _ref_key(action: Action) -> tuple:
+    parts = action.ref.replace("-", ".").split(".")
+    return (action.plan.year,) + tuple(int(part) if part.isdigit() else 0 for part in parts)
+
+
+def linked_actions(number: int) -> list[LinkedAction]:
+    """Actions linked to the indicator in plans that are not closed, newest plan first (three queries)."""
+    linked = (select(ActionIndicator.action_id).where(ActionIndicator.indicator == number)).scalar_subquery()
+    actions = list(db.session.scalars(
+        select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.status != PlanStatus.CLOSED.value)
+        .options(contains_eager(Action.plan), selectinload(Action.owners))))
+    rank = func.row_number().over(partition_by=ProgressUpdate.action_id,
+                                  order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    shown = select(Action.id).join(Action.plan).where(Action.id.in_(linked), Plan.status != PlanStatus.CLOSED.value)
+    ranked = select(ProgressUpdate.id, rank.label("rank")).where(ProgressUpdate.action_id.in_(shown)).subquery()
+    latest = {update.action_id: update for update in db.session.scalars(
+        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+        .options(joinedload(ProgressUpdate.author)))}
+    ordered = sorted(actions, key=_ref_key)
+    ordered.sort(key=lambda action: action.plan.year, reverse=True)
+    return [LinkedAction(action, latest.get(action.id)) for action in ordered]
+
+
+@dataclass(frozen=True)
+class LatestValue:
+    """The latest figure of one line (an indicator, or its BME or White figure)."""
+
+    group: str | None
+    unit: str
+    value: float | None
+    trend: Judgement | None
+    previous_year: int | None
+
+
+@dataclass(frozen=True)
+class LatestIndicator:
+    """An indicator's title and latest stored figures, for an action's page."""
+
+    number: int
+    title: str
+    short_title: str
+    year: int | None
+    source: str | None
+    values: tuple[LatestValue, ...]
+
+
+def latest_for_indicators(numbers: list[int]) -> list[LatestIndicator]:
+    """Each indicator's title and latest stored value, with its year and trend word."""
+    wanted = tuple(sorted({n for n in numbers if n in DEFINITIONS}))
+    if not wanted:
+        return []
+    table = indicator_table(wanted)
+    source = table.years[-1].source if table.years else None
+    return [
+        LatestIndicator(
+            number, DEFINITIONS[number].title, DEFINITIONS[number].short_title,
+            table.years[-1].year if table.years else None, source,
+            tuple(LatestValue(line.group, line.unit, line.value(line.latest_year), line.trend, line.previous_year)
+                  for line in table.for_indicator(number)))
+        for number in wanted]
+
+
+def national_grid() -> tuple[list[int], list[tuple[int, str, dict[int, float]]]]:
+    """Years, and one row per (indicator, measure) with its national value per year."""
+    series = national_series()
+    years = sorted({year for values in series.values() for year in values})
+    order = list(MEASURE_NAMES)
+    rows = [(number, measure, series[(number, measure)])
+            for number, measure in sorted(series, key=lambda key: (key[0], order.index(key[1])
+                                                                   if key[1] in order else len(order)))]
+    return years, rows

@@ -1,0 +1,200 @@
+"""Board documents from the database: a plan and its actions as the Word builders' plain data.
+
+Every export loads its plan with one query per relationship (themes, actions, owners,
+forums, indicators, updates, update authors), whatever the number of actions.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import clock
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.admin.models import OrganisationSettings
+from tracker.admin.service import get_settings
+from tracker.extensions import db
+from tracker.plans.importer import ref_key
+from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.rollover import previous_year
+from tracker.reports.documents import (
+    PRIORITIES, ActionRow, Cover, IndicatorSummary, PlanDocument, ThemeRow, UpdateLine,
+)
+from tracker.reports.word import (
+    build_appendix1, build_appendix2, build_board_pack, build_indicator_summary, to_bytes,
+)
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")
+STYLES = ("2021", "2024")
+NO_THEME = "Actions without a theme"
+INDICATORS_SERVICE = "tracker.indicators.service"
+EMPTY_SUMMARY = IndicatorSummary(years=(), lines=(), charts=())
+FILE_STEMS = {"appendix1": "wres-appendix-1", "appendix2": "wres-appendix-2",
+              "indicators": "wres-indicator-summary", "pack": "wres-board-pack"}
+
+
+class ExportError(ValueError):
+    """The document could not be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export: the document, its 'as at' date and the choices on the export form."""
+
+    document: str
+    as_at: date
+    style: str = "2024"
+    include_history: bool = False
+    title: str | None = None
+    #: For the board pack: the plan reported on in Appendix 1 (default: last year's plan).
+    appendix1_plan_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """A finished .docx, named for download."""
+
+    filename: str
+    content: bytes
+    mimetype: str = DOCX_MIME
+
+
+def load_plan(plan_id: int) -> Plan | None:
+    """A plan with everything the documents print, loaded with one query per relationship."""
+    return db.session.scalar(
+        select(Plan).where(Plan.id == plan_id).options(
+            selectinload(Plan.themes),
+            selectinload(Plan.actions).options(
+                selectinload(Action.owners), selectinload(Action.forums),
+                selectinload(Action.indicator_links),
+                selectinload(Action.updates).selectinload(ProgressUpdate.author),
+            ),
+        )
+    )
+
+
+def previous_plan(plan: Plan) -> Plan | None:
+    """Last year's plan (approved or closed before draft, then the newest), if there is one."""
+    plans = db.session.scalars(select(Plan).where(Plan.year == previous_year(plan.year))).all()
+    return max(plans, key=lambda p: (p.status != PlanStatus.DRAFT.value, p.id), default=None)
+
+
+def default_title(document: str, year: str, trust_name: str) -> str:
+    """The title a document gets unless the user writes another."""
+    if document == "appendix1":
+        return f"{trust_name} WRES Action Plan {year} Progress Report"
+    if document == "pack":
+        return f"Workforce Race Equality Standard (WRES) Report {year}"
+    return f"{trust_name} WRES Action Plan {year}"
+
+
+def filename_for(document: str, year: str) -> str:
+    """'wres-appendix-1-2023-24.docx'."""
+    return f"{FILE_STEMS[document]}-{year}.docx"
+
+
+def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings) -> PlanDocument:
+    """The plan's themes in order, each with its actions in reference order (1.2 before 1.10)."""
+    by_theme: dict[int | None, list[ActionRow]] = defaultdict(list)
+    for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
+        by_theme[action.theme_id].append(action_row(action))
+    themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
+    if by_theme.get(None):
+        themes.append(ThemeRow("", NO_THEME, tuple(by_theme[None])))
+    return PlanDocument(trust_name=settings.trust_name, title=title, year=plan.year, as_at=as_at,
+                        themes=tuple(themes), bme_label=settings.bme_label)
+
+
+def action_row(action: Action) -> ActionRow:
+    """One action as printed: latest narrative, dated history (oldest first), forums' full names."""
+    updates = list(action.updates)
+    priority = action.priority if (action.priority or "").lower() in PRIORITIES else None
+    return ActionRow(
+        ref=action.ref, text=action.text, indicators=tuple(action.indicators), by_who=action.by_who,
+        by_when=action.by_when, status=action.status, rag=action.rag, rag_as_at=action.rag_as_at,
+        narrative=updates[0].narrative if updates else "",
+        history=tuple(update_line(update) for update in reversed(updates)),
+        forums="; ".join(forum.name for forum in action.forums), priority=priority,
+        equality_objectives=action.equality_objectives, edi_goals=action.edi_goals,
+        outcome=action.outcome, cancelled_reason=action.cancelled_reason or None,
+    )
+
+
+def update_line(update: ProgressUpdate) -> UpdateLine:
+    """A progress update as a dated history line with its author's name."""
+    return UpdateLine(on=update.as_at, author=update.author.name if update.author else "",
+                      status=update.status, rag=update.rag, text=update.narrative)
+
+
+def indicator_summary() -> IndicatorSummary:
+    """The stored indicator results; empty (the document says none are stored) when no year has results."""
+    if importlib.util.find_spec(INDICATORS_SERVICE) is None:
+        return EMPTY_SUMMARY
+    summary_for_report = getattr(importlib.import_module(INDICATORS_SERVICE), "summary_for_report", None)
+    summary = summary_for_report() if summary_for_report is not None else EMPTY_SUMMARY
+    return summary if summary.years else EMPTY_SUMMARY
+
+
+def cover(title: str, as_at: date, settings: OrganisationSettings) -> Cover:
+    """The board pack's cover: trust, title, date, author and lead director from the settings."""
+    return Cover(trust_name=settings.trust_name, title=title, date=as_at,
+                 author=settings.report_author, lead_director=settings.lead_director)
+
+
+def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
+    """Build the chosen document for a plan loaded with `load_plan`; the same data and day give the same bytes."""
+    if options.document not in DOCUMENTS:
+        raise ExportError(f"Choose a document: {', '.join(DOCUMENTS)} (not '{options.document}')")
+    if options.style not in STYLES:
+        raise ExportError(f"The Appendix 2 style must be 2021 or 2024 (not '{options.style}')")
+    settings = get_settings()
+    title = (options.title or "").strip() or default_title(options.document, plan.year, settings.trust_name)
+    built = {"appendix1": _appendix1, "appendix2": _appendix2, "indicators": _indicators,
+             "pack": _pack}[options.document](plan, options, title, settings)
+    return ExportedFile(filename_for(options.document, plan.year), to_bytes(built))
+
+
+def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
+    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
+    return build_appendix1(document, include_history=options.include_history, generated_on=clock.today())
+
+
+def _appendix2(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
+    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
+    return build_appendix2(document, style=options.style, generated_on=clock.today())
+
+
+def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: OrganisationSettings):
+    return build_indicator_summary(indicator_summary(), bme_label=settings.bme_label, generated_on=clock.today(),
+                                   author=settings.report_author or settings.trust_name)
+
+
+def _pack(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
+    progress = _appendix1_plan(plan, options.appendix1_plan_id)
+    trust = settings.trust_name
+    appendix1 = plan_document(progress, as_at=options.as_at, settings=settings,
+                              title=f"Appendix 1: {default_title('appendix1', progress.year, trust)}")
+    appendix2 = plan_document(plan, as_at=options.as_at, settings=settings,
+                              title=f"Appendix 2: {default_title('appendix2', plan.year, trust)}")
+    return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
+                            style=options.style, include_history=options.include_history,
+                            generated_on=clock.today())
+
+
+def _appendix1_plan(plan: Plan, plan_id: int | None) -> Plan:
+    """The plan chosen for Appendix 1, else last year's, else this plan itself."""
+    if plan_id is None:
+        chosen = previous_plan(plan)
+        plan_id = chosen.id if chosen is not None else plan.id
+    if plan_id == plan.id:
+        return plan
+    progress = load_plan(plan_id)
+    if progress is None:
+        raise ExportError(f"There is no plan with id {plan_id} to report on in Appendix 1")
+    return progress
