@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := TRACKER_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: install run test test-sqlite test-postgres serve clean
+.PHONY: install run test serve scheduler clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,9 @@ test: install
 
 serve: install
 	TRACKER_ENV=production $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 wsgi:app
+
+scheduler: install
+	TRACKER_ENV=production $(BIN)/flask --app wsgi scheduler
 
 clean:
 	rm -rf $(VENV) .pytest_cache

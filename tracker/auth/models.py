@@ -40,6 +40,10 @@ class User(UserMixin, db.Model):
     #: Inactive users cannot sign in and get no email; their actions are kept.
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: How the user gets their own reminders: "immediate" or a weekly "digest".
+    reminder_delivery: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
+    #: The secret in the user's calendar feed address; null when they have no feed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

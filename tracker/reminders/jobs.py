@@ -1,0 +1,138 @@
+"""The scheduler process (`flask --app wsgi scheduler`): APScheduler 3 with its jobs in the database.
+
+Jobs: the daily reminders at the hour set on the settings page (UK time), the outbox retry
+every 5 minutes, and a heartbeat that renews this process's lock. Every job first takes
+(or renews) the lock and does nothing without it, so a second scheduler on another host
+waits, and takes over within two minutes if the first stops. A daily run missed while the
+scheduler was down is run once when it starts again (coalesce, and a grace time just under a
+day); runs are idempotent per day anyway, through the outbox keys.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.reminders import locks
+from tracker.reminders.models import scheduler_jobs
+from tracker.reminders.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+TIMEZONE = "Europe/London"
+JOBS_TABLE = "scheduler_jobs"
+DAILY_JOB = "daily-reminders"
+OUTBOX_JOB = "outbox-retry"
+HEARTBEAT_JOB = "scheduler-heartbeat"
+DAILY_GRACE_SECONDS = 23 * 3600
+OUTBOX_GRACE_SECONDS = 4 * 60
+HEARTBEAT_SECONDS = 30
+
+_bound: dict = {"app": None, "holder": None, "scheduler": None}
+
+
+def bind(app: Flask, holder: str, scheduler: BaseScheduler | None = None) -> None:
+    """Tell the job functions which app and lock holder they run as."""
+    _bound.update(app=app, holder=holder, scheduler=scheduler)
+
+
+def _app() -> Flask:
+    if _bound["app"] is None:
+        from tracker import create_app
+
+        _bound["app"] = create_app()
+    return _bound["app"]
+
+
+def _holder() -> str:
+    if _bound["holder"] is None:
+        _bound["holder"] = locks.new_holder()
+    return _bound["holder"]
+
+
+def daily_trigger(hour: int) -> CronTrigger:
+    return CronTrigger(hour=hour, minute=0, timezone=TIMEZONE)
+
+
+def outbox_trigger() -> CronTrigger:
+    return CronTrigger(minute="*/5", timezone=TIMEZONE)
+
+
+def daily_reminders_job():
+    """Run every reminder rule for today and send; nothing without the lock."""
+    from tracker.reminders.runner import run_reminders
+
+    with _app().app_context():
+        if not locks.acquire(_holder()):
+            log.info("Daily reminders skipped: another scheduler holds the lock")
+            return None
+        report = run_reminders()
+        log.info("Daily reminders: %d people, %s", len(report.queued), report.sent.summary() if report.sent else "")
+        return report
+
+
+def outbox_job():
+    """Send queued emails that are due (retries with back-off); nothing without the lock."""
+    from tracker.reminders.outbox import send_due
+
+    with _app().app_context():
+        if not locks.acquire(_holder()):
+            return None
+        return send_due()
+
+
+def heartbeat_job() -> bool:
+    """Renew the lock, and follow a change of the daily hour on the settings page."""
+    with _app().app_context():
+        held = locks.acquire(_holder())
+        scheduler = _bound["scheduler"]
+        if held and scheduler is not None:
+            _follow_daily_hour(scheduler, get_settings().send_hour)
+        return held
+
+
+def _follow_daily_hour(scheduler: BaseScheduler, hour: int) -> None:
+    job = scheduler.get_job(DAILY_JOB)
+    if job is not None and str(job.trigger) != str(daily_trigger(hour)):
+        scheduler.reschedule_job(DAILY_JOB, trigger=daily_trigger(hour))
+        log.info("Daily reminders now run at %02d:00", hour)
+
+
+def missed_run(job_id: str, now: datetime) -> datetime | None:
+    """The stored next run of a job when it is already past (missed while no scheduler ran)."""
+    stamp = db.session.execute(select(scheduler_jobs.c.next_run_time).where(scheduler_jobs.c.id == job_id)).scalar()
+    if stamp is None:
+        return None
+    when = datetime.fromtimestamp(stamp, tz=timezone.utc)
+    return when if when < now else None
+
+
+def build_scheduler(app: Flask, holder: str | None = None,
+                    scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    """The scheduler with its jobs; call inside an app context, then `start()` it."""
+    scheduler = scheduler_class(
+        timezone=TIMEZONE,
+        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=JOBS_TABLE), "local": MemoryJobStore()},
+        job_defaults={"coalesce": True, "max_instances": 1},
+    )
+    bind(app, holder or locks.new_holder(), scheduler)
+    now = datetime.now(timezone.utc)
+    missed = missed_run(DAILY_JOB, now)
+    scheduler.add_job(daily_reminders_job, daily_trigger(get_settings().send_hour), id=DAILY_JOB,
+                      name="Daily reminders", replace_existing=True, coalesce=True, max_instances=1,
+                      misfire_grace_time=DAILY_GRACE_SECONDS, **({"next_run_time": missed} if missed else {}))
+    scheduler.add_job(outbox_job, outbox_trigger(), id=OUTBOX_JOB, name="Outbox retry", replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=OUTBOX_GRACE_SECONDS)
+    scheduler.add_job(heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id=HEARTBEAT_JOB,
+                      name="Scheduler lock heartbeat", jobstore="local", coalesce=True,
+                      misfire_grace_time=HEARTBEAT_SECONDS, next_run_time=now)
+    return scheduler

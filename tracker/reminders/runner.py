@@ -1,0 +1,191 @@
+"""A daily run: work out every reminder due, write one message per person to the outbox, send.
+
+Each person's items and message are committed together, in their own transaction. An
+item whose key is already recorded is never queued again; if another run records the same
+key first, this run's transaction for that person fails on the unique key and is skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker import clock
+from tracker.admin.service import get_settings as organisation_settings
+from tracker.auth.models import User
+from tracker.extensions import db
+from tracker.reminders import snapshot
+from tracker.reminders.describe import describe_items
+from tracker.reminders.digest import FIRST_DIGEST_DAYS, digest_items
+from tracker.reminders.facts import DueItem, Person, Rules, iso_week
+from tracker.reminders.mail import address
+from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun
+from tracker.reminders.outbox import SendReport, queue_message, send_due
+from tracker.reminders.payload import from_payload, to_payload
+from tracker.reminders.render import render_email
+from tracker.reminders.service import DIGEST, Delivery, owner_items, plan_deliveries
+from tracker.reminders.settings import get_settings, rules_from
+
+
+@dataclass
+class Queued:
+    """One person's part of a run."""
+
+    recipient: str
+    sent_now: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    today: date
+    dry_run: bool = False
+    enabled: bool = True
+    queued: list[Queued] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    sent: SendReport | None = None
+
+
+@dataclass
+class _Context:
+    today: date
+    now: datetime
+    rules: Rules
+    people: dict[int, Person]
+    open_ids: set[int]
+    base_url: str
+    trust_name: str
+
+
+def _due_items(today: date, now: datetime, rules: Rules, people: dict[int, Person]) -> tuple[list[DueItem], set[int]]:
+    actions = snapshot.load_actions(people)
+    meetings = snapshot.load_meetings(today, max(rules.update_request_days, rules.nudge_days))
+    last_digest = snapshot.last_digests()
+    earliest = min([*last_digest.values(), now - timedelta(days=FIRST_DIGEST_DAYS)])
+    items = owner_items(actions, meetings, people, rules, today, last_run=snapshot.last_run_before(today),
+                        first_requests=snapshot.first_requests())
+    items += digest_items(actions, people, snapshot.load_updates(earliest), rules, today, now, last_digest)
+    return items, {a.id for a in actions if a.is_open}
+
+
+def run_reminders(today: date | None = None, *, dry_run: bool = False, send: bool = True,
+                  sender_factory=None) -> RunReport:
+    """Run every rule once for `today`; queue one email per person; then send what is due.
+
+    `dry_run` works out the same emails but records and sends nothing.
+    """
+    today = today or clock.today()
+    now = clock.utcnow()
+    rules = rules_from(get_settings())
+    report = RunReport(today=today, dry_run=dry_run, enabled=rules.enabled)
+    if rules.enabled:
+        people = snapshot.load_people()
+        items, open_ids = _due_items(today, now, rules, people)
+        known = snapshot.existing_keys([item.key for item in items])
+        deliveries = plan_deliveries([i for i in items if i.key not in known], people, rules, today,
+                                     held=snapshot.held_recipients(), weekly_sent=snapshot.weekly_sent(iso_week(today)))
+        context = _Context(today, now, rules, people, open_ids, current_app.config["BASE_URL"],
+                           organisation_settings().trust_name)
+        for delivery in deliveries:
+            _deliver(delivery, context, report)
+        if not dry_run:
+            _record_run(today, now, len(report.queued))
+    if send and not dry_run:
+        report.sent = send_due(sender_factory=sender_factory)
+    return report
+
+
+def _deliver(delivery: Delivery, context: _Context, report: RunReport) -> None:
+    person = context.people[delivery.recipient_id]
+    if report.dry_run:
+        sending = (_held_items(person.id) if delivery.release_held else []) + list(delivery.send)
+        report.queued.append(Queued(address(person.name, person.email), describe_items(sending),
+                                    describe_items(list(delivery.hold)), _cc(sending, person, context)))
+        return
+    try:
+        queued = _write(delivery, person, context)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        report.skipped.append(f"{address(person.name, person.email)}: already queued by another run")
+        return
+    report.queued.append(queued)
+
+
+def _held_items(person_id: int) -> list[DueItem]:
+    return [from_payload(row.payload) for row in _held_rows(person_id)]
+
+
+def _held_rows(person_id: int) -> list[ReminderItem]:
+    return list(db.session.scalars(select(ReminderItem).where(
+        ReminderItem.recipient_id == person_id, ReminderItem.released_on.is_(None)).order_by(ReminderItem.id)))
+
+
+def _only_open(item: DueItem, open_ids: set[int]) -> DueItem:
+    """Held reminders about actions closed since are left out of the email."""
+    if item.rule == DIGEST:
+        return item
+    return DueItem(item.rule, item.recipient_id, item.key, tuple(l for l in item.lines if l.action_id in open_ids),
+                   item.meeting, item.copy_admins, item.digest)
+
+
+def _cc(items: list[DueItem], person: Person, context: _Context) -> list[str]:
+    """The EDI lead (every active admin with an email) when an overdue action is long overdue."""
+    if not any(item.copy_admins and item.lines for item in items):
+        return []
+    return [address(p.name, p.email) for p in sorted(context.people.values(), key=lambda p: p.id)
+            if p.role == "admin" and p.can_receive and p.id != person.id]
+
+
+def _message_key(person_id: int, today: date) -> str:
+    """'reminders:user42:2024-11-04', then ':2', ':3' for later runs the same day."""
+    base = f"reminders:user{person_id}:{today.isoformat()}"
+    taken = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(or_(OutboxMessage.key == base, OutboxMessage.key.like(base + ":%"))))
+    return base if not taken else f"{base}:{taken + 1}"
+
+
+def _item_row(item: DueItem, context: _Context, *, released: bool) -> ReminderItem:
+    return ReminderItem(key=item.key, rule=item.rule, recipient_id=item.recipient_id, payload=to_payload(item),
+                        day=context.today, created_at=context.now, released_on=context.today if released else None)
+
+
+def _write(delivery: Delivery, person: Person, context: _Context) -> Queued:
+    held_rows = _held_rows(person.id) if delivery.release_held else []
+    stored = [from_payload(row.payload) for row in held_rows]
+    items = [_only_open(item, context.open_ids) for item in stored + list(delivery.send)]
+    email = render_email(person.name, items, base_url=context.base_url, trust_name=context.trust_name,
+                         today=context.today, copy_after_days=context.rules.overdue_copy_after_days)
+    cc = _cc(items, person, context)
+    message = None
+    if email is not None:
+        message = queue_message(key=_message_key(person.id, context.today), recipient=db.session.get(User, person.id),
+                                to=address(person.name, person.email), cc=cc, subject=email.subject,
+                                text=email.text, html=email.html, now=context.now)
+    rows = [_item_row(i, context, released=False) for i in delivery.hold]
+    rows += [_item_row(i, context, released=True) for i in delivery.send]
+    for row in held_rows:
+        row.released_on = context.today
+    for row in rows:
+        db.session.add(row)
+    for row in held_rows + rows:
+        if row.released_on is not None:
+            row.message = message
+    db.session.flush()
+    return Queued(address(person.name, person.email), describe_items(items) if message else [],
+                  describe_items(list(delivery.hold)), cc if message else [])
+
+
+def _record_run(today: date, now: datetime, queued: int) -> None:
+    run = db.session.get(ReminderRun, today) or ReminderRun(day=today)
+    run.finished_at, run.queued = now, queued
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
