@@ -24,9 +24,9 @@ def render_error(code: int, detail: str | None = None):
 
 def refuse_nul_characters() -> None:
     """Text fields never contain NUL; PostgreSQL cannot store it, so refuse it up front (400)."""
-    if any("\x00" in value for value in request.args.values()):
+    if any("\x00" in value for _key, value in request.args.items(multi=True)):
         abort(400)
-    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+    if request.method == "POST" and any("\x00" in value for _key, value in request.form.items(multi=True)):
         abort(400)
 
 

@@ -1,0 +1,140 @@
+"""Load test: the signed-in pages at the size of an ICS with ten trusts, against a bare route.
+
+Creates a database (a temporary SQLite file, or the PostgreSQL database given with
+--database-url, which must be empty), migrates it, fills it with `flask demo scale` (10 plans,
+3,000 actions, 60,000 updates, 2,000 users; `--scale small` for a quick run), serves it with
+gunicorn (2 sync workers, production settings) on 127.0.0.1, signs in as an EDI lead and keeps
+20 requests in flight on each page for a fixed time. Pages: the plan overview and plan page of
+the largest plan, the action with the most updates, My actions, the indicators page when the
+app has one, posting a progress update, and /healthz (one SELECT 1) as the bare route.
+
+Prints a markdown table: requests a second, p50 and p95 latency, each page's throughput as a
+share of the bare route's (which holds on a noisy machine), and the workers' CPU time per
+request (from /proc, which other processes on the machine barely change). Targets (2 cores, full scale, 20
+connections): read pages p95 under 150 ms and at least 25% of the bare route's throughput.
+
+Run: .venv/bin/python benchmarks/load.py [--scale small] [--database-url postgresql://…]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from load_drivers import Measured, Target, pick_driver, run
+from load_server import Gunicorn, Session, environment, fill, free_port, get_routes, largest
+
+P95_TARGET_MS = 150
+SHARE_TARGET = 0.25
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=("full", "small"), default="full")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a temporary SQLite file)")
+    parser.add_argument("--seconds", type=int, default=15, help="load time per page")
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--driver", choices=("auto", "wrk", "python"), default="auto")
+    return parser.parse_args()
+
+
+def targets(session: Session, routes: dict[str, str], plan_id: int, action_id: int) -> tuple[list[Target], list[str]]:
+    """The pages to load, and notes on any that could not be."""
+    cookie, notes = session.cookie, []
+    pages = [Target("bare route /healthz", "/healthz", read_page=False),
+             Target("plan overview", f"/plans/{plan_id}/overview", cookie=cookie),
+             Target("plan page", f"/plans/{plan_id}", cookie=cookie),
+             Target("action page", f"/actions/{action_id}", cookie=cookie),
+             Target("My actions", "/", cookie=cookie)]
+    indicators = routes.get("indicators.index")
+    if indicators:
+        pages.append(Target("indicators", indicators, cookie=cookie))
+    else:
+        notes.append("indicators page: skipped, the app has no indicators.index route yet")
+    update = f"/actions/{action_id}/update"
+    form = {"csrf_token": session.token(update), "status": "PROGRESS MADE", "rag": "green",
+            "rag_reason": "Load test", "narrative": "Progress posted by the load test"}
+    pages.append(Target("post a progress update", update, "POST", form, cookie=session.cookie, read_page=False))
+    return pages, notes
+
+
+def check_once(session: Session, target: Target) -> None:
+    """Each page answers as a signed-in user expects before it is loaded."""
+    status, _page = session.request(target.path, target.form if target.method == "POST" else None)
+    expected = 302 if target.method == "POST" else 200
+    if status != expected:
+        raise SystemExit(f"{target.name} ({target.path}) answered {status}, not {expected}")
+
+
+def drain(session: Session) -> None:
+    """Wait until requests left queued by the previous page are served, so each page is measured alone."""
+    for _worker in range(2):
+        session.request("/healthz")
+
+
+def verdict(target: Target, measured: Measured, bare: Measured) -> str:
+    if not target.read_page:
+        return "-"
+    misses = []
+    if measured.p95_ms >= P95_TARGET_MS:
+        misses.append(f"p95 ≥ {P95_TARGET_MS} ms")
+    if measured.per_second < SHARE_TARGET * bare.per_second:
+        misses.append(f"< {SHARE_TARGET:.0%} of bare")
+    return "missed: " + ", ".join(misses) if misses else "met"
+
+
+def table(results: list[tuple[Target, Measured, float]]) -> str:
+    bare = results[0][1]
+    lines = ["| page | requests | req/s | p50 ms | p95 ms | share of bare req/s | server CPU ms/request | errors | target |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for target, m, cpu_ms in results:
+        lines.append(f"| {target.name} | {m.requests:,} | {m.per_second:,.1f} | {m.p50_ms:.1f} | {m.p95_ms:.1f} | "
+                     f"{m.per_second / bare.per_second:.1%} | {cpu_ms:.1f} | {m.errors} | {verdict(target, m, bare)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    args = arguments()
+    driver = pick_driver(args.driver)
+    folder = Path(tempfile.mkdtemp(prefix="wres-load-"))
+    database_url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
+    port = free_port()
+    env = environment(database_url, port)
+    password = secrets.token_urlsafe(12)
+    started = time.perf_counter()
+    admin, generated = fill(env, args.scale, password)
+    print(f"Database filled in {time.perf_counter() - started:.0f} s (migrations and generator). {generated}")
+    subjects = largest(database_url)
+    server = Gunicorn(env, port, args.workers, folder / "gunicorn.log")
+    try:
+        session = Session(server.base)
+        session.sign_in(admin, password)
+        pages, notes = targets(session, get_routes(env), subjects.plan_id, subjects.action_id)
+        for target in pages:
+            check_once(session, target)
+        results, load_at_start = [], os.getloadavg()[0]
+        for target in pages:
+            drain(session)
+            cpu = server.cpu_seconds()
+            measured = run(driver, server.base, target, args.seconds, args.connections)
+            results.append((target, measured, (server.cpu_seconds() - cpu) * 1000 / max(measured.requests, 1)))
+    finally:
+        server.stop()
+    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print(f"\n{database}, {args.scale} scale, gunicorn {args.workers} sync workers, {os.cpu_count()} cores, "
+          f"{args.connections} connections, {args.seconds} s a page, driver {driver}. Largest plan: "
+          f"{subjects.plan_actions} actions; its action with most updates: {subjects.action_updates} updates. "
+          f"Load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
+    print(table(results))
+    for note in notes:
+        print(f"\nNote: {note}")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

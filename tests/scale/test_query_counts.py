@@ -1,0 +1,119 @@
+"""SQL queries per page do not grow with the number of actions (10 → 1,000 actions, same count).
+
+The pages are found in the URL map: every GET route that needs nothing but a plan_id (or a
+forum_id, or an export format), so list pages added later are checked without editing this file.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+
+from tracker.actions.models import Action
+from tracker.demo.scale import add_actions
+from tracker.extensions import db
+from tracker.governance.service import create_forum
+
+#: Values for the arguments a list page may take.
+ARGUMENTS = {"plan_id", "forum_id", "format"}
+NOT_PAGES = {"static", "nhsuk_assets", "dashboards.health"}
+#: Pages whose query count still grows, and why. Strict: a page that stops growing must be removed.
+#: selectinload sends its IN list in chunks of 500 ids, so each selectinload'ed relationship of a
+#: list costs one more query per 500 actions; loading those relationships with subqueryload (one
+#: query whatever the count) removes the growth.
+SELECTIN_CHUNKS = "selectinload chunks of 500 ids: one more query per relationship per 500 actions"
+KNOWN_GROWTH = {endpoint: SELECTIN_CHUNKS for endpoint in (
+    "dashboards.home", "plans.detail", "plans.overview", "plans.export", "plans.rollover_result",
+    "governance.detail")}
+MUST_BE_CHECKED = {"dashboards.home", "plans.detail", "plans.overview", "plans.index", "governance.forums",
+                   "governance.detail", "admin.users"}
+
+
+@contextmanager
+def counting_queries():
+    """Count the SQL statements sent while the block runs: `with counting_queries() as count: …; count[0]`."""
+    count = [0]
+
+    def before_cursor_execute(*_args):
+        count[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield count
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+
+def list_page_urls(app, values: dict) -> dict[str, str]:
+    """{endpoint: url} for every signed-in GET page taking at most a plan_id, forum_id or format."""
+    urls = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.endpoint.startswith("auth."):
+            continue
+        if not set(rule.arguments) <= ARGUMENTS:
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(r"<(?:[^<>]+:)?%s>" % name, str(values[name]), url)
+        urls[rule.endpoint] = url
+    return urls
+
+
+def _queries(client, url: str) -> int:
+    client.get(url)  # warm up: the first request may fill per-process caches
+    with counting_queries() as count:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return count[0]
+
+
+@pytest.fixture
+def plan_world(app, make_user, make_plan, sign_in):
+    admin = make_user("admin", name="Edi Lead")
+    people = [admin, make_user("owner", name="Owner One"), make_user("owner", name="Owner Two")]
+    forums = [create_forum("Inclusion Council", None), create_forum("Trust Board", None)]
+    plan = make_plan(themes=("Inclusive recruitment", "Disciplinary disparity", "Training and development"))
+    db.session.commit()
+    sign_in(admin)
+    return {"plan": plan, "people": people, "forums": forums,
+            "values": {"plan_id": plan.id, "forum_id": forums[0].id, "format": "csv"}}
+
+
+def _grow_to(world: dict, actions: int, seed: int) -> None:
+    have = db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == world["plan"].id))
+    add_actions(world["plan"], actions - have, 3 * (actions - have), world["people"], world["forums"], seed=seed)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Action)) == actions
+
+
+def test_every_list_page_is_found_in_the_url_map(app, plan_world):
+    assert MUST_BE_CHECKED <= set(list_page_urls(app, plan_world["values"]))
+
+
+def test_queries_per_page_are_the_same_for_10_and_1000_actions(app, client, plan_world):
+    urls = list_page_urls(app, plan_world["values"])
+    _grow_to(plan_world, 10, seed=1)
+    small = {endpoint: _queries(client, url) for endpoint, url in urls.items()}
+    _grow_to(plan_world, 1000, seed=2)
+    large = {endpoint: _queries(client, url) for endpoint, url in urls.items()}
+    grew = {endpoint: (small[endpoint], large[endpoint]) for endpoint in urls if large[endpoint] != small[endpoint]}
+    unexpected = {endpoint: counts for endpoint, counts in grew.items() if endpoint not in KNOWN_GROWTH}
+    assert unexpected == {}, f"queries per page grow (10 actions, 1,000 actions): {unexpected}"
+    fixed = sorted(endpoint for endpoint in KNOWN_GROWTH if endpoint in urls and endpoint not in grew)
+    assert fixed == [], f"these pages no longer grow: remove them from KNOWN_GROWTH: {fixed}"
+    assert all(large - small <= 5 for small, large in grew.values()), grew
+
+
+def test_my_actions_and_the_plan_page_really_show_the_1000_actions(client, plan_world):
+    _grow_to(plan_world, 1000, seed=2)
+    plan_page = client.get(f"/plans/{plan_world['plan'].id}")
+    assert plan_page.status_code == 200
+    refs = set(re.findall(r'href="/actions/\d+"[^>]*>\s*([\d.]+)', plan_page.text))
+    assert len(refs) == 1000
+    home = client.get("/")
+    owned = db.session.scalar(select(func.count()).select_from(Action).where(
+        Action.owners.any(id=plan_world["people"][0].id) | Action.supporting_leads.any(id=plan_world["people"][0].id)))
+    assert home.status_code == 200 and owned > 100
+    assert len(set(re.findall(r'href="/actions/(\d+)"', home.text))) == owned
