@@ -3,23 +3,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker.actions.models import Action, action_owners, action_supporting_leads
-from tracker.actions.rag_rules import is_due_soon, is_overdue, is_stale
+from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
+from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
-from tracker.rag import RAG_VALUES, is_closed
+from tracker.governance.models import Forum
+from tracker.rag import CLOSED_STATUSES, RAG_VALUES, is_closed
 
 
 def _with_list_columns(query):
+    """What action lists show, in a fixed number of queries (subquery loads do not batch by 500 ids)."""
     return query.options(
         joinedload(Action.theme), joinedload(Action.plan),
-        selectinload(Action.owners), selectinload(Action.forums), selectinload(Action.indicator_links),
+        subqueryload(Action.owners), subqueryload(Action.forums), subqueryload(Action.indicator_links),
     )
 
 
@@ -142,33 +144,67 @@ class Overview:
     by_indicator: list[tuple[int, int, Counter]]
     by_forum: list[tuple[str, int, Counter]]
     overdue: list[Action]
+    overdue_count: int
     stale: list[Action]
+    stale_count: int
+
+
+#: The overview lists this many overdue and stale actions; the plan page filters show the rest.
+OVERVIEW_LIST_LIMIT = 20
+
+
+def _open_action(today: date):
+    """SQL for 'not complete, cancelled or carried forward'."""
+    return and_(or_(Action.rag.is_(None), Action.rag != "blue"),
+                or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
+
+
+def _rag_counters(rows) -> dict:
+    counters: dict = {}
+    for key, rag, count in rows:
+        counters.setdefault(key, Counter())[rag] += count
+    return counters
 
 
 def plan_overview(plan: Plan, today: date) -> Overview:
-    """Counts by RAG, status, theme, indicator and forum, and the overdue and stale lists."""
-    actions = plan_actions(plan, Filters(), today)
-    by_rag = Counter(a.rag for a in actions)
-    themes: dict[str, Counter] = {}
-    indicators: dict[int, Counter] = {n: Counter() for n in range(1, 10)}
-    forums: dict[str, Counter] = {}
-    for action in actions:
-        theme_label = action.theme.label if action.theme else "No theme"
-        themes.setdefault(theme_label, Counter())[action.rag] += 1
-        for number in action.indicators:
-            indicators[number][action.rag] += 1
-        for forum in action.forums:
-            forums.setdefault(forum.name, Counter())[action.rag] += 1
-    flags = {a.id: action_flags(a, today) for a in actions}
+    """Counts by RAG, status, theme, indicator and forum (GROUP BY queries), and the first
+    overdue and stale actions; the page's cost does not grow with the plan."""
+    in_plan = Action.plan_id == plan.id
+    by_rag = dict(db.session.execute(select(Action.rag, func.count()).where(in_plan).group_by(Action.rag)).all())
+    by_status = db.session.execute(
+        select(func.coalesce(Action.status, "No status"), func.count()).where(in_plan)
+        .group_by(func.coalesce(Action.status, "No status")).order_by(func.coalesce(Action.status, "No status"))
+    ).all()
+    themes = _rag_counters(db.session.execute(
+        select(Action.theme_id, Action.rag, func.count()).where(in_plan).group_by(Action.theme_id, Action.rag)))
+    labels = {theme.id: theme.label for theme in plan.themes}
+    ordered = [theme.id for theme in plan.themes] + ([None] if None in themes else [])
+    indicators = _rag_counters(db.session.execute(
+        select(ActionIndicator.indicator, Action.rag, func.count()).join(Action, ActionIndicator.action_id == Action.id)
+        .where(in_plan).group_by(ActionIndicator.indicator, Action.rag)))
+    forums = _rag_counters(db.session.execute(
+        select(Forum.name, Action.rag, func.count()).select_from(action_forums)
+        .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
+        .where(in_plan).group_by(Forum.name, Action.rag)))
+    overdue_filter = and_(in_plan, _open_action(today), Action.due_on < today)
+    stale_filter = and_(in_plan, _open_action(today), or_(
+        Action.last_update_at.is_(None), Action.last_update_at < datetime.combine(today - timedelta(days=STALE_DAYS), time())))
+    count = lambda condition: db.session.scalar(select(func.count()).select_from(Action).where(condition))  # noqa: E731
     return Overview(
-        total=len(actions),
+        total=sum(by_rag.values()),
         by_rag=[(rag, by_rag.get(rag, 0)) for rag in ("red", "amber", "green", "blue", None)],
-        by_status=sorted(Counter(a.status or "No status" for a in actions).items()),
-        by_theme=[(label, sum(c.values()), c) for label, c in themes.items()],
-        by_indicator=[(n, sum(c.values()), c) for n, c in indicators.items()],
-        by_forum=sorted(((name, sum(c.values()), c) for name, c in forums.items())),
-        overdue=sort_actions([a for a in actions if flags[a.id]["overdue"]], "due"),
-        stale=sort_actions([a for a in actions if flags[a.id]["stale"]], "updated"),
+        by_status=[(status, n) for status, n in by_status],
+        by_theme=[(labels.get(key, "No theme"), sum(themes.get(key, Counter()).values()), themes.get(key, Counter()))
+                  for key in ordered],
+        by_indicator=[(n, sum(indicators.get(n, Counter()).values()), indicators.get(n, Counter())) for n in range(1, 10)],
+        by_forum=sorted((name, sum(c.values()), c) for name, c in forums.items()),
+        overdue=list(db.session.scalars(_with_list_columns(select(Action)).where(overdue_filter)
+                                        .order_by(Action.due_on, Action.id).limit(OVERVIEW_LIST_LIMIT)).unique()),
+        overdue_count=count(overdue_filter),
+        stale=list(db.session.scalars(_with_list_columns(select(Action)).where(stale_filter)
+                                      .order_by(Action.last_update_at.is_not(None), Action.last_update_at, Action.id)
+                                      .limit(OVERVIEW_LIST_LIMIT)).unique()),
+        stale_count=count(stale_filter),
     )
 
 
