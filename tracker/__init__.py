@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboards.views import bp as dashboards_bp
     from tracker.errors import register_error_handlers
+    from tracker.governance.review_views import bp as reviews_bp
     from tracker.governance.views import bp as governance_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.plans import rollover_views, transfer_views  # noqa: F401  (routes on the plans blueprint)
@@ -87,8 +88,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
 
-    blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, indicators_bp, reminders_bp,
-                  reports_bp, admin_bp)
+    blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, reviews_bp, indicators_bp,
+                  reminders_bp, reports_bp, admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -12,6 +12,7 @@ from tracker.auth.service import resolve_people, split_people
 from tracker import clock
 from tracker.extensions import db
 from tracker.governance.models import Forum
+from tracker.governance.review_service import reviews_for_action
 from tracker.indicators.service import latest_for_indicators
 from tracker.plans.models import Plan, Theme
 
@@ -37,6 +38,7 @@ def detail(action_id: int):
     return render_template(
         "actions/detail.html", action=action, audit=audit, today=clock.today(),
         indicator_latest=latest_for_indicators(action.indicators),
+        forum_reviews=reviews_for_action(action.id),
         can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),
     )
 

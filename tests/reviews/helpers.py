@@ -1,0 +1,44 @@
+"""Reading agenda pages in tests: rows by item, tags with their words, flashed messages."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.governance.review_models import AgendaItem
+
+
+def text(html: str) -> str:
+    """The page with whitespace collapsed, so multi-line tags read as one line."""
+    return " ".join(html.split())
+
+
+def row(html: str, item_id: int) -> str:
+    """The agenda table row of one item."""
+    match = re.search(rf'<tr role="row" class="nhsuk-table__row" id="item-{item_id}">(.*?)</tr>', html, re.S)
+    assert match, f"no row for item {item_id}"
+    return text(match.group(1))
+
+
+def tags(html: str) -> list[tuple[str, str]]:
+    """[(colour, word)] of every NHS.UK tag, in order."""
+    return re.findall(r'nhsuk-tag--(\w+)"\s*>\s*([^<]+?)\s*</strong>', html)
+
+
+def refs_on_agenda(html: str) -> list[str]:
+    """The action references in the agenda table, in order."""
+    body = html.split('id="agenda"', 1)[1]
+    return re.findall(r'<a href="/actions/\d+">([^<]+)</a> <span class="nhsuk-u-secondary-text-colour">', body)
+
+
+def stored(meeting) -> dict[str, list[str]]:
+    """{action ref: reason codes} stored for the meeting."""
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                               .order_by(AgendaItem.position)).all()
+    return {item.action.ref: list(item.reasons) for item in items}
+
+
+def item_of(meeting, action) -> AgendaItem:
+    return db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                      AgendaItem.action_id == action.id))

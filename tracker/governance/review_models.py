@@ -1,0 +1,80 @@
+"""Meeting agendas and the forum's reviews of the actions on them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+
+if TYPE_CHECKING:
+    from tracker.actions.models import Action
+    from tracker.auth.models import User
+    from tracker.governance.models import Forum, Meeting
+
+
+class MeetingAgenda(db.Model):
+    """That a meeting's agenda was built (it may hold no actions), and when it was last refreshed."""
+
+    __tablename__ = "meeting_agendas"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+    refreshed_at: Mapped[datetime | None]
+
+
+class AgendaItem(db.Model):
+    """An action on a meeting's agenda, with the reasons it is there."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "action_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Reason codes from `tracker.governance.reviews` ("overdue", "red", "escalated", "added"…).
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The forum whose review escalated the action here.
+    escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
+    #: The EDI lead who added the action by hand.
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    action: Mapped[Action] = relationship()
+    escalated_from: Mapped[Forum | None] = relationship()
+    added_by: Mapped[User | None] = relationship()
+
+
+class ForumReview(db.Model):
+    """The forum's review of an action at a meeting. Every review is kept; the latest is current."""
+
+    __tablename__ = "forum_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The forum's RAG rating: red / amber / green / blue.
+    reviewed_rag: Mapped[str] = mapped_column(String(10))
+    #: The owner's self-assessed RAG (and its date) when the forum reviewed it, kept beside the forum's.
+    owner_rag: Mapped[str | None] = mapped_column(String(10))
+    owner_rag_as_at: Mapped[date | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: noted / escalate / more_evidence / agree_completion / agree_cancellation.
+    decision: Mapped[str] = mapped_column(String(30))
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
+    #: The meeting of `escalated_to` the action was put on; null while that forum has no meeting planned.
+    escalated_to_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"),
+                                                                index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    action: Mapped[Action] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+    escalated_to: Mapped[Forum | None] = relationship()
+    escalated_to_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[escalated_to_meeting_id])

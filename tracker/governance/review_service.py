@@ -1,0 +1,428 @@
+"""Meeting agendas and the forum's reviews: building, refreshing, adding to, recording and reading them.
+
+The rules that put an action on an agenda are in `tracker.governance.reviews`. An upcoming
+meeting's agenda is stored the first time its page is opened and may be refreshed until the
+meeting day; a past meeting's agenda stays as it was. Services change models, write audit
+events and flush; the caller commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from tracker import clock
+from tracker.actions.models import Action, ProgressUpdate, action_forums
+from tracker.audit.service import record
+from tracker.extensions import db
+from tracker.governance import reviews as rules
+from tracker.governance.models import Forum, Meeting
+from tracker.governance.review_models import AgendaItem, ForumReview, MeetingAgenda
+from tracker.plans.models import Plan, PlanStatus
+
+
+class ReviewError(ValueError):
+    """The agenda or review could not be changed; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ReviewData:
+    """What the reviewer recorded for one agenda item."""
+
+    reviewed_rag: str | None
+    decision: str | None
+    comment: str = ""
+
+
+def meeting_of(forum: Forum, meeting_id: int) -> Meeting | None:
+    """The forum's meeting with this id; None for an unknown id or another forum's meeting."""
+    return next((meeting for meeting in forum.meetings if meeting.id == meeting_id), None)
+
+
+def is_upcoming(meeting: Meeting, today: date) -> bool:
+    """The meeting is today or later: its agenda may still be refreshed."""
+    return meeting.held_on >= today
+
+
+def meeting_dates(meeting: Meeting) -> rules.MeetingDates:
+    """The meeting's date and the forum's meetings just before and after it."""
+    days = [m.held_on for m in meeting.forum.meetings]
+    return rules.MeetingDates(meeting.held_on, max((d for d in days if d < meeting.held_on), default=None),
+                              min((d for d in days if d > meeting.held_on), default=None))
+
+
+def next_meeting(forum: Forum, after: date, today: date) -> Meeting | None:
+    """The forum's first meeting after `after` that is not in the past."""
+    later = [m for m in forum.meetings if m.held_on > after and m.held_on >= today]
+    return min(later, key=lambda m: m.held_on, default=None)
+
+
+def agenda_record(meeting: Meeting) -> MeetingAgenda | None:
+    """When the agenda was built and refreshed; None when it never was."""
+    return db.session.get(MeetingAgenda, meeting.id)
+
+
+def ensure_agenda(meeting: Meeting, today: date, actor) -> bool:
+    """Build an upcoming meeting's agenda the first time it is asked for; True when built now."""
+    if not is_upcoming(meeting, today) or agenda_record(meeting) is not None:
+        return False
+    db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
+    count = _apply_rules(meeting, today)
+    record(actor, meeting, "agenda built", {"actions": [None, count]},
+           summary=f"Agenda of {meeting.forum.name} on {rules.written_date(meeting.held_on)} built: {count} actions")
+    return True
+
+
+def refresh_agenda(meeting: Meeting, today: date, actor) -> tuple[int, int, int]:
+    """Apply the rules again to an upcoming meeting's agenda: (actions added, removed, on the agenda)."""
+    if not is_upcoming(meeting, today):
+        raise ReviewError(f"The meeting on {rules.written_date(meeting.held_on)} has taken place, "
+                          "so its agenda is kept as it was")
+    before = set(_action_ids(meeting.id))
+    agenda = agenda_record(meeting)
+    if agenda is None:
+        db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
+    else:
+        agenda.refreshed_at = clock.utcnow()
+    count = _apply_rules(meeting, today)
+    after = set(_action_ids(meeting.id))
+    added, removed = len(after - before), len(before - after)
+    record(actor, meeting, "agenda refreshed", {"actions": [len(before), count]},
+           summary=f"Agenda of {meeting.forum.name} on {rules.written_date(meeting.held_on)} refreshed: "
+                   f"{added} added, {removed} removed")
+    return added, removed, count
+
+
+def _action_ids(meeting_id: int) -> list[int]:
+    return list(db.session.scalars(select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting_id)))
+
+
+def _candidates(forum_id: int) -> list[rules.AgendaCandidate]:
+    rows = db.session.execute(
+        select(Action.id, Action.status, Action.rag, Action.due_on, Action.last_update_at)
+        .join(action_forums, action_forums.c.action_id == Action.id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(action_forums.c.forum_id == forum_id, Plan.status != PlanStatus.CLOSED.value)
+    )
+    return [rules.AgendaCandidate(*row) for row in rows]
+
+
+def _reviewed(meeting_id: int) -> set[int]:
+    return set(db.session.scalars(select(ForumReview.action_id).where(ForumReview.meeting_id == meeting_id)))
+
+
+def _apply_rules(meeting: Meeting, today: date) -> int:
+    """Store the rule reasons of every action; items the forum has reviewed keep theirs."""
+    _place_pending_escalations(meeting, today)
+    db.session.flush()
+    found = rules.build_agenda(_candidates(meeting.forum_id), meeting_dates(meeting), today)
+    items = {item.action_id: item for item in db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}
+    reviewed = _reviewed(meeting.id)
+    for action_id, item in items.items():
+        if action_id in reviewed:
+            continue
+        reasons = [code for code in item.reasons if code not in rules.RULE_REASONS] + list(found.get(action_id, ()))
+        if reasons:
+            item.reasons = rules.ordered_reasons(reasons)
+        else:
+            db.session.delete(item)
+    db.session.add_all(AgendaItem(meeting_id=meeting.id, action_id=action_id, reasons=list(reasons),
+                                  created_at=clock.utcnow())
+                       for action_id, reasons in found.items() if action_id not in items)
+    db.session.flush()
+    return _renumber(meeting.id)
+
+
+def _renumber(meeting_id: int) -> int:
+    """Number the items newest plan first, then by reference; returns how many there are."""
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+                               .options(joinedload(AgendaItem.action).joinedload(Action.plan))).all()
+    ordered = sorted(items, key=lambda item: rules.agenda_order(item.action.plan.year, item.action.ref))
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    db.session.flush()
+    return len(items)
+
+
+def _item(meeting_id: int, action_id: int) -> AgendaItem | None:
+    return db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id,
+                                                      AgendaItem.action_id == action_id))
+
+
+def _place_pending_escalations(meeting: Meeting, today: date) -> None:
+    """Escalations to this forum waiting for a meeting go on this one when it is their next meeting."""
+    later = aliased(ForumReview)
+    pending = db.session.scalars(
+        select(ForumReview).options(joinedload(ForumReview.meeting))
+        .where(ForumReview.decision == rules.ESCALATE, ForumReview.escalated_to_id == meeting.forum_id,
+               ForumReview.escalated_to_meeting_id.is_(None),
+               ~exists().where(later.meeting_id == ForumReview.meeting_id, later.action_id == ForumReview.action_id,
+                               later.id > ForumReview.id))
+    ).all()
+    for review in pending:
+        target = next_meeting(meeting.forum, review.meeting.held_on, today)
+        if target is not None and target.id == meeting.id:
+            _put_escalation(meeting, review)
+
+
+def _put_escalation(target: Meeting, review: ForumReview) -> None:
+    item = _item(target.id, review.action_id)
+    if item is None:
+        db.session.add(AgendaItem(meeting_id=target.id, action_id=review.action_id, reasons=[rules.ESCALATED],
+                                  escalated_from_id=review.meeting.forum_id, created_at=clock.utcnow()))
+    elif rules.ESCALATED not in item.reasons:
+        item.reasons = rules.ordered_reasons(item.reasons + [rules.ESCALATED])
+        item.escalated_from_id = review.meeting.forum_id
+    review.escalated_to_meeting_id = target.id
+    db.session.flush()
+
+
+def find_action(plan: Plan | None, ref: str) -> Action:
+    """The plan's action with this reference, or a ReviewError saying what is missing."""
+    ref = " ".join((ref or "").split())
+    if plan is None:
+        raise ReviewError("Choose the plan the action is in", field="plan")
+    if not ref:
+        raise ReviewError("Enter the action's reference, for example 1.1", field="ref")
+    action = db.session.scalar(select(Action).where(Action.plan_id == plan.id, Action.ref == ref))
+    if action is None:
+        raise ReviewError(f"The {plan.year} plan has no action {ref}", field="ref")
+    return action
+
+
+def add_item(meeting: Meeting, plan: Plan | None, ref: str, actor) -> AgendaItem:
+    """The EDI lead puts any action on the agenda, by plan and reference."""
+    action = find_action(plan, ref)
+    if _item(meeting.id, action.id) is not None:
+        raise ReviewError(f"Action {action.ref} ({plan.year}) is already on this agenda", field="ref")
+    item = AgendaItem(meeting_id=meeting.id, action_id=action.id, reasons=[rules.ADDED], added_by_id=actor.id,
+                      created_at=clock.utcnow())
+    db.session.add(item)
+    _renumber(meeting.id)
+    record(actor, meeting, "agenda item added", {"action": [None, f"{action.ref} ({plan.year})"]},
+           summary=f"Action {action.ref} added to the agenda of {rules.written_date(meeting.held_on)}")
+    return item
+
+
+def remove_item(item: AgendaItem, actor) -> list[str]:
+    """Take off an item the EDI lead added; returns the other reasons that keep it on the agenda."""
+    label = f"{item.action.ref} ({item.action.plan.year})"
+    if rules.ADDED not in item.reasons:
+        raise ReviewError(f"Action {label} was not added by hand: the agenda rules put it here")
+    if item.action_id in _reviewed(item.meeting_id):
+        raise ReviewError(f"The forum has reviewed action {label} at this meeting, so it stays on the agenda")
+    rest = [code for code in item.reasons if code != rules.ADDED]
+    meeting = item.meeting
+    if rest:
+        item.reasons, item.added_by_id = rest, None
+    else:
+        db.session.delete(item)
+    db.session.flush()
+    record(actor, meeting, "agenda item removed", {"action": [label, None]},
+           summary=f"Action {label} taken off the agenda of {rules.written_date(meeting.held_on)}")
+    return rules.reason_words(rest, item.escalated_from.name if item.escalated_from else None)
+
+
+def current_review(meeting_id: int, action_id: int) -> ForumReview | None:
+    """The latest review of the action at the meeting."""
+    return db.session.scalar(select(ForumReview).where(ForumReview.meeting_id == meeting_id,
+                                                       ForumReview.action_id == action_id)
+                             .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()).limit(1))
+
+
+def record_review(item: AgendaItem, data: ReviewData, actor, today: date) -> ForumReview:
+    """Record the forum's review of an agenda item; earlier reviews are kept, the latest is current."""
+    meeting, action = item.meeting, item.action
+    forum = meeting.forum
+    _check_review(meeting, data, today)
+    previous = current_review(meeting.id, action.id)
+    comment = (data.comment or "").strip()
+    review = ForumReview(meeting_id=meeting.id, action_id=action.id, reviewer_id=actor.id,
+                         reviewed_rag=data.reviewed_rag, owner_rag=action.rag, owner_rag_as_at=action.rag_as_at,
+                         comment=comment, decision=data.decision, created_at=clock.utcnow())
+    changes = {"forum": [None, forum.name], "meeting": [None, meeting.held_on], "owner_rag": [None, action.rag],
+               "reviewed_rag": [None, data.reviewed_rag], "decision": [None, data.decision],
+               "comment": [None, comment]}
+    if data.decision == rules.ESCALATE:
+        review.escalated_to_id = forum.parent_id
+        changes["escalated_to"] = [None, forum.parent.name]
+    db.session.add(review)
+    db.session.flush()
+    if data.decision == rules.ESCALATE:
+        _escalate(review, forum.parent, meeting, today)
+    elif previous is not None and previous.decision == rules.ESCALATE:
+        _withdraw_escalation(previous, today)
+    changes.update(_apply_decision(action, data.decision, comment, today))
+    record(actor, action, "forum review", changes,
+           summary=f"{forum.label} review of {action.ref} ({rules.written_date(meeting.held_on)}): "
+                   f"{data.reviewed_rag}, {rules.DECISION_WORDS[data.decision].lower()}")
+    return review
+
+
+def _check_review(meeting: Meeting, data: ReviewData, today: date) -> None:
+    if meeting.held_on > today:
+        raise ReviewError("The forum's review is recorded on or after the day of the meeting "
+                          f"({rules.written_date(meeting.held_on)})")
+    parent = meeting.forum.parent
+    problems = rules.review_problems(decision=data.decision, reviewed_rag=data.reviewed_rag,
+                                     comment=data.comment or "", escalates_to=parent.name if parent else None)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ReviewError(message, field=field)
+
+
+def _escalate(review: ForumReview, parent: Forum, meeting: Meeting, today: date) -> None:
+    target = next_meeting(parent, meeting.held_on, today)
+    if target is not None:
+        _put_escalation(target, review)
+        _renumber(target.id)
+
+
+def _withdraw_escalation(previous: ForumReview, today: date) -> None:
+    """A later decision replaces an escalation: take the action off the higher forum's agenda if unreviewed."""
+    target = previous.escalated_to_meeting
+    if target is None or target.held_on < today:
+        return
+    item = _item(target.id, previous.action_id)
+    if item is None or rules.ESCALATED not in item.reasons or previous.action_id in _reviewed(target.id):
+        return
+    rest = [code for code in item.reasons if code != rules.ESCALATED]
+    if rest:
+        item.reasons, item.escalated_from_id = rest, None
+    else:
+        db.session.delete(item)
+    db.session.flush()
+
+
+def _apply_decision(action: Action, decision: str, comment: str, today: date) -> dict[str, list]:
+    """Agreed completion or cancellation changes the action (one UPDATE that bumps its version)."""
+    if decision == rules.AGREE_COMPLETION:
+        values = {"status": "ACHIEVED", "rag": "blue", "rag_as_at": today}
+    elif decision == rules.AGREE_CANCELLATION:
+        values = {"status": "CANCELLED", "cancelled_reason": comment}
+    else:
+        return {}
+    before = {name: getattr(action, name) for name in values}
+    db.session.execute(update(Action).where(Action.id == action.id).values(**values, version=Action.version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(action)
+    return {name: [before[name], value] for name, value in values.items() if before[name] != value}
+
+
+# Reading: the agenda page, the meeting pack, an action's page and owners' reminders.
+
+def _review_options():
+    return (joinedload(ForumReview.meeting).joinedload(Meeting.forum), joinedload(ForumReview.reviewer),
+            joinedload(ForumReview.escalated_to), joinedload(ForumReview.escalated_to_meeting))
+
+
+def review_row(review: ForumReview) -> rules.ReviewRow:
+    """A stored review as plain data."""
+    target = review.escalated_to_meeting
+    return rules.ReviewRow(
+        forum=review.meeting.forum.name, meeting_on=review.meeting.held_on, reviewed_rag=review.reviewed_rag,
+        owner_rag=review.owner_rag, owner_rag_as_at=review.owner_rag_as_at, decision=review.decision,
+        comment=review.comment, reviewer=review.reviewer.name if review.reviewer else "Unknown reviewer",
+        recorded_at=review.created_at, escalated_to=review.escalated_to.name if review.escalated_to else None,
+        escalated_to_meeting_on=target.held_on if target else None)
+
+
+def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, int]]:
+    """({action_id: current review}, {action_id: number of reviews}) at the meeting, in one query."""
+    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id)
+                                 .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
+    latest: dict[int, ForumReview] = {}
+    counts: dict[int, int] = {}
+    for review in reviews:
+        latest[review.action_id] = review
+        counts[review.action_id] = counts.get(review.action_id, 0) + 1
+    return latest, counts
+
+
+def _latest_updates(meeting_id: int, before: datetime | None) -> dict[int, ProgressUpdate]:
+    """Each agenda action's latest progress update (posted before `before` when given), in one query."""
+    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting_id)
+    query = select(ProgressUpdate).where(ProgressUpdate.action_id.in_(on_agenda))
+    if before is not None:
+        query = query.where(ProgressUpdate.posted_at < before)
+    latest: dict[int, ProgressUpdate] = {}
+    for update_row in db.session.scalars(query.order_by(ProgressUpdate.posted_at, ProgressUpdate.id)):
+        latest[update_row.action_id] = update_row
+    return latest
+
+
+def _owner_rag(action: Action, latest: ProgressUpdate | None, held_on: date | None) -> tuple[str | None, date | None]:
+    """The owner's RAG and its date; for a past meeting (held_on given), as it stood on the meeting day."""
+    if held_on is None:
+        return action.rag, action.rag_as_at
+    if latest is not None:
+        return latest.rag, latest.as_at
+    if action.rag_as_at is not None and action.rag_as_at <= held_on:
+        return action.rag, action.rag_as_at
+    return None, None
+
+
+def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
+    """The stored agenda as plain rows, in a fixed number of queries whatever its length.
+
+    For a past meeting the latest update and the owner's RAG are those posted by the end of the meeting day.
+    """
+    items = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
+                 joinedload(AgendaItem.escalated_from))
+        .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
+    past_on = None if is_upcoming(meeting, today) else meeting.held_on
+    updates = _latest_updates(meeting.id, datetime.combine(past_on + timedelta(days=1), time.min) if past_on else None)
+    latest, counts = _latest_reviews(meeting.id)
+    return [_agenda_row(item, updates.get(item.action_id), latest.get(item.action_id),
+                        counts.get(item.action_id, 0), past_on) for item in items]
+
+
+def _agenda_row(item: AgendaItem, latest: ProgressUpdate | None, review: ForumReview | None, count: int,
+                past_on: date | None) -> rules.AgendaRow:
+    action = item.action
+    owner_rag, owner_rag_as_at = _owner_rag(action, latest, past_on)
+    return rules.AgendaRow(
+        item_id=item.id, action_id=action.id, ref=action.ref, plan_year=action.plan.year, text=action.text,
+        owners="; ".join(owner.name for owner in action.owners) or action.lead_text, by_when=action.by_when,
+        owner_rag=owner_rag, owner_rag_as_at=owner_rag_as_at, update_on=latest.as_at if latest else None,
+        update_excerpt=rules.excerpt(latest.narrative) if latest else "",
+        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from.name if item.escalated_from else None)),
+        added=rules.ADDED in item.reasons, review=review_row(review) if review else None, review_count=count)
+
+
+def item_reviews(item: AgendaItem) -> list[rules.ReviewRow]:
+    """Every review of the item, latest first."""
+    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == item.meeting_id,
+                                                           ForumReview.action_id == item.action_id)
+                                 .options(*_review_options())
+                                 .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
+    return [review_row(review) for review in reviews]
+
+
+def reviews_for_action(action_id: int) -> list[rules.ReviewRow]:
+    """Every forum's reviews of the action, latest first (for the action's page)."""
+    reviews = db.session.scalars(select(ForumReview).where(ForumReview.action_id == action_id)
+                                 .options(*_review_options())
+                                 .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
+    return [review_row(review) for review in reviews]
+
+
+def latest_comments_since_update(action_ids: list[int]) -> dict[int, str]:
+    """{action_id: the latest forum comment recorded after the owner's last update}, for reminders."""
+    wanted = set(action_ids)
+    reviews = db.session.scalars(
+        select(ForumReview).join(Action, Action.id == ForumReview.action_id)
+        .where(ForumReview.comment != "",
+               or_(Action.last_update_at.is_(None), ForumReview.created_at > Action.last_update_at))
+        .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
+    latest = {review.action_id: review for review in reviews if review.action_id in wanted}
+    return {action_id: rules.reminder_comment(review_row(review)) for action_id, review in latest.items()}
