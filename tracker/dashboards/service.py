@@ -171,10 +171,8 @@ def plan_overview(plan: Plan, today: date) -> Overview:
     overdue and stale actions; the page's cost does not grow with the plan."""
     in_plan = Action.plan_id == plan.id
     by_rag = dict(db.session.execute(select(Action.rag, func.count()).where(in_plan).group_by(Action.rag)).all())
-    by_status = db.session.execute(
-        select(func.coalesce(Action.status, "No status"), func.count()).where(in_plan)
-        .group_by(func.coalesce(Action.status, "No status")).order_by(func.coalesce(Action.status, "No status"))
-    ).all()
+    by_status = sorted((status or "No status", n) for status, n in db.session.execute(
+        select(Action.status, func.count()).where(in_plan).group_by(Action.status)))
     themes = _rag_counters(db.session.execute(
         select(Action.theme_id, Action.rag, func.count()).where(in_plan).group_by(Action.theme_id, Action.rag)))
     labels = {theme.id: theme.label for theme in plan.themes}
