@@ -1,28 +1,15 @@
 """The agenda page sends the same number of SQL statements for 5 and for 100 actions on the agenda."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.reviews.conftest import MEETING
+from tests.support import counting_queries
 from tracker.extensions import db
 from tracker.governance.review_models import AgendaItem, ForumReview
 
-
-@contextmanager
-def counting_queries():
-    count = [0]
-
-    def before_cursor_execute(*_args):
-        count[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield count
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
 
 def _grow(world, council_action, post_update, make_user, start: int, stop: int) -> None:

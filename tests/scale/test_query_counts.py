@@ -6,13 +6,13 @@ forum_id, or an export format), so list pages added later are checked without ed
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tracker.actions.models import Action
 from tracker.demo.scale import add_actions
+from tests.support import counting_queries
 from tracker.extensions import db
 from tracker.governance.service import create_forum
 
@@ -29,20 +29,6 @@ KNOWN_GROWTH = {endpoint: SELECTIN_CHUNKS for endpoint in (
 MUST_BE_CHECKED = {"dashboards.home", "plans.detail", "plans.overview", "plans.index", "governance.forums",
                    "governance.detail", "admin.users"}
 
-
-@contextmanager
-def counting_queries():
-    """Count the SQL statements sent while the block runs: `with counting_queries() as count: …; count[0]`."""
-    count = [0]
-
-    def before_cursor_execute(*_args):
-        count[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield count
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
 
 def list_page_urls(app, values: dict) -> dict[str, str]:
