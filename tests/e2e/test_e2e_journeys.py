@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from docx import Document
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from browser_support import ADMIN, OWNER, check_accessibility, describe, shoot, sign_in
+from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
+from tracker import clock
+from tracker.governance.reviews import written_date
 
 pytestmark = pytest.mark.browser
 
@@ -149,10 +152,85 @@ def test_owner_cannot_reach_another_owners_update_form(page_as, live_server):
                              "Posted by someone who does not own it") == [(0,)]
 
 
-def test_reviewer_records_a_forum_review_on_a_meeting_agenda(app_routes):
-    if "/forums/<int:forum_id>/meetings/<int:meeting_id>" not in app_routes:
-        pytest.skip("forum review cycle not landed yet")
-    pytest.skip("meeting agenda pages have landed: write this journey against them")
+def hold_a_meeting_today(page_as, live_server, forum: str) -> date:
+    """The EDI lead adds a meeting of the forum on the server's today, unless the demo has one then.
+
+    The server runs on the real date, and reviews are recorded from the meeting day on, while
+    an agenda is built only before the meeting day is over: so the journey needs a meeting today.
+    """
+    today = clock.today()
+    held = live_server.query("SELECT 1 FROM meetings m JOIN forums f ON f.id = m.forum_id "
+                             "WHERE f.name = ? AND m.held_on = ?", forum, today.isoformat())
+    if held:
+        return today
+    page = page_as(ADMIN)
+    page.goto("/forums/")
+    page.get_by_role("link", name=forum, exact=True).click()
+    page.get_by_role("link", name="Manage meetings").click()
+    page.get_by_label("Meeting date").fill(today.isoformat())
+    page.get_by_label("Notes (optional)").fill("Extra meeting to review overdue actions.")
+    page.get_by_role("button", name="Add meeting").click()
+    page.wait_for_url(re.compile(r"/forums/\d+/meetings$"))
+    assert flash_text(page) == f"Meeting on {written_date(today)} added."
+    return today
+
+
+def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live_server):
+    held_on = written_date(hold_a_meeting_today(page_as, live_server, "Inclusion Council"))
+    sign_in(page, REVIEWER)
+    page.get_by_role("link", name="Forums", exact=True).click()
+    page.get_by_role("link", name="Inclusion Council", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inclusion Council")
+    page.get_by_role("link", name=f"Agenda for {held_on}", exact=True).click()
+
+    page.wait_for_url(re.compile(r"/forums/\d+/meetings/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Meeting on {held_on}: agenda")
+    expect(page.get_by_text("It can be refreshed until the meeting day.")).to_be_visible()
+    agenda = page.locator("table", has=page.locator("caption", has_text="on the agenda of Inclusion Council"))
+    expect(agenda.locator("caption")).to_have_text(
+        re.compile(rf"^\d+ actions? on the agenda of Inclusion Council on {held_on}$"))
+    assert agenda.locator("tbody tr").count() >= 1
+    record = page.get_by_role("link", name="Record the forum's review of action 2.1 (2024-25)")
+    item = agenda.locator("tbody tr", has=record)
+    expect(item).to_contain_text("Overdue")
+    expect(item).to_contain_text("Not reviewed yet")
+    violations = check_accessibility(page, "journey4-meeting-agenda")
+    assert not violations, describe(violations)
+
+    record.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review of action 2.1 (2024-25)")
+    violations = check_accessibility(page, "journey4-review-form")
+    assert not violations, describe(violations)
+    comment = "Show the champions' training dates and how many directorates have one."
+    page.get_by_role("group", name="The forum's RAG rating").get_by_label("Red", exact=True).check()
+    page.get_by_label("Comment for the action's owners").fill(comment)
+    page.get_by_role("group", name="Decision").get_by_label("Request more evidence").check()
+    shoot(page, "journey4-review-form-filled")
+    page.get_by_role("button", name="Record the review").click()
+
+    page.wait_for_url(re.compile(r"/forums/\d+/meetings/\d+#item-\d+$"))
+    shoot(page, "journey4-agenda-with-review")
+    assert flash_text(page) == "The forum's review of action 2.1 is recorded: More evidence requested."
+    item = page.locator("tbody tr", has=page.get_by_role("link", name="Record a new review of action 2.1 (2024-25)"))
+    review = item.locator("td").last
+    expect(review.locator(".nhsuk-tag")).to_have_text("Red")
+    expect(review).to_contain_text("More evidence requested")
+    expect(review).to_contain_text(comment)
+    expect(review).to_contain_text(f"Inclusion Council member, {held_on}")
+
+    item.get_by_role("link", name="2.1", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action 2.1")
+    shoot(page, "journey4-action-with-forum-review")
+    reviews = page.locator("table", has=page.locator("caption", has_text="The forums' reviews of this action"))
+    latest = reviews.locator("tbody tr").first
+    expect(latest.locator("td").nth(0)).to_contain_text(f"Inclusion Council, {held_on}")
+    expect(latest.locator("td").nth(2).locator(".nhsuk-tag")).to_have_text("Red")
+    expect(latest.locator("td").nth(3)).to_contain_text("More evidence requested")
+    expect(latest.locator("td").nth(4)).to_contain_text(comment)
+    stored = live_server.query(
+        "SELECT r.reviewed_rag, r.decision, r.comment, u.email FROM forum_reviews r "
+        "JOIN users u ON u.id = r.reviewer_id WHERE r.action_id = ?", live_server.action_id("2024-25", "2.1"))
+    assert stored == [("red", "more_evidence", comment, REVIEWER)]
 
 
 def test_edi_lead_uploads_a_data_pack_and_sees_the_indicators(page_as, app_routes):
