@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,6 +43,29 @@ def groupby_theme(actions) -> list[tuple[str, list]]:
     return groups
 
 
+def page_numbers(current: int, count: int) -> list[int | None]:
+    """Page links to show: the first, the last and the current page's neighbours; None is a gap."""
+    wanted = sorted({1, count, current - 1, current, current + 1} & set(range(1, count + 1)))
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def pagination_params(number: int, count: int) -> dict:
+    """Parameters for the NHS.UK pagination component: this page's URL with each page number."""
+    def href(page: int) -> str:
+        return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "page": page})
+
+    items = [{"number": n, "href": href(n), "current": n == number} if n else {"ellipsis": True}
+             for n in page_numbers(number, count)]
+    return {"items": items, "ariaLabel": "Pages of actions",
+            "previous": {"href": href(number - 1)} if number > 1 else {},
+            "next": {"href": href(number + 1)} if number < count else {}}
+
+
 def _organisation():
     from tracker.admin.service import get_settings
 
@@ -60,6 +83,7 @@ def register_template_helpers(app: Flask) -> None:
         RAG_LABELS=rag_vocabulary.RAG_LABELS,
         RAG_TAG_COLOURS=rag_vocabulary.RAG_TAG_COLOURS,
         today=lambda: clock.today(),
+        pagination_params=pagination_params,
     )
 
     @app.context_processor

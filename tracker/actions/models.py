@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from tracker.actions.refs import ref_order
 from tracker.clock import utcnow
 from tracker.extensions import db
 
@@ -48,13 +49,15 @@ class ActionIndicator(db.Model):
 
 class Action(db.Model):
     __tablename__ = "actions"
-    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+    __table_args__ = (UniqueConstraint("plan_id", "ref"), Index("ix_actions_plan_id_ref_order", "plan_id", "ref_order"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"), index=True)
     #: "1.1", "2.10" — unique within the plan.
     ref: Mapped[str] = mapped_column(String(20))
+    #: The ref as a string that sorts as people read refs (1.2 before 1.10); set whenever ref is.
+    ref_order: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
     #: e.g. "Train" / "Retain" / "Reform" in plans organised that way.
@@ -103,6 +106,11 @@ class Action(db.Model):
     carried_to: Mapped[list[Action]] = relationship(back_populates="carried_from", passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("ref")
+    def _keep_ref_order(self, _key: str, ref: str) -> str:
+        self.ref_order = ref_order(ref)
+        return ref
 
     @property
     def indicators(self) -> list[int]:

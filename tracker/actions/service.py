@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.actions.by_when import parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.rag_rules import Proposal, propose_rag
-from tracker.audit.service import diff, record
+from tracker.audit.service import count_events, diff, events_for, record
 from tracker.auth.models import User
 from tracker import clock
 from tracker.extensions import db
@@ -217,7 +217,7 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
 
 
 def load_action(action_id: int) -> Action | None:
-    """One action with everything its page shows, loaded up front."""
+    """One action with what its page shows beside the timeline, loaded up front."""
     return db.session.scalar(
         select(Action)
         .where(Action.id == action_id)
@@ -225,8 +225,38 @@ def load_action(action_id: int) -> Action | None:
             joinedload(Action.plan), joinedload(Action.theme),
             selectinload(Action.owners), selectinload(Action.supporting_leads),
             selectinload(Action.forums), selectinload(Action.indicator_links),
-            selectinload(Action.updates).joinedload(ProgressUpdate.author),
             joinedload(Action.carried_from).joinedload(Action.plan),
             selectinload(Action.carried_to).joinedload(Action.plan),
         )
     )
+
+
+#: The action page shows this many progress updates and audit events until asked for all.
+HISTORY_LENGTH = 20
+
+
+@dataclass
+class History:
+    """The latest entries of a long list, and how many there are in all."""
+
+    entries: list
+    total: int
+
+    @property
+    def partial(self) -> bool:
+        return len(self.entries) < self.total
+
+
+def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's progress updates, newest first (limit None: all of them)."""
+    entries = db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.action_id == action_id)
+        .options(joinedload(ProgressUpdate.author))
+        .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(limit))
+    total = db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id))
+    return History(list(entries), total)
+
+
+def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's audit events, newest first (limit None: all of them)."""
+    return History(events_for("action", action_id, limit), count_events("action", action_id))

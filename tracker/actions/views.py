@@ -6,7 +6,6 @@ from sqlalchemy import select
 from tracker.actions import service
 from tracker.actions.forms import ActionForm, ProgressUpdateForm
 from tracker.actions.models import Action
-from tracker.audit.service import events_for
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, require_action_update
 from tracker.auth.service import resolve_people, split_people
 from tracker import clock
@@ -34,9 +33,11 @@ def _forums() -> list[Forum]:
 @login_required
 def detail(action_id: int):
     action = _action_or_404(action_id)
-    audit = events_for("action", action.id) if current_user.can_review else []
+    limit = None if request.args.get("history") == "all" else service.HISTORY_LENGTH
+    audit = service.latest_audit(action.id, limit) if current_user.can_review else None
     return render_template(
-        "actions/detail.html", action=action, audit=audit, today=clock.today(),
+        "actions/detail.html", action=action, updates=service.latest_updates(action.id, limit), audit=audit,
+        today=clock.today(),
         indicator_latest=latest_for_indicators(action.indicators),
         forum_reviews=reviews_for_action(action.id),
         can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),

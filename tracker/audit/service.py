@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEvent
@@ -46,7 +46,7 @@ def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: st
     return event
 
 
-def events_for(subject_type: str, subject_id: int, limit: int = 200) -> list[AuditEvent]:
+def events_for(subject_type: str, subject_id: int, limit: int | None = 200) -> list[AuditEvent]:
     return list(db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
@@ -54,3 +54,8 @@ def events_for(subject_type: str, subject_id: int, limit: int = 200) -> list[Aud
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ))
+
+
+def count_events(subject_type: str, subject_id: int) -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id))

@@ -5,24 +5,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.governance.models import Forum
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES, is_closed
 
 
-def _with_list_columns(query):
-    """What action lists show, in a fixed number of queries (subquery loads do not batch by 500 ids)."""
-    return query.options(
-        joinedload(Action.theme), joinedload(Action.plan),
-        subqueryload(Action.owners), subqueryload(Action.forums), subqueryload(Action.indicator_links),
-    )
+def _with_list_columns(query, bounded: bool = False):
+    """What action lists show (plan, theme, owners for "By who"), in a fixed number of queries.
+
+    A bounded list (a page of at most a few hundred rows) loads owners by id; an unbounded
+    one uses a subquery load, which does not split into batches of 500 ids."""
+    load_owners = selectinload if bounded else subqueryload
+    return query.options(joinedload(Action.theme), joinedload(Action.plan), load_owners(Action.owners))
 
 
 def last_update_on(action: Action) -> date | None:
@@ -91,16 +92,45 @@ class Filters:
     sort: str = "ref"
 
 
-SORTS = {"ref", "due", "rag", "updated", "theme"}
+#: Rows on one page of the plan page: a 450-action plan would otherwise be one 600 KB page.
+PAGE_SIZE = 50
+
+_RAG_ORDER = case({"red": 0, "amber": 1, "green": 2, "blue": 4}, value=Action.rag, else_=3)
+_THEME_POSITION = func.coalesce(select(Theme.position).where(Theme.id == Action.theme_id).scalar_subquery(), 999)
+#: ORDER BY for each sort on the plan page; every one ends in a unique column so pages do not overlap.
+ORDERS = {
+    "ref": (Action.ref_order, Action.id),
+    "theme": (_THEME_POSITION, Action.ref_order, Action.id),
+    "due": (Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id),
+    "rag": (_RAG_ORDER, Action.ref_order, Action.id),
+    "updated": (Action.last_update_at.is_(None), Action.last_update_at.desc(), Action.id),
+}
 
 
-def _ref_key(ref: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in ref.replace("-", ".").split("."))
+@dataclass
+class ActionPage:
+    """One page of a filtered plan list."""
+
+    actions: list[Action]
+    total: int
+    number: int
+    size: int | None
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.size else 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.actions) - 1
 
 
-def plan_actions(plan: Plan, filters: Filters, today: date) -> list[Action]:
-    """The plan's actions, filtered and sorted, with what the list shows loaded."""
-    query = _with_list_columns(select(Action)).where(Action.plan_id == plan.id)
+def _filtered(query, plan: Plan, filters: Filters, today: date):
+    query = query.where(Action.plan_id == plan.id)
     if filters.owner_id:
         query = query.where(or_(
             Action.id.in_(select(action_owners.c.action_id).where(action_owners.c.user_id == filters.owner_id)),
@@ -117,22 +147,24 @@ def plan_actions(plan: Plan, filters: Filters, today: date) -> list[Action]:
         query = query.where(Action.rag == filters.rag)
     if filters.status:
         query = query.where(Action.status == filters.status)
-    actions = list(db.session.scalars(query).unique())
     if filters.overdue:
-        actions = [a for a in actions if is_overdue(a.due_on, a.status, a.rag, today)]
-    return sort_actions(actions, filters.sort)
+        query = query.where(_open_action(today), Action.due_on < today)
+    return query
 
 
-def sort_actions(actions: list[Action], sort: str) -> list[Action]:
-    rag_order = {"red": 0, "amber": 1, "green": 2, None: 3, "blue": 4}
-    keys = {
-        "ref": lambda a: _ref_key(a.ref),
-        "due": lambda a: (a.due_on is None, a.due_on or date.max, _ref_key(a.ref)),
-        "rag": lambda a: (rag_order.get(a.rag, 3), _ref_key(a.ref)),
-        "updated": lambda a: (a.last_update_at is None, -(a.last_update_at.timestamp()) if a.last_update_at else 0),
-        "theme": lambda a: (a.theme.position if a.theme else 999, _ref_key(a.ref)),
-    }
-    return sorted(actions, key=keys.get(sort, keys["ref"]))
+def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
+                 size: int | None = PAGE_SIZE) -> ActionPage:
+    """One page of the plan's actions, filtered and sorted in SQL (size None: every action).
+
+    A page number past the end gives the last page."""
+    total = db.session.scalar(_filtered(select(func.count(Action.id)), plan, filters, today))
+    query = _with_list_columns(_filtered(select(Action), plan, filters, today), bounded=bool(size)).order_by(
+        *ORDERS.get(filters.sort, ORDERS["ref"]))
+    number = 1
+    if size:
+        number = min(max(page, 1), max(1, -(-total // size)))
+        query = query.limit(size).offset((number - 1) * size)
+    return ActionPage(list(db.session.scalars(query).unique()), total, number, size)
 
 
 @dataclass
@@ -166,15 +198,27 @@ def _rag_counters(rows) -> dict:
     return counters
 
 
+def _count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
 def plan_overview(plan: Plan, today: date) -> Overview:
-    """Counts by RAG, status, theme, indicator and forum (GROUP BY queries), and the first
+    """Counts by RAG, status, theme, indicator and forum (three GROUP BY queries), and the first
     overdue and stale actions; the page's cost does not grow with the plan."""
     in_plan = Action.plan_id == plan.id
-    by_rag = dict(db.session.execute(select(Action.rag, func.count()).where(in_plan).group_by(Action.rag)).all())
-    by_status = sorted((status or "No status", n) for status, n in db.session.execute(
-        select(Action.status, func.count()).where(in_plan).group_by(Action.status)))
-    themes = _rag_counters(db.session.execute(
-        select(Action.theme_id, Action.rag, func.count()).where(in_plan).group_by(Action.theme_id, Action.rag)))
+    overdue = and_(_open_action(today), Action.due_on < today)
+    stale = and_(_open_action(today), or_(
+        Action.last_update_at.is_(None), Action.last_update_at < datetime.combine(today - timedelta(days=STALE_DAYS), time())))
+    by_rag, by_status, themes = Counter(), Counter(), {}
+    overdue_count = stale_count = 0
+    for theme_id, status, rag, count, overdue_here, stale_here in db.session.execute(
+            select(Action.theme_id, Action.status, Action.rag, func.count(), _count_if(overdue), _count_if(stale))
+            .where(in_plan).group_by(Action.theme_id, Action.status, Action.rag)):
+        by_rag[rag] += count
+        by_status[status or "No status"] += count
+        themes.setdefault(theme_id, Counter())[rag] += count
+        overdue_count += int(overdue_here)
+        stale_count += int(stale_here)
     labels = {theme.id: theme.label for theme in plan.themes}
     ordered = [theme.id for theme in plan.themes] + ([None] if None in themes else [])
     indicators = _rag_counters(db.session.execute(
@@ -184,35 +228,31 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         select(Forum.name, Action.rag, func.count()).select_from(action_forums)
         .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
         .where(in_plan).group_by(Forum.name, Action.rag)))
-    overdue_filter = and_(in_plan, _open_action(today), Action.due_on < today)
-    stale_filter = and_(in_plan, _open_action(today), or_(
-        Action.last_update_at.is_(None), Action.last_update_at < datetime.combine(today - timedelta(days=STALE_DAYS), time())))
-    count = lambda condition: db.session.scalar(select(func.count()).select_from(Action).where(condition))  # noqa: E731
+    first = lambda condition, *order: list(db.session.scalars(  # noqa: E731
+        _with_list_columns(select(Action), bounded=True).where(in_plan, condition)
+        .order_by(*order).limit(OVERVIEW_LIST_LIMIT)).unique())
     return Overview(
         total=sum(by_rag.values()),
         by_rag=[(rag, by_rag.get(rag, 0)) for rag in ("red", "amber", "green", "blue", None)],
-        by_status=[(status, n) for status, n in by_status],
+        by_status=sorted(by_status.items()),
         by_theme=[(labels.get(key, "No theme"), sum(themes.get(key, Counter()).values()), themes.get(key, Counter()))
                   for key in ordered],
         by_indicator=[(n, sum(indicators.get(n, Counter()).values()), indicators.get(n, Counter())) for n in range(1, 10)],
         by_forum=sorted((name, sum(c.values()), c) for name, c in forums.items()),
-        overdue=list(db.session.scalars(_with_list_columns(select(Action)).where(overdue_filter)
-                                        .order_by(Action.due_on, Action.id).limit(OVERVIEW_LIST_LIMIT)).unique()),
-        overdue_count=count(overdue_filter),
-        stale=list(db.session.scalars(_with_list_columns(select(Action)).where(stale_filter)
-                                      .order_by(Action.last_update_at.is_not(None), Action.last_update_at, Action.id)
-                                      .limit(OVERVIEW_LIST_LIMIT)).unique()),
-        stale_count=count(stale_filter),
+        overdue=first(overdue, Action.due_on, Action.id),
+        overdue_count=overdue_count,
+        stale=first(stale, Action.last_update_at.is_not(None), Action.last_update_at, Action.id),
+        stale_count=stale_count,
     )
 
 
-def plan_people(plan: Plan) -> list[User]:
-    """Everyone who owns or supports an action in the plan, for the owner filter."""
+def plan_people(plan: Plan) -> list:
+    """(id, name) of everyone who owns or supports an action in the plan, for the owner filter."""
     in_plan = select(Action.id).where(Action.plan_id == plan.id)
     owner_ids = select(action_owners.c.user_id).where(action_owners.c.action_id.in_(in_plan)).union(
         select(action_supporting_leads.c.user_id).where(action_supporting_leads.c.action_id.in_(in_plan))
     )
-    return list(db.session.scalars(select(User).where(User.id.in_(owner_ids)).order_by(User.name)))
+    return list(db.session.execute(select(User.id, User.name).where(User.id.in_(owner_ids)).order_by(User.name)))
 
 
 def plan_statuses(plan: Plan) -> list[str]:

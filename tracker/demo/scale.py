@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from tracker import clock
 from tracker.actions.by_when import parse_by_when, plan_year_bounds
+from tracker.actions.refs import ref_order
 from tracker.actions.models import (Action, ActionIndicator, ProgressUpdate, action_forums, action_owners,
                                     action_supporting_leads)
 from tracker.admin.models import OrganisationSettings
@@ -334,7 +335,7 @@ def _action_row(plan: Plan, theme: Theme | None, ref: str, position: int, rng: r
                 start: int) -> dict:
     parsed = parse_by_when(_by_when(start, rng), plan_year=plan.year)
     last = history[-1] if history else {"status": None, "rag": None, "as_at": None, "posted_at": None}
-    return {"plan_id": plan.id, "theme_id": theme.id if theme else None, "position": position, "ref": ref,
+    return {"plan_id": plan.id, "theme_id": theme.id if theme else None, "position": position, "ref": ref, "ref_order": ref_order(ref),
             "text": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(PLACES_IN)}", "category": None,
             "outcome": rng.choice(OUTCOMES), "lead_text": "", "by_when": parsed.text,
             "by_when_kind": parsed.kind.value, "due_on": parsed.due, "starts_on": parsed.starts,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from tracker.actions.models import Action, action_forums
+from tracker.actions.refs import ref_key
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -238,17 +239,13 @@ def escalating_forums(forum: Forum) -> list[Forum]:
     return list(db.session.scalars(select(Forum).where(Forum.parent_id == forum.id).order_by(Forum.name)))
 
 
-def _ref_key(ref: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in ref.replace("-", ".").split("."))
-
-
 def open_actions(forum: Forum) -> list[Action]:
     """Actions reported to the forum in plans that are not closed: newest plan first, then by reference."""
     query = _in_open_plans(select(Action).select_from(action_forums)).where(action_forums.c.forum_id == forum.id)
     actions = db.session.scalars(query.options(
-        joinedload(Action.plan), joinedload(Action.theme), selectinload(Action.owners),
+        joinedload(Action.plan), joinedload(Action.theme), subqueryload(Action.owners),
     )).unique().all()
-    return sorted(actions, key=lambda a: (_negated_year(a.plan.year), _ref_key(a.ref)))
+    return sorted(actions, key=lambda a: (_negated_year(a.plan.year), ref_key(a.ref)))
 
 
 def _negated_year(year: str) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
+from tracker.actions.refs import ref_key
 from tracker.admin.service import get_settings
 from tracker.extensions import db
 from tracker.indicators import charts
@@ -186,9 +187,8 @@ class LinkedAction:
     latest: ProgressUpdate | None
 
 
-def _ref_key(action: Action) -> tuple:
-    parts = action.ref.replace("-", ".").split(".")
-    return (action.plan.year,) + tuple(int(part) if part.isdigit() else 0 for part in parts)
+def _year_and_ref(action: Action) -> tuple:
+    return action.plan.year, ref_key(action.ref)
 
 
 def linked_actions(number: int) -> list[LinkedAction]:
@@ -204,7 +204,7 @@ def linked_actions(number: int) -> list[LinkedAction]:
     latest = {update.action_id: update for update in db.session.scalars(
         select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
         .options(joinedload(ProgressUpdate.author)))}
-    ordered = sorted(actions, key=_ref_key)
+    ordered = sorted(actions, key=_year_and_ref)
     ordered.sort(key=lambda action: action.plan.year, reverse=True)
     return [LinkedAction(action, latest.get(action.id)) for action in ordered]
 

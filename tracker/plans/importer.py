@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker import clock
 from tracker.actions.by_when import ByWhenKind
 from tracker.actions.models import Action
+from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.models import Role, User
@@ -158,17 +159,12 @@ def _action_data(row: PlanRow, themes: dict[str, Theme], people: dict[str, User]
     )
 
 
-def ref_key(ref: str) -> tuple:
-    """Sort key putting 1.2 before 1.10 and 2.1 after both."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\s]+", ref))
-
-
 def plan_rows(plan: Plan) -> list[dict[str, str]]:
     """One row per action, in ref order, in the import/export format."""
     actions = db.session.scalars(
         select(Action).where(Action.plan_id == plan.id).options(
-            joinedload(Action.theme), selectinload(Action.owners), selectinload(Action.supporting_leads),
-            selectinload(Action.forums), selectinload(Action.indicator_links), selectinload(Action.updates),
+            joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
+            subqueryload(Action.forums), subqueryload(Action.indicator_links), subqueryload(Action.updates),
         )
     ).all()
     return [action_row(action) for action in sorted(actions, key=lambda a: ref_key(a.ref))]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.actions.models import Action
 from tracker.actions.service import ActionData, create_action
 from tracker.audit.service import record
 from tracker.extensions import db
-from tracker.plans.importer import ref_key
+from tracker.actions.refs import ref_key
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import ACHIEVED_STATUSES
@@ -80,9 +80,9 @@ def plan_actions(plan: Plan) -> list[Action]:
     """The plan's actions in reference order, with what a copy needs and the copies already made."""
     actions = db.session.scalars(
         select(Action).where(Action.plan_id == plan.id).options(
-            selectinload(Action.carried_to).selectinload(Action.plan), selectinload(Action.owners),
-            selectinload(Action.supporting_leads), selectinload(Action.forums),
-            selectinload(Action.indicator_links),
+            subqueryload(Action.carried_to).joinedload(Action.plan), subqueryload(Action.owners),
+            subqueryload(Action.supporting_leads), subqueryload(Action.forums),
+            subqueryload(Action.indicator_links),
         )
     ).all()
     return sorted(actions, key=lambda a: ref_key(a.ref))

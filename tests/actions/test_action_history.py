@@ -1,0 +1,55 @@
+"""The action page shows the latest 20 progress updates and audit events, and all on request."""
+import re
+from datetime import date
+
+from tracker.actions.models import Action
+from tracker.actions.service import UpdateData, post_update
+from tracker.audit.service import record
+from tracker.extensions import db
+
+
+def _busy_action(make_user, make_action, updates: int, edits: int):
+    owner = make_user("owner", name="Dawn Ainsworth")
+    action = make_action(owners=[owner])
+    for n in range(1, updates + 1):
+        post_update(db.session.get(Action, action.id), UpdateData("PROGRESS MADE", "green", f"Update number {n}.",
+                                                                  as_at=date(2024, 1, 1)), owner, historical=True)
+    for n in range(1, edits + 1):
+        record(owner, action, "updated", {"outcome": [f"outcome {n - 1}", f"outcome {n}"]})
+    db.session.commit()
+    return action
+
+
+def _numbers(page: str, pattern: str) -> list[int]:
+    return [int(n) for n in re.findall(pattern, page)]
+
+
+def test_a_long_timeline_shows_the_latest_20_and_links_to_all(client, make_user, make_action, sign_in):
+    action = _busy_action(make_user, make_action, updates=25, edits=0)
+    sign_in(make_user("viewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert _numbers(page, r"Update number (\d+)\.") == list(range(25, 5, -1))
+    assert "The latest 20 of 25 updates." in page and '<ol class="app-timeline" reversed start="25">' in page
+    assert f'href="/actions/{action.id}?history=all#timeline">Show all 25 updates</a>' in page
+    everything = client.get(f"/actions/{action.id}", query_string={"history": "all"}).get_data(as_text=True)
+    assert _numbers(everything, r"Update number (\d+)\.") == list(range(25, 0, -1))
+    assert "The latest" not in everything
+
+
+def test_a_long_audit_trail_shows_the_latest_20_changes_to_reviewers(client, make_user, make_action, sign_in):
+    action = _busy_action(make_user, make_action, updates=0, edits=30)
+    sign_in(make_user("reviewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    # The action's creation is an audit event too: 31 in all.
+    assert "The latest 20 of 31 changes." in page and "Show all 31 changes" in page
+    assert _numbers(page, r"→ outcome (\d+)") == list(range(30, 10, -1))
+    everything = client.get(f"/actions/{action.id}", query_string={"history": "all"}).get_data(as_text=True)
+    assert _numbers(everything, r"→ outcome (\d+)") == list(range(30, 0, -1))
+
+
+def test_a_short_history_has_no_show_all_link(client, make_user, make_action, sign_in):
+    action = _busy_action(make_user, make_action, updates=3, edits=2)
+    sign_in(make_user("reviewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert _numbers(page, r"Update number (\d+)\.") == [3, 2, 1]
+    assert "Show all" not in page and "The latest" not in page
