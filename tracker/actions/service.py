@@ -249,14 +249,20 @@ class History:
 
 def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
     """The action's progress updates, newest first (limit None: all of them)."""
-    entries = db.session.scalars(
+    entries = list(db.session.scalars(
         select(ProgressUpdate).where(ProgressUpdate.action_id == action_id)
         .options(joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(limit))
-    total = db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id))
-    return History(list(entries), total)
+        .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(limit)))
+    return History(entries, _total(entries, limit, lambda: db.session.scalar(
+        select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id))))
 
 
 def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
     """The action's audit events, newest first (limit None: all of them)."""
-    return History(events_for("action", action_id, limit), count_events("action", action_id))
+    entries = events_for("action", action_id, limit)
+    return History(entries, _total(entries, limit, lambda: count_events("action", action_id)))
+
+
+def _total(entries: list, limit: int | None, count) -> int:
+    """How many there are in all: only counted when the list may have been cut short."""
+    return count() if limit is not None and len(entries) >= limit else len(entries)

@@ -6,31 +6,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
+from tracker.dashboards.action_rows import ActionRow, read_rows, row_select
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.governance.models import Forum
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES, is_closed
 
 
-def _with_list_columns(query, bounded: bool = False):
-    """What action lists show (plan, theme, owners for "By who"), in a fixed number of queries.
-
-    A bounded list (a page of at most a few hundred rows) loads owners by id; an unbounded
-    one uses a subquery load, which does not split into batches of 500 ids."""
-    load_owners = selectinload if bounded else subqueryload
-    return query.options(joinedload(Action.theme), joinedload(Action.plan), load_owners(Action.owners))
-
-
-def last_update_on(action: Action) -> date | None:
+def last_update_on(action: Action | ActionRow) -> date | None:
     return action.last_update_at.date() if action.last_update_at else None
 
 
-def action_flags(action: Action, today: date) -> dict[str, bool]:
+def action_flags(action: Action | ActionRow, today: date) -> dict[str, bool]:
     """overdue / due_soon / stale / closed for one action."""
     closed = is_closed(action.status, action.rag)
     return {
@@ -43,11 +34,11 @@ def action_flags(action: Action, today: date) -> dict[str, bool]:
 
 @dataclass
 class MyActions:
-    overdue: list[Action] = field(default_factory=list)
-    due_soon: list[Action] = field(default_factory=list)
-    stale: list[Action] = field(default_factory=list)
-    other_open: list[Action] = field(default_factory=list)
-    closed: list[Action] = field(default_factory=list)
+    overdue: list[ActionRow] = field(default_factory=list)
+    due_soon: list[ActionRow] = field(default_factory=list)
+    stale: list[ActionRow] = field(default_factory=list)
+    other_open: list[ActionRow] = field(default_factory=list)
+    closed: list[ActionRow] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -59,12 +50,8 @@ def my_actions(user: User, today: date) -> MyActions:
     mine = select(action_owners.c.action_id).where(action_owners.c.user_id == user.id).union(
         select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == user.id)
     )
-    actions = db.session.scalars(
-        _with_list_columns(select(Action))
-        .join(Action.plan)
-        .where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
-        .order_by(Action.due_on.is_(None), Action.due_on, Action.ref)
-    ).unique()
+    actions = read_rows(row_select().where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
+                        .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
     groups = MyActions()
     for action in actions:
         flags = action_flags(action, today)
@@ -96,7 +83,7 @@ class Filters:
 PAGE_SIZE = 50
 
 _RAG_ORDER = case({"red": 0, "amber": 1, "green": 2, "blue": 4}, value=Action.rag, else_=3)
-_THEME_POSITION = func.coalesce(select(Theme.position).where(Theme.id == Action.theme_id).scalar_subquery(), 999)
+_THEME_POSITION = func.coalesce(Theme.position, 999)
 #: ORDER BY for each sort on the plan page; every one ends in a unique column so pages do not overlap.
 ORDERS = {
     "ref": (Action.ref_order, Action.id),
@@ -111,7 +98,7 @@ ORDERS = {
 class ActionPage:
     """One page of a filtered plan list."""
 
-    actions: list[Action]
+    actions: list[ActionRow]
     total: int
     number: int
     size: int | None
@@ -158,13 +145,12 @@ def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
 
     A page number past the end gives the last page."""
     total = db.session.scalar(_filtered(select(func.count(Action.id)), plan, filters, today))
-    query = _with_list_columns(_filtered(select(Action), plan, filters, today), bounded=bool(size)).order_by(
-        *ORDERS.get(filters.sort, ORDERS["ref"]))
+    query = _filtered(row_select(), plan, filters, today).order_by(*ORDERS.get(filters.sort, ORDERS["ref"]))
     number = 1
     if size:
         number = min(max(page, 1), max(1, -(-total // size)))
         query = query.limit(size).offset((number - 1) * size)
-    return ActionPage(list(db.session.scalars(query).unique()), total, number, size)
+    return ActionPage(read_rows(query), total, number, size)
 
 
 @dataclass
@@ -175,14 +161,14 @@ class Overview:
     by_theme: list[tuple[str, int, Counter]]
     by_indicator: list[tuple[int, int, Counter]]
     by_forum: list[tuple[str, int, Counter]]
-    overdue: list[Action]
+    overdue: list[ActionRow]
     overdue_count: int
-    stale: list[Action]
+    stale: list[ActionRow]
     stale_count: int
 
 
 #: The overview lists this many overdue and stale actions; the plan page filters show the rest.
-OVERVIEW_LIST_LIMIT = 20
+OVERVIEW_LIST_LIMIT = 10
 
 
 def _open_action(today: date):
@@ -228,9 +214,8 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         select(Forum.name, Action.rag, func.count()).select_from(action_forums)
         .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
         .where(in_plan).group_by(Forum.name, Action.rag)))
-    first = lambda condition, *order: list(db.session.scalars(  # noqa: E731
-        _with_list_columns(select(Action), bounded=True).where(in_plan, condition)
-        .order_by(*order).limit(OVERVIEW_LIST_LIMIT)).unique())
+    first = lambda condition, *order: read_rows(  # noqa: E731
+        row_select().where(in_plan, condition).order_by(*order).limit(OVERVIEW_LIST_LIMIT))
     return Overview(
         total=sum(by_rag.values()),
         by_rag=[(rag, by_rag.get(rag, 0)) for rag in ("red", "amber", "green", "blue", None)],

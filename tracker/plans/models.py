@@ -50,6 +50,11 @@ class Plan(db.Model):
         return f"{self.year}: {self.title}"
 
 
+def theme_label(number: str, title: str) -> str:
+    """"2. Speaking up": how a theme is headed in published plans."""
+    return f"{number}. {title}"
+
+
 class Theme(db.Model):
     __tablename__ = "themes"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
@@ -67,4 +72,4 @@ class Theme(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.number}. {self.title}"
+        return theme_label(self.number, self.title)

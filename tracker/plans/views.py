@@ -15,8 +15,9 @@ from tracker.plans.models import Plan, Theme
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-def _forums() -> list[Forum]:
-    return list(db.session.scalars(select(Forum).order_by(Forum.name)))
+def _forums() -> list:
+    """(id, name) of every forum, for the forum choices."""
+    return list(db.session.execute(select(Forum.id, Forum.name).order_by(Forum.name)))
 
 
 def _plan_data(form: PlanForm) -> service.PlanData:
