@@ -131,9 +131,11 @@ class Action(db.Model):
 
 class ProgressUpdate(db.Model):
     __tablename__ = "progress_updates"
+    #: An action's timeline, newest first, is read straight from this index.
+    __table_args__ = (Index("ix_progress_updates_action_id_posted_at", "action_id", "posted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: The date the update describes (normally the day it was posted).

@@ -217,18 +217,21 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
 
 
 def load_action(action_id: int) -> Action | None:
-    """One action with what its page shows beside the timeline, loaded up front."""
-    return db.session.scalar(
+    """One action with what its page shows beside the timeline, loaded up front.
+
+    Owners and supporting leads are joined (a handful of rows for one action) rather than
+    loaded in two more queries."""
+    return db.session.scalars(
         select(Action)
         .where(Action.id == action_id)
         .options(
             joinedload(Action.plan), joinedload(Action.theme),
-            selectinload(Action.owners), selectinload(Action.supporting_leads),
+            joinedload(Action.owners), joinedload(Action.supporting_leads),
             selectinload(Action.forums), selectinload(Action.indicator_links),
             joinedload(Action.carried_from).joinedload(Action.plan),
             selectinload(Action.carried_to).joinedload(Action.plan),
         )
-    )
+    ).unique().one_or_none()
 
 
 #: The action page shows this many progress updates and audit events until asked for all.
