@@ -101,6 +101,11 @@ def test_rollover_copies_chosen_actions_into_a_new_draft(client, make_user, sign
     assert "2 actions carried forward to the new 2025-26 draft plan (1.1, 2.10)." in page
     assert f'<a href="/actions/{copy.id}">2025-26 action 1.1</a>' in page
     assert "Close this plan" in page
+    origin_page = client.get(f"/actions/{origin.id}").get_data(as_text=True)
+    assert f'Carried forward to <a href="/actions/{copy.id}">2025-26 action 1.1</a>.' in origin_page
+    copy_page = client.get(f"/actions/{copy.id}").get_data(as_text=True)
+    assert f'Carried forward from <a href="/actions/{origin.id}">2024-25 action 1.1</a>' in copy_page
+    assert "Carried forward to" not in copy_page
 
 
 def test_running_again_never_copies_twice(client, make_user, sign_in, plan):

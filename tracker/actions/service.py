@@ -229,9 +229,22 @@ def load_action(action_id: int) -> Action | None:
             selectinload(Action.owners), selectinload(Action.supporting_leads),
             selectinload(Action.forums), selectinload(Action.indicator_links),
             joinedload(Action.carried_from).joinedload(Action.plan),
-            selectinload(Action.carried_to).joinedload(Action.plan),
         )
     ).unique().one_or_none()
+
+
+@dataclass(frozen=True)
+class CarriedCopy:
+    id: int
+    ref: str
+    plan_year: str
+
+
+def carried_copies(action_id: int) -> list[CarriedCopy]:
+    """Where the action was carried forward to (usually nowhere: one light query)."""
+    return [CarriedCopy(*row) for row in db.session.execute(
+        select(Action.id, Action.ref, Plan.year).join(Plan, Plan.id == Action.plan_id)
+        .where(Action.carried_from_id == action_id).order_by(Plan.year, Action.id))]
 
 
 #: The action page shows this many progress updates and audit events until asked for all.

@@ -37,6 +37,7 @@ def detail(action_id: int):
     audit = service.latest_audit(action.id, limit) if current_user.can_review else None
     return render_template(
         "actions/detail.html", action=action, updates=service.latest_updates(action.id, limit), audit=audit,
+        carried_to=service.carried_copies(action.id),
         today=clock.today(),
         indicator_latest=latest_for_indicators(action.indicators),
         forum_reviews=reviews_for_action(action.id),
