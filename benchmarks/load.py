@@ -9,9 +9,11 @@ the largest plan, the action with the most updates, My actions, the indicators p
 app has one, posting a progress update, and /healthz (one SELECT 1) as the bare route.
 
 Prints a markdown table: requests a second, p50 and p95 latency, each page's throughput as a
-share of the bare route's (which holds on a noisy machine), and the workers' CPU time per
-request (from /proc, which other processes on the machine barely change). Targets (2 cores, full scale, 20
-connections): read pages p95 under 150 ms and at least 25% of the bare route's throughput.
+share of the bare route's (which holds on a noisy machine), and the CPU time per request of
+the gunicorn workers and of PostgreSQL's processes (from /proc, which other processes on the
+machine barely change; the database column is 0 with SQLite, which runs inside the workers).
+Targets (2 cores, full scale, 20 connections): read pages p95 under 150 ms and at least 25% of
+the bare route's throughput.
 
 Run: .venv/bin/python benchmarks/load.py [--scale small] [--database-url postgresql://…]
 """
@@ -26,7 +28,7 @@ import time
 from pathlib import Path
 
 from load_drivers import Measured, Target, pick_driver, run
-from load_server import Gunicorn, Session, environment, fill, free_port, get_routes, largest
+from load_server import Gunicorn, Session, database_cpu_seconds, environment, fill, free_port, get_routes, largest
 
 P95_TARGET_MS = 150
 SHARE_TARGET = 0.25
@@ -88,13 +90,15 @@ def verdict(target: Target, measured: Measured, bare: Measured) -> str:
     return "missed: " + ", ".join(misses) if misses else "met"
 
 
-def table(results: list[tuple[Target, Measured, float]]) -> str:
+def table(results: list[tuple[Target, Measured, float, float]]) -> str:
     bare = results[0][1]
-    lines = ["| page | requests | req/s | p50 ms | p95 ms | share of bare req/s | server CPU ms/request | errors | target |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for target, m, cpu_ms in results:
+    lines = ["| page | requests | req/s | p50 ms | p95 ms | share of bare req/s | app CPU ms/request "
+             "| database CPU ms/request | errors | target |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for target, m, cpu_ms, database_ms in results:
         lines.append(f"| {target.name} | {m.requests:,} | {m.per_second:,.1f} | {m.p50_ms:.1f} | {m.p95_ms:.1f} | "
-                     f"{m.per_second / bare.per_second:.1%} | {cpu_ms:.1f} | {m.errors} | {verdict(target, m, bare)} |")
+                     f"{m.per_second / bare.per_second:.1%} | {cpu_ms:.1f} | {database_ms:.1f} | {m.errors} | "
+                     f"{verdict(target, m, bare)} |")
     return "\n".join(lines)
 
 
@@ -120,9 +124,11 @@ def main() -> None:
         results, load_at_start = [], os.getloadavg()[0]
         for target in pages:
             drain(session)
-            cpu = server.cpu_seconds()
+            cpu, database_cpu = server.cpu_seconds(), database_cpu_seconds()
             measured = run(driver, server.base, target, args.seconds, args.connections)
-            results.append((target, measured, (server.cpu_seconds() - cpu) * 1000 / max(measured.requests, 1)))
+            per_request = 1000 / max(measured.requests, 1)
+            results.append((target, measured, (server.cpu_seconds() - cpu) * per_request,
+                            (database_cpu_seconds() - database_cpu) * per_request))
     finally:
         server.stop()
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"

@@ -112,21 +112,32 @@ class Gunicorn:
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the workers (Linux /proc; 0 elsewhere), to get CPU per request."""
-        ticks, total = os.sysconf("SC_CLK_TCK"), 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / ticks
+        return _cpu_seconds(lambda name, parent: parent == self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=30)
         self.log.close()
+
+
+def database_cpu_seconds() -> float:
+    """CPU time used so far by PostgreSQL's processes on this machine (0 with SQLite)."""
+    return _cpu_seconds(lambda name, parent: name == "postgres")
+
+
+def _cpu_seconds(wanted) -> float:
+    """User and system CPU seconds of the processes for which wanted(name, parent pid) is true."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        if wanted(head.split("(", 1)[1], int(fields[1])):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
