@@ -63,16 +63,19 @@ def page_numbers(current: int, count: int) -> list[int | None]:
     return numbers
 
 
-def pagination_params(number: int, count: int) -> dict:
-    """Parameters for the NHS.UK pagination component: this page's URL with each page number."""
-    def href(page: int) -> str:
-        return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "page": page})
+def page_url(page: int | str, anchor: str = "") -> str:
+    """This page's URL, with its query string, showing another page of its list."""
+    url = url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "page": page})
+    return f"{url}#{anchor}" if anchor else url
 
-    items = [{"number": n, "href": href(n), "current": n == number} if n else {"ellipsis": True}
+
+def pagination_params(number: int, count: int, anchor: str = "") -> dict:
+    """Parameters for the NHS.UK pagination component: this page's URL with each page number."""
+    items = [{"number": n, "href": page_url(n, anchor), "current": n == number} if n else {"ellipsis": True}
              for n in page_numbers(number, count)]
     return {"items": items, "ariaLabel": "Pages of actions",
-            "previous": {"href": href(number - 1)} if number > 1 else {},
-            "next": {"href": href(number + 1)} if number < count else {}}
+            "previous": {"href": page_url(number - 1, anchor)} if number > 1 else {},
+            "next": {"href": page_url(number + 1, anchor)} if number < count else {}}
 
 
 def _organisation():
@@ -94,6 +97,7 @@ def register_template_helpers(app: Flask) -> None:
         RAG_TAG_COLOURS=rag_vocabulary.RAG_TAG_COLOURS,
         today=lambda: clock.today(),
         pagination_params=pagination_params,
+        page_url=page_url,
     )
 
     @app.context_processor

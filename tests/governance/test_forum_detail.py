@@ -1,8 +1,10 @@
 """A forum's page: summary, members, meetings and the open actions reported to it."""
+import re
 from datetime import date
 
 import pytest
 
+from tracker.demo.scale import add_actions
 from tracker.extensions import db
 from tracker.governance.service import add_meeting, add_member
 from tracker.plans.models import PlanStatus
@@ -65,3 +67,23 @@ def test_unknown_forum_is_404(client, make_user, sign_in):
     response = sign_in(make_user("reviewer")).get("/forums/9999")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_busy_forum_lists_its_open_actions_50_to_a_page(client, make_user, sign_in, council, make_plan):
+    people = [make_user("owner")]
+    older, newer = make_plan(year="2024-25"), make_plan(year="2025-26")
+    add_actions(older, 70, 0, people, [council], seed=7)
+    add_actions(newer, 50, 0, people, [council], seed=8)
+    db.session.commit()
+    sign_in(make_user("reviewer"))
+    url = f"/forums/{council.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "Showing actions 1 to 50 of 120." in first
+    assert f'href="{url}?page=2#actions"' in first and f'href="{url}?page=all#actions"' in first
+    assert first.count("(2025-26)") == 50 and "(2024-25)" not in first
+    pages = [client.get(url, query_string={"page": n}).get_data(as_text=True) for n in (1, 2, 3)]
+    every = client.get(url, query_string={"page": "all"}).get_data(as_text=True)
+    shown = [re.findall(r'href="/actions/(\d+)"', page) for page in pages]
+    assert [len(ids) for ids in shown] == [50, 50, 20]
+    assert [i for ids in shown for i in ids] == re.findall(r'href="/actions/(\d+)"', every)
+    assert "120 actions shown." in every

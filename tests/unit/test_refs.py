@@ -2,6 +2,7 @@
 from hypothesis import given, strategies as st
 
 from tracker.actions.refs import ref_key, ref_order
+from tracker.actions.list_rows import PAGE_SIZE, requested_page
 from tracker.templating import page_numbers
 
 part = st.one_of(st.integers(min_value=0, max_value=999_999_999).map(str),
@@ -31,3 +32,11 @@ def test_page_numbers_show_the_ends_and_the_neighbours_with_gaps():
     assert page_numbers(5, 10) == [1, None, 4, 5, 6, None, 10]
     assert page_numbers(10, 10) == [1, None, 9, 10]
     assert page_numbers(2, 10) == [1, 2, 3, None, 10]
+
+
+def test_the_requested_page_is_a_number_or_all_and_anything_else_is_the_first():
+    assert requested_page({}) == (1, PAGE_SIZE)
+    assert requested_page({"page": "3"}) == (3, PAGE_SIZE)
+    assert requested_page({"page": "all"}) == (1, None)
+    for odd in ("-2", "two", "", "1.5"):
+        assert requested_page({"page": odd}) == (1, PAGE_SIZE)

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
-from tracker.dashboards.action_rows import ActionRow, read_rows, row_select
+from tracker.actions.list_rows import PAGE_SIZE, ActionPage, ActionRow, read_page, read_rows, row_select
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.governance.models import Forum
@@ -79,9 +79,6 @@ class Filters:
     sort: str = "ref"
 
 
-#: Rows on one page of the plan page: a 450-action plan would otherwise be one 600 KB page.
-PAGE_SIZE = 50
-
 _RAG_ORDER = case({"red": 0, "amber": 1, "green": 2, "blue": 4}, value=Action.rag, else_=3)
 _THEME_POSITION = func.coalesce(Theme.position, 999)
 #: ORDER BY for each sort on the plan page; every one ends in a unique column so pages do not overlap.
@@ -92,28 +89,6 @@ ORDERS = {
     "rag": (_RAG_ORDER, Action.ref_order, Action.id),
     "updated": (Action.last_update_at.is_(None), Action.last_update_at.desc(), Action.id),
 }
-
-
-@dataclass
-class ActionPage:
-    """One page of a filtered plan list."""
-
-    actions: list[ActionRow]
-    total: int
-    number: int
-    size: int | None
-
-    @property
-    def count(self) -> int:
-        return max(1, -(-self.total // self.size)) if self.size else 1
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.size else 1
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.actions) - 1
 
 
 def _filtered(query, plan: Plan, filters: Filters, today: date):
@@ -141,16 +116,10 @@ def _filtered(query, plan: Plan, filters: Filters, today: date):
 
 def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
                  size: int | None = PAGE_SIZE) -> ActionPage:
-    """One page of the plan's actions, filtered and sorted in SQL (size None: every action).
-
-    A page number past the end gives the last page."""
+    """One page of the plan's actions, filtered and sorted in SQL (size None: every action)."""
     total = db.session.scalar(_filtered(select(func.count(Action.id)), plan, filters, today))
     query = _filtered(row_select(), plan, filters, today).order_by(*ORDERS.get(filters.sort, ORDERS["ref"]))
-    number = 1
-    if size:
-        number = min(max(page, 1), max(1, -(-total // size)))
-        query = query.limit(size).offset((number - 1) * size)
-    return ActionPage(read_rows(query), total, number, size)
+    return read_page(query, total, page, size)
 
 
 @dataclass

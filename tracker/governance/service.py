@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.models import Action, action_forums
-from tracker.actions.refs import ref_key
+from tracker.actions.list_rows import PAGE_SIZE, ActionPage, read_page, row_select
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -239,17 +239,14 @@ def escalating_forums(forum: Forum) -> list[Forum]:
     return list(db.session.scalars(select(Forum).where(Forum.parent_id == forum.id).order_by(Forum.name)))
 
 
-def open_actions(forum: Forum) -> list[Action]:
-    """Actions reported to the forum in plans that are not closed: newest plan first, then by reference."""
-    query = _in_open_plans(select(Action).select_from(action_forums)).where(action_forums.c.forum_id == forum.id)
-    actions = db.session.scalars(query.options(
-        joinedload(Action.plan), joinedload(Action.theme), subqueryload(Action.owners),
-    )).unique().all()
-    return sorted(actions, key=lambda a: (_negated_year(a.plan.year), ref_key(a.ref)))
-
-
-def _negated_year(year: str) -> int:
-    return -int(year[:4]) if year[:4].isdigit() else 0
+def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
+    """A page of the actions reported to the forum in plans that are not closed: newest plan
+    first, then by reference."""
+    reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
+                    Plan.status != PlanStatus.CLOSED.value)
+    total = db.session.scalar(select(func.count(Action.id)).join(Plan, Plan.id == Action.plan_id).where(reported))
+    return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
+                     total, page, size)
 
 
 def split_meetings(meetings: list[Meeting], today: date) -> tuple[list[Meeting], list[Meeting]]:

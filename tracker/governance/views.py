@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import clock
+from tracker.actions.list_rows import requested_page
 from tracker.auth.access import admin_required
 from tracker.auth.models import Role, User
 from tracker.extensions import db
@@ -69,7 +70,8 @@ def detail(forum_id: int):
     upcoming, past = service.split_meetings(forum.meetings, today)
     return render_template(
         "governance/detail.html", forum=forum, upcoming=upcoming, past=past, today=today,
-        actions=service.open_actions(forum), escalating=service.escalating_forums(forum),
+        actions=service.open_actions(forum, *requested_page(request.args)),
+        escalating=service.escalating_forums(forum),
         role_labels=ROLE_LABELS, button_form=ButtonForm(),
     )
 

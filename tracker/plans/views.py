@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from tracker.auth.access import admin_required
 from tracker import clock
-from tracker.dashboards.service import PAGE_SIZE, Filters, plan_actions, plan_overview, plan_people, plan_statuses
+from tracker.actions.list_rows import requested_page
+from tracker.dashboards.service import Filters, plan_actions, plan_overview, plan_people, plan_statuses
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans import service
@@ -64,11 +65,10 @@ def detail(plan_id: int):
         rag=form.rag.data or None, status=form.status.data or None,
         overdue=bool(form.overdue.data), sort=form.sort.data or "ref",
     )
-    show_all = request.args.get("page") == "all"
-    page = plan_actions(plan, filters, clock.today(), page=request.args.get("page", 1, type=int) or 1,
-                        size=None if show_all else PAGE_SIZE)
+    number, size = requested_page(request.args)
+    page = plan_actions(plan, filters, clock.today(), page=number, size=size)
     return render_template("plans/detail.html", plan=plan, form=form, page=page, actions=page.actions,
-                           show_all=show_all, today=clock.today())
+                           today=clock.today())
 
 
 @bp.route("/<int:plan_id>/overview")

@@ -1,4 +1,5 @@
-"""Actions as the rows of a list: what My actions, the plan page and the overview show.
+"""Actions as the rows of a list: what My actions, the plan page, the overview and a forum's
+page show, and pages of them.
 
 List pages read these columns as plain rows (and owners' names in one more query) instead of
 loading Action objects with their theme, plan and owners: for a page of 50 actions that is
@@ -71,3 +72,46 @@ def _owner_names(action_ids: list[int]) -> dict[int, tuple[str, ...]]:
             .where(action_owners.c.action_id.in_(action_ids)).order_by(User.name, User.id)):
         names[action_id].append(name)
     return {action_id: tuple(people) for action_id, people in names.items()}
+
+
+#: Rows on one page of a long list: a 450-action plan would otherwise be one 600 KB page.
+PAGE_SIZE = 50
+
+
+@dataclass
+class ActionPage:
+    """One page of a list of actions (size None: the whole list on one page)."""
+
+    actions: list[ActionRow]
+    total: int
+    number: int
+    size: int | None
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.size else 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.actions) - 1
+
+
+def requested_page(args) -> tuple[int, int | None]:
+    """(page number, page size) from a query string: ?page=3, or ?page=all for one long page."""
+    if args.get("page") == "all":
+        return 1, None
+    number = args.get("page", "1")
+    return (int(number) if number.isdigit() else 1), PAGE_SIZE
+
+
+def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
+    """One page of an ordered row_select() statement; a page number past the end gives the last page."""
+    number = 1
+    if size:
+        number = min(max(page, 1), max(1, -(-total // size)))
+        statement = statement.limit(size).offset((number - 1) * size)
+    return ActionPage(read_rows(statement), total, number, size)
