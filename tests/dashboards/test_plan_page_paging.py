@@ -76,6 +76,7 @@ def test_the_page_shows_where_it_is_and_links_keep_the_filters(client, make_user
     assert "Showing actions 101 to 120 of 120." in last and f'href="/plans/{plan.id}?sort=due&amp;page=2"' in last
     every = client.get(f"/plans/{plan.id}", query_string={"page": "all"}).get_data(as_text=True)
     assert "120 actions shown." in every and 'aria-label="Pages of actions"' not in every
+    assert 'app-filters" open>' in first and 'app-filters" open>' not in every, "the filters open only when used"
 
 
 @pytest.mark.parametrize("asked, shown", [("999", "Showing actions 101 to 120 of 120."),

@@ -158,3 +158,34 @@ def test_rag_is_never_shown_by_colour_alone(user, path, page_as, live_server):
     assert tags, "no RAG tags found in a RAG column"
     assert all(tag["shown"] for tag in tags), tags
     assert {tag["text"] for tag in tags} <= RAG_WORDS, tags
+
+
+def long_plan_csv(actions: int) -> bytes:
+    """A plan in the import format with more actions than fit on one page."""
+    rows = [b"ref,theme,action,indicators,owners,by_when,outcome,forums,priority,rag,status,progress"]
+    rows += [f"1.{n},1. Fair recruitment,Long plan action number {n},2,,Dec 2031,,,Must,Green,,".encode()
+             for n in range(1, actions + 1)]
+    return b"\n".join(rows) + b"\n"
+
+
+def test_a_long_plan_is_paged_accessibly(page_as, live_server):
+    page = page_as(ADMIN)
+    page.goto("/plans/import")
+    page.get_by_label("Year").fill("2031-32")
+    page.locator("input[type=file][name=file]").set_input_files(
+        files=[{"name": "long-plan.csv", "buffer": long_plan_csv(60), "mimeType": "text/csv"}])
+    page.get_by_role("button", name="Import plan").click()
+    expect(page.get_by_role("status").filter(has_text="Showing actions")).to_have_text(
+        "Showing actions 1 to 50 of 60. Show all 60 actions on one page")
+    pages = page.get_by_role("navigation", name="Pages of actions")
+    expect(pages.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+    violations = check_accessibility(page, "a11y-plan-page-1-of-2")
+    assert not violations, describe(violations)
+
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("status").filter(has_text="Showing actions")).to_contain_text(
+        "Showing actions 51 to 60 of 60.")
+    expect(page.get_by_role("link", name="1.60", exact=True)).to_be_visible()
+    assert page.locator("details.app-filters").get_attribute("open") is None, "a page number is not a filter"
+    violations = check_accessibility(page, "a11y-plan-page-2-of-2")
+    assert not violations, describe(violations)
