@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.actions.by_when import parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.rag_rules import Proposal, propose_rag
-from tracker.audit.service import count_events, diff, events_for, record
+from tracker.audit.service import diff, latest_events, record
 from tracker.auth.models import User
 from tracker import clock
 from tracker.extensions import db
@@ -264,21 +264,14 @@ class History:
 
 
 def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
-    """The action's progress updates, newest first (limit None: all of them)."""
-    entries = list(db.session.scalars(
-        select(ProgressUpdate).where(ProgressUpdate.action_id == action_id)
+    """The action's progress updates, newest first (limit None: all of them), in one query."""
+    rows = db.session.execute(
+        select(ProgressUpdate, func.count().over()).where(ProgressUpdate.action_id == action_id)
         .options(joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(limit)))
-    return History(entries, _total(entries, limit, lambda: db.session.scalar(
-        select(func.count(ProgressUpdate.id)).where(ProgressUpdate.action_id == action_id))))
+        .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(limit)).all()
+    return History([update for update, _total in rows], rows[0][1] if rows else 0)
 
 
 def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
     """The action's audit events, newest first (limit None: all of them)."""
-    entries = events_for("action", action_id, limit)
-    return History(entries, _total(entries, limit, lambda: count_events("action", action_id)))
-
-
-def _total(entries: list, limit: int | None, count) -> int:
-    """How many there are in all: only counted when the list may have been cut short."""
-    return count() if limit is not None and len(entries) >= limit else len(entries)
+    return History(*latest_events("action", action_id, limit))

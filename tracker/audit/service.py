@@ -56,6 +56,13 @@ def events_for(subject_type: str, subject_id: int, limit: int | None = 200) -> l
     ))
 
 
-def count_events(subject_type: str, subject_id: int) -> int:
-    return db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id))
+def latest_events(subject_type: str, subject_id: int, limit: int | None) -> tuple[list[AuditEvent], int]:
+    """The subject's newest events (limit None: all) and how many there are in all, in one query."""
+    rows = db.session.execute(
+        select(AuditEvent, func.count().over())
+        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [event for event, _total in rows], rows[0][1] if rows else 0
