@@ -221,7 +221,7 @@ def load_action(action_id: int) -> Action | None:
 
     Collections load with selectinload: joining the many-to-many owners here makes SQLite
     read every owner link in the database."""
-    return db.session.scalars(
+    return db.session.scalar(
         select(Action)
         .where(Action.id == action_id)
         .options(
@@ -230,7 +230,7 @@ def load_action(action_id: int) -> Action | None:
             selectinload(Action.forums), selectinload(Action.indicator_links),
             joinedload(Action.carried_from).joinedload(Action.plan),
         )
-    ).unique().one_or_none()
+    )
 
 
 @dataclass(frozen=True)
