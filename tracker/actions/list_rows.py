@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from tracker.actions.models import Action, action_owners
 from tracker.auth.models import User
@@ -52,15 +52,24 @@ def row_select() -> Select:
 
 def read_rows(statement: Select) -> list[ActionRow]:
     """Run a row_select() statement: two queries whatever the number of rows."""
-    found = db.session.execute(statement).all()
-    owners = _owner_names([row.id for row in found])
-    return [ActionRow(
+    return read_lists(statement)[0]
+
+
+def read_lists(*statements: Select) -> list[list[ActionRow]]:
+    """Run several row_select() statements, then one query for all their owners' names."""
+    found = [db.session.execute(statement).all() for statement in statements]
+    owners = _owner_names([row.id for rows in found for row in rows])
+    return [[_action_row(row, owners) for row in rows] for rows in found]
+
+
+def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
+    return ActionRow(
         id=row.id, ref=row.ref, text=row.text, plan_year=row.year,
         theme_label=theme_label(row.number, row.title) if row.number is not None else None,
         lead_text=row.lead_text, owner_names=owners.get(row.id, ()), by_when=row.by_when,
         by_when_kind=row.by_when_kind, due_on=row.due_on, status=row.status, rag=row.rag,
         last_update_at=row.last_update_at,
-    ) for row in found]
+    )
 
 
 def _owner_names(action_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -108,10 +117,21 @@ def requested_page(args) -> tuple[int, int | None]:
     return (int(number) if number.isdigit() else 1), PAGE_SIZE
 
 
-def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
-    """One page of an ordered row_select() statement; a page number past the end gives the last page."""
-    number = 1
-    if size:
-        number = min(max(page, 1), max(1, -(-total // size)))
-        statement = statement.limit(size).offset((number - 1) * size)
-    return ActionPage(read_rows(statement), total, number, size)
+def read_page(statement: Select, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
+    """One page of an ordered row_select() statement, counted in the same query (count() over ()).
+
+    A page number past the end gives the last page: it costs a count and a second read."""
+    if not size:
+        rows = read_rows(statement)
+        return ActionPage(rows, len(rows), 1, None)
+    counted = statement.add_columns(func.count().over().label("matching"))
+    number = max(page, 1)
+    found = db.session.execute(counted.limit(size).offset((number - 1) * size)).all()
+    if found:
+        total = found[0].matching
+    else:
+        total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        number = max(1, -(-total // size))
+        found = db.session.execute(counted.limit(size).offset((number - 1) * size)).all() if total else []
+    owners = _owner_names([row.id for row in found])
+    return ActionPage([_action_row(row, owners) for row in found], total, number, size)

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
-from tracker.actions.list_rows import PAGE_SIZE, ActionPage, ActionRow, read_page, read_rows, row_select
+from tracker.actions.list_rows import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, read_rows, row_select
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.governance.models import Forum
@@ -117,9 +117,8 @@ def _filtered(query, plan: Plan, filters: Filters, today: date):
 def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
                  size: int | None = PAGE_SIZE) -> ActionPage:
     """One page of the plan's actions, filtered and sorted in SQL (size None: every action)."""
-    total = db.session.scalar(_filtered(select(func.count(Action.id)), plan, filters, today))
     query = _filtered(row_select(), plan, filters, today).order_by(*ORDERS.get(filters.sort, ORDERS["ref"]))
-    return read_page(query, total, page, size)
+    return read_page(query, page, size)
 
 
 @dataclass
@@ -183,8 +182,10 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         select(Forum.name, Action.rag, func.count()).select_from(action_forums)
         .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
         .where(in_plan).group_by(Forum.name, Action.rag)))
-    first = lambda condition, *order: read_rows(  # noqa: E731
-        row_select().where(in_plan, condition).order_by(*order).limit(OVERVIEW_LIST_LIMIT))
+    first_overdue, first_stale = read_lists(
+        row_select().where(in_plan, overdue).order_by(Action.due_on, Action.id).limit(OVERVIEW_LIST_LIMIT),
+        row_select().where(in_plan, stale).order_by(Action.last_update_at.is_not(None), Action.last_update_at,
+                                                    Action.id).limit(OVERVIEW_LIST_LIMIT))
     return Overview(
         total=sum(by_rag.values()),
         by_rag=[(rag, by_rag.get(rag, 0)) for rag in ("red", "amber", "green", "blue", None)],
@@ -193,9 +194,9 @@ def plan_overview(plan: Plan, today: date) -> Overview:
                   for key in ordered],
         by_indicator=[(n, sum(indicators.get(n, Counter()).values()), indicators.get(n, Counter())) for n in range(1, 10)],
         by_forum=sorted((name, sum(c.values()), c) for name, c in forums.items()),
-        overdue=first(overdue, Action.due_on, Action.id),
+        overdue=first_overdue,
         overdue_count=overdue_count,
-        stale=first(stale, Action.last_update_at.is_not(None), Action.last_update_at, Action.id),
+        stale=first_stale,
         stale_count=stale_count,
     )
 

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.auth.access import admin_required
 from tracker import clock
@@ -57,7 +58,7 @@ def new():
 @bp.route("/<int:plan_id>")
 @login_required
 def detail(plan_id: int):
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[joinedload(Plan.approved_by)])
     form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
     filters = Filters(
         owner_id=form.owner.data or None,
