@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from tracker.actions.models import Action, action_owners
 from tracker.auth.models import User
@@ -117,21 +117,13 @@ def requested_page(args) -> tuple[int, int | None]:
     return (int(number) if number.isdigit() else 1), PAGE_SIZE
 
 
-def read_page(statement: Select, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
-    """One page of an ordered row_select() statement, counted in the same query (count() over ()).
+def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
+    """One page of an ordered row_select() statement; a page number past the end gives the last page.
 
-    A page number past the end gives the last page: it costs a count and a second read."""
-    if not size:
-        rows = read_rows(statement)
-        return ActionPage(rows, len(rows), 1, None)
-    counted = statement.add_columns(func.count().over().label("matching"))
-    number = max(page, 1)
-    found = db.session.execute(counted.limit(size).offset((number - 1) * size)).all()
-    if found:
-        total = found[0].matching
-    else:
-        total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-        number = max(1, -(-total // size))
-        found = db.session.execute(counted.limit(size).offset((number - 1) * size)).all() if total else []
-    owners = _owner_names([row.id for row in found])
-    return ActionPage([_action_row(row, owners) for row in found], total, number, size)
+    The caller counts the rows with its own query: counting in the same query (count() over ())
+    makes the database read every matching row instead of the page, which costs more."""
+    number = 1
+    if size:
+        number = min(max(page, 1), max(1, -(-total // size)))
+        statement = statement.limit(size).offset((number - 1) * size)
+    return ActionPage(read_rows(statement), total, number, size)

@@ -117,8 +117,9 @@ def _filtered(query, plan: Plan, filters: Filters, today: date):
 def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
                  size: int | None = PAGE_SIZE) -> ActionPage:
     """One page of the plan's actions, filtered and sorted in SQL (size None: every action)."""
+    total = db.session.scalar(_filtered(select(func.count(Action.id)), plan, filters, today))
     query = _filtered(row_select(), plan, filters, today).order_by(*ORDERS.get(filters.sort, ORDERS["ref"]))
-    return read_page(query, page, size)
+    return read_page(query, total, page, size)
 
 
 @dataclass

@@ -244,8 +244,9 @@ def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> A
     first, then by reference."""
     reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
                     Plan.status != PlanStatus.CLOSED.value)
+    total = db.session.scalar(select(func.count(Action.id)).join(Plan, Plan.id == Action.plan_id).where(reported))
     return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
-                     page, size)
+                     total, page, size)
 
 
 def split_meetings(meetings: list[Meeting], today: date) -> tuple[list[Meeting], list[Meeting]]:
