@@ -1,7 +1,9 @@
-"""Database engine settings that differ between SQLite and PostgreSQL."""
+"""Database engine settings, and how each request's transaction ends."""
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from tracker.extensions import db
 
@@ -13,6 +15,8 @@ def configure_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _transaction_began)
+        event.listen(engine, "before_cursor_execute", _note_writes)
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -26,5 +30,49 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _end_request_session(_error=None) -> None:
+def _transaction_began(connection: Connection) -> None:
+    connection.info["wrote"] = False
+
+
+def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
+    """Mark the transaction as one that wrote, for anything but a plain SELECT (to be safe)."""
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        connection.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _session_uses_connection(session: Session, _transaction, connection: Connection) -> None:
+    session.info.setdefault("connections", []).append(connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _session_transaction_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("connections", None)
+
+
+def only_read(session: Session) -> bool:
+    """True when the session's open transaction has run nothing but SELECTs and holds no changes."""
+    transaction = session.get_transaction()
+    connections = session.info.get("connections")
+    if transaction is None or not transaction.is_active or not connections:
+        return False
+    if session.new or session.dirty or session.deleted:
+        return False
+    return all(connection.info.get("wrote") is False for connection in connections)
+
+
+def _end_request_session(error=None) -> None:
+    """End the request's transaction, then the session.
+
+    A transaction that only read ends with COMMIT, which PostgreSQL treats exactly as a
+    ROLLBACK there: psycopg forgets the connection's prepared statements on every rollback,
+    so rolling back each page's reads made PostgreSQL plan every query of every page afresh.
+    Anything that wrote, failed or left changes unsaved is rolled back as before."""
+    session = db.session()
+    if error is None and only_read(session):
+        try:
+            session.commit()
+        except SQLAlchemyError:
+            session.rollback()
     db.session.remove()
