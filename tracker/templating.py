@@ -69,15 +69,6 @@ def page_url(page: int | str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def pagination_params(number: int, count: int, anchor: str = "") -> dict:
-    """Parameters for the NHS.UK pagination component: this page's URL with each page number."""
-    items = [{"number": n, "href": page_url(n, anchor), "current": n == number} if n else {"ellipsis": True}
-             for n in page_numbers(number, count)]
-    return {"items": items, "ariaLabel": "Pages of actions",
-            "previous": {"href": page_url(number - 1, anchor)} if number > 1 else {},
-            "next": {"href": page_url(number + 1, anchor)} if number < count else {}}
-
-
 def _organisation():
     from tracker.admin.service import get_settings
 
@@ -96,7 +87,7 @@ def register_template_helpers(app: Flask) -> None:
         RAG_LABELS=rag_vocabulary.RAG_LABELS,
         RAG_TAG_COLOURS=rag_vocabulary.RAG_TAG_COLOURS,
         today=lambda: clock.today(),
-        pagination_params=pagination_params,
+        page_numbers=page_numbers,
         page_url=page_url,
     )
 
