@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +32,33 @@ def datetime_uk(value: datetime | None) -> str:
     return f"{value.day} {value:%b %Y} at {value:%H:%M}"
 
 
+#: The NHS.UK tag of each RAG rating: its colour and, always, its word.
+RAG_TAGS = {rag: Markup(f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{escape(rag_vocabulary.RAG_LABELS[rag])}</strong>')
+            for rag, colour in rag_vocabulary.RAG_TAG_COLOURS.items()}
+
+
+def rag_tag(rag: str | None) -> Markup:
+    """A RAG rating as an NHS.UK tag ("Not rated" when there is none).
+
+    Tags render on every row of long lists, so they are Python rather than Jinja macros."""
+    return RAG_TAGS.get(rag, RAG_TAGS[None])
+
+
+def status_tag(status: str | None) -> Markup:
+    """A status as a white NHS.UK tag, or "No status"."""
+    if status:
+        return Markup('<strong class="nhsuk-tag nhsuk-tag--white">%s</strong>') % status
+    return Markup('<span class="nhsuk-u-secondary-text-colour">No status</span>')
+
+
+def action_url(action_id: int) -> str:
+    """url_for("actions.detail", action_id=...), built once a request: list pages link every row."""
+    prefix = g.get("action_url_prefix")
+    if prefix is None:
+        prefix = g.action_url_prefix = url_for("actions.detail", action_id=0).removesuffix("0")
+    return f"{prefix}{action_id}"
+
+
 def groupby_theme(actions) -> list[tuple[str, list]]:
     """Consecutive actions grouped under their theme's label, keeping order."""
     groups: list[tuple[str, list]] = []
@@ -48,7 +75,8 @@ def select_options(field) -> Markup:
     """A select field's <option> elements, escaped: the owner filter lists hundreds of people,
     and one join here costs a fraction of a template loop."""
     return Markup("".join(
-        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+        f'<option value="{value if type(value) is int else escape(value)}"{" selected" if selected else ""}>'
+        f'{escape(label)}</option>'
         for value, label, selected, _render_kw in field.iter_choices()))
 
 
@@ -89,6 +117,9 @@ def register_template_helpers(app: Flask) -> None:
         today=lambda: clock.today(),
         page_numbers=page_numbers,
         page_url=page_url,
+        rag_tag=rag_tag,
+        status_tag=status_tag,
+        action_url=action_url,
     )
 
     @app.context_processor

@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 
 from tracker.actions.models import Action, action_owners
 from tracker.auth.models import User
@@ -50,14 +52,14 @@ def row_select() -> Select:
             .outerjoin(Theme, Theme.id == Action.theme_id))
 
 
-def read_rows(statement: Select) -> list[ActionRow]:
+def read_rows(statement: Select, params: dict | None = None) -> list[ActionRow]:
     """Run a row_select() statement: two queries whatever the number of rows."""
-    return read_lists(statement)[0]
+    return read_lists(statement, params=params)[0]
 
 
-def read_lists(*statements: Select) -> list[list[ActionRow]]:
+def read_lists(*statements: Select, params: dict | None = None) -> list[list[ActionRow]]:
     """Run several row_select() statements, then one query for all their owners' names."""
-    found = [db.session.execute(statement).all() for statement in statements]
+    found = [db.session.execute(statement, params).all() for statement in statements]
     owners = _owner_names([row.id for rows in found for row in rows])
     return [[_action_row(row, owners) for row in rows] for rows in found]
 
@@ -72,13 +74,18 @@ def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
     )
 
 
+@cache
+def _owner_names_query() -> Select:
+    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(bindparam("action_ids", expanding=True)))
+            .order_by(User.name, User.id))
+
+
 def _owner_names(action_ids: list[int]) -> dict[int, tuple[str, ...]]:
     if not action_ids:
         return {}
     names: dict[int, list[str]] = defaultdict(list)
-    for action_id, name in db.session.execute(
-            select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
-            .where(action_owners.c.action_id.in_(action_ids)).order_by(User.name, User.id)):
+    for action_id, name in db.session.execute(_owner_names_query(), {"action_ids": action_ids}):
         names[action_id].append(name)
     return {action_id: tuple(people) for action_id, people in names.items()}
 
@@ -117,7 +124,8 @@ def requested_page(args) -> tuple[int, int | None]:
     return (int(number) if number.isdigit() else 1), PAGE_SIZE
 
 
-def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
+def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE,
+              params: dict | None = None) -> ActionPage:
     """One page of an ordered row_select() statement; a page number past the end gives the last page.
 
     The caller counts the rows with its own query: counting in the same query (count() over ())
@@ -126,4 +134,4 @@ def read_page(statement: Select, total: int, page: int = 1, size: int | None = P
     if size:
         number = min(max(page, 1), max(1, -(-total // size)))
         statement = statement.limit(size).offset((number - 1) * size)
-    return ActionPage(read_rows(statement), total, number, size)
+    return ActionPage(read_rows(statement, params), total, number, size)

@@ -125,11 +125,12 @@ def year_columns() -> tuple[YearColumn, ...]:
     return tuple(YearColumn(*row) for row in rows)
 
 
-def national_series() -> dict[tuple[int, str], dict[int, float]]:
-    """{(indicator, measure): {year: value}} of the WRES national averages."""
+def national_series(numbers: tuple[int, ...] = NUMBERS) -> dict[tuple[int, str], dict[int, float]]:
+    """{(indicator, measure): {year: value}} of the WRES national averages of the given indicators."""
     series: dict[tuple[int, str], dict[int, float]] = {}
     rows = db.session.execute(select(NationalValue.indicator, NationalValue.measure, NationalValue.year,
-                                     NationalValue.value).where(NationalValue.standard == STANDARD))
+                                     NationalValue.value)
+                              .where(NationalValue.standard == STANDARD, NationalValue.indicator.in_(numbers)))
     for indicator, measure, year, value in rows:
         series.setdefault((indicator, measure), {})[year] = value
     return series
@@ -146,11 +147,13 @@ def indicator_table(numbers: tuple[int, ...] = NUMBERS) -> IndicatorTable:
     target = float(settings.local_population_bme_percent) if settings.local_population_bme_percent is not None else None
     years = year_columns()
     figures: dict[tuple[int, str], dict[int, Figure]] = {}
-    rows = db.session.scalars(select(IndicatorValue).where(IndicatorValue.indicator.in_(numbers)))
-    for row in rows:
-        figures.setdefault((row.indicator, row.measure), {})[row.year] = Figure(
-            row.value, row.not_calculable_reason, row.small_numbers, row.ci_low, row.ci_high)
-    national = national_series()
+    rows = db.session.execute(select(
+        IndicatorValue.indicator, IndicatorValue.measure, IndicatorValue.year, IndicatorValue.value,
+        IndicatorValue.not_calculable_reason, IndicatorValue.small_numbers, IndicatorValue.ci_low,
+        IndicatorValue.ci_high).where(IndicatorValue.indicator.in_(numbers)))
+    for indicator, measure, year, *figure in rows:
+        figures.setdefault((indicator, measure), {})[year] = Figure(*figure)
+    national = national_series(numbers)
     lines = tuple(
         Line(DEFINITIONS[number], measure, group_label(measure, settings.bme_label),
              tuple(column.year for column in years), figures.get((number, measure), {}),

@@ -1,0 +1,24 @@
+"""The tags and row links list pages render from Python rather than Jinja macros."""
+from flask import url_for
+
+from tracker.templating import action_url, rag_tag, status_tag
+
+
+def test_every_rag_tag_carries_its_word_beside_its_colour():
+    assert rag_tag("red") == '<strong class="nhsuk-tag nhsuk-tag--red">Red</strong>'
+    assert rag_tag("amber") == '<strong class="nhsuk-tag nhsuk-tag--orange">Amber</strong>'
+    assert rag_tag("blue") == '<strong class="nhsuk-tag nhsuk-tag--blue">Blue (complete)</strong>'
+    assert rag_tag(None) == rag_tag("purple") == '<strong class="nhsuk-tag nhsuk-tag--grey">Not rated</strong>'
+
+
+def test_a_status_tag_escapes_the_status():
+    assert status_tag("ON TRACK") == '<strong class="nhsuk-tag nhsuk-tag--white">ON TRACK</strong>'
+    assert status_tag("<script>") == '<strong class="nhsuk-tag nhsuk-tag--white">&lt;script&gt;</strong>'
+    assert "No status" in status_tag(None)
+
+
+def test_row_links_match_url_for(app):
+    with app.test_request_context("/plans/1", base_url="https://tracker.example.org/wres/"):
+        for action_id in (1, 10, 12345):
+            assert action_url(action_id) == url_for("actions.detail", action_id=action_id)
+        assert action_url(7).startswith("/wres/actions/")
