@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
 from tracker.extensions import db
 
 
@@ -56,13 +58,19 @@ def events_for(subject_type: str, subject_id: int, limit: int | None = 200) -> l
     ))
 
 
-def latest_events(subject_type: str, subject_id: int, limit: int | None) -> tuple[list[AuditEvent], int]:
-    """The subject's newest events (limit None: all) and how many there are in all, in one query."""
-    rows = db.session.execute(
-        select(AuditEvent, func.count().over())
-        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [event for event, _total in rows], rows[0][1] if rows else 0
+@cache
+def _events_query(limited: bool) -> Select:
+    query = (select(AuditEvent.at, AuditEvent.verb, AuditEvent.summary, AuditEvent.changes,
+                    User.name.label("actor_name"), func.count().over().label("total"))
+             .outerjoin(User, User.id == AuditEvent.actor_id)
+             .where(AuditEvent.subject_type == bindparam("subject_type"), AuditEvent.subject_id == bindparam("subject_id"))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return query.limit(bindparam("limit")) if limited else query
+
+
+def latest_events(subject_type: str, subject_id: int, limit: int | None) -> tuple[list, int]:
+    """The subject's newest events as rows (at, verb, summary, changes, actor_name; limit None: all)
+    and how many there are in all, in one query."""
+    rows = db.session.execute(_events_query(limit is not None),
+                              {"subject_type": subject_type, "subject_id": subject_id, "limit": limit}).all()
+    return rows, rows[0].total if rows else 0
