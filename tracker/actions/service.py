@@ -266,11 +266,15 @@ class CarriedCopy:
     plan_year: str
 
 
+@cache
+def _carried_copies_query() -> Select:
+    return (select(Action.id, Action.ref, Plan.year).join(Plan, Plan.id == Action.plan_id)
+            .where(Action.carried_from_id == bindparam("action_id")).order_by(Plan.year, Action.id))
+
+
 def carried_copies(action_id: int) -> list[CarriedCopy]:
     """Where the action was carried forward to (usually nowhere: one light query)."""
-    return [CarriedCopy(*row) for row in db.session.execute(
-        select(Action.id, Action.ref, Plan.year).join(Plan, Plan.id == Action.plan_id)
-        .where(Action.carried_from_id == action_id).order_by(Plan.year, Action.id))]
+    return [CarriedCopy(*row) for row in db.session.execute(_carried_copies_query(), {"action_id": action_id})]
 
 
 #: The action page shows this many progress updates and audit events until asked for all.

@@ -46,13 +46,19 @@ class MyActions:
         return sum(len(group) for group in (self.overdue, self.due_soon, self.stale, self.other_open, self.closed))
 
 
+@cache
+def _my_actions_query() -> Select:
+    """Built once, like the overview's queries (see _overview_queries)."""
+    mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
+        select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
+    )
+    return (row_select().where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
+            .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
+
+
 def my_actions(user: User, today: date) -> MyActions:
     """Actions the user owns or supports in plans that are not closed, grouped by what needs doing."""
-    mine = select(action_owners.c.action_id).where(action_owners.c.user_id == user.id).union(
-        select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == user.id)
-    )
-    actions = read_rows(row_select().where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
-                        .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
+    actions = read_rows(_my_actions_query(), {"user_id": user.id})
     groups = MyActions()
     for action in actions:
         flags = action_flags(action, today)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import Select, bindparam, exists, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import clock
@@ -408,12 +409,15 @@ def item_reviews(item: AgendaItem) -> list[rules.ReviewRow]:
     return [review_row(review) for review in reviews]
 
 
+@cache
+def _action_reviews_query() -> Select:
+    return (select(ForumReview).where(ForumReview.action_id == bindparam("action_id")).options(*_review_options())
+            .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
+
+
 def reviews_for_action(action_id: int) -> list[rules.ReviewRow]:
     """Every forum's reviews of the action, latest first (for the action's page)."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.action_id == action_id)
-                                 .options(*_review_options())
-                                 .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
-    return [review_row(review) for review in reviews]
+    return [review_row(review) for review in db.session.scalars(_action_reviews_query(), {"action_id": action_id})]
 
 
 def latest_comments_since_update(action_ids: list[int]) -> dict[int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
@@ -118,19 +118,26 @@ class IndicatorTable:
         return tuple(line for line in self.lines if line.number == number)
 
 
+#: The three queries behind every indicators table, built once: the action page reads them too.
+_YEARS_QUERY = select(IndicatorYear.year, IndicatorYear.source, IndicatorYear.imported_at).order_by(IndicatorYear.year)
+_VALUES_QUERY = select(
+    IndicatorValue.indicator, IndicatorValue.measure, IndicatorValue.year, IndicatorValue.value,
+    IndicatorValue.not_calculable_reason, IndicatorValue.small_numbers, IndicatorValue.ci_low, IndicatorValue.ci_high,
+).where(IndicatorValue.indicator.in_(bindparam("numbers", expanding=True)))
+_NATIONAL_QUERY = select(NationalValue.indicator, NationalValue.measure, NationalValue.year, NationalValue.value).where(
+    NationalValue.standard == bindparam("standard"), NationalValue.indicator.in_(bindparam("numbers", expanding=True)))
+
+
 def year_columns() -> tuple[YearColumn, ...]:
     """Every stored year, oldest first."""
-    rows = db.session.execute(select(IndicatorYear.year, IndicatorYear.source, IndicatorYear.imported_at)
-                              .order_by(IndicatorYear.year))
+    rows = db.session.execute(_YEARS_QUERY)
     return tuple(YearColumn(*row) for row in rows)
 
 
 def national_series(numbers: tuple[int, ...] = NUMBERS) -> dict[tuple[int, str], dict[int, float]]:
     """{(indicator, measure): {year: value}} of the WRES national averages of the given indicators."""
     series: dict[tuple[int, str], dict[int, float]] = {}
-    rows = db.session.execute(select(NationalValue.indicator, NationalValue.measure, NationalValue.year,
-                                     NationalValue.value)
-                              .where(NationalValue.standard == STANDARD, NationalValue.indicator.in_(numbers)))
+    rows = db.session.execute(_NATIONAL_QUERY, {"standard": STANDARD, "numbers": list(numbers)})
     for indicator, measure, year, value in rows:
         series.setdefault((indicator, measure), {})[year] = value
     return series
@@ -147,10 +154,7 @@ def indicator_table(numbers: tuple[int, ...] = NUMBERS) -> IndicatorTable:
     target = float(settings.local_population_bme_percent) if settings.local_population_bme_percent is not None else None
     years = year_columns()
     figures: dict[tuple[int, str], dict[int, Figure]] = {}
-    rows = db.session.execute(select(
-        IndicatorValue.indicator, IndicatorValue.measure, IndicatorValue.year, IndicatorValue.value,
-        IndicatorValue.not_calculable_reason, IndicatorValue.small_numbers, IndicatorValue.ci_low,
-        IndicatorValue.ci_high).where(IndicatorValue.indicator.in_(numbers)))
+    rows = db.session.execute(_VALUES_QUERY, {"numbers": list(numbers)})
     for indicator, measure, year, *figure in rows:
         figures.setdefault((indicator, measure), {})[year] = Figure(*figure)
     national = national_series(numbers)
