@@ -51,6 +51,12 @@ def status_tag(status: str | None) -> Markup:
     return Markup('<span class="nhsuk-u-secondary-text-colour">No status</span>')
 
 
+def rag_counts(counter) -> str:
+    """'Red 3, Amber 2, Not rated 1': the non-zero counts of a {rag: count} mapping, worst first."""
+    return ", ".join(f"{rag_vocabulary.RAG_LABELS[rag]} {counter[rag]}"
+                     for rag in ("red", "amber", "green", "blue", None) if counter.get(rag))
+
+
 def action_url(action_id: int) -> str:
     """url_for("actions.detail", action_id=...), built once a request: list pages link every row."""
     prefix = g.get("action_url_prefix")
@@ -109,7 +115,7 @@ def _organisation():
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_uk=date_uk, date_short=date_short, datetime_uk=datetime_uk, groupby_theme=groupby_theme,
-        select_options=select_options,
+        select_options=select_options, rag_counts=rag_counts,
     )
     app.jinja_env.globals.update(
         RAG_LABELS=rag_vocabulary.RAG_LABELS,

@@ -22,3 +22,12 @@ def test_row_links_match_url_for(app):
         for action_id in (1, 10, 12345):
             assert action_url(action_id) == url_for("actions.detail", action_id=action_id)
         assert action_url(7).startswith("/wres/actions/")
+
+
+def test_rag_counts_list_the_non_zero_ratings_worst_first():
+    from collections import Counter
+
+    from tracker.templating import rag_counts
+
+    assert rag_counts(Counter({"green": 4, None: 1, "red": 2, "amber": 0})) == "Red 2, Green 4, Not rated 1"
+    assert rag_counts(Counter()) == ""
