@@ -9,13 +9,13 @@ from tracker.extensions import db
 
 
 def configure_database(app: Flask) -> None:
-    """Turn on SQLite's foreign keys and a busy timeout so concurrent writers wait."""
+    """Turn on SQLite's foreign keys and a busy timeout so concurrent writers wait; note which
+    transactions write, so each request's can end as _end_request_session says."""
     app.teardown_request(_end_request_session)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _transaction_began)
         event.listen(engine, "before_cursor_execute", _note_writes)
 
 
@@ -30,10 +30,6 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _transaction_began(connection: Connection) -> None:
-    connection.info["wrote"] = False
-
-
 def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
     """Mark the transaction as one that wrote, for anything but a plain SELECT (to be safe)."""
     if not statement.lstrip()[:6].upper() == "SELECT":
@@ -42,6 +38,7 @@ def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> Non
 
 @event.listens_for(Session, "after_begin")
 def _session_uses_connection(session: Session, _transaction, connection: Connection) -> None:
+    connection.info["wrote"] = False
     session.info.setdefault("connections", []).append(connection)
 
 
