@@ -26,15 +26,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from load_server import ROOT, environment, fill, largest
+from load_server import ROOT, add_database_arguments, environment, fill, largest
 
 WARM_UP = 8
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=("full", "small"), default="full")
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a temporary SQLite file)")
+    add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=5, help="measured requests per page (after warm-up)")
     parser.add_argument("--worker", nargs=3, metavar=("EMAIL", "PASSWORD", "PATH"), help=argparse.SUPPRESS)
     return parser.parse_args()

@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 
 from load_drivers import Measured, Target, pick_driver, run
-from load_server import Gunicorn, Session, database_cpu_seconds, environment, fill, free_port, get_routes, largest
+from load_server import (Gunicorn, Session, add_database_arguments, database_cpu_seconds, environment, fill,
+                         free_port, get_routes, largest)
 
 P95_TARGET_MS = 150
 SHARE_TARGET = 0.25
@@ -36,8 +37,7 @@ SHARE_TARGET = 0.25
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=("full", "small"), default="full")
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a temporary SQLite file)")
+    add_database_arguments(parser)
     parser.add_argument("--seconds", type=int, default=15, help="load time per page")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)

@@ -29,6 +29,12 @@ print(json.dumps(sorted(rule.endpoint + " " + rule.rule for rule in app.url_map.
 """
 
 
+def add_database_arguments(parser) -> None:
+    """--scale and --database-url, as every benchmark that fills a database takes them."""
+    parser.add_argument("--scale", choices=("full", "small"), default="full")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a temporary SQLite file)")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
