@@ -66,10 +66,9 @@ def _end_request_session(error=None) -> None:
     ROLLBACK there: psycopg forgets the connection's prepared statements on every rollback,
     so rolling back each page's reads made PostgreSQL plan every query of every page afresh.
     Anything that wrote, failed or left changes unsaved is rolled back as before."""
-    session = db.session()
-    if error is None and only_read(session):
+    if error is None and db.session.registry.has() and only_read(db.session()):
         try:
-            session.commit()
+            db.session.commit()
         except SQLAlchemyError:
-            session.rollback()
+            db.session.rollback()
     db.session.remove()
