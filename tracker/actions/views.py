@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.actions import service
+from tracker.actions import reading, service
 from tracker.actions.forms import ActionForm, ProgressUpdateForm
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, require_action_update
@@ -19,7 +19,7 @@ bp = Blueprint("actions", __name__)
 
 
 def _action_or_404(action_id: int) -> Action:
-    action = service.load_action(action_id)
+    action = reading.load_action(action_id)
     if action is None:
         abort(404)
     return action
@@ -33,11 +33,11 @@ def _forums() -> list[Forum]:
 @login_required
 def detail(action_id: int):
     action = _action_or_404(action_id)
-    limit = None if request.args.get("history") == "all" else service.HISTORY_LENGTH
-    audit = service.latest_audit(action.id, limit) if current_user.can_review else None
+    limit = None if request.args.get("history") == "all" else reading.HISTORY_LENGTH
+    audit = reading.latest_audit(action.id, limit) if current_user.can_review else None
     return render_template(
-        "actions/detail.html", action=action, updates=service.latest_updates(action.id, limit), audit=audit,
-        carried_to=service.carried_copies(action.id),
+        "actions/detail.html", action=action, updates=reading.latest_updates(action.id, limit), audit=audit,
+        carried_to=reading.carried_copies(action.id),
         today=clock.today(),
         indicator_latest=latest_for_indicators(action.indicators),
         forum_reviews=reviews_for_action(action.id),
