@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from flask import g, has_request_context
 from sqlalchemy import Select, func, select
@@ -15,15 +16,17 @@ from tracker.extensions import db
 SETTINGS_FIELDS = ("trust_name", "bme_label", "local_population_bme_percent", "lead_director", "report_author")
 
 
-#: Read on every page (the layout shows the trust's name), so built once.
-_SETTINGS_QUERY = select(OrganisationSettings).order_by(OrganisationSettings.id).limit(1)
+@cache
+def _settings_query() -> Select:
+    """Read on every page (the layout shows the trust's name), so built once."""
+    return select(OrganisationSettings).order_by(OrganisationSettings.id).limit(1)
 
 
 def get_settings() -> OrganisationSettings:
     """The one settings row, or unsaved defaults until an admin saves them (cached per request)."""
     if has_request_context() and "org_settings" in g:
         return g.org_settings
-    settings = db.session.scalar(_SETTINGS_QUERY)
+    settings = db.session.scalar(_settings_query())
     if settings is None:
         settings = OrganisationSettings(trust_name="NHS Trust", bme_label="BME", lead_director="", report_author="")
     if has_request_context():

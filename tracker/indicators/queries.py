@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
@@ -118,26 +119,38 @@ class IndicatorTable:
         return tuple(line for line in self.lines if line.number == number)
 
 
-#: The three queries behind every indicators table, built once: the action page reads them too.
-_YEARS_QUERY = select(IndicatorYear.year, IndicatorYear.source, IndicatorYear.imported_at).order_by(IndicatorYear.year)
-_VALUES_QUERY = select(
-    IndicatorValue.indicator, IndicatorValue.measure, IndicatorValue.year, IndicatorValue.value,
-    IndicatorValue.not_calculable_reason, IndicatorValue.small_numbers, IndicatorValue.ci_low, IndicatorValue.ci_high,
-).where(IndicatorValue.indicator.in_(bindparam("numbers", expanding=True)))
-_NATIONAL_QUERY = select(NationalValue.indicator, NationalValue.measure, NationalValue.year, NationalValue.value).where(
-    NationalValue.standard == bindparam("standard"), NationalValue.indicator.in_(bindparam("numbers", expanding=True)))
+@cache
+def _years_query() -> Select:
+    """Every indicators table runs this and the next two, the action page too: so they are built once."""
+    return select(IndicatorYear.year, IndicatorYear.source, IndicatorYear.imported_at).order_by(IndicatorYear.year)
+
+
+@cache
+def _values_query() -> Select:
+    return select(
+        IndicatorValue.indicator, IndicatorValue.measure, IndicatorValue.year, IndicatorValue.value,
+        IndicatorValue.not_calculable_reason, IndicatorValue.small_numbers, IndicatorValue.ci_low,
+        IndicatorValue.ci_high,
+    ).where(IndicatorValue.indicator.in_(bindparam("numbers", expanding=True)))
+
+
+@cache
+def _national_query() -> Select:
+    return (select(NationalValue.indicator, NationalValue.measure, NationalValue.year, NationalValue.value)
+            .where(NationalValue.standard == bindparam("standard"),
+                   NationalValue.indicator.in_(bindparam("numbers", expanding=True))))
 
 
 def year_columns() -> tuple[YearColumn, ...]:
     """Every stored year, oldest first."""
-    rows = db.session.execute(_YEARS_QUERY)
+    rows = db.session.execute(_years_query())
     return tuple(YearColumn(*row) for row in rows)
 
 
 def national_series(numbers: tuple[int, ...] = NUMBERS) -> dict[tuple[int, str], dict[int, float]]:
     """{(indicator, measure): {year: value}} of the WRES national averages of the given indicators."""
     series: dict[tuple[int, str], dict[int, float]] = {}
-    rows = db.session.execute(_NATIONAL_QUERY, {"standard": STANDARD, "numbers": list(numbers)})
+    rows = db.session.execute(_national_query(), {"standard": STANDARD, "numbers": list(numbers)})
     for indicator, measure, year, value in rows:
         series.setdefault((indicator, measure), {})[year] = value
     return series
@@ -154,7 +167,7 @@ def indicator_table(numbers: tuple[int, ...] = NUMBERS) -> IndicatorTable:
     target = float(settings.local_population_bme_percent) if settings.local_population_bme_percent is not None else None
     years = year_columns()
     figures: dict[tuple[int, str], dict[int, Figure]] = {}
-    rows = db.session.execute(_VALUES_QUERY, {"numbers": list(numbers)})
+    rows = db.session.execute(_values_query(), {"numbers": list(numbers)})
     for indicator, measure, year, *figure in rows:
         figures.setdefault((indicator, measure), {})[year] = Figure(*figure)
     national = national_series(numbers)
