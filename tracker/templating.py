@@ -54,7 +54,7 @@ def status_tag(status: str | None) -> Markup:
 def rag_counts(counter) -> str:
     """'Red 3, Amber 2, Not rated 1': the non-zero counts of a {rag: count} mapping, worst first."""
     return ", ".join(f"{rag_vocabulary.RAG_LABELS[rag]} {counter[rag]}"
-                     for rag in ("red", "amber", "green", "blue", None) if counter.get(rag))
+                     for rag in (*rag_vocabulary.RAG_VALUES, None) if counter.get(rag))
 
 
 def action_url(action_id: int) -> str:

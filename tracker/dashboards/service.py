@@ -235,7 +235,7 @@ def plan_overview(plan: Plan, today: date) -> Overview:
     first_overdue, first_stale = read_lists(queries.first_overdue, queries.first_stale, params=params)
     return Overview(
         total=sum(by_rag.values()),
-        by_rag=[(rag, by_rag.get(rag, 0)) for rag in ("red", "amber", "green", "blue", None)],
+        by_rag=[(rag, by_rag.get(rag, 0)) for rag in (*RAG_VALUES, None)],
         by_status=sorted(by_status.items()),
         by_theme=[(labels.get(key, "No theme"), sum(themes.get(key, Counter()).values()), themes.get(key, Counter()))
                   for key in ordered],
