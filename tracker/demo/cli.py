@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker.demo.scale import ScaleError, ScaleSize, generate
+from tracker.demo.scale import ScaleError, ScaleSize, generate, refresh_statistics
 from tracker.demo.service import demo_loaded, load_demo
 from tracker.extensions import db
 
@@ -57,6 +57,8 @@ def scale(plans, actions, updates, users, seed, until, password):
         raise click.UsageError(str(error))
     db.session.commit()
     seconds = time.perf_counter() - started
+    refresh_statistics()
+    db.session.commit()
     click.echo(f"Created {result.rows:,} rows in {seconds:.1f} s, committed ({result.rows / seconds:,.0f} rows a second):")
     for name, count in result.created.items():
         click.echo(f"  {name:<22}{count:>9,}")
