@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.reviews.conftest import MEETING
 from tests.reviews.helpers import item_of, tags, text
 from tracker.extensions import db
-from tracker.governance.review_service import latest_comments_since_update, reviews_for_action
+from tracker.governance.review_reading import latest_comments_since_update, reviews_for_action
 from tracker.reminders import snapshot
 from tracker.reminders.models import OutboxMessage
 from tracker.reminders.runner import run_reminders

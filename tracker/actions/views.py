@@ -11,7 +11,7 @@ from tracker.auth.service import resolve_people, split_people
 from tracker import clock
 from tracker.extensions import db
 from tracker.governance.models import Forum
-from tracker.governance.review_service import reviews_for_action
+from tracker.governance.review_reading import reviews_for_action
 from tracker.indicators.service import latest_for_indicators
 from tracker.plans.models import Plan, Theme
 

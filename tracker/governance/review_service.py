@@ -1,21 +1,20 @@
-"""Meeting agendas and the forum's reviews: building, refreshing, adding to, recording and reading them.
+"""Meeting agendas and the forum's reviews: building, refreshing, adding to and recording them.
 
 The rules that put an action on an agenda are in `tracker.governance.reviews`. An upcoming
 meeting's agenda is stored the first time its page is opened and may be refreshed until the
 meeting day; a past meeting's agenda stays as it was. Services change models, write audit
-events and flush; the caller commits once.
+events and flush; the caller commits once. What the pages read is in `review_reading`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import date
 
-from sqlalchemy import Select, bindparam, exists, or_, select, update
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
-from tracker.actions.models import Action, ProgressUpdate, action_forums
+from tracker.actions.models import Action, action_forums
 from tracker.audit.service import record
 from tracker.extensions import db
 from tracker.governance import reviews as rules
@@ -315,118 +314,3 @@ def _apply_decision(action: Action, decision: str, comment: str, today: date) ->
                        .execution_options(synchronize_session=False))
     db.session.expire(action)
     return {name: [before[name], value] for name, value in values.items() if before[name] != value}
-
-
-# Reading: the agenda page, the meeting pack, an action's page and owners' reminders.
-
-def _review_options():
-    return (joinedload(ForumReview.meeting).joinedload(Meeting.forum), joinedload(ForumReview.reviewer),
-            joinedload(ForumReview.escalated_to), joinedload(ForumReview.escalated_to_meeting))
-
-
-def review_row(review: ForumReview) -> rules.ReviewRow:
-    """A stored review as plain data."""
-    target = review.escalated_to_meeting
-    return rules.ReviewRow(
-        forum=review.meeting.forum.name, meeting_on=review.meeting.held_on, reviewed_rag=review.reviewed_rag,
-        owner_rag=review.owner_rag, owner_rag_as_at=review.owner_rag_as_at, decision=review.decision,
-        comment=review.comment, reviewer=review.reviewer.name if review.reviewer else "Unknown reviewer",
-        recorded_at=review.created_at, escalated_to=review.escalated_to.name if review.escalated_to else None,
-        escalated_to_meeting_on=target.held_on if target else None)
-
-
-def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, int]]:
-    """({action_id: current review}, {action_id: number of reviews}) at the meeting, in one query."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id)
-                                 .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
-    latest: dict[int, ForumReview] = {}
-    counts: dict[int, int] = {}
-    for review in reviews:
-        latest[review.action_id] = review
-        counts[review.action_id] = counts.get(review.action_id, 0) + 1
-    return latest, counts
-
-
-def _latest_updates(meeting_id: int, before: datetime | None) -> dict[int, ProgressUpdate]:
-    """Each agenda action's latest progress update (posted before `before` when given), in one query."""
-    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting_id)
-    query = select(ProgressUpdate).where(ProgressUpdate.action_id.in_(on_agenda))
-    if before is not None:
-        query = query.where(ProgressUpdate.posted_at < before)
-    latest: dict[int, ProgressUpdate] = {}
-    for update_row in db.session.scalars(query.order_by(ProgressUpdate.posted_at, ProgressUpdate.id)):
-        latest[update_row.action_id] = update_row
-    return latest
-
-
-def _owner_rag(action: Action, latest: ProgressUpdate | None, held_on: date | None) -> tuple[str | None, date | None]:
-    """The owner's RAG and its date; for a past meeting (held_on given), as it stood on the meeting day."""
-    if held_on is None:
-        return action.rag, action.rag_as_at
-    if latest is not None:
-        return latest.rag, latest.as_at
-    if action.rag_as_at is not None and action.rag_as_at <= held_on:
-        return action.rag, action.rag_as_at
-    return None, None
-
-
-def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
-    """The stored agenda as plain rows, in a fixed number of queries whatever its length.
-
-    For a past meeting the latest update and the owner's RAG are those posted by the end of the meeting day.
-    """
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
-                 joinedload(AgendaItem.escalated_from))
-        .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
-    past_on = None if is_upcoming(meeting, today) else meeting.held_on
-    updates = _latest_updates(meeting.id, datetime.combine(past_on + timedelta(days=1), time.min) if past_on else None)
-    latest, counts = _latest_reviews(meeting.id)
-    return [_agenda_row(item, updates.get(item.action_id), latest.get(item.action_id),
-                        counts.get(item.action_id, 0), past_on) for item in items]
-
-
-def _agenda_row(item: AgendaItem, latest: ProgressUpdate | None, review: ForumReview | None, count: int,
-                past_on: date | None) -> rules.AgendaRow:
-    action = item.action
-    owner_rag, owner_rag_as_at = _owner_rag(action, latest, past_on)
-    return rules.AgendaRow(
-        item_id=item.id, action_id=action.id, ref=action.ref, plan_year=action.plan.year, text=action.text,
-        owners="; ".join(owner.name for owner in action.owners) or action.lead_text, by_when=action.by_when,
-        owner_rag=owner_rag, owner_rag_as_at=owner_rag_as_at, update_on=latest.as_at if latest else None,
-        update_excerpt=rules.excerpt(latest.narrative) if latest else "",
-        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from.name if item.escalated_from else None)),
-        added=rules.ADDED in item.reasons, review=review_row(review) if review else None, review_count=count)
-
-
-def item_reviews(item: AgendaItem) -> list[rules.ReviewRow]:
-    """Every review of the item, latest first."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == item.meeting_id,
-                                                           ForumReview.action_id == item.action_id)
-                                 .options(*_review_options())
-                                 .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
-    return [review_row(review) for review in reviews]
-
-
-@cache
-def _action_reviews_query() -> Select:
-    return (select(ForumReview).where(ForumReview.action_id == bindparam("action_id")).options(*_review_options())
-            .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()))
-
-
-def reviews_for_action(action_id: int) -> list[rules.ReviewRow]:
-    """Every forum's reviews of the action, latest first (for the action's page)."""
-    return [review_row(review) for review in db.session.scalars(_action_reviews_query(), {"action_id": action_id})]
-
-
-def latest_comments_since_update(action_ids: list[int]) -> dict[int, str]:
-    """{action_id: the latest forum comment recorded after the owner's last update}, for reminders."""
-    wanted = set(action_ids)
-    reviews = db.session.scalars(
-        select(ForumReview).join(Action, Action.id == ForumReview.action_id)
-        .where(ForumReview.comment != "",
-               or_(Action.last_update_at.is_(None), ForumReview.created_at > Action.last_update_at))
-        .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
-    latest = {review.action_id: review for review in reviews if review.action_id in wanted}
-    return {action_id: rules.reminder_comment(review_row(review)) for action_id, review in latest.items()}

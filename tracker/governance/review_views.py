@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.admin.service import get_settings
 from tracker.auth.access import admin_required, reviewer_required
 from tracker.extensions import db
+from tracker.governance import review_reading as reading
 from tracker.governance import review_service as service
 from tracker.governance import reviews as rules
 from tracker.governance.forms import ButtonForm
@@ -63,7 +64,7 @@ def _plans() -> list[Plan]:
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
     today = clock.today()
     return render_template(
-        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, rows=service.agenda_rows(meeting, today),
+        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, rows=reading.agenda_rows(meeting, today),
         agenda=service.agenda_record(meeting), upcoming=service.is_upcoming(meeting, today),
         dates=service.meeting_dates(meeting), reviews_open=meeting.held_on <= today,
         add_form=add_form or (AddItemForm(formdata=None, plans=_plans()) if current_user.is_admin else None),
@@ -137,9 +138,9 @@ def remove_item(forum_id: int, meeting_id: int, item_id: int):
 
 def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewForm, status: int = 200):
     today = clock.today()
-    row = next(row for row in service.agenda_rows(meeting, today) if row.item_id == item.id)
+    row = next(row for row in reading.agenda_rows(meeting, today) if row.item_id == item.id)
     return render_template("reviews/review.html", forum=forum, meeting=meeting, item=item, row=row, form=form,
-                           history=service.item_reviews(item), reviews_open=meeting.held_on <= today), status
+                           history=reading.item_reviews(item), reviews_open=meeting.held_on <= today), status
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/items/<int:item_id>/review", methods=["GET", "POST"])
@@ -171,7 +172,7 @@ def _show_error(form: ReviewForm, error: service.ReviewError) -> None:
 
 def _recorded_message(recorded) -> str:
     return (f"The forum's review of action {recorded.action.ref} is recorded: "
-            f"{service.review_row(recorded).decision_text}.")
+            f"{reading.review_row(recorded).decision_text}.")
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/pack.docx")
@@ -180,7 +181,7 @@ def pack(forum_id: int, meeting_id: int):
     """The meeting pack as a Word document (reviewers and admins). A plain link: it has no options to post."""
     forum, meeting = _build_if_needed(forum_id, meeting_id)
     today = clock.today()
-    content = meeting_pack_bytes(MeetingPack(forum.name, meeting.held_on, tuple(service.agenda_rows(meeting, today)),
+    content = meeting_pack_bytes(MeetingPack(forum.name, meeting.held_on, tuple(reading.agenda_rows(meeting, today)),
                                              get_settings().trust_name, today))
     return Response(content, mimetype=DOCX, headers={
         "Content-Disposition": f'attachment; filename="{pack_filename(forum.name, meeting.held_on)}"',

@@ -25,7 +25,7 @@ def load_people() -> dict[int, Person]:
 
 def latest_forum_comments(action_ids: list[int]) -> dict[int, str]:
     """The forum's latest comment per action since its owner's last update, shown in owners' reminders."""
-    from tracker.governance.review_service import latest_comments_since_update
+    from tracker.governance.review_reading import latest_comments_since_update
 
     return latest_comments_since_update(action_ids)
 

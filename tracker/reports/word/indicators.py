@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Mm
 from docx.table import _Cell
 
-from tracker.reports.documents import IndicatorLine, IndicatorSummary
+from tracker.reports.documents import IndicatorSummary
 from tracker.reports.word.page import CONTENT_HEIGHT, CONTENT_WIDTH, new_document
 from tracker.reports.word.tables import add_row, add_table, widths_mm, write_lines
 from tracker.reports.word.wording import trend_text, value_text
