@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import rag as rag_vocabulary
 from tracker import clock
+from tracker.actions.rag_rules import is_overdue
 
 
 def date_uk(value: date | datetime | None, fallback: str = "") -> str:
@@ -126,6 +127,7 @@ def register_template_helpers(app: Flask) -> None:
         rag_tag=rag_tag,
         status_tag=status_tag,
         action_url=action_url,
+        is_overdue=is_overdue,
     )
 
     @app.context_processor

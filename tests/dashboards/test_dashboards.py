@@ -144,3 +144,24 @@ def test_list_pages_do_not_run_more_queries_for_more_actions(client, make_user, 
 def test_health_check_answers_without_sign_in(client):
     response = client.get("/healthz")
     assert (response.status_code, response.get_data(as_text=True)) == (200, "ok")
+
+
+def _marked_overdue(page: str, text: str) -> bool:
+    """Whether the table row (or summary) that holds `text` carries the "Overdue" marker."""
+    row = page[page.rindex("<tr", 0, page.index(text)):page.index("</tr>", page.index(text))]
+    return '<span class="app-overdue">Overdue</span>' in row
+
+
+@pytest.mark.parametrize("status, rag, marked", [
+    (None, None, True), ("DELAYED", "red", True), ("ACHIEVED", None, False), ("ACHIEVED AND ONGOING", "green", False),
+    ("CANCELLED", "amber", False), ("CARRIED FORWARD", None, False), ("PROGRESS MADE", "blue", False),
+])
+def test_lists_and_the_action_page_mark_overdue_by_the_same_rule(client, sign_in, owner_with_actions,
+                                                                   status, rag, marked):
+    owner, plan, actions = owner_with_actions
+    _set(actions["overdue"], status=status, rag=rag)
+    sign_in(owner)
+    assert _marked_overdue(client.get(f"/plans/{plan.id}").get_data(as_text=True), "Overdue toolkit") is marked
+    assert _marked_overdue(client.get(f"/plans/{plan.id}?page=all").get_data(as_text=True), "Overdue toolkit") is marked
+    action_page = client.get(f"/actions/{actions['overdue'].id}").get_data(as_text=True)
+    assert ('<span class="app-overdue">Overdue</span>' in action_page) is marked
