@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker import rag as rag_vocabulary
 from tracker import clock
 from tracker.actions.rag_rules import is_overdue
+from tracker.audit.service import is_blank
 
 
 def date_uk(value: date | datetime | None, fallback: str = "") -> str:
@@ -104,6 +105,24 @@ def page_url(page: int | str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _audit_value(value) -> str:
+    if is_blank(value):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def audit_changes(changes: dict | None) -> Markup:
+    """An audit event's fields as lines of "<strong>field</strong>: before → after".
+
+    Lists read as "5, 6, 8", and a pair of blanks (kept by events stored before blanks were
+    compared as equal) is left out."""
+    lines = [Markup("<strong>%s</strong>: %s → %s") % (field.replace("_", " "), _audit_value(before), _audit_value(after))
+             for field, (before, after) in (changes or {}).items() if not (is_blank(before) and is_blank(after))]
+    return Markup("<br>").join(lines)
+
+
 def _organisation():
     from tracker.admin.service import get_settings
 
@@ -116,7 +135,7 @@ def _organisation():
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_uk=date_uk, date_short=date_short, datetime_uk=datetime_uk, groupby_theme=groupby_theme,
-        select_options=select_options, rag_counts=rag_counts,
+        select_options=select_options, rag_counts=rag_counts, audit_changes=audit_changes,
     )
     app.jinja_env.globals.update(
         RAG_LABELS=rag_vocabulary.RAG_LABELS,

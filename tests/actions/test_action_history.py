@@ -53,3 +53,29 @@ def test_a_short_history_has_no_show_all_link(client, make_user, make_action, si
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert _numbers(page, r"Update number (\d+)\.") == [3, 2, 1]
     assert "Show all" not in page and "The latest" not in page
+
+
+def test_fields_blank_before_and_after_are_not_shown_as_changes(client, make_user, make_action, sign_in):
+    from tracker.audit.service import diff
+
+    assert diff({"outcome": None, "owners": None, "ref": "3.6"},
+                {"outcome": "", "owners": [], "ref": "3.7", "forums": ["Inclusion Council"], "priority": None}) == {
+        "ref": ["3.6", "3.7"], "forums": [None, ["Inclusion Council"]]}
+    owner = make_user("owner", name="Kerry Smith")
+    action = make_action(owners=[owner], indicators=[5, 6, 8])
+    record(owner, action, "updated", {"cancelled_reason": [None, ""], "lead_text": ["Kerry", "Kerry Smith"]})
+    db.session.commit()
+    sign_in(make_user("admin"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    trail = page[page.index('id="audit"'):]
+    assert "<strong>lead text</strong>: Kerry → Kerry Smith" in trail
+    assert "<strong>owners</strong>: — → Kerry Smith" in trail and "<strong>indicators</strong>: — → 5, 6, 8" in trail
+    for blank_both in ("cancelled reason", "outcome", "supporting leads", "forums", "rag"):
+        assert f"<strong>{blank_both}</strong>" not in trail
+
+
+def test_audit_values_are_escaped(app):
+    from tracker.templating import audit_changes
+
+    assert str(audit_changes({"text": [None, "<script>x</script>"], "ref": ["", None]})) == \
+        "<strong>text</strong>: — → &lt;script&gt;x&lt;/script&gt;"

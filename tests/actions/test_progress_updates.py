@@ -135,3 +135,48 @@ def test_posting_an_update_makes_an_open_edit_form_stale(client, make_user, make
     assert "This action changed since you opened it" in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Action, action.id).rag == "green"
+
+
+def _progress_audit(action_id: int) -> list[tuple[dict, str]]:
+    from tracker.audit.models import AuditEvent
+
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "action",
+                                                         AuditEvent.subject_id == action_id,
+                                                         AuditEvent.verb == "progress update")
+                                .order_by(AuditEvent.id)).all()
+    return [(event.changes, event.summary) for event in events]
+
+
+def test_the_audit_trail_records_what_each_update_replaced(client, make_user, make_action, sign_in, fixed_today):
+    from tracker.actions.service import UpdateData, post_update
+
+    owner = make_user("owner")
+    action = make_action(owners=[owner], by_when="Mar 2025")
+    sign_in(owner)
+    fixed_today(date(2024, 10, 1))
+    assert client.post(f"/actions/{action.id}/update", data=_update()).status_code == 302
+    fixed_today(date(2024, 11, 1))
+    assert client.post(f"/actions/{action.id}/update",
+                       data=_update(rag="amber", rag_reason="Two recruiting managers have not started")).status_code == 302
+    fixed_today(date(2024, 12, 1))
+    assert client.post(f"/actions/{action.id}/update", data=_update(rag="amber", narrative="No change.",
+                                                                      rag_reason="Still waiting")).status_code == 302
+    post_update(db.session.get(Action, action.id), UpdateData("COMPLETED", "blue", "Backfilled from the old log.",
+                                                              as_at=date(2024, 9, 1)), owner, historical=True)
+    db.session.commit()
+
+    audit = _progress_audit(action.id)
+    assert [changes for changes, _summary in audit] == [
+        {"status": [None, "PROGRESS MADE"], "rag": [None, "green"]},
+        {"rag": ["green", "amber"]},
+        {},
+        {},
+    ]
+    assert "dated before the latest, so the action keeps its rating" in audit[3][1]
+    assert "dated before" not in audit[2][1]
+    assert (db.session.get(Action, action.id).status, db.session.get(Action, action.id).rag) == ("PROGRESS MADE", "amber")
+    client.post("/sign-out")
+    sign_in(make_user("reviewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "<strong>rag</strong>: green → amber" in page
+    assert "<strong>status</strong>: — → PROGRESS MADE" in page and page.count("<strong>status</strong>") == 1

@@ -6,6 +6,7 @@ on the action must. Every update is kept, and the action shows the latest one.
 """
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -77,7 +78,8 @@ def twenty_updates(tmp_path_factory) -> dict:
             action = connection.execute(text("SELECT rag, status, version FROM actions WHERE id = :id"),
                                         {"id": seeded["action_id"]}).one()
             audited = connection.execute(text(
-                "SELECT count(*) FROM audit_events WHERE subject_type = 'action' AND verb = 'progress update'")).scalar()
+                "SELECT changes FROM audit_events WHERE subject_type = 'action' AND verb = 'progress update' "
+                "ORDER BY id")).scalars().all()
         engine.dispose()
     return {**seeded, "results": results, "timeline": timeline, "updates": updates, "action": action,
             "audited": audited, "log": server.log_text()}
@@ -89,7 +91,7 @@ def test_every_simultaneous_update_is_stored_and_none_errors(twenty_updates):
     action_id = twenty_updates["action_id"]
     assert all(page.location.endswith(f"/actions/{action_id}#timeline") for page in twenty_updates["results"])
     updates = twenty_updates["updates"]
-    assert len(updates) == OWNERS and twenty_updates["audited"] == OWNERS
+    assert len(updates) == OWNERS and len(twenty_updates["audited"]) == OWNERS
     assert sorted(u.narrative for u in updates) == sorted(f"Update number {n} from owner {n}" for n in range(OWNERS))
     assert sorted(u.email for u in updates) == sorted(twenty_updates["emails"])
     assert twenty_updates["action"].version > 1
@@ -101,3 +103,14 @@ def test_every_simultaneous_update_is_stored_and_none_errors(twenty_updates):
 def test_the_action_shows_the_latest_of_the_simultaneous_updates(twenty_updates):
     latest = twenty_updates["updates"][0]
     assert (twenty_updates["action"].rag, twenty_updates["action"].status) == (latest.rag, latest.status)
+
+
+def test_the_audit_trail_of_the_simultaneous_updates_is_one_unbroken_chain(twenty_updates):
+    """Each update's "before" is what the one committed just ahead of it left: none read a stale rating."""
+    current = {"status": None, "rag": None}
+    for changes in twenty_updates["audited"]:
+        changes = json.loads(changes) if isinstance(changes, str) else changes
+        for field, (before, after) in changes.items():
+            assert before == current[field], (field, before, current, twenty_updates["audited"])
+            current[field] = after
+    assert (current["rag"], current["status"]) == (twenty_updates["action"].rag, twenty_updates["action"].status)

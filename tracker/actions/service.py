@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 
 from tracker.actions.by_when import parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
@@ -200,6 +201,7 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
     )
     db.session.add(progress)
     db.session.flush()
+    current = db.session.execute(_current_rating_for_update(), {"action_id": action.id}).one()
     db.session.execute(
         update(Action)
         .where(Action.id == action.id)
@@ -209,7 +211,20 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
         .execution_options(synchronize_session=False)
     )
     db.session.expire(action)
-    record(actor, action, "progress update",
-           {"status": [None, status], "rag": [None, rag]},
-           summary=f"Progress update on {action.ref}: {status or 'no status'}, {rag or 'not rated'}")
+    is_latest = current.last_update_at is None or current.last_update_at <= posted_at
+    changes = diff({"status": current.status, "rag": current.rag}, {"status": status, "rag": rag}) if is_latest else {}
+    record(actor, action, "progress update", changes,
+           summary=f"Progress update on {action.ref}: {status or 'no status'}, {rag or 'not rated'}"
+                   + ("" if is_latest else " (dated before the latest, so the action keeps its rating)"))
     return progress
+
+
+@cache
+def _current_rating_for_update() -> Select:
+    """The action's status and RAG as they stand, locked until this transaction ends, so the
+    audit trail records what the update replaced even when owners post at the same moment.
+    FOR NO KEY UPDATE, as the UPDATE itself takes: it does not wait on the key-share lock
+    that inserting the update took, so two posts cannot deadlock."""
+    return (select(Action.status, Action.rag, Action.last_update_at)
+            .where(Action.id == bindparam("action_id"))
+            .with_for_update(key_share=True))

@@ -24,13 +24,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def is_blank(value: Any) -> bool:
+    """None, "" and [] all mean "not given": the trail shows each as a dash."""
+    return value is None or value == "" or value == []
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} for the fields whose values differ."""
-    return {
-        key: [_plain(before.get(key)), _plain(after.get(key))]
-        for key in sorted(set(before) | set(after))
-        if _plain(before.get(key)) != _plain(after.get(key))
-    }
+    """{field: [before, after]} for the fields whose values differ (one blank and another do not)."""
+    pairs = {key: [_plain(before.get(key)), _plain(after.get(key))] for key in sorted(set(before) | set(after))}
+    return {key: pair for key, pair in pairs.items()
+            if pair[0] != pair[1] and not (is_blank(pair[0]) and is_blank(pair[1]))}
 
 
 def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
