@@ -51,7 +51,7 @@ def test_overdue_action_proposes_red_and_another_choice_needs_a_reason(client, m
     action = make_action(owners=[owner], by_when="Dec 2024")
     sign_in(owner)
     form = client.get(f"/actions/{action.id}/update").get_data(as_text=True)
-    assert "The action was due on 31/12/2024 and is not complete" in form
+    assert "The action was due on 31 December 2024 and is not complete" in form
     refused = client.post(f"/actions/{action.id}/update", data=_update(rag="amber"))
     assert refused.status_code == 200
     assert "Say why you chose amber rather than the proposed red" in refused.get_data(as_text=True)

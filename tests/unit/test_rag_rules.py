@@ -26,7 +26,7 @@ def test_proposed_rag_follows_the_documented_rules(status, current, due, last, e
 
 def test_red_proposal_explains_the_due_date():
     proposal = propose_rag(status=None, current_rag=None, due_on=date(2024, 10, 31), last_update_on=None, today=TODAY)
-    assert proposal.reason == "The action was due on 31/10/2024 and is not complete"
+    assert proposal.reason == "The action was due on 31 October 2024 and is not complete"
 
 
 def test_due_today_is_not_overdue_and_closed_actions_never_are():
