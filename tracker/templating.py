@@ -108,6 +108,8 @@ def page_url(page: int | str, anchor: str = "") -> str:
 def _audit_value(value) -> str:
     if is_blank(value):
         return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -116,7 +118,7 @@ def _audit_value(value) -> str:
 def audit_changes(changes: dict | None) -> Markup:
     """An audit event's fields as lines of "<strong>field</strong>: before → after".
 
-    Lists read as "5, 6, 8", and a pair of blanks (kept by events stored before blanks were
+    Lists read as "5, 6, 8", True and False as Yes and No, and a pair of blanks (kept by events stored before blanks were
     compared as equal) is left out."""
     lines = [Markup("<strong>%s</strong>: %s → %s") % (field.replace("_", " "), _audit_value(before), _audit_value(after))
              for field, (before, after) in (changes or {}).items() if not (is_blank(before) and is_blank(after))]

@@ -79,3 +79,10 @@ def test_audit_values_are_escaped(app):
 
     assert str(audit_changes({"text": [None, "<script>x</script>"], "ref": ["", None]})) == \
         "<strong>text</strong>: — → &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_audit_values_read_as_words_and_zero_is_not_blank(app):
+    from tracker.templating import audit_changes
+
+    assert str(audit_changes({"active": [True, False], "stale_days": [0, 60], "owners": [["Ama Owusu", "Ben Ode"], []]})) == \
+        "<strong>active</strong>: Yes → No<br><strong>stale days</strong>: 0 → 60<br><strong>owners</strong>: Ama Owusu, Ben Ode → —"

@@ -123,7 +123,7 @@ def test_user_page_lists_recent_audit_events(admin_client, admin, make_user):
     page = admin_client.get(f"/admin/users/{owner.id}").get_data(as_text=True)
     history = page[page.index('<h2 id="history">'):]
     assert history.index("Reactivated") < history.index("Deactivated") < history.index("Created")
-    assert "<strong>active</strong>: True → False" in history and "Zara Ahmed" in history
+    assert "<strong>active</strong>: Yes → No" in history and "Zara Ahmed" in history
 
 
 def test_deactivating_ends_a_session_already_open(app, admin_client, make_user):

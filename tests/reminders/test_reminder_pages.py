@@ -51,7 +51,9 @@ def test_saving_settings_stores_them_and_records_the_change(client, admin):
             settings.send_hour) == (True, "21, 7, 3", 45, 90, 12, 4, 2, True, 6)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "reminder settings"))
     assert event.actor_id == admin.id and event.changes["deadline_days"] == ["14, 3", "21, 7, 3"]
-    assert "Reminder settings saved." in client.get("/reminders/settings").get_data(as_text=True)
+    page = client.get("/reminders/settings").get_data(as_text=True)
+    assert "Reminder settings saved." in page
+    assert "<strong>deadline days</strong>: 14, 3 → 21, 7, 3<br><strong>digest to reviewers</strong>: No → Yes" in page
 
 
 @pytest.mark.parametrize("field,value,message", [
