@@ -61,6 +61,20 @@ def test_small_scale_creates_exactly_what_was_asked(runner):
     assert f"password for all: {PASSWORD}" in result.output
 
 
+def test_each_actions_audit_trail_records_what_each_update_replaced(runner):
+    assert runner.invoke(args=SMALL).exit_code == 0
+    chains = {}
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "progress update")
+                                    .order_by(AuditEvent.at, AuditEvent.id)):
+        rating = chains.setdefault(event.subject_id, {"status": None, "rag": None})
+        for field, (before, after) in event.changes.items():
+            assert before == rating[field], (event.subject_id, field, before, rating)
+            rating[field] = after
+    assert len(chains) > 10
+    for action in db.session.scalars(select(Action).where(Action.id.in_(chains))):
+        assert (action.status, action.rag) == (chains[action.id]["status"], chains[action.id]["rag"])
+
+
 def test_each_action_carries_its_latest_update_like_post_update_leaves_it(runner):
     assert runner.invoke(args=SMALL).exit_code == 0
     for action in db.session.scalars(select(Action)):

@@ -25,6 +25,7 @@ from tracker.actions.models import (Action, ActionIndicator, ProgressUpdate, act
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import update_settings
 from tracker.audit.models import AuditEvent
+from tracker.audit.service import diff
 from tracker.auth.models import User
 from tracker.auth.service import UserError, check_password_rules
 from tracker.extensions import db
@@ -378,12 +379,14 @@ def _add_updates(ids: list[int], actions: list[dict], histories: list[tuple]) ->
         events.append({"at": action["created_at"], "subject_type": "action", "subject_id": action_id,
                        "verb": "created", "summary": f"Action {action['ref']} created",
                        "changes": {"ref": [None, action["ref"]], "by_when": [None, action["by_when"]]}})
+        rating = {"status": None, "rag": None}
         for entry in history:
             updates.append({**entry, "action_id": action_id, "proposed_rag": None, "rag_reason": ""})
             summary = f"Progress update on {action['ref']}: {entry['status']}, {entry['rag'] or 'not rated'}"
+            replaced, rating = rating, {"status": entry["status"], "rag": entry["rag"]}
             events.append({"at": entry["posted_at"], "actor_id": entry["author_id"], "subject_type": "action",
                            "subject_id": action_id, "verb": "progress update", "summary": summary,
-                           "changes": {"status": [None, entry["status"]], "rag": [None, entry["rag"]]}})
+                           "changes": diff(replaced, rating)})
     if updates:
         db.session.execute(_insert(ProgressUpdate), updates)
     _audit(events)
