@@ -120,9 +120,9 @@ def audit_changes(changes: dict | None) -> Markup:
 
     Lists read as "5, 6, 8", True and False as Yes and No, and a pair of blanks (kept by events stored before blanks were
     compared as equal) is left out."""
-    lines = [Markup("<strong>%s</strong>: %s → %s") % (field.replace("_", " "), _audit_value(before), _audit_value(after))
-             for field, (before, after) in (changes or {}).items() if not (is_blank(before) and is_blank(after))]
-    return Markup("<br>").join(lines)
+    return Markup("<br>".join(
+        f"<strong>{escape(field.replace('_', ' '))}</strong>: {escape(_audit_value(before))} → {escape(_audit_value(after))}"
+        for field, (before, after) in (changes or {}).items() if not (is_blank(before) and is_blank(after))))
 
 
 def _organisation():
