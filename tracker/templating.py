@@ -115,14 +115,22 @@ def _audit_value(value) -> str:
     return str(value)
 
 
+def _audit_line(field: str, before, after) -> str:
+    if field == "rag":
+        labels = rag_vocabulary.RAG_LABELS
+        field, before, after = "RAG", labels.get(before, before), labels.get(after, after)
+    return f"<strong>{escape(field.replace('_', ' '))}</strong>: {escape(_audit_value(before))} → {escape(_audit_value(after))}"
+
+
 def audit_changes(changes: dict | None) -> Markup:
     """An audit event's fields as lines of "<strong>field</strong>: before → after".
 
-    Lists read as "5, 6, 8", True and False as Yes and No, and a pair of blanks (kept by events stored before blanks were
+    RAG ratings read as on their tags ("Blue (complete)", "Not rated"), lists as "5, 6, 8",
+    True and False as Yes and No; a pair of blanks (kept by events stored before blanks were
     compared as equal) is left out."""
-    return Markup("<br>".join(
-        f"<strong>{escape(field.replace('_', ' '))}</strong>: {escape(_audit_value(before))} → {escape(_audit_value(after))}"
-        for field, (before, after) in (changes or {}).items() if not (is_blank(before) and is_blank(after))))
+    return Markup("<br>".join(_audit_line(field, before, after)
+                              for field, (before, after) in (changes or {}).items()
+                              if not (is_blank(before) and is_blank(after))))
 
 
 def _organisation():

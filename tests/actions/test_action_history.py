@@ -70,7 +70,7 @@ def test_fields_blank_before_and_after_are_not_shown_as_changes(client, make_use
     trail = page[page.index('id="audit"'):]
     assert "<strong>lead text</strong>: Kerry → Kerry Smith" in trail
     assert "<strong>owners</strong>: — → Kerry Smith" in trail and "<strong>indicators</strong>: — → 5, 6, 8" in trail
-    for blank_both in ("cancelled reason", "outcome", "supporting leads", "forums", "rag"):
+    for blank_both in ("cancelled reason", "outcome", "supporting leads", "forums", "RAG"):
         assert f"<strong>{blank_both}</strong>" not in trail
 
 
@@ -84,5 +84,6 @@ def test_audit_values_are_escaped(app):
 def test_audit_values_read_as_words_and_zero_is_not_blank(app):
     from tracker.templating import audit_changes
 
+    assert str(audit_changes({"rag": ["blue", "red"]})) == "<strong>RAG</strong>: Blue (complete) → Red"
     assert str(audit_changes({"active": [True, False], "stale_days": [0, 60], "owners": [["Ama Owusu", "Ben Ode"], []]})) == \
         "<strong>active</strong>: Yes → No<br><strong>stale days</strong>: 0 → 60<br><strong>owners</strong>: Ama Owusu, Ben Ode → —"

@@ -178,5 +178,5 @@ def test_the_audit_trail_records_what_each_update_replaced(client, make_user, ma
     client.post("/sign-out")
     sign_in(make_user("reviewer"))
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
-    assert "<strong>rag</strong>: green → amber" in page
+    assert "<strong>RAG</strong>: Green → Amber" in page and "<strong>RAG</strong>: Not rated → Green" in page
     assert "<strong>status</strong>: — → PROGRESS MADE" in page and page.count("<strong>status</strong>") == 1
