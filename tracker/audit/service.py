@@ -30,7 +30,7 @@ def is_blank(value: Any) -> bool:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} for the fields whose values differ (one blank and another do not)."""
+    """{field: [before, after]} for the fields whose values differ; None, "" and [] count as the same."""
     pairs = {key: [_plain(before.get(key)), _plain(after.get(key))] for key in sorted(set(before) | set(after))}
     return {key: pair for key, pair in pairs.items()
             if pair[0] != pair[1] and not (is_blank(pair[0]) and is_blank(pair[1]))}
