@@ -19,3 +19,17 @@ def counting_queries():
         yield count
     finally:
         event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+
+def rating_after_audit_chain(changes_in_order) -> dict:
+    """Walk progress-update audit changes oldest first, asserting each "before" is what the previous
+    event left; return the status and RAG the chain ends on. JSON text (raw SQL on SQLite) is decoded."""
+    import json
+
+    rating = {"status": None, "rag": None}
+    for changes in changes_in_order:
+        changes = json.loads(changes) if isinstance(changes, str) else changes
+        for field, (before, after) in changes.items():
+            assert before == rating[field], (field, before, rating)
+            rating[field] = after
+    return rating

@@ -6,7 +6,6 @@ on the action must. Every update is kept, and the action shows the latest one.
 """
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.faults.live import Browser, LiveServer, engine_for, fresh_database, migrate_and_seed
+from tests.support import rating_after_audit_chain
 
 OWNERS = 20
 PASSWORD = "concurrency-password-1"
@@ -107,10 +107,5 @@ def test_the_action_shows_the_latest_of_the_simultaneous_updates(twenty_updates)
 
 def test_the_audit_trail_of_the_simultaneous_updates_is_one_unbroken_chain(twenty_updates):
     """Each update's "before" is what the one committed just ahead of it left: none read a stale rating."""
-    current = {"status": None, "rag": None}
-    for changes in twenty_updates["audited"]:
-        changes = json.loads(changes) if isinstance(changes, str) else changes
-        for field, (before, after) in changes.items():
-            assert before == current[field], (field, before, current, twenty_updates["audited"])
-            current[field] = after
+    current = rating_after_audit_chain(twenty_updates["audited"])
     assert (current["rag"], current["status"]) == (twenty_updates["action"].rag, twenty_updates["action"].status)
