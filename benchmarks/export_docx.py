@@ -15,13 +15,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from tracker.reports.documents import (  # noqa: E402
-    ActionRow,
+    PrintedAction,
     Cover,
     IndicatorLine,
     IndicatorSummary,
     PlanDocument,
     ThemeRow,
-    UpdateLine,
+    PrintedUpdate,
 )
 from tracker.reports.docx_reader import read_plan_tables  # noqa: E402
 from tracker.reports.word import (  # noqa: E402
@@ -42,16 +42,16 @@ SENTENCE = ("Inclusive recruitment training delivered to recruiting managers acr
             "directorates, with diverse interview panels in place for band 8a and above. ")
 
 
-def make_action(theme: int, number: int) -> ActionRow:
+def make_action(theme: int, number: int) -> PrintedAction:
     """A realistic, fairly wordy action with ten dated updates."""
     start = date(2023, 4, 1)
     history = tuple(
-        UpdateLine(start + timedelta(days=30 * k), "Lesley Faux", STATUSES[k % 4],
+        PrintedUpdate(start + timedelta(days=30 * k), "Lesley Faux", STATUSES[k % 4],
                    RAGS[k % 4], SENTENCE * 2)
         for k in range(UPDATES_PER_ACTION)
     )
     status = STATUSES[number % len(STATUSES)]
-    return ActionRow(
+    return PrintedAction(
         ref=f"{theme}.{number}", text=SENTENCE * 2, indicators=(1 + number % 9,),
         by_who="Recruitment Lead / D&I Lead", by_when="Q3 2024-25", status=status,
         rag=RAGS[number % len(RAGS)], rag_as_at=date(2024, 9, 1), narrative=SENTENCE * 3,

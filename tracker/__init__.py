@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_templates(app)
     register_blueprints(app)
+    connect_features(app)
     register_commands(app)
     return app
 
@@ -45,7 +46,6 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.auth.access import configure_login
     from tracker.database import configure_database
     from tracker.extensions import csrf, db, limiter, migrate
@@ -56,6 +56,18 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     configure_login(app)
     configure_database(app)
+    register_models(app)
+
+
+def register_models(app: Flask) -> None:
+    """Map the whole schema now: Alembic compares it with the database, and a relationship that
+    names a missing model fails at start-up instead of on the first page that uses it."""
+    from sqlalchemy.orm import configure_mappers
+
+    from tracker.models import ALL_MODELS
+
+    configure_mappers()
+    app.extensions["tracker.models"] = ALL_MODELS
 
 
 def register_templates(app: Flask) -> None:
@@ -79,14 +91,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboards.views import bp as dashboards_bp
-    from tracker.errors import register_error_handlers
-    from tracker.governance.review_views import bp as reviews_bp
+    from tracker.error_pages import register_error_handlers
     from tracker.governance.views import bp as governance_bp
     from tracker.indicators.views import bp as indicators_bp
-    from tracker.plans import rollover_views, transfer_views  # noqa: F401  (routes on the plans blueprint)
     from tracker.plans.views import bp as plans_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.reviews.views import bp as reviews_bp
 
     blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, reviews_bp, indicators_bp,
                   reminders_bp, reports_bp, admin_bp)
@@ -95,13 +106,23 @@ def register_blueprints(app: Flask) -> None:
     register_error_handlers(app)
 
 
+def connect_features(app: Flask) -> None:
+    """Hand the pages of lower layers what they show from features above them."""
+    from tracker.actions.figures import provide_indicator_figures
+    from tracker.indicators.queries import latest_for_indicators
+
+    provide_indicator_figures(app, latest_for_indicators)
+
+
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
     from tracker.indicators.cli import wres_cli
     from tracker.plans.cli import plan_cli
     from tracker.reminders.cli import reminders_cli, scheduler_command
-    from tracker.reports import cli as _reports_cli  # noqa: F401  (adds export-docx/import-docx to plan)
+    from tracker.reports.cli import PLAN_COMMANDS
 
+    for command in PLAN_COMMANDS:
+        plan_cli.add_command(command)
     for command in (users_cli, demo_cli, plan_cli, wres_cli, reminders_cli, scheduler_command):
         app.cli.add_command(command)

@@ -1,5 +1,8 @@
 """The current time, in one place so services can be given another 'today'."""
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
@@ -7,6 +10,12 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def uk_date(moment: datetime) -> date:
+    """The date in the UK at `moment`, a naive UTC time: 23:30 UTC in British Summer Time is
+    already the next day there."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(UK).date()
+
+
 def today() -> date:
-    """Today's date in the UK (UTC is close enough for due dates)."""
-    return utcnow().date()
+    """Today's date in the UK, which decides what is due, overdue and 'as at'."""
+    return uk_date(utcnow())

@@ -1,10 +1,16 @@
-"""Database engine settings, and how each request's transaction ends."""
+"""Database engine settings, how each request's transaction ends, and the one way to commit."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from tracker.errors import DomainError
 from tracker.extensions import db
 
 
@@ -72,3 +78,23 @@ def _end_request_session(error=None) -> None:
         except SQLAlchemyError:
             db.session.rollback()
     db.session.remove()
+
+
+@contextmanager
+def committing(conflict: DomainError | None = None) -> Iterator[None]:
+    """Commit what the block changed, once, when it ends; roll back if it raises.
+
+    Every POST view and every CLI command that writes saves through this. A unique key
+    broken at commit (two people saving the same name at the same moment) becomes `conflict`
+    when one is given, so the form can say so; otherwise the error goes on up."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if conflict is None:
+            raise
+        raise conflict from None
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,10 +1,16 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
-from tracker.actions.models import Action, ActionIndicator, ProgressUpdate  # noqa: F401
-from tracker.admin.models import OrganisationSettings  # noqa: F401
-from tracker.audit.models import AuditEvent  # noqa: F401
-from tracker.auth.models import Role, User  # noqa: F401
-from tracker.governance.models import Forum, Meeting  # noqa: F401
-from tracker.governance.review_models import AgendaItem, ForumReview, MeetingAgenda  # noqa: F401
-from tracker.plans.models import Plan, PlanStatus, Theme  # noqa: F401
-from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun, ReminderSettings, SchedulerLock  # noqa: F401
-from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue  # noqa: F401
+from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
+from tracker.admin.models import OrganisationSettings
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
+from tracker.governance.models import Forum, Meeting
+from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
+from tracker.plans.models import Plan, Theme
+from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun, ReminderSettings, SchedulerLock
+from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
+
+ALL_MODELS = (
+    User, AuditEvent, OrganisationSettings, Forum, Meeting, Plan, Theme, Action, ActionIndicator, ProgressUpdate,
+    AgendaItem, ForumReview, MeetingAgenda, IndicatorYear, IndicatorValue, NationalValue,
+    ReminderSettings, ReminderRun, ReminderItem, OutboxMessage, SchedulerLock,
+)

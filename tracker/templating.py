@@ -134,10 +134,10 @@ def audit_changes(changes: dict | None) -> Markup:
 
 
 def _organisation():
-    from tracker.admin.service import get_settings
+    from tracker.admin.service import organisation_settings
 
     try:
-        return get_settings()
+        return organisation_settings()
     except SQLAlchemyError:
         return None
 

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tracker.admin.service import get_settings
+from tracker.admin.service import organisation_settings
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
@@ -20,7 +20,7 @@ POST_ROUTES = [
 
 def _state(target) -> tuple:
     db.session.expire_all()
-    settings = get_settings()
+    settings = organisation_settings()
     return (target.name, target.email, target.role, target.active, settings.trust_name, settings.bme_label,
             db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
@@ -28,7 +28,7 @@ def _state(target) -> tuple:
 @pytest.mark.parametrize("role", ["reviewer", "owner", "viewer"])
 def test_non_admins_get_403_on_every_admin_page_and_change_nothing(client, make_user, sign_in, role):
     target = make_user("owner", name="Target Person", email="target@example.org")
-    get_settings()
+    organisation_settings()
     db.session.commit()
     sign_in(make_user(role))
     before = _state(target)

@@ -95,10 +95,10 @@ def test_another_admin_can_be_demoted_and_deactivated(admin_client, make_user):
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(app, make_user):
     only = make_user("admin", name="Only Admin")
     make_user("admin", name="Former Admin", active=False)
-    with pytest.raises(service.UserFieldError, match=f"Only Admin is the only active admin. Make someone else "
+    with pytest.raises(service.UserError, match=f"Only Admin is the only active admin. Make someone else "
                                                      f"an admin first, {LOCK_OUT}"):
         service.update_user(only, service.UserData(name="Only Admin", email=only.email, role="owner"), actor=None)
-    with pytest.raises(service.UserFieldError, match="Only Admin is the only active admin"):
+    with pytest.raises(service.UserError, match="Only Admin is the only active admin"):
         service.deactivate_user(only, actor=None)
     db.session.rollback()
     db.session.refresh(only)
@@ -109,7 +109,7 @@ def test_the_last_admin_rule_counts_only_active_admins(app, make_user):
     first = make_user("admin", name="First Admin")
     second = make_user("admin", name="Second Admin")
     service.deactivate_user(second, actor=first)
-    with pytest.raises(service.UserFieldError, match="First Admin is the only active admin"):
+    with pytest.raises(service.UserError, match="First Admin is the only active admin"):
         service.update_user(first, service.UserData(name="First Admin", email=first.email, role="viewer"), actor=None)
     service.reactivate_user(second, actor=first)
     service.update_user(first, service.UserData(name="First Admin", email=first.email, role="viewer"), actor=second)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin.helpers import error_summary
-from tracker.admin.service import get_settings
+from tracker.admin.service import organisation_settings
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
@@ -16,7 +16,7 @@ VALID = {"trust_name": "North Staffordshire Combined Healthcare NHS Trust", "bme
 
 def _stored() -> tuple:
     db.session.expire_all()
-    settings = get_settings()
+    settings = organisation_settings()
     return (settings.trust_name, settings.bme_label, settings.local_population_bme_percent,
             settings.lead_director, settings.report_author)
 
@@ -75,7 +75,7 @@ def test_population_percent_accepts_plain_numbers(admin_client, typed, stored):
     ({"report_author": "x" * 201}, ["Report author must be 200 characters or fewer"]),
 ])
 def test_invalid_settings_show_errors_and_store_nothing(admin_client, changes, messages):
-    get_settings()
+    organisation_settings()
     db.session.commit()
     before = _stored()
     response = admin_client.post("/admin/settings", data={**VALID, **changes})

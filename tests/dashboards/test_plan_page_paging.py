@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 
 from tracker.actions.models import Action
-from tracker.dashboards.service import Filters, plan_actions
+from tracker.plans.queries import Filters, plan_actions
 from tracker.demo.scale import add_actions
 from tracker.extensions import db
 

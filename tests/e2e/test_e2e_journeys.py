@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
 from tracker import clock
-from tracker.governance.reviews import written_date
+from tracker.reviews.agenda_rules import written_date
 
 pytestmark = pytest.mark.browser
 

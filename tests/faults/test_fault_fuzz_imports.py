@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.faults.conftest import assert_no_internals, count_rows, page_text
-from tracker.plans.transfer import ALL_COLUMNS, COLUMNS
+from tracker.plans.file_reader import ALL_COLUMNS, COLUMNS
 
 HEADER = ",".join(COLUMNS)
 FORMULA = '=HYPERLINK("http://x","y")'

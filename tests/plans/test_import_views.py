@@ -16,7 +16,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum
-from tracker.plans import importer, transfer
+from tracker.plans import file_reader, file_writer, importer
 from tracker.plans.models import Plan, Theme
 
 DATA = Path(__file__).parent / "data"
@@ -132,7 +132,7 @@ def test_a_file_with_three_bad_rows_lists_every_problem_and_stores_nothing(clien
 def test_more_than_ten_problems_are_all_in_the_table(client, sign_in, admin):
     sign_in(admin)
     rows = "\n".join(f"1.{n},1. Theme,Do it,,,,,,x,,," for n in range(1, 13))
-    response = post_file(client, (",".join(transfer.COLUMNS) + "\n" + rows).encode(), "plan.csv")
+    response = post_file(client, (",".join(file_reader.COLUMNS) + "\n" + rows).encode(), "plan.csv")
     page = response.get_data(as_text=True)
     assert "and 2 more problems: see the table of problems below" in page
     assert "12 problems to correct" in page and "<td class=\"nhsuk-table__cell\">13</td>" in page
@@ -172,7 +172,7 @@ def test_the_import_page_explains_the_columns_and_offers_a_template(client, sign
     assert 'href="/plans/import/template.csv"' in page and 'enctype="multipart/form-data"' in page
     template = client.get("/plans/import/template.csv")
     assert template.headers["Content-Disposition"] == 'attachment; filename="wres-plan-template.csv"'
-    assert template.data == transfer.template_csv()
+    assert template.data == file_writer.template_csv()
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
@@ -251,7 +251,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, make_plan):
 
 
 def test_the_service_imports_rows_and_reports_unparsed_by_when(app, admin):
-    rows = transfer.read_plan_file(transfer.template_csv(), "template.csv")
+    rows = file_reader.read_plan_file(file_writer.template_csv(), "template.csv")
     rows[0].by_when = "DETAIL TO BE DEVELOPED"
     result = importer.import_plan(rows, year="2024-25", title="", actor=admin, filename="template.csv")
     assert (result.actions, result.themes, result.updates, result.unparsed_by_when) == (1, 1, 1, ["1.1"])

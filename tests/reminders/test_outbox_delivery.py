@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.reminders import outbox
 from tracker.reminders.models import OutboxMessage, ReminderSettings
-from tracker.reminders.runner import run_reminders
+from tracker.reminders.service import run_reminders
 
 TUESDAY = date(2024, 12, 17)
 NINE = datetime(2024, 12, 17, 9)

@@ -4,9 +4,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tracker.reminders.digest import build_digest, digest_items, digest_recipients
-from tracker.reminders.facts import (ActionFacts, DueItem, FirstRequest, MeetingFacts, Person, Rules, UpdateLine,
+from tracker.reminders.facts import (ActionFacts, DueItem, FirstRequest, MeetingFacts, Person, Rules, DigestUpdate,
                                      iso_week, parse_days)
-from tracker.reminders.service import (crossed, deadline_items, nudge_items, overdue_items, owner_items,
+from tracker.reminders.rules import (crossed, deadline_items, nudge_items, overdue_items, owner_items,
                                        plan_deliveries, stale_items, update_request_items)
 
 MONDAY = date(2024, 11, 4)
@@ -176,8 +176,8 @@ def test_digest_sections_list_each_action_once_with_owner_flags():
         action(13, "1.4", created_on=date(2024, 10, 1)),
         action(14, "1.5", due_on=date(2024, 10, 1), status="ACHIEVED"),
     ]
-    updates = [UpdateLine(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 11, 1, 10), "ON TRACK", "green", "Done"),
-               UpdateLine(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 10, 20, 10), None, None, "Earlier")]
+    updates = [DigestUpdate(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 11, 1, 10), "ON TRACK", "green", "Done"),
+               DigestUpdate(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 10, 20, 10), None, None, "Earlier")]
     digest = build_digest(actions, PEOPLE, updates, RULES, MONDAY, since=datetime(2024, 10, 28, 7))
     assert [(l.ref, l.note, l.flags) for l in digest.overdue] == [
         ("1.1", "Was due on 1 October 2024: 34 days overdue", ("owner inactive",))]
@@ -190,8 +190,8 @@ def test_digest_sections_list_each_action_once_with_owner_flags():
 
 def test_digest_items_weekly_with_updates_since_each_recipients_last_digest():
     now = datetime(2024, 11, 4, 7)
-    updates = [UpdateLine(10, "1.3", "2024-25", "Ama", datetime(2024, 10, 30, 10), None, None, "A"),
-               UpdateLine(10, "1.3", "2024-25", "Ama", datetime(2024, 11, 2, 10), None, None, "B")]
+    updates = [DigestUpdate(10, "1.3", "2024-25", "Ama", datetime(2024, 10, 30, 10), None, None, "A"),
+               DigestUpdate(10, "1.3", "2024-25", "Ama", datetime(2024, 11, 2, 10), None, None, "B")]
     items = digest_items([action()], PEOPLE, updates, Rules(digest_to_reviewers=True), MONDAY, now,
                          {5: datetime(2024, 11, 1, 7)})
     assert [(i.key, [u.narrative for u in i.digest.updates]) for i in items] == [

@@ -248,11 +248,11 @@ def test_bad_today_is_a_clear_message(runner):
 
 
 def test_two_runs_racing_queue_each_reminder_once(smtp, world, make_action, run_cli, monkeypatch):
-    from tracker.reminders import snapshot
+    from tracker.reminders import queries
 
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
     run_cli(TUESDAY)
-    monkeypatch.setattr(snapshot, "existing_keys", lambda keys: set())  # as if the other run had not committed yet
+    monkeypatch.setattr(queries, "existing_keys", lambda keys: set())  # as if the other run had not committed yet
     output = run_cli(TUESDAY)
     assert "Skipped Ama Owusu <ama@example.org>: already queued by another run" in output
     assert len(smtp.to("ama@example.org")) == 1
@@ -278,10 +278,10 @@ def test_co_owners_who_cannot_be_reminded_are_flagged_to_the_edi_lead_not_the_ow
 
 
 def test_the_forums_comment_on_an_action_is_shown_in_its_reminder(smtp, world, make_action, run_cli, monkeypatch):
-    from tracker.reminders import snapshot
+    from tracker.reminders import queries
 
     action = make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
-    monkeypatch.setattr(snapshot, "latest_forum_comments",
+    monkeypatch.setattr(queries, "latest_forum_comments",
                         lambda ids: {action.id: "Add evidence of panel diversity"} if action.id in ids else {})
     run_cli(TUESDAY)
     [email] = smtp.to("ama@example.org")

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from tracker.extensions import db
 from tracker.reminders import jobs, locks
 from tracker.reminders.models import OutboxMessage, ReminderSettings, SchedulerLock, scheduler_jobs
-from tracker.reminders.runner import RunReport
+from tracker.reminders.service import RunReport
 
 NOW = datetime(2024, 12, 17, 9)
 TUESDAY = date(2024, 12, 17)

@@ -11,27 +11,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from tracker.reports.documents import (  # noqa: E402
-    ActionRow,
+    PrintedAction,
     Cover,
     IndicatorLine,
     IndicatorSummary,
     PlanDocument,
     ThemeRow,
-    UpdateLine,
+    PrintedUpdate,
 )
 
 GENERATED_ON = date(2024, 9, 5)
 BME_LABEL = "Global Majority"
 
 
-def action(ref: str, text: str, **fields) -> ActionRow:
+def action(ref: str, text: str, **fields) -> PrintedAction:
     """An action with empty defaults for the fields a test does not care about."""
     defaults = dict(
         indicators=(), by_who="", by_when="", status=None, rag=None, rag_as_at=None,
         narrative="", history=(), forums="", priority=None, equality_objectives="",
         edi_goals="", outcome="", cancelled_reason=None,
     )
-    return ActionRow(ref=ref, text=text, **{**defaults, **fields})
+    return PrintedAction(ref=ref, text=text, **{**defaults, **fields})
 
 
 @pytest.fixture
@@ -86,9 +86,9 @@ def plan_2024() -> PlanDocument:
 def progress_plan() -> PlanDocument:
     """Seed 000, Appendix 1: progress on the 2020-21 priorities, with dated updates."""
     updates = (
-        UpdateLine(date(2021, 6, 30), "D&I Lead", "PROGRESS MADE", "amber",
+        PrintedUpdate(date(2021, 6, 30), "D&I Lead", "PROGRESS MADE", "amber",
                    "3 sessions delivered for system VS leaders over June-July 2021."),
-        UpdateLine(date(2021, 9, 1), "D&I Lead", "PART ACHIEVED", "amber",
+        PrintedUpdate(date(2021, 9, 1), "D&I Lead", "PART ACHIEVED", "amber",
                    "54 of the intended 94 VSLs attended (57.5%)."),
     )
     theme = ThemeRow("1", "WRES action priorities 2020-21", (

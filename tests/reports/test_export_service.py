@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.governance.service import create_forum
 from tracker.plans.service import PlanData, add_theme, create_plan
 from tracker.reports import service
-from tracker.reports.documents import IndicatorLine, IndicatorSummary, UpdateLine
+from tracker.reports.documents import IndicatorLine, IndicatorSummary, PrintedUpdate
 
 TODAY = date(2024, 9, 5)
 
@@ -51,7 +51,7 @@ def plan(app, make_user, fixed_today):
 
 
 def _document(plan_id: int):
-    settings = service.get_settings()
+    settings = service.organisation_settings()
     return service.plan_document(service.load_plan(plan_id), title="T", as_at=TODAY, settings=settings)
 
 
@@ -72,8 +72,8 @@ def test_action_row_carries_owners_status_latest_narrative_and_dated_history(pla
     assert (row.status, row.rag, row.rag_as_at) == ("DELAYED BUT PROGRESSING", "amber", date(2024, 6, 1))
     assert row.narrative == "Audit delayed"
     assert row.history == (
-        UpdateLine(date(2024, 1, 10), "Lesley Faux", "PROGRESS MADE", "amber", "Panels trained"),
-        UpdateLine(date(2024, 6, 1), "Kerry Smith", "DELAYED BUT PROGRESSING", "amber", "Audit delayed"),
+        PrintedUpdate(date(2024, 1, 10), "Lesley Faux", "PROGRESS MADE", "amber", "Panels trained"),
+        PrintedUpdate(date(2024, 6, 1), "Kerry Smith", "DELAYED BUT PROGRESSING", "amber", "Audit delayed"),
     )
     assert row.forums == "Inclusion Council; Trust Board"
     assert (row.equality_objectives, row.edi_goals, row.outcome) == ("4", "1", "Panels include a Global Majority member")

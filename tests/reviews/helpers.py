@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.governance.review_models import AgendaItem
+from tracker.reviews.models import AgendaItem
 
 
 def text(html: str) -> str:

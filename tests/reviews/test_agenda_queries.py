@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.reviews.conftest import MEETING
 from tests.support import counting_queries
 from tracker.extensions import db
-from tracker.governance.review_models import AgendaItem, ForumReview
+from tracker.reviews.models import AgendaItem, ForumReview
 
 
 

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker.governance import reviews as rules
-from tracker.governance.reviews import AgendaCandidate, MeetingDates
+from tracker.reviews import agenda_rules as rules
+from tracker.reviews.agenda_rules import AgendaCandidate, MeetingDates
 
 TODAY = date(2024, 11, 1)
 DATES = MeetingDates(held_on=date(2024, 11, 12), previous_on=date(2024, 10, 8), next_on=date(2025, 1, 14))

@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 
 from tests.reviews.conftest import MEETING
 from tests.reviews.helpers import item_of
-from tracker.governance.meeting_pack import HEADERS, MeetingPack, build_meeting_pack, meeting_pack_bytes, pack_title
-from tracker.governance.reviews import AgendaRow, ReviewRow
+from tracker.reports.word.meeting_pack import HEADERS, MeetingPack, build_meeting_pack, meeting_pack_bytes, pack_title
+from tracker.reviews.agenda_rules import AgendaRow, ReviewRow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from tests.reviews.conftest import MEETING
 from tests.reviews.helpers import item_of, tags, text
 from tracker.extensions import db
-from tracker.governance.review_reading import latest_comments_since_update, reviews_for_action
-from tracker.reminders import snapshot
+from tracker.reviews.queries import latest_comments_since_update, reviews_for_action
+from tracker.reminders import queries
 from tracker.reminders.models import OutboxMessage
-from tracker.reminders.runner import run_reminders
+from tracker.reminders.service import run_reminders
 
 COMMENT = ("Inclusion Council, 12 November 2024 (more evidence requested): "
            "Add evidence of panel diversity")
@@ -58,8 +58,8 @@ def test_the_partial_shows_each_review_with_both_rags(app, world, reviewed):
 
 def test_the_latest_comment_since_the_owners_last_update_goes_in_reminders(world, reviewed):
     assert latest_comments_since_update([reviewed.id]) == {reviewed.id: COMMENT}
-    assert snapshot.latest_forum_comments([reviewed.id, 12345]) == {reviewed.id: COMMENT}
-    [facts] = [a for a in snapshot.load_actions(snapshot.load_people()) if a.id == reviewed.id]
+    assert queries.latest_forum_comments([reviewed.id, 12345]) == {reviewed.id: COMMENT}
+    [facts] = [a for a in queries.load_actions(queries.load_people()) if a.id == reviewed.id]
     assert facts.forum_comment == COMMENT
     assert latest_comments_since_update([]) == {}
 

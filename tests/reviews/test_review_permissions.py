@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.reviews.conftest import MEETING
 from tests.reviews.helpers import item_of
 from tracker.extensions import db
-from tracker.governance.review_models import AgendaItem, ForumReview, MeetingAgenda
+from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
 ROLES = ("admin", "reviewer", "owner", "viewer")
 

@@ -11,7 +11,7 @@ from tests.reviews.helpers import item_of, row, stored, tags, text
 from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
-from tracker.governance.review_models import ForumReview
+from tracker.reviews.models import ForumReview
 from tracker.governance.service import add_meeting, remove_meeting
 
 

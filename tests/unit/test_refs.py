@@ -2,7 +2,7 @@
 from hypothesis import given, strategies as st
 
 from tracker.actions.refs import ref_key, ref_order
-from tracker.actions.list_rows import PAGE_SIZE, requested_page
+from tracker.actions.queries import PAGE_SIZE, requested_page
 from tracker.templating import page_numbers
 
 part = st.one_of(st.integers(min_value=0, max_value=999_999_999).map(str),

@@ -174,11 +174,15 @@ def plan_year_bounds(plan_year: str) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
+def is_missing(value: object) -> bool:
+    """None, or the NaN and NaT a spreadsheet library gives for an empty cell (the only values
+    not equal to themselves), so this pure module needs no pandas to spot them."""
+    return value is None or value != value
+
+
 def _cell_text(value: object) -> str:
     """The stripped text of a cell; missing values (None, NaN, NaT) are blank."""
-    if value is None or value != value:
-        return ""
-    return str(value).strip()
+    return "" if is_missing(value) else str(value).strip()
 
 
 def _normalise(text: str) -> str:

@@ -1,9 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import (DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     URLField)
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.forms import MultiCheckboxField
 from tracker.rag import STATUS_WORDS
 
 INDICATOR_TITLES = {
@@ -13,11 +12,6 @@ INDICATOR_TITLES = {
     8: "8. Discrimination at work", 9: "9. Board membership",
 }
 RAG_CHOICES = [("", "Not rated"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("blue", "Blue (complete)")]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def status_choices(current: str | None) -> list[tuple[str, str]]:

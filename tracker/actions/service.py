@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
 from tracker.rag import normalise_rag, normalise_status
+from tracker.errors import DomainError
 
 AUDITED_FIELDS = (
     "ref", "theme", "text", "category", "outcome", "lead_text", "by_when", "priority",
@@ -28,7 +29,7 @@ AUDITED_FIELDS = (
 )
 
 
-class ActionError(ValueError):
+class ActionError(DomainError):
     """The change could not be made; the message says why."""
 
 
@@ -106,20 +107,20 @@ def _apply(action: Action, data: ActionData, plan: Plan) -> None:
 
 def _check(plan: Plan, data: ActionData, action: Action | None) -> None:
     if not data.ref.strip():
-        raise ActionError("Enter the action's reference, for example 1.1")
+        raise ActionError("Enter the action's reference, for example 1.1", field="ref")
     if not data.text.strip():
-        raise ActionError("Enter what the action is")
+        raise ActionError("Enter what the action is", field="text")
     clash = db.session.scalar(
         select(Action.id).where(Action.plan_id == plan.id, Action.ref == data.ref.strip())
     )
     if clash is not None and (action is None or clash != action.id):
-        raise ActionError(f"This plan already has an action {data.ref.strip()}")
+        raise ActionError(f"This plan already has an action {data.ref.strip()}", field="ref")
     if data.theme is not None and data.theme.plan_id != plan.id:
-        raise ActionError("The theme belongs to another plan")
+        raise ActionError("The theme belongs to another plan", field="theme")
     if any(n not in range(1, 10) for n in data.indicators):
-        raise ActionError("WRES indicators are numbered 1 to 9")
+        raise ActionError("WRES indicators are numbered 1 to 9", field="indicators")
     if (normalise_status(data.status) or "") == "CANCELLED" and not (data.cancelled_reason or "").strip():
-        raise ActionError("Give the reason the action was cancelled")
+        raise ActionError("Give the reason the action was cancelled", field="cancelled_reason")
 
 
 def create_action(plan: Plan, data: ActionData, actor: User | None, *, audit: bool = True) -> Action:
@@ -185,13 +186,14 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
     status = normalise_status(data.status)
     rag = normalise_rag(data.rag)
     if not data.narrative.strip():
-        raise ActionError("Describe the progress made")
+        raise ActionError("Describe the progress made", field="narrative")
     proposed = None
     if not historical:
         proposal = proposal_for(action, day)
         proposed = proposal.rag
         if rag != proposal.rag and not data.rag_reason.strip():
-            raise ActionError(f"Say why you chose {rag or 'no rating'} rather than the proposed {proposal.rag}")
+            raise ActionError(f"Say why you chose {rag or 'no rating'} rather than the proposed {proposal.rag}",
+                              field="rag_reason")
     as_at = data.as_at or day
     posted_at = datetime.combine(as_at, time(12, 0)) if historical else clock.utcnow()
     progress = ProgressUpdate(

@@ -3,23 +3,27 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.actions import reading, service
+from tracker import clock
+from tracker.actions import queries, service
+from tracker.actions.figures import indicator_figures
 from tracker.actions.forms import ActionForm, ProgressUpdateForm
 from tracker.actions.models import Action
-from tracker.auth.access import admin_required, can_edit_action, can_update_action, require_action_update
+from tracker.auth.access import (admin_required, can_edit_action, can_update_action, current_actor,
+                                 require_action_update)
 from tracker.auth.service import resolve_people, split_people
-from tracker import clock
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import show_error
 from tracker.governance.models import Forum
-from tracker.governance.review_reading import reviews_for_action
-from tracker.indicators.service import latest_for_indicators
 from tracker.plans.models import Plan, Theme
+from tracker.reviews.queries import reviews_for_action
 
 bp = Blueprint("actions", __name__)
 
 
 def _action_or_404(action_id: int) -> Action:
-    action = reading.load_action(action_id)
+    action = queries.load_action(action_id)
     if action is None:
         abort(404)
     return action
@@ -33,13 +37,13 @@ def _forums() -> list[Forum]:
 @login_required
 def detail(action_id: int):
     action = _action_or_404(action_id)
-    limit = None if request.args.get("history") == "all" else reading.HISTORY_LENGTH
-    audit = reading.latest_audit(action.id, limit) if current_user.can_review else None
+    limit = None if request.args.get("history") == "all" else queries.HISTORY_LENGTH
+    audit = queries.latest_audit(action.id, limit) if current_user.can_review else None
     return render_template(
-        "actions/detail.html", action=action, updates=reading.latest_updates(action.id, limit), audit=audit,
-        carried_to=reading.carried_copies(action.id),
+        "actions/detail.html", action=action, updates=queries.latest_updates(action.id, limit), audit=audit,
+        carried_to=queries.carried_copies(action.id),
         today=clock.today(),
-        indicator_latest=latest_for_indicators(action.indicators),
+        indicator_latest=indicator_figures(action.indicators),
         forum_reviews=reviews_for_action(action.id),
         can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),
     )
@@ -84,12 +88,11 @@ def new(plan_id: int):
         data = _action_data(form, plan)
         if data is not None:
             try:
-                action = service.create_action(plan, data, current_user)
-            except service.ActionError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
+                with committing():
+                    action = service.create_action(plan, data, current_actor())
+            except DomainError as error:
+                show_error(form, error)
             else:
-                db.session.commit()
                 flash(f"Action {action.ref} added.", "success")
                 return redirect(url_for("actions.detail", action_id=action.id))
     return render_template("actions/form.html", form=form, plan=plan, action=None)
@@ -113,14 +116,13 @@ def edit(action_id: int):
     if form.validate_on_submit():
         data = _action_data(form, action.plan)
         if data is not None:
+            version = int(form.version.data) if str(form.version.data).isdigit() else -1
             try:
-                version = int(form.version.data) if str(form.version.data).isdigit() else -1
-                service.update_action(action, data, current_user, version)
-            except service.ActionError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
+                with committing():
+                    service.update_action(action, data, current_actor(), version)
+            except DomainError as error:
+                show_error(form, error)
             else:
-                db.session.commit()
                 flash("Action saved.", "success")
                 return redirect(url_for("actions.detail", action_id=action.id))
     return render_template("actions/form.html", form=form, plan=action.plan, action=action)
@@ -140,13 +142,11 @@ def post_update(action_id: int):
         data = service.UpdateData(status=form.status.data, rag=form.rag.data, narrative=form.narrative.data,
                                   rag_reason=form.rag_reason.data or "", evidence_url=form.evidence_url.data or "")
         try:
-            service.post_update(action, data, current_user, today=clock.today())
-        except service.ActionError as error:
-            db.session.rollback()
-            target = form.rag_reason if "rather than the proposed" in str(error) else form.narrative
-            target.errors.append(str(error))
+            with committing():
+                service.post_update(action, data, current_actor(), today=clock.today())
+        except DomainError as error:
+            show_error(form, error, default_field="narrative")
         else:
-            db.session.commit()
             flash("Your update has been saved.", "success")
             return redirect(url_for("actions.detail", action_id=action.id) + "#timeline")
     return render_template("actions/update_form.html", form=form, action=action, proposal=proposal)

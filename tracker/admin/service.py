@@ -22,7 +22,7 @@ def _settings_query() -> Select:
     return select(OrganisationSettings).order_by(OrganisationSettings.id).limit(1)
 
 
-def get_settings() -> OrganisationSettings:
+def organisation_settings() -> OrganisationSettings:
     """The one settings row, or unsaved defaults until an admin saves them (cached per request)."""
     if has_request_context() and "org_settings" in g:
         return g.org_settings
@@ -36,7 +36,7 @@ def get_settings() -> OrganisationSettings:
 
 def update_settings(data: dict, actor) -> OrganisationSettings:
     """Change the settings given in `data` and record what changed."""
-    settings = get_settings()
+    settings = organisation_settings()
     if settings.id is None:
         db.session.add(settings)
         db.session.flush()

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tracker.admin import service
 from tracker.admin.forms import ROLE_HINTS, SettingsForm, UserFilterForm, UserForm
 from tracker.audit.service import events_for
 from tracker.auth import service as accounts
-from tracker.auth.access import admin_required
+from tracker.auth.access import admin_required, current_actor
 from tracker.auth.models import User
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import ButtonForm, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,18 +21,9 @@ RECENT_EVENTS = 20
 PASSWORD_LINK_KEY = "admin_password_link"
 
 
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
 def _user_data(form: UserForm) -> accounts.UserData:
     return accounts.UserData(name=form.name.data, email=form.email.data or None,
                              role=form.role.data, job_title=form.job_title.data or None)
-
-
-def _show_on_form(form: FlaskForm, error: accounts.UserError) -> None:
-    field = getattr(form, getattr(error, "field", ""), None)
-    (field.errors if field is not None else form.form_errors).append(str(error))
 
 
 def _keep_password_link(user: User, token: str, reason: str) -> None:
@@ -63,14 +55,13 @@ def new_user():
     if form.validate_on_submit():
         data = _user_data(form)
         try:
-            user = accounts.create_user(email=data.email, name=data.name, role=data.role,
-                                        job_title=data.job_title, actor=_actor())
-        except accounts.UserError as error:
-            db.session.rollback()
-            _show_on_form(form, error)
+            with committing():
+                user = accounts.create_user(email=data.email, name=data.name, role=data.role,
+                                            job_title=data.job_title, actor=current_actor())
+                token = accounts.password_link_token(user, current_app.config["SECRET_KEY"]) if user.email else None
+        except DomainError as error:
+            show_error(form, error)
         else:
-            token = accounts.password_link_token(user, current_app.config["SECRET_KEY"]) if user.email else None
-            db.session.commit()
             if token is None:
                 flash(f"{user.name} added. They have no email address, so they cannot sign in.", "success")
                 return redirect(url_for("admin.user", user_id=user.id))
@@ -81,7 +72,7 @@ def new_user():
 
 def _user_page(user: User, form: UserForm, account_errors: tuple[str, ...] = (), status: int = 200):
     return render_template(
-        "admin/user.html", user=user, form=form, role_hints=ROLE_HINTS, button_form=FlaskForm(),
+        "admin/user.html", user=user, form=form, role_hints=ROLE_HINTS, button_form=ButtonForm(),
         account_errors=account_errors, events=events_for("user", user.id, limit=RECENT_EVENTS),
         owned=service.owned_action_counts([user.id]).get(user.id, 0),
     ), status
@@ -95,20 +86,18 @@ def user(user_id: int):
     form = UserForm(obj=user, user_id=user.id)
     if form.validate_on_submit():
         try:
-            changes = accounts.update_user(user, _user_data(form), _actor())
-        except accounts.UserError as error:
-            db.session.rollback()
-            _show_on_form(form, error)
+            with committing():
+                changes = accounts.update_user(user, _user_data(form), current_actor())
+        except DomainError as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             flash(f"{user.name}'s details saved." if changes else "Nothing was changed.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, form)
 
 
-def _refused(user: User, error: accounts.UserError):
+def _refused(user: User, error: DomainError):
     """The user's page again, saying why a deactivate, reactivate or reset was refused."""
-    db.session.rollback()
     return _user_page(user, UserForm(obj=user, user_id=user.id, formdata=None), (str(error),), 400)
 
 
@@ -116,10 +105,10 @@ def _button_change(user_id: int, change, done: str):
     """Run a POST-button change on a user, commit and go back to their page with `done` flashed."""
     user = db.get_or_404(User, user_id)
     try:
-        change(user, _actor())
-    except accounts.UserError as error:
+        with committing():
+            change(user, current_actor())
+    except DomainError as error:
         return _refused(user, error)
-    db.session.commit()
     flash(done.format(name=user.name), "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
@@ -145,10 +134,10 @@ def reset_password(user_id: int):
     """Make a new one-time set-password link and show it once."""
     user = db.get_or_404(User, user_id)
     try:
-        token = accounts.reset_password(user, current_app.config["SECRET_KEY"], _actor())
-    except accounts.UserError as error:
+        with committing():
+            token = accounts.reset_password(user, current_app.config["SECRET_KEY"], current_actor())
+    except DomainError as error:
         return _refused(user, error)
-    db.session.commit()
     _keep_password_link(user, token, "reset")
     return redirect(url_for("admin.password_link", user_id=user.id))
 
@@ -170,12 +159,13 @@ def password_link(user_id: int):
 @admin_required
 def settings():
     """The trust's name, what it calls the BME group, the local population % and report names."""
-    current = service.get_settings()
+    current = service.organisation_settings()
     form = SettingsForm(obj=current)
     form.local_population_bme_percent.label.text = f"Local population {current.bme_label} % (optional)"
     if form.validate_on_submit():
-        service.update_settings({field: getattr(form, field).data for field in service.SETTINGS_FIELDS}, _actor())
-        db.session.commit()
+        with committing():
+            service.update_settings({field: getattr(form, field).data for field in service.SETTINGS_FIELDS},
+                                    current_actor())
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form,

@@ -36,6 +36,11 @@ def load_user(user_id: str) -> User | None:
     return db.session.scalar(_user_query(), {"user_id": int(user_id)})
 
 
+def current_actor() -> User:
+    """The signed-in user as a plain User, for services and the audit trail (not the request proxy)."""
+    return current_user._get_current_object()
+
+
 def can_update_action(user: User, action: Action) -> bool:
     """Admins, and active non-viewers who own or support the action, may post updates."""
     if not user.is_authenticated or not user.active:

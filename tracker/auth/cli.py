@@ -4,7 +4,7 @@ from flask.cli import with_appcontext
 
 from tracker.auth import service
 from tracker.auth.models import Role
-from tracker.extensions import db
+from tracker.database import committing
 
 
 @click.group("users", help="Manage users.")
@@ -22,10 +22,9 @@ def users_cli():
 def create(email, name, role, password, job_title):
     """Create a user who can sign in."""
     try:
-        user = service.create_user(email=email, name=name, role=role, password=password,
-                                   job_title=job_title, actor=None)
+        with committing():
+            user = service.create_user(email=email, name=name, role=role, password=password,
+                                       job_title=job_title, actor=None)
     except service.UserError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error))
-    db.session.commit()
+        raise click.ClickException(str(error)) from None
     click.echo(f"Created user {user.id}: {user.email} ({user.role})")

@@ -10,21 +10,14 @@ from sqlalchemy import func, select
 from tracker.audit.service import diff, record
 from tracker.auth.models import Role, User
 from tracker.extensions import db
+from tracker.errors import DomainError
 
 PASSWORD_LINK_MAX_AGE = 3 * 24 * 3600
 MIN_PASSWORD_LENGTH = 10
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A user could not be created or changed; the message says why."""
-
-
-class UserFieldError(UserError):
-    """A UserError about one field of the user form (`field` is its name)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ def create_user(*, email: str | None, name: str, role: str, actor: User | None,
     _check_role(role)
     email = normalise_email(email)
     if email and _email_taken(email):
-        raise UserFieldError("email", f"A user with the email {email} already exists")
+        raise UserError(f"A user with the email {email} already exists", field="email")
     user = User(email=email, name=name, role=role, job_title=job_title or None, active=active)
     if password:
         check_password_rules(password)
@@ -145,13 +138,13 @@ def resolve_people(names: list[str]) -> tuple[list[User], list[str]]:
 def _clean_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise UserFieldError("name", "Enter the person's name")
+        raise UserError("Enter the person's name", field="name")
     return name
 
 
 def _check_role(role: str) -> None:
     if role not in {r.value for r in Role}:
-        raise UserFieldError("role", f"Role must be one of: {', '.join(r.value for r in Role)}")
+        raise UserError(f"Role must be one of: {', '.join(r.value for r in Role)}", field="role")
 
 
 def _email_taken(email: str, except_id: int | None = None) -> bool:
@@ -171,10 +164,10 @@ def _other_active_admins(user: User) -> int:
 def _check_admin_may_go(user: User, actor: User | None, field: str, own_message: str) -> None:
     """Refuse to demote or deactivate yourself, or the last active admin."""
     if actor is not None and actor.id == user.id:
-        raise UserFieldError(field, f"{own_message}. Ask another admin to do it, {LOCK_OUT_REASON}")
+        raise UserError(f"{own_message}. Ask another admin to do it, {LOCK_OUT_REASON}", field=field)
     if user.is_admin and user.active and not _other_active_admins(user):
-        raise UserFieldError(field, f"{user.name} is the only active admin. Make someone else an admin "
-                                    f"first, {LOCK_OUT_REASON}")
+        raise UserError(f"{user.name} is the only active admin. Make someone else an admin "
+                                    f"first, {LOCK_OUT_REASON}", field=field)
 
 
 def _snapshot(user: User) -> dict:
@@ -187,7 +180,7 @@ def update_user(user: User, data: UserData, actor: User | None) -> dict[str, lis
     _check_role(data.role)
     email = normalise_email(data.email)
     if email and _email_taken(email, except_id=user.id):
-        raise UserFieldError("email", f"A user with the email {email} already exists")
+        raise UserError(f"A user with the email {email} already exists", field="email")
     if user.is_admin and data.role != Role.ADMIN.value:
         _check_admin_may_go(user, actor, "role", "You cannot remove your own admin role")
     before = _snapshot(user)

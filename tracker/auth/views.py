@@ -6,7 +6,8 @@ from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import service
 from tracker.auth.forms import SetPasswordForm, SignInForm
-from tracker.extensions import db, limiter
+from tracker.database import committing
+from tracker.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -51,8 +52,8 @@ def set_password(token: str):
         return render_template("auth/link_expired.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        service.set_password(user, form.password.data, actor=user)
-        db.session.commit()
+        with committing():
+            service.set_password(user, form.password.data, actor=user)
         flash("Your password is set. Sign in with it now.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, user=user)

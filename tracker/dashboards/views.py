@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from tracker import clock
-from tracker.dashboards.service import my_actions
+from tracker.dashboards.queries import my_actions
 from tracker.extensions import db
 
 bp = Blueprint("dashboards", __name__)

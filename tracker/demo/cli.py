@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from tracker.demo.scale import ScaleError, ScaleSize, generate, refresh_statistics
 from tracker.demo.service import demo_loaded, load_demo
-from tracker.extensions import db
+from tracker.database import committing
 
 
 @click.group("demo", help="Demo data.")
@@ -26,8 +26,8 @@ def load(password):
         click.echo("Demo data is already loaded (the database has plans); nothing changed.")
         return
     password = password or secrets.token_urlsafe(9)
-    users = load_demo(password)
-    db.session.commit()
+    with committing():
+        users = load_demo(password)
     lines = [f"Demo sign-in (password for all: {password})"]
     lines += [f"  {user.role:<9} {user.email:<32} {user.name}" for user in users]
     text = "\n".join(lines)
@@ -51,14 +51,13 @@ def scale(plans, actions, updates, users, seed, until, password):
     size = ScaleSize(plans=plans, actions=actions, updates=updates, users=users)
     started = time.perf_counter()
     try:
-        result = generate(size, password=password, seed=seed, until=until.date() if until else None)
+        with committing():
+            result = generate(size, password=password, seed=seed, until=until.date() if until else None)
     except ScaleError as error:
-        db.session.rollback()
-        raise click.UsageError(str(error))
-    db.session.commit()
+        raise click.UsageError(str(error)) from None
     seconds = time.perf_counter() - started
-    refresh_statistics()
-    db.session.commit()
+    with committing():
+        refresh_statistics()
     click.echo(f"Created {result.rows:,} rows in {seconds:.1f} s, committed ({result.rows / seconds:,.0f} rows a second):")
     for name, count in result.created.items():
         click.echo(f"  {name:<22}{count:>9,}")

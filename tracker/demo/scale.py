@@ -33,6 +33,7 @@ from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.governance.service import add_meeting, create_forum
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, create_plan
+from tracker.errors import DomainError
 
 ICS = "Riverside and Northgate ICS"
 PLACES = ("Riverside", "Northgate", "Eastfield", "Westbrook", "Southmoor", "Hillcrest", "Lakeside", "Oakwood",
@@ -81,7 +82,7 @@ MEETING_EVERY = {"Inclusion Council": 42, "People and Culture Committee": 61, "T
 HISTORY_DAYS = 730
 
 
-class ScaleError(ValueError):
+class ScaleError(DomainError):
     """The requested size cannot be generated; the message says why."""
 
 

@@ -13,10 +13,6 @@ EARLIEST_MEETING_YEAR = 2000
 LATEST_MEETING_YEAR = 2099
 
 
-class ButtonForm(FlaskForm):
-    """An empty form, so a POST-only button carries the CSRF token."""
-
-
 class ForumForm(FlaskForm):
     name = StringField("Name", validators=[
         DataRequired("Enter the forum's name"),

@@ -11,26 +11,20 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.models import Action, action_forums
-from tracker.actions.list_rows import PAGE_SIZE, ActionPage, read_page, row_select
+from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, row_select
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.plans.models import Plan, PlanStatus
+from tracker.errors import DomainError
 
 NAME_MAX = 200
 SHORT_NAME_MAX = 40
 
 
-class ForumError(ValueError):
-    """The forum or meeting could not be saved; the message says why.
-
-    `field` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ForumError(DomainError):
+    """The forum or meeting could not be saved; the message says why."""
 
 
 def written_date(day: date) -> str:

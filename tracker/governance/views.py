@@ -2,26 +2,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from tracker import clock
-from tracker.actions.list_rows import requested_page
-from tracker.auth.access import admin_required
+from tracker.actions.queries import requested_page
+from tracker.auth.access import admin_required, current_actor
 from tracker.auth.models import Role, User
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import ButtonForm, show_error
 from tracker.governance import service
-from tracker.governance.forms import ButtonForm, ForumForm, MeetingForm, MemberForm
+from tracker.governance.forms import ForumForm, MeetingForm, MemberForm
 from tracker.governance.models import Forum, Meeting
 
 bp = Blueprint("governance", __name__, url_prefix="/forums")
 
 ROLE_LABELS = {role.value: role.label for role in Role}
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _forum_or_404(forum_id: int) -> Forum:
@@ -35,23 +33,9 @@ def _all_forums() -> list[Forum]:
     return list(db.session.scalars(select(Forum).order_by(Forum.name)))
 
 
-def _show_error(form, error: service.ForumError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
-
-
-def _commit_or_error(form, message: str) -> bool:
-    """Commit; a name taken by someone saving at the same moment becomes a form error."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        form.name.errors.append(message)
-        return False
-    return True
+def _name_taken(form: ForumForm) -> service.ForumError:
+    """A name taken by someone saving at the same moment, found when committing."""
+    return service.ForumError(f"There is already a forum called {form.name.data.strip()}", field="name")
 
 
 @bp.route("/")
@@ -87,15 +71,14 @@ def new():
     form = ForumForm(forums=_all_forums())
     if form.validate_on_submit():
         try:
-            forum = service.create_forum(form.name.data, _actor(), short_name=form.short_name.data,
-                                         description=(form.description.data or "").strip(), parent=_parent(form))
-        except service.ForumError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            with committing(conflict=_name_taken(form)):
+                forum = service.create_forum(form.name.data, current_actor(), short_name=form.short_name.data,
+                                             description=(form.description.data or "").strip(), parent=_parent(form))
+        except DomainError as error:
+            show_error(form, error)
         else:
-            if _commit_or_error(form, f"There is already a forum called {form.name.data.strip()}"):
-                flash(f"{forum.name} added.", "success")
-                return redirect(url_for("governance.detail", forum_id=forum.id))
+            flash(f"{forum.name} added.", "success")
+            return redirect(url_for("governance.detail", forum_id=forum.id))
     return render_template("governance/form.html", form=form, forum=None)
 
 
@@ -109,27 +92,25 @@ def edit(forum_id: int):
         form.parent.data = forum.parent_id or 0
     if form.validate_on_submit():
         try:
-            service.update_forum(forum, _actor(), name=form.name.data, short_name=form.short_name.data,
-                                 description=form.description.data or "", parent=_parent(form))
-        except service.ForumError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            with committing(conflict=_name_taken(form)):
+                service.update_forum(forum, current_actor(), name=form.name.data, short_name=form.short_name.data,
+                                     description=form.description.data or "", parent=_parent(form))
+        except DomainError as error:
+            show_error(form, error)
         else:
-            if _commit_or_error(form, f"There is already a forum called {form.name.data.strip()}"):
-                flash(f"{forum.name} saved.", "success")
-                return redirect(url_for("governance.detail", forum_id=forum.id))
+            flash(f"{forum.name} saved.", "success")
+            return redirect(url_for("governance.detail", forum_id=forum.id))
     return render_template("governance/form.html", form=form, forum=forum, button_form=ButtonForm())
 
 
 def _set_active(forum_id: int, active: bool):
     forum = _forum_or_404(forum_id)
     try:
-        service.set_forum_active(forum, active, _actor())
-    except service.ForumError as error:
-        db.session.rollback()
+        with committing():
+            service.set_forum_active(forum, active, current_actor())
+    except DomainError as error:
         flash(f"{error}.", "info")
     else:
-        db.session.commit()
         flash(f"{forum.name} is now {'active' if active else 'inactive'}.", "success")
     return redirect(url_for("governance.detail", forum_id=forum_id))
 
@@ -167,12 +148,11 @@ def members(forum_id: int):
         return _members_page(forum, form)
     user = db.session.get(User, form.user.data)
     try:
-        service.add_member(forum, user, _actor())
-    except service.ForumError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        with committing():
+            service.add_member(forum, user, current_actor())
+    except DomainError as error:
+        show_error(form, error)
         return _members_page(forum, form)
-    db.session.commit()
     flash(f"{user.name} added to {forum.name}.", "success")
     return redirect(url_for("governance.members", forum_id=forum.id))
 
@@ -185,8 +165,8 @@ def remove_member(forum_id: int, user_id: int):
     user = next((member for member in forum.members if member.id == user_id), None)
     if user is None:
         abort(404)
-    service.remove_member(forum, user, _actor())
-    db.session.commit()
+    with committing():
+        service.remove_member(forum, user, current_actor())
     flash(f"{user.name} removed from {forum.name}.", "success")
     return redirect(url_for("governance.members", forum_id=forum.id))
 
@@ -208,12 +188,12 @@ def meetings(forum_id: int):
     if not form.validate_on_submit():
         return _meetings_page(forum, form)
     try:
-        meeting = service.add_meeting(forum, form.held_on.data, _actor(), notes=(form.notes.data or "").strip())
-    except service.ForumError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        with committing():
+            meeting = service.add_meeting(forum, form.held_on.data, current_actor(),
+                                          notes=(form.notes.data or "").strip())
+    except DomainError as error:
+        show_error(form, error)
         return _meetings_page(_forum_or_404(forum_id), form)
-    db.session.commit()
     flash(f"Meeting on {service.written_date(meeting.held_on)} added.", "success")
     return redirect(url_for("governance.meetings", forum_id=forum.id))
 
@@ -228,12 +208,11 @@ def remove_meeting(forum_id: int, meeting_id: int):
         abort(404)
     held_on = meeting.held_on
     try:
-        service.remove_meeting(meeting, _actor(), clock.today())
-    except service.ForumError as error:
-        db.session.rollback()
+        with committing():
+            service.remove_meeting(meeting, current_actor(), clock.today())
+    except DomainError as error:
         button_form = ButtonForm()
-        button_form.form_errors.append(str(error))
+        show_error(button_form, error)
         return _meetings_page(_forum_or_404(forum_id), MeetingForm(formdata=None), button_form)
-    db.session.commit()
     flash(f"Meeting on {service.written_date(held_on)} removed.", "success")
     return redirect(url_for("governance.meetings", forum_id=forum.id))

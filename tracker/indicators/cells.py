@@ -82,7 +82,7 @@ def _count_message(text: str, value: float, what: str) -> str:
     """Why a cell is not a usable count."""
     if text == "":
         return f"{what} is blank: enter 0 if there were none"
-    if value != value:
+    if pd.isna(value):
         hint = FORMULA_HINT if text.startswith("=") else ""
         return f"'{text}' is not a number{hint}"
     if value < 0:
@@ -99,7 +99,7 @@ def percent_column(sheet: Sheet, column: str) -> tuple[pd.Series, list[Problem]]
     for row, text, value in zip(cells.index[bad], cells[bad], values[bad]):
         if text == "":
             message = "percentage is blank"
-        elif value != value:
+        elif pd.isna(value):
             message = f"'{text}' is not a percentage" + (FORMULA_HINT if text.startswith("=") else "")
         else:
             message = f"percentage must be between 0 and 100 ('{text}')"

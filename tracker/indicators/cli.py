@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from tracker.admin.service import get_settings
-from tracker.extensions import db
+from tracker.admin.service import organisation_settings
+from tracker.database import committing
 from tracker.indicators import service
 from tracker.indicators.datapack import DataPackSummary
 from tracker.indicators.queries import DEFINITIONS
@@ -34,7 +34,7 @@ def _shown(number: int, value: float | None) -> str:
 
 def _group(name: str) -> str:
     """A group or measure as the trust says it."""
-    return get_settings().bme_label if name == "BME" else name
+    return organisation_settings().bme_label if name == "BME" else name
 
 
 def _echo_summary(year: int, summary: DataPackSummary) -> None:
@@ -76,14 +76,13 @@ def _echo_headlines(result: WresResult) -> None:
 def import_command(path: Path, year: int, target_percent: float | None, population: str):
     """Compute and store a year from a folder of data-pack files; replaces that year if stored."""
     try:
-        imported = service.import_pack(path, year, None, target_percent=target_percent, population=population)
+        with committing():
+            imported = service.import_pack(path, year, None, target_percent=target_percent, population=population)
     except DataPackError as error:
-        db.session.rollback()
         for line in str(error).splitlines():
             click.echo(line, err=True)
         click.echo("Nothing has been stored.", err=True)
         raise SystemExit(1) from None
-    db.session.commit()
     _echo_summary(year, imported.summary)
     _echo_headlines(imported.result)
 

@@ -46,7 +46,7 @@ def recognise(value: object, bme_labels: Iterable[str] = ()) -> str | None:
     passed in `bme_labels`, so a mislabelled aggregate is caught rather than
     silently counted as Unknown.
     """
-    text = "" if value is None or value != value else str(value).strip()
+    text = "" if value is None or pd.isna(value) else str(value).strip()
     lowered = " ".join(text.lower().split())
     if lowered in _GROUP_WORDS:
         return _GROUP_WORDS[lowered]

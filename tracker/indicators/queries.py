@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
 from tracker.actions.refs import ref_key
-from tracker.admin.service import get_settings
+from tracker.admin.service import organisation_settings
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.definitions import IndicatorDefinition, load_definitions
@@ -163,7 +163,7 @@ def group_label(measure: str, bme_label: str) -> str | None:
 
 def indicator_table(numbers: tuple[int, ...] = NUMBERS) -> IndicatorTable:
     """The table of the given indicators over every stored year (three queries)."""
-    settings = get_settings()
+    settings = organisation_settings()
     target = float(settings.local_population_bme_percent) if settings.local_population_bme_percent is not None else None
     years = year_columns()
     figures: dict[tuple[int, str], dict[int, Figure]] = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import delete, select
 
-from tracker.admin.service import get_settings
+from tracker.admin.service import organisation_settings
 from tracker.audit.service import record
 from tracker.extensions import db
 from tracker.indicators import charts
@@ -27,10 +27,11 @@ from tracker.indicators.representation import NON_MEDICAL, aspirational_targets
 from tracker.indicators.results import AspirationalTarget, NotCalculable, Share
 from tracker.indicators.wres import WresResult, compute_wres
 from tracker.reports.documents import IndicatorLine, IndicatorSummary
+from tracker.errors import DomainError
 
 
 
-class IndicatorError(ValueError):
+class IndicatorError(DomainError):
     """The change could not be made; the message says why."""
 
 
@@ -100,7 +101,7 @@ def headlines(result: WresResult) -> list[Headline]:
 
 def read_pack(source: str | Path | Mapping[str, bytes], year: int) -> DataPack:
     """Read and validate a data pack, accepting the trust's own BME label; raises DataPackError."""
-    return read_datapack(source, year=year, bme_labels=[get_settings().bme_label])
+    return read_datapack(source, year=year, bme_labels=[organisation_settings().bme_label])
 
 
 def missing_indicators(missing: Iterable[str]) -> dict[str, list[int]]:
@@ -113,7 +114,7 @@ def missing_indicators(missing: Iterable[str]) -> dict[str, list[int]]:
 
 def default_target() -> float | None:
     """The local population BME % from the settings."""
-    percent = get_settings().local_population_bme_percent
+    percent = organisation_settings().local_population_bme_percent
     return float(percent) if percent is not None else None
 
 
@@ -283,7 +284,7 @@ def _entered_json(row: IndicatorYear) -> dict:
 
 def summary_for_report() -> IndicatorSummary:
     """The indicator summary for Word documents: values per stored year, national, trend and PNG charts."""
-    bme_label = get_settings().bme_label
+    bme_label = organisation_settings().bme_label
     table = indicator_table()
     years = tuple(column.year for column in table.years)
     lines = tuple(

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from tracker.errors import DomainError
 
 HEADER_ROW = 1
 
@@ -39,7 +40,7 @@ class Problem:
         return asdict(self)
 
 
-class DataPackError(ValueError):
+class DataPackError(DomainError):
     """The data pack cannot be used; `problems` lists everything found."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):

@@ -5,9 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker.admin.service import get_settings
-from tracker.auth.access import admin_required
-from tracker.extensions import db
+from tracker.admin.service import organisation_settings
+from tracker.auth.access import admin_required, current_actor
+from tracker.database import committing
+from tracker.errors import DomainError
+from tracker.forms import show_error
 from tracker.indicators import charts, queries, service, uploads
 from tracker.indicators.forms import ConfirmForm, EnterForm, ImportForm, NationalForm, TargetForm
 from tracker.indicators.ratios import round_half_up
@@ -45,7 +47,7 @@ def index():
 def detail(number: int):
     if number not in queries.DEFINITIONS:
         abort(404)
-    bme_label = get_settings().bme_label
+    bme_label = organisation_settings().bme_label
     table = queries.indicator_table()
     chart = queries.chart_for(number, table, bme_label)
     definition = queries.DEFINITIONS[number]
@@ -128,12 +130,11 @@ def confirm(token: str):
         flash("That upload has expired or has already been stored. Choose the files again.", "info")
         return redirect(url_for("indicators.import_pack"))
     try:
-        imported = service.import_pack(upload.files, upload.year, current_user)
+        with committing():
+            imported = service.import_pack(upload.files, upload.year, current_actor())
     except DataPackError as error:
-        db.session.rollback()
         form = ImportForm(formdata=None, data={"year": upload.year})
         return render_template("indicators/import.html", form=form, problems=list(error.problems)), 400
-    db.session.commit()
     uploads.discard(token)
     flash(f"The {imported.year.year} WRES results have been stored.", "success")
     return redirect(url_for("indicators.index"))
@@ -143,19 +144,18 @@ def confirm(token: str):
 @admin_required
 def enter():
     form = EnterForm()
-    form.label_groups(get_settings().bme_label)
+    form.label_groups(organisation_settings().bme_label)
     year = request.args.get("year", type=int)
     if request.method == "GET" and year:
         form.year.data = year
         form.fill(service.entered_values(year))
     if form.validate_on_submit():
         try:
-            service.enter_values(form.year.data, form.values(), current_user)
-        except service.IndicatorError as error:
-            db.session.rollback()
-            form.year.errors.append(str(error))
+            with committing():
+                service.enter_values(form.year.data, form.values(), current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="year")
         else:
-            db.session.commit()
             flash(f"The published {form.year.data} values have been stored as entered.", "success")
             return redirect(url_for("indicators.index"))
     status = 400 if form.is_submitted() else 200
@@ -166,17 +166,16 @@ def enter():
 @bp.route("/national", methods=["GET", "POST"])
 @admin_required
 def national():
-    bme_label = get_settings().bme_label
+    bme_label = organisation_settings().bme_label
     form = NationalForm(bme_label=bme_label)
     if form.validate_on_submit():
         number, measure = form.indicator_and_measure
         try:
-            service.set_national_value(form.year.data, number, measure, float(form.value.data), current_user)
-        except service.IndicatorError as error:
-            db.session.rollback()
-            form.line.errors.append(str(error))
+            with committing():
+                service.set_national_value(form.year.data, number, measure, float(form.value.data), current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="line")
         else:
-            db.session.commit()
             flash(f"The national {form.year.data} value for indicator {number} has been saved.", "success")
             return redirect(url_for("indicators.national"))
     years, rows = queries.national_grid()

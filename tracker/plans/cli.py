@@ -4,13 +4,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from tracker.actions.service import ActionError
-from tracker.auth.service import UserError
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.governance.service import ForumError
-from tracker.plans import importer, transfer
+from tracker.plans import file_reader, file_writer, importer
 from tracker.plans.models import Plan
-from tracker.plans.service import PlanError
 
 
 @click.group("plan", help="Import and export action plans.")
@@ -26,16 +24,14 @@ def plan_cli():
 def import_command(path: Path, year: str, title: str | None):
     """Create a draft plan from a CSV or XLSX file; prints the new plan's id on the last line."""
     try:
-        result = importer.import_plan(path.read_bytes(), year=year, title=title, actor=None, filename=path.name)
-    except transfer.TransferError as error:
-        db.session.rollback()
+        with committing():
+            result = importer.import_plan(path.read_bytes(), year=year, title=title, actor=None, filename=path.name)
+    except file_reader.TransferError as error:
         for line in error.lines():
             click.echo(line, err=True)
         raise SystemExit(1) from None
-    except (PlanError, ActionError, UserError, ForumError) as error:
-        db.session.rollback()
+    except DomainError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing has been imported.") from None
-    db.session.commit()
     click.echo(result.summary())
     click.echo(f"Draft plan {result.plan.year} '{result.plan.title}' created; its id is:")
     click.echo(str(result.plan.id))
@@ -56,7 +52,7 @@ def export_command(plan_id: int, file_format: str | None, out: Path):
     file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     rows = importer.plan_rows(plan)
     try:
-        out.write_bytes(transfer.write_csv(rows) if file_format == "csv" else transfer.write_xlsx(rows))
+        out.write_bytes(file_writer.write_csv(rows) if file_format == "csv" else file_writer.write_xlsx(rows))
     except OSError as error:
         raise click.ClickException(f"Could not write {out}: {error.strerror}.") from None
     click.echo(f"Wrote {len(rows)} actions of plan {plan.year} to {out}")

@@ -1,8 +1,12 @@
+"""Forms for plans: the plan and its themes, the plan page's filters, importing a file, rolling over."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
+from tracker.plans.service import PlanError, check_year
 
 
 class PlanForm(FlaskForm):
@@ -51,3 +55,38 @@ class FilterForm(FlaskForm):
         self.forum.choices = [(0, "Any")] + [(f.id, f.name) for f in forums]
         self.status.choices = [("", "Any")] + [(s, s) for s in statuses]
 
+
+
+class ImportForm(FlaskForm):
+    """A plan from a CSV or Excel file."""
+
+    year = StringField("Year", validators=[DataRequired("Enter the plan year, like 2024-25"), Length(max=7)])
+    title = StringField("Title (optional)", validators=[Length(max=300)])
+    file = FileField("CSV or Excel file", validators=[
+        FileRequired("Choose the CSV or Excel file to import"),
+        FileAllowed(["csv", "xlsx"], "The file must be a CSV (.csv) or Excel (.xlsx) file"),
+    ])
+
+    def validate_title(self, field: StringField) -> None:
+        if any(ord(char) < 32 for char in field.data or ""):
+            raise ValidationError("Remove the control characters from the title")
+
+    def validate_year(self, field: StringField) -> None:
+        try:
+            field.data = check_year(field.data)
+        except PlanError as error:
+            raise ValidationError(str(error)) from None
+
+
+class ActionChoiceField(MultiCheckboxField):
+    """Ticked actions, which must all be this plan's."""
+
+    def pre_validate(self, form) -> None:
+        if set(self.data or []) - {value for value, _label in self.choices}:
+            raise ValidationError("Choose only actions of this plan: reload the page and choose again")
+
+
+class RolloverForm(FlaskForm):
+    """The open actions to carry forward to next year's plan."""
+
+    actions = ActionChoiceField("Actions to carry forward", coerce=int)

@@ -1,6 +1,6 @@
 """Creating a plan from an imported file, and the rows of a plan for export.
 
-Reading and checking the file is `transfer`'s job; this module stores what it read, in one
+Reading and checking the file is `file_reader`'s job; this module stores what it read, in one
 go, and flushes. The caller commits once, or rolls back if anything raised.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
-from tracker.plans.transfer import PlanRow, read_plan_file
+from tracker.plans.file_reader import PlanRow, read_plan_file
 
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -73,7 +73,7 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
                 actor: User | None, filename: str) -> ImportResult:
     """Create a draft plan with its themes, actions, owners and forums from a file or its rows.
 
-    Raises transfer.TransferError (the file), PlanError (the year) or ActionError; nothing is
+    Raises file_reader.TransferError (the file), PlanError (the year) or ActionError; nothing is
     committed here, so the caller rolls back and nothing is stored.
     """
     rows = _rows(rows_or_file, filename)

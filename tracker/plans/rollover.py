@@ -19,13 +19,14 @@ from tracker.actions.refs import ref_key
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import ACHIEVED_STATUSES
+from tracker.errors import DomainError
 
 CARRIED_FORWARD = "CARRIED FORWARD"
 #: Status words of actions left behind unless the EDI lead ticks them.
 NOT_CARRIED_BY_DEFAULT = ACHIEVED_STATUSES | {"CANCELLED", CARRIED_FORWARD}
 
 
-class RolloverError(ValueError):
+class RolloverError(DomainError):
     """The rollover or closing could not be done; the message says why."""
 
 
@@ -74,6 +75,15 @@ def check_can_roll_over(plan: Plan) -> None:
 def carried_by_default(action: Action) -> bool:
     """Everything not achieved, cancelled or already carried forward."""
     return (action.status or "") not in NOT_CARRIED_BY_DEFAULT
+
+
+def choice_label(action: Action, target_year: str) -> str:
+    """'1.3 Develop… (PROGRESS MADE, amber)', noting a copy already in next year's plan."""
+    text = action.text if len(action.text) <= 120 else action.text[:117].rstrip() + "…"
+    state = ", ".join(part for part in (action.status, action.rag) if part) or "no status"
+    copies = [c for c in action.carried_to if c.plan.year == target_year]
+    note = f" – already carried forward to {target_year} as {copies[0].ref}" if copies else ""
+    return f"{action.ref} {text} ({state}){note}"
 
 
 def plan_actions(plan: Plan) -> list[Action]:

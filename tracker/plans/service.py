@@ -13,12 +13,13 @@ from tracker.audit.service import diff, record
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
+from tracker.errors import DomainError
 
 PLAN_FIELDS = ("year", "title", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PlanError(ValueError):
+class PlanError(DomainError):
     """The plan could not be saved; the message says why."""
 
 

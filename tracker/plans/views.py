@@ -1,20 +1,31 @@
-"""Plans: the list, a plan's actions with filters, its overview, and editing."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Plans: the list, a plan's actions with filters, its overview and editing; importing and
+exporting a plan as CSV or Excel; rolling an approved plan over to next year and closing it."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.auth.access import admin_required
 from tracker import clock
-from tracker.actions.list_rows import requested_page
-from tracker.dashboards.service import Filters, plan_actions, plan_overview, plan_people, plan_statuses
+from tracker.actions.queries import requested_page
+from tracker.auth.access import admin_required, current_actor
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum
-from tracker.plans import service
-from tracker.plans.forms import FilterForm, PlanForm, ThemeForm
+from tracker.plans import file_reader, file_writer, importer, rollover, service
+from tracker.plans.forms import FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
 from tracker.plans.models import Plan, Theme
+from tracker.plans.queries import Filters, plan_actions, plan_overview, plan_people, plan_statuses
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+MIME_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Row problems listed one by one in the error summary; all of them are in the table below it.
+SUMMARY_PROBLEMS = 10
 
 
 def _forums() -> list:
@@ -44,12 +55,11 @@ def new():
     form = PlanForm(forums=_forums())
     if form.validate_on_submit():
         try:
-            plan = service.create_plan(_plan_data(form), current_actor())
-        except service.PlanError as error:
-            db.session.rollback()
-            form.year.errors.append(str(error))
+            with committing():
+                plan = service.create_plan(_plan_data(form), current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="year")
         else:
-            db.session.commit()
             flash(f"Plan {plan.year} created. Add its themes, then its actions.", "success")
             return redirect(url_for("plans.edit", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=None)
@@ -76,7 +86,8 @@ def detail(plan_id: int):
 @login_required
 def overview(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
-    return render_template("plans/overview.html", plan=plan, overview=plan_overview(plan, clock.today()), today=clock.today())
+    today = clock.today()
+    return render_template("plans/overview.html", plan=plan, overview=plan_overview(plan, today), today=today)
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -89,12 +100,11 @@ def edit(plan_id: int):
         form.version.data = plan.version
     if form.validate_on_submit():
         try:
-            service.update_plan(plan, _plan_data(form), current_actor(), _int(form.version.data))
-        except service.PlanError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            with committing():
+                service.update_plan(plan, _plan_data(form), current_actor(), _int(form.version.data))
+        except DomainError as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             flash("Plan saved.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=plan, theme_form=ThemeForm(prefix="theme"))
@@ -107,12 +117,11 @@ def add_theme(plan_id: int):
     form = ThemeForm(prefix="theme")
     if form.validate_on_submit():
         try:
-            service.add_theme(plan, form.number.data, form.title.data, current_actor())
-        except service.PlanError as error:
-            db.session.rollback()
-            form.number.errors.append(str(error))
+            with committing():
+                service.add_theme(plan, form.number.data, form.title.data, current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="number")
         else:
-            db.session.commit()
             flash(f"Theme {form.number.data} added.", "success")
             return redirect(url_for("plans.edit", plan_id=plan.id) + "#themes")
     plan_form = PlanForm(obj=plan, forums=_forums())
@@ -129,12 +138,11 @@ def edit_theme(plan_id: int, theme_id: int):
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
         try:
-            service.update_theme(theme, form.number.data, form.title.data, current_actor())
-        except service.PlanError as error:
-            db.session.rollback()
-            form.number.errors.append(str(error))
+            with committing():
+                service.update_theme(theme, form.number.data, form.title.data, current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="number")
         else:
-            db.session.commit()
             flash("Theme saved.", "success")
             return redirect(url_for("plans.edit", plan_id=plan_id) + "#themes")
     return render_template("plans/theme_form.html", form=form, theme=theme)
@@ -147,7 +155,112 @@ def _int(value) -> int:
         return -1
 
 
-def current_actor():
-    from flask_login import current_user
+def _download(content: bytes, filename: str, extension: str) -> Response:
+    return Response(content, mimetype=MIME_TYPES[extension],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-    return current_user._get_current_object()
+
+def _summary_items(problems: list) -> list[tuple[str, str]]:
+    items = [("#problems", str(problem)) for problem in problems[:SUMMARY_PROBLEMS]]
+    if len(problems) > SUMMARY_PROBLEMS:
+        items.append(("#problems", f"and {len(problems) - SUMMARY_PROBLEMS} more problems: "
+                                   "see the table of problems below"))
+    return items
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_plan():
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            with committing():
+                result = importer.import_plan(upload.stream.read(), year=form.year.data, title=form.title.data,
+                                              actor=current_actor(),
+                                              filename=file_reader.clean_filename(upload.filename))
+        except DomainError as error:
+            form.file.errors.append(str(error))
+            problems = getattr(error, "problems", [])
+        else:
+            flash(result.summary(), "success")
+            return redirect(url_for("plans.detail", plan_id=result.plan.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("plans/import.html", form=form, problems=problems,
+                           summary_items=_summary_items(problems)), status
+
+
+@bp.route("/import/template.csv")
+@admin_required
+def import_template():
+    return _download(file_writer.template_csv(), "wres-plan-template.csv", "csv")
+
+
+@bp.route("/<int:plan_id>/export.<any(csv, xlsx):format>")
+@admin_required
+def export(plan_id: int, format: str):
+    plan = db.get_or_404(Plan, plan_id)
+    rows = importer.plan_rows(plan)
+    content = file_writer.write_csv(rows) if format == "csv" else file_writer.write_xlsx(rows)
+    return _download(content, file_writer.export_filename(plan.year, format), format)
+
+
+def _rollover_page(plan: Plan, form: RolloverForm | None, status: int = 200, problem: str | None = None):
+    return render_template("plans/rollover.html", plan=plan, form=form, problem=problem,
+                           next_year=rollover.next_year(plan.year), target=rollover.target_plan(plan)), status
+
+
+@bp.route("/<int:plan_id>/rollover", methods=["GET", "POST"], endpoint="rollover")
+@admin_required
+def rollover_plan(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    try:
+        rollover.check_can_roll_over(plan)
+    except rollover.RolloverError as error:
+        return _rollover_page(plan, None, 400 if request.method == "POST" else 200, str(error))
+    actions = rollover.plan_actions(plan)
+    year = rollover.next_year(plan.year)
+    form = RolloverForm()
+    form.actions.choices = [(a.id, rollover.choice_label(a, year)) for a in actions]
+    if not form.is_submitted():
+        form.actions.data = [a.id for a in actions if rollover.carried_by_default(a)
+                             and not any(c.plan.year == year for c in a.carried_to)]
+    if form.validate_on_submit():
+        try:
+            with committing():
+                result = rollover.roll_over(plan, form.actions.data or [], current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="actions")
+        else:
+            flash(result.summary(), "success")
+            return redirect(url_for("plans.rollover_result", plan_id=plan.id))
+    return _rollover_page(plan, form, 400 if form.is_submitted() else 200)
+
+
+@bp.route("/<int:plan_id>/rollover/result")
+@admin_required
+def rollover_result(plan_id: int):
+    return _rollover_result_page(db.get_or_404(Plan, plan_id), ButtonForm())
+
+
+def _rollover_result_page(plan: Plan, form: ButtonForm, status: int = 200):
+    carried = [(a, copy) for a in rollover.plan_actions(plan) for copy in a.carried_to]
+    return render_template("plans/rollover_result.html", plan=plan, carried=carried, form=form), status
+
+
+@bp.route("/<int:plan_id>/close", methods=["POST"])
+@admin_required
+def close_plan(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            with committing():
+                rollover.close_plan(plan, current_actor())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"The {plan.year} plan is closed.", "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    return _rollover_result_page(plan, form, 400)

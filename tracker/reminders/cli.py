@@ -12,8 +12,8 @@ from tracker.extensions import db
 from tracker.reminders import jobs, locks
 from tracker.reminders.facts import DAY_NAMES
 from tracker.reminders.outbox import SendReport, send_due
-from tracker.reminders.runner import RunReport, run_reminders
-from tracker.reminders.settings import get_settings
+from tracker.reminders.service import RunReport, run_reminders
+from tracker.reminders.settings import reminder_settings
 
 
 @click.group("reminders", help="Email reminders to action owners.")
@@ -91,7 +91,7 @@ def scheduler_command():
     app = current_app._get_current_object()
     holder = locks.new_holder()
     scheduler = jobs.build_scheduler(app, holder)
-    hour = get_settings().send_hour
+    hour = reminder_settings().send_hour
     db.session.remove()
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo(f"Scheduler {holder}: daily reminders at {hour:02d}:00 {jobs.TIMEZONE}, outbox every 5 minutes. "

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from tracker.actions.rag_rules import is_overdue
-from tracker.reminders.facts import (ActionFacts, Digest, DueItem, Person, Rules, UpdateLine, date_text,
+from tracker.reminders.facts import (ActionFacts, Digest, DueItem, Person, Rules, DigestUpdate, date_text,
                                      in_weekly_window, iso_week)
-from tracker.reminders.service import DIGEST, is_stale_action, line_for, stale_note
+from tracker.reminders.rules import DIGEST, is_stale_action, line_for, stale_note
 
 FIRST_DIGEST_DAYS = 7
 
@@ -26,7 +26,7 @@ def _overdue_note(action: ActionFacts, today: date) -> str:
     return f"Was due on {date_text(action.due_on)}: {(today - action.due_on).days} days overdue"
 
 
-def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates: list[UpdateLine],
+def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates: list[DigestUpdate],
                  rules: Rules, today: date, since: datetime) -> Digest:
     """The digest's sections as at `today`, with the updates posted after `since`."""
     open_actions = [a for a in actions if a.is_open]
@@ -47,7 +47,7 @@ def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates:
     )
 
 
-def digest_items(actions: list[ActionFacts], people: dict[int, Person], updates: list[UpdateLine], rules: Rules,
+def digest_items(actions: list[ActionFacts], people: dict[int, Person], updates: list[DigestUpdate], rules: Rules,
                  today: date, now: datetime, last_digest: dict[int, datetime]) -> list[DueItem]:
     """Rule 5: one digest per recipient per week, from the first run in the weekly window."""
     if not rules.enabled or not in_weekly_window(today, rules.weekly_day):

@@ -103,7 +103,7 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
-class UpdateLine:
+class DigestUpdate:
     """A progress update as the digest shows it."""
 
     action_id: int
@@ -124,7 +124,7 @@ class Digest:
     red: tuple[ActionLine, ...] = ()
     stale: tuple[ActionLine, ...] = ()
     cannot_remind: tuple[ActionLine, ...] = ()
-    updates: tuple[UpdateLine, ...] = ()
+    updates: tuple[DigestUpdate, ...] = ()
     since: datetime | None = None
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
+from tracker.clock import uk_date
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Meeting, forum_members
@@ -61,5 +62,5 @@ def feed_for(user: User, base_url: str, now: datetime) -> str:
     """The user's whole feed as iCalendar text."""
     base_url = base_url.rstrip("/")
     events = [action_event(a, base_url) for a in _actions(user)]
-    events += [meeting_event(m, base_url) for m in _meetings(user, now.date())]
+    events += [meeting_event(m, base_url) for m in _meetings(user, uk_date(now))]
     return calendar_text(f"WRES actions: {user.name}", events, now)

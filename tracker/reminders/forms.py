@@ -13,10 +13,6 @@ def _whole(label: str, low: int, high: int) -> list:
     return [InputRequired(message), NumberRange(low, high, message)]
 
 
-class ButtonForm(FlaskForm):
-    """An empty form, so a POST-only button carries the CSRF token."""
-
-
 class SettingsForm(FlaskForm):
     enabled = BooleanField("Send reminders")
     deadline_days = StringField("Remind owners this many days before an action is due", validators=[

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.reminders import locks
 from tracker.reminders.models import scheduler_jobs
-from tracker.reminders.settings import get_settings
+from tracker.reminders.settings import reminder_settings
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def outbox_trigger() -> CronTrigger:
 
 def daily_reminders_job():
     """Run every reminder rule for today and send; nothing without the lock."""
-    from tracker.reminders.runner import run_reminders
+    from tracker.reminders.service import run_reminders
 
     with _app().app_context():
         if not locks.acquire(_holder()):
@@ -96,7 +96,7 @@ def heartbeat_job() -> bool:
         held = locks.acquire(_holder())
         scheduler = _bound["scheduler"]
         if held and scheduler is not None:
-            _follow_daily_hour(scheduler, get_settings().send_hour)
+            _follow_daily_hour(scheduler, reminder_settings().send_hour)
         return held
 
 
@@ -127,7 +127,7 @@ def build_scheduler(app: Flask, holder: str | None = None,
     bind(app, holder or locks.new_holder(), scheduler)
     now = datetime.now(timezone.utc)
     missed = missed_run(DAILY_JOB, now)
-    scheduler.add_job(daily_reminders_job, daily_trigger(get_settings().send_hour), id=DAILY_JOB,
+    scheduler.add_job(daily_reminders_job, daily_trigger(reminder_settings().send_hour), id=DAILY_JOB,
                       name="Daily reminders", replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=DAILY_GRACE_SECONDS, **({"next_run_time": missed} if missed else {}))
     scheduler.add_job(outbox_job, outbox_trigger(), id=OUTBOX_JOB, name="Outbox retry", replace_existing=True,

@@ -19,6 +19,7 @@ from sqlalchemy import Select, select, update
 from tracker import clock
 from tracker.audit.service import record
 from tracker.auth.models import User
+from tracker.database import committing
 from tracker.extensions import db
 from tracker.reminders.mail import DeliveryError, MailSettings, SmtpSender, build_message
 from tracker.reminders.models import OutboxMessage
@@ -75,38 +76,38 @@ def message_id_header(message: OutboxMessage, sender: str) -> str:
 def _claim(message: OutboxMessage, now: datetime) -> bool:
     """Take the message for one attempt; False when another sender took it first."""
     attempts = message.attempts + 1
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == QUEUED,
-               OutboxMessage.attempts == message.attempts, OutboxMessage.next_attempt_at <= now)
-        .values(attempts=attempts, last_attempt_at=now, next_attempt_at=now + backoff_after(attempts))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with committing():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.status == QUEUED,
+                   OutboxMessage.attempts == message.attempts, OutboxMessage.next_attempt_at <= now)
+            .values(attempts=attempts, last_attempt_at=now, next_attempt_at=now + backoff_after(attempts))
+            .execution_options(synchronize_session=False)
+        )
     db.session.refresh(message)
     return result.rowcount == 1
 
 
 def _record_result(message: OutboxMessage, now: datetime, error: DeliveryError | None) -> None:
-    if error is None:
-        message.status, message.sent_at, message.last_error = SENT, now, ""
-    else:
-        message.last_error = str(error)[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = FAILED
-    db.session.commit()
+    with committing():
+        if error is None:
+            message.status, message.sent_at, message.last_error = SENT, now, ""
+        else:
+            message.last_error = str(error)[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = FAILED
 
 
 def _give_up_abandoned(now: datetime) -> None:
     """Messages whose last attempt was interrupted (the app stopped) are marked failed."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == QUEUED, OutboxMessage.attempts >= MAX_ATTEMPTS,
-               OutboxMessage.next_attempt_at <= now)
-        .values(status=FAILED, last_error="The last attempt was interrupted; it may not have been delivered")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with committing():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == QUEUED, OutboxMessage.attempts >= MAX_ATTEMPTS,
+                   OutboxMessage.next_attempt_at <= now)
+            .values(status=FAILED, last_error="The last attempt was interrupted; it may not have been delivered")
+            .execution_options(synchronize_session=False)
+        )
 
 
 def attempt(message: OutboxMessage, sender: SmtpSender, now: datetime) -> tuple[str, DeliveryError | None]:
@@ -131,7 +132,7 @@ def send_due(now: datetime | None = None, *,
              sender_factory: Callable[[], AbstractContextManager[SmtpSender]] | None = None) -> SendReport:
     """Send every queued message that is due; stop early when the mail server cannot be reached."""
     now = now or clock.utcnow()
-    db.session.commit()
+    db.session.commit()  # end the caller's transaction: read the outbox as it is now
     _give_up_abandoned(now)
     due = list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
@@ -154,11 +155,11 @@ def retry_now(message: OutboxMessage, actor: User, *, sender_factory=None) -> De
     """Queue a message again with a fresh set of attempts, and try it straight away (commits)."""
     if message.status == SENT:
         return None
-    record(actor, message, "retry", {"status": [message.status, QUEUED], "attempts": [message.attempts, 0]},
-           summary=f"Retry of the email '{message.subject[:200]}'", subject_type="outbox message")
     now = clock.utcnow()
-    message.status, message.attempts, message.next_attempt_at = QUEUED, 0, now
-    db.session.commit()
+    with committing():
+        record(actor, message, "retry", {"status": [message.status, QUEUED], "attempts": [message.attempts, 0]},
+               summary=f"Retry of the email '{message.subject[:200]}'", subject_type="outbox message")
+        message.status, message.attempts, message.next_attempt_at = QUEUED, 0, now
     with (sender_factory or sender_from_app)() as sender:
         return attempt(message, sender, now)[1]
 

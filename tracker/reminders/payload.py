@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from tracker.reminders.facts import ActionLine, Digest, DueItem, MeetingFacts, UpdateLine
+from tracker.reminders.facts import ActionLine, Digest, DueItem, MeetingFacts, DigestUpdate
 
 
 def _plain(value: Any) -> Any:
@@ -35,8 +35,8 @@ def _line(data: dict) -> ActionLine:
     return ActionLine(**{**data, "due_on": _day(data["due_on"]), "flags": tuple(data["flags"])})
 
 
-def _update(data: dict) -> UpdateLine:
-    return UpdateLine(**{**data, "posted_at": _moment(data["posted_at"])})
+def _update(data: dict) -> DigestUpdate:
+    return DigestUpdate(**{**data, "posted_at": _moment(data["posted_at"])})
 
 
 def _digest(data: dict | None) -> Digest | None:

@@ -8,7 +8,7 @@ from flask import current_app
 
 from tracker.rag import RAG_LABELS
 from tracker.reminders.facts import ActionLine, Digest, DueItem, MeetingFacts, date_text
-from tracker.reminders.service import DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST
+from tracker.reminders.rules import DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST
 
 SUBJECT_PREFIX = "WRES action plan: "
 

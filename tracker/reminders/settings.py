@@ -14,6 +14,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.reminders.facts import IMMEDIATE, WEEKLY, Rules, parse_days
 from tracker.reminders.models import ReminderSettings
+from tracker.errors import DomainError
 
 DEFAULTS = {
     "enabled": True, "deadline_days": "14, 3", "overdue_copy_after_days": 30, "stale_days": 60,
@@ -22,7 +23,7 @@ DEFAULTS = {
 DELIVERY_CHOICES = (IMMEDIATE, WEEKLY)
 
 
-class ReminderSettingsError(ValueError):
+class ReminderSettingsError(DomainError):
     """The settings could not be saved; the message says why."""
 
 
@@ -39,7 +40,7 @@ class SettingsData:
     send_hour: int
 
 
-def get_settings() -> ReminderSettings:
+def reminder_settings() -> ReminderSettings:
     """The one settings row, or unsaved defaults until an admin saves them."""
     settings = db.session.scalar(select(ReminderSettings).order_by(ReminderSettings.id).limit(1))
     return settings if settings is not None else ReminderSettings(**DEFAULTS)
@@ -69,7 +70,7 @@ def _check(data: SettingsData) -> str:
 def update_settings(data: SettingsData, actor: User) -> ReminderSettings:
     """Save the settings and record what changed."""
     deadline_days = _check(data)
-    settings = get_settings()
+    settings = reminder_settings()
     if settings.id is None:
         db.session.add(settings)
     before = {name: getattr(settings, name) for name in DEFAULTS}

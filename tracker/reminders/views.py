@@ -7,24 +7,22 @@ from sqlalchemy import func, select
 
 from tracker import clock
 from tracker.audit.service import events_for
-from tracker.auth.access import admin_required
-from tracker.auth.models import User
+from tracker.auth.access import admin_required, current_actor
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import ButtonForm, show_error
 from tracker.reminders import locks, outbox
 from tracker.reminders.feed import feed_for
-from tracker.reminders.forms import ButtonForm, OutboxFilterForm, PreferencesForm, SettingsForm
+from tracker.reminders.forms import OutboxFilterForm, PreferencesForm, SettingsForm
 from tracker.reminders.models import OutboxMessage, ReminderRun
-from tracker.reminders.settings import (DEFAULTS, ReminderSettingsError, SettingsData, create_calendar_token,
-                                        get_settings, revoke_calendar_token, set_delivery, update_settings,
+from tracker.reminders.settings import (DEFAULTS, SettingsData, create_calendar_token, reminder_settings,
+                                        revoke_calendar_token, set_delivery, update_settings,
                                         user_for_calendar_token)
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
 OUTBOX_PER_PAGE = 50
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _scheduler_status() -> dict:
@@ -34,17 +32,16 @@ def _scheduler_status() -> dict:
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def settings():
-    current = get_settings()
+    current = reminder_settings()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         data = SettingsData(**{name: getattr(form, name).data for name in DEFAULTS})
         try:
-            update_settings(data, _actor())
-        except ReminderSettingsError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            with committing():
+                update_settings(data, current_actor())
+        except DomainError as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             flash("Reminder settings saved.", "success")
             return redirect(url_for("reminders.settings"))
     events = events_for("reminder settings", current.id, limit=20) if current.id else []
@@ -78,7 +75,7 @@ def retry(message_id: int):
     if item.status == outbox.SENT:
         flash(f"The email to {item.to_address} was already sent; it has not been sent again.", "info")
         return redirect(back)
-    error = outbox.retry_now(item, _actor())
+    error = outbox.retry_now(item, current_actor())
     if error is None:
         flash(f"The email to {item.to_address} has been sent.", "success")
     else:
@@ -95,26 +92,25 @@ def preferences():
         form.delivery.data = current_user.reminder_delivery
     if form.validate_on_submit():
         try:
-            set_delivery(_actor(), form.delivery.data, _actor())
-        except ReminderSettingsError as error:
-            db.session.rollback()
-            form.delivery.errors.append(str(error))
+            with committing():
+                set_delivery(current_actor(), form.delivery.data, current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="delivery")
         else:
-            db.session.commit()
             flash("Your reminder preference has been saved.", "success")
             return redirect(url_for("reminders.preferences"))
     token = current_user.calendar_token
     feed_url = f"{current_app.config['BASE_URL']}/reminders/calendar/{token}.ics" if token else None
     return render_template("reminders/preferences.html", form=form, feed_url=feed_url,
-                           button_form=ButtonForm(), settings=get_settings())
+                           button_form=ButtonForm(), settings=reminder_settings())
 
 
 @bp.route("/preferences/calendar", methods=["POST"])
 @login_required
 def create_calendar_link():
     replaced = current_user.calendar_token is not None
-    create_calendar_token(_actor(), _actor())
-    db.session.commit()
+    with committing():
+        create_calendar_token(current_actor(), current_actor())
     flash("A new calendar link has been created; the old one no longer works." if replaced
           else "Your calendar link has been created.", "success")
     return redirect(url_for("reminders.preferences") + "#calendar")
@@ -123,8 +119,8 @@ def create_calendar_link():
 @bp.route("/preferences/calendar/revoke", methods=["POST"])
 @login_required
 def revoke_calendar_link():
-    revoke_calendar_token(_actor(), _actor())
-    db.session.commit()
+    with committing():
+        revoke_calendar_token(current_actor(), current_actor())
     flash("Your calendar link has been revoked: calendars using it will stop updating.", "success")
     return redirect(url_for("reminders.preferences") + "#calendar")
 

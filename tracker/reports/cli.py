@@ -1,4 +1,4 @@
-"""Word document commands, added to the `flask plan ...` group: export-docx and import-docx."""
+"""Word document commands, which create_app adds to the `flask plan ...` group: export-docx and import-docx."""
 from datetime import datetime
 from pathlib import Path
 
@@ -6,16 +6,14 @@ import click
 from flask.cli import with_appcontext
 
 from tracker import clock
-from tracker.actions.service import ActionError
-from tracker.extensions import db
-from tracker.plans.cli import plan_cli
-from tracker.plans.service import PlanError
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.reports import service
 from tracker.reports.docx_import import DocxImportError, import_read_plan
 from tracker.reports.docx_reader import DocxReadError, read_plan_tables
 
 
-@plan_cli.command("export-docx")
+@click.command("export-docx")
 @click.option("--plan", "plan_id", required=True, type=int, help="The plan's id (the number in /plans/<id>).")
 @click.option("--document", required=True, type=click.Choice(service.DOCUMENTS),
               help="appendix1 (progress report), appendix2 (the plan), indicators (summary) or pack (all three).")
@@ -49,7 +47,7 @@ def export_docx_command(plan_id: int, document: str, style: str, as_at: datetime
     click.echo(str(out))
 
 
-@plan_cli.command("import-docx")
+@click.command("import-docx")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", required=True, help="The new plan's year, like 2024-25.")
 @click.option("--title", default=None, help="Defaults to 'WRES action plan <year>'.")
@@ -57,22 +55,23 @@ def export_docx_command(plan_id: int, document: str, style: str, as_at: datetime
 def import_docx_command(path: Path, year: str, title: str | None):
     """Create a draft plan from the action table(s) of a Word document; prints the new plan's id last."""
     try:
-        read = read_plan_tables(path.read_bytes(), name=path.name)
-        result = import_read_plan(read, year=year, title=title, actor=None, filename=path.name)
+        with committing():
+            read = read_plan_tables(path.read_bytes(), name=path.name)
+            result = import_read_plan(read, year=year, title=title, actor=None, filename=path.name)
     except DocxImportError as error:
-        db.session.rollback()
         for problem in error.problems:
             click.echo(f"{path.name}: {problem}", err=True)
         raise click.ClickException(f"{path.name} was not imported: fix the rows above. Nothing has been stored.") \
             from None
     except DocxReadError as error:
-        db.session.rollback()
         raise click.ClickException(f"{error}. Nothing has been imported.") from None
-    except (PlanError, ActionError) as error:
-        db.session.rollback()
+    except DomainError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing has been imported.") from None
-    db.session.commit()
     for line in result.summary_lines():
         click.echo(line)
     click.echo(f"Draft plan {result.plan.year} '{result.plan.title}' created; its id is:")
     click.echo(str(result.plan.id))
+
+
+#: The commands create_app adds to the `flask plan ...` group.
+PLAN_COMMANDS = (export_docx_command, import_docx_command)

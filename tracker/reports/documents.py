@@ -22,7 +22,7 @@ def _check_choice(where: str, field: str, value: str | None, allowed: tuple[str,
 
 
 @dataclass(frozen=True)
-class UpdateLine:
+class PrintedUpdate:
     """One dated progress update posted on an action."""
 
     on: date
@@ -36,7 +36,7 @@ class UpdateLine:
 
 
 @dataclass(frozen=True)
-class ActionRow:
+class PrintedAction:
     """One numbered action of a plan, as printed in an appendix."""
 
     ref: str
@@ -48,7 +48,7 @@ class ActionRow:
     rag: str | None
     rag_as_at: date | None
     narrative: str
-    history: tuple[UpdateLine, ...]
+    history: tuple[PrintedUpdate, ...]
     forums: str
     priority: str | None
     equality_objectives: str
@@ -72,7 +72,7 @@ class ThemeRow:
 
     number: str
     title: str
-    actions: tuple[ActionRow, ...]
+    actions: tuple[PrintedAction, ...]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import normalise_status
 from tracker.reports.docx_reader import ReadAction, ReadPlan, ReadTheme
+from tracker.errors import DomainError
 
 #: (ReadAction attribute, column name in messages, longest text the database keeps).
 LIMITS = (("ref", "Action (reference)", 20), ("by_who", "By who", 300), ("by_when", "By when", 200),
@@ -32,7 +33,7 @@ NO_REASON = "No reason given in the imported document"
 MAX_STATUS = 40
 
 
-class DocxImportError(ValueError):
+class DocxImportError(DomainError):
     """The document's rows cannot be stored; `problems` says where and why."""
 
     def __init__(self, label: str, problems: list[str]) -> None:

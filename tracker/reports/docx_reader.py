@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
 from tracker.reports.documents import RAG_VALUES
+from tracker.errors import DomainError
 
 #: (field, phrases): a header names the field when it contains one of the phrases.
 #: Order matters: "action lead" must be tried before "action".
@@ -41,7 +42,7 @@ _RAG_WORDS = {**{word: word for word in RAG_VALUES}, "complete": "blue"}
 LABELLED_LINES = ("outcome:", "priority:")
 
 
-class DocxReadError(ValueError):
+class DocxReadError(DomainError):
     """The file is not a Word document or holds no recognisable action table."""
 
 

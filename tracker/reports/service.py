@@ -17,17 +17,18 @@ from sqlalchemy.orm import selectinload
 from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
-from tracker.admin.service import get_settings
+from tracker.admin.service import organisation_settings
 from tracker.extensions import db
 from tracker.plans.importer import ref_key
 from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.rollover import previous_year
 from tracker.reports.documents import (
-    PRIORITIES, ActionRow, Cover, IndicatorSummary, PlanDocument, ThemeRow, UpdateLine,
+    PRIORITIES, PrintedAction, Cover, IndicatorSummary, PlanDocument, ThemeRow, PrintedUpdate,
 )
 from tracker.reports.word import (
     build_appendix1, build_appendix2, build_board_pack, build_indicator_summary, to_bytes,
 )
+from tracker.errors import DomainError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")
@@ -39,7 +40,7 @@ FILE_STEMS = {"appendix1": "wres-appendix-1", "appendix2": "wres-appendix-2",
               "indicators": "wres-indicator-summary", "pack": "wres-board-pack"}
 
 
-class ExportError(ValueError):
+class ExportError(DomainError):
     """The document could not be made; the message says why."""
 
 
@@ -101,7 +102,7 @@ def filename_for(document: str, year: str) -> str:
 
 def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings) -> PlanDocument:
     """The plan's themes in order, each with its actions in reference order (1.2 before 1.10)."""
-    by_theme: dict[int | None, list[ActionRow]] = defaultdict(list)
+    by_theme: dict[int | None, list[PrintedAction]] = defaultdict(list)
     for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
         by_theme[action.theme_id].append(action_row(action))
     themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
@@ -111,11 +112,11 @@ def plan_document(plan: Plan, *, title: str, as_at: date, settings: Organisation
                         themes=tuple(themes), bme_label=settings.bme_label)
 
 
-def action_row(action: Action) -> ActionRow:
+def action_row(action: Action) -> PrintedAction:
     """One action as printed: latest narrative, dated history (oldest first), forums' full names."""
     updates = list(action.updates)
     priority = action.priority if (action.priority or "").lower() in PRIORITIES else None
-    return ActionRow(
+    return PrintedAction(
         ref=action.ref, text=action.text, indicators=tuple(action.indicators), by_who=action.by_who,
         by_when=action.by_when, status=action.status, rag=action.rag, rag_as_at=action.rag_as_at,
         narrative=updates[0].narrative if updates else "",
@@ -126,9 +127,9 @@ def action_row(action: Action) -> ActionRow:
     )
 
 
-def update_line(update: ProgressUpdate) -> UpdateLine:
+def update_line(update: ProgressUpdate) -> PrintedUpdate:
     """A progress update as a dated history line with its author's name."""
-    return UpdateLine(on=update.as_at, author=update.author.name if update.author else "",
+    return PrintedUpdate(on=update.as_at, author=update.author.name if update.author else "",
                       status=update.status, rag=update.rag, text=update.narrative)
 
 
@@ -153,7 +154,7 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
         raise ExportError(f"Choose a document: {', '.join(DOCUMENTS)} (not '{options.document}')")
     if options.style not in STYLES:
         raise ExportError(f"The Appendix 2 style must be 2021 or 2024 (not '{options.style}')")
-    settings = get_settings()
+    settings = organisation_settings()
     title = (options.title or "").strip() or default_title(options.document, plan.year, settings.trust_name)
     built = {"appendix1": _appendix1, "appendix2": _appendix2, "indicators": _indicators,
              "pack": _pack}[options.document](plan, options, title, settings)

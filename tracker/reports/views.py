@@ -1,4 +1,4 @@
-"""The Word documents page of a plan (downloads are POSTs), and importing a plan from Word."""
+"""The Word documents page of a plan (downloads are POSTs), a forum meeting's pack, and importing a plan from Word."""
 from __future__ import annotations
 
 import re
@@ -11,20 +11,26 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from tracker import clock
-from tracker.actions.service import ActionError
-from tracker.admin.service import get_settings
-from tracker.auth.access import admin_required, reviewer_required
+from tracker.admin.service import organisation_settings
+from tracker.auth.access import admin_required, current_actor, reviewer_required
+from tracker.database import committing
+from tracker.errors import DomainError
+from tracker.forms import show_error
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.plans.service import PlanError, list_plans
+from tracker.plans.service import list_plans
+from tracker.reviews.queries import agenda_rows
+from tracker.reviews.views import meeting_with_agenda
 from tracker.reports import service
-from tracker.reports.docx_import import DocxImportError, check_read_plan, import_read_plan
+from tracker.reports.docx_import import check_read_plan, import_read_plan
 from tracker.reports.docx_reader import DocxReadError, ReadPlan, read_plan_tables
+from tracker.reports.word.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
 from tracker.reports.forms import (
     STYLE_HINT, Appendix1Form, Appendix2Form, DocxConfirmForm, DocxUploadForm, IndicatorsForm, PackForm,
 )
 
-bp = Blueprint("reports", __name__, url_prefix="/plans")
+bp = Blueprint("reports", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORMS = {"appendix1": Appendix1Form, "appendix2": Appendix2Form, "indicators": IndicatorsForm, "pack": PackForm}
 #: Uploaded Word documents wait on the server between the preview and "Create plan" for at most a day.
@@ -41,7 +47,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
     """The four export forms: the posted one reads the request, the others show their defaults."""
-    trust = get_settings().trust_name
+    trust = organisation_settings().trust_name
     plans = [p for p, _count in list_plans()]
     previous = service.previous_plan(plan)
     defaults = {
@@ -63,18 +69,18 @@ def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
 
 def _page(plan: Plan, forms: dict[str, FlaskForm], status: int = 200):
     return render_template("reports/documents.html", plan=plan, forms=forms, style_hint=STYLE_HINT,
-                           settings=get_settings(),
+                           settings=organisation_settings(),
                            previous=service.previous_plan(plan)), status
 
 
-@bp.route("/<int:plan_id>/documents")
+@bp.route("/plans/<int:plan_id>/documents")
 @reviewer_required
 def documents(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     return _page(plan, _forms(plan))
 
 
-@bp.route("/<int:plan_id>/documents/<any(appendix1, appendix2, indicators, pack):document>", methods=["POST"])
+@bp.route("/plans/<int:plan_id>/documents/<any(appendix1, appendix2, indicators, pack):document>", methods=["POST"])
 @reviewer_required
 def download(plan_id: int, document: str):
     plan = _plan_or_404(plan_id)
@@ -100,7 +106,19 @@ def _options(document: str, form: FlaskForm) -> service.ExportOptions:
     )
 
 
-@bp.route("/import-docx", methods=["GET", "POST"])
+@bp.route("/forums/<int:forum_id>/meetings/<int:meeting_id>/pack.docx")
+@reviewer_required
+def meeting_pack(forum_id: int, meeting_id: int):
+    """A forum meeting's agenda as a Word document (reviewers and admins). A plain link: it has no options to post."""
+    forum, meeting = meeting_with_agenda(forum_id, meeting_id)
+    today = clock.today()
+    pack = MeetingPack(forum.name, meeting.held_on, tuple(agenda_rows(meeting, today)), organisation_settings().trust_name, today)
+    return Response(meeting_pack_bytes(pack), mimetype=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="{pack_filename(forum.name, meeting.held_on)}"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/plans/import-docx", methods=["GET", "POST"])
 @admin_required
 def import_docx():
     form = DocxUploadForm()
@@ -130,7 +148,7 @@ def _read_problems(content: bytes, name: str) -> list[str]:
     return [f"{name}, {problem}" for problem in check_read_plan(read)]
 
 
-@bp.route("/import-docx/<token>", methods=["GET", "POST"])
+@bp.route("/plans/import-docx/<token>", methods=["GET", "POST"])
 @admin_required
 def import_docx_preview(token: str):
     stored = _load_upload(token, current_user.id)
@@ -142,13 +160,12 @@ def import_docx_preview(token: str):
     form = DocxConfirmForm()
     if form.validate_on_submit():
         try:
-            result = import_read_plan(read, year=form.year.data, title=form.title.data, actor=current_user,
-                                      filename=name)
-        except (DocxImportError, PlanError, ActionError) as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            with committing():
+                result = import_read_plan(read, year=form.year.data, title=form.title.data, actor=current_actor(),
+                                          filename=name)
+        except DomainError as error:
+            show_error(form, error)
         else:
-            db.session.commit()
             _remove_upload(token, current_user.id)
             flash(" ".join(result.summary_lines()), "success")
             return redirect(url_for("plans.detail", plan_id=result.plan.id))

@@ -8,7 +8,7 @@ from docx.document import Document
 from docx.shared import Length
 from docx.table import _Cell
 
-from tracker.reports.documents import ActionRow, PlanDocument
+from tracker.reports.documents import PrintedAction, PlanDocument
 from tracker.reports.word.cells import (
     theme_heading,
     write_action,
@@ -27,7 +27,7 @@ from tracker.reports.word.tables import (
 from tracker.reports.word.wording import indicator_list, long_date, month_year
 
 STYLES = ("2021", "2024")
-CellWriter = Callable[[_Cell, ActionRow], None]
+CellWriter = Callable[[_Cell, PrintedAction], None]
 
 APPENDIX1_HEADERS = (
     "Action", "By who", "By when", "Comments / progress to date",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from docx.table import _Cell
 
-from tracker.reports.documents import ActionRow, ThemeRow, UpdateLine
+from tracker.reports.documents import PrintedAction, ThemeRow, PrintedUpdate
 from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, short_date, text_colour_on
 
@@ -18,7 +18,7 @@ def theme_heading(theme: ThemeRow) -> str:
     return f"{number}. {theme.title}" if number else theme.title
 
 
-def write_action(cell: _Cell, action: ActionRow, *, with_priority: bool = False) -> None:
+def write_action(cell: _Cell, action: PrintedAction, *, with_priority: bool = False) -> None:
     """'1.1 <text>' with the reference in bold, then outcome (and priority) in italics.
 
     The 2021 layout has no Must / Should / Could column, so it asks for the
@@ -37,7 +37,7 @@ def write_action(cell: _Cell, action: ActionRow, *, with_priority: bool = False)
         write_lines(cell, [PRIORITY_PREFIX + action.priority], italic=True)
 
 
-def write_comments(cell: _Cell, action: ActionRow, *, include_history: bool) -> None:
+def write_comments(cell: _Cell, action: PrintedAction, *, include_history: bool) -> None:
     """Status word in bold capitals, narrative, cancellation reason, then dated updates."""
     if action.status:
         write_lines(cell, [action.status.upper()], bold=True)
@@ -48,19 +48,19 @@ def write_comments(cell: _Cell, action: ActionRow, *, include_history: bool) -> 
         write_lines(cell, [history_line(u) for u in newest_first(action.history)], size=SMALL)
 
 
-def newest_first(history: tuple[UpdateLine, ...]) -> list[UpdateLine]:
+def newest_first(history: tuple[PrintedUpdate, ...]) -> list[PrintedUpdate]:
     """Updates newest first; same-day updates keep their later-posted-first order."""
     ranked = sorted(enumerate(history), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
     return [update for _, update in ranked]
 
 
-def history_line(update: UpdateLine) -> str:
+def history_line(update: PrintedUpdate) -> str:
     """'12 Mar 2024 – <text> (<author>)'."""
     author = f" ({update.author})" if update.author else ""
     return f"{short_date(update.on)} – {' '.join(update.text.split())}{author}"
 
 
-def write_rag(cell: _Cell, action: ActionRow) -> None:
+def write_rag(cell: _Cell, action: PrintedAction) -> None:
     """Shaded RAG word plus the by-when text; just the by-when text when unrated."""
     if action.rag is None:
         write_lines(cell, split_lines(action.by_when))

@@ -1,78 +1,23 @@
-"""The views people open most: my actions, the plan overview and the filtered plan list."""
+"""What the plan pages read: a page of the plan's actions, filtered and sorted in the database,
+the people and statuses its filters offer, and the plan overview's counts.
+"""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
-from tracker.actions.rag_rules import STALE_DAYS, is_due_soon, is_overdue, is_stale
+from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, row_select
+from tracker.actions.rag_rules import STALE_DAYS
 from tracker.auth.models import User
-from tracker.actions.list_rows import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, read_rows, row_select
 from tracker.extensions import db
-from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.governance.models import Forum
-from tracker.rag import CLOSED_STATUSES, RAG_VALUES, is_closed
-
-
-def last_update_on(action: Action | ActionRow) -> date | None:
-    return action.last_update_at.date() if action.last_update_at else None
-
-
-def action_flags(action: Action | ActionRow, today: date) -> dict[str, bool]:
-    """overdue / due_soon / stale / closed for one action."""
-    closed = is_closed(action.status, action.rag)
-    return {
-        "closed": closed,
-        "overdue": is_overdue(action.due_on, action.status, action.rag, today),
-        "due_soon": not closed and is_due_soon(action.due_on, today),
-        "stale": not closed and is_stale(last_update_on(action), today),
-    }
-
-
-@dataclass
-class MyActions:
-    overdue: list[ActionRow] = field(default_factory=list)
-    due_soon: list[ActionRow] = field(default_factory=list)
-    stale: list[ActionRow] = field(default_factory=list)
-    other_open: list[ActionRow] = field(default_factory=list)
-    closed: list[ActionRow] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(len(group) for group in (self.overdue, self.due_soon, self.stale, self.other_open, self.closed))
-
-
-@cache
-def _my_actions_query() -> Select:
-    """Built once, like the overview's queries (see _overview_queries)."""
-    mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
-        select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
-    )
-    return (row_select().where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
-            .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
-
-
-def my_actions(user: User, today: date) -> MyActions:
-    """Actions the user owns or supports in plans that are not closed, grouped by what needs doing."""
-    actions = read_rows(_my_actions_query(), {"user_id": user.id})
-    groups = MyActions()
-    for action in actions:
-        flags = action_flags(action, today)
-        if flags["closed"]:
-            groups.closed.append(action)
-        elif flags["overdue"]:
-            groups.overdue.append(action)
-        elif flags["due_soon"]:
-            groups.due_soon.append(action)
-        elif flags["stale"]:
-            groups.stale.append(action)
-        else:
-            groups.other_open.append(action)
-    return groups
+from tracker.plans.models import Plan, Theme
+from tracker.rag import CLOSED_STATUSES, RAG_VALUES
 
 
 @dataclass

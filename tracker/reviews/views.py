@@ -1,28 +1,26 @@
-"""A forum meeting's agenda, the forum's reviews of its actions and the meeting pack."""
+"""A forum meeting's agenda and the forum's reviews of its actions (the meeting pack is in reports)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import clock
-from tracker.admin.service import get_settings
-from tracker.auth.access import admin_required, reviewer_required
+from tracker.auth.access import admin_required, current_actor, reviewer_required
+from tracker.database import committing
+from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.governance import review_reading as reading
-from tracker.governance import review_service as service
-from tracker.governance import reviews as rules
-from tracker.governance.forms import ButtonForm
-from tracker.governance.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
+from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum, Meeting
-from tracker.governance.review_forms import AddItemForm, ReviewForm
-from tracker.governance.review_models import AgendaItem
 from tracker.governance.service import load_forum
 from tracker.plans.models import Plan
+from tracker.reviews import agenda_rules as rules
+from tracker.reviews import queries, service
+from tracker.reviews.forms import AddItemForm, ReviewForm
+from tracker.reviews.models import AgendaItem
 
 bp = Blueprint("reviews", __name__, url_prefix="/forums")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
@@ -45,16 +43,17 @@ def _agenda_url(forum: Forum, meeting: Meeting, item_id: int | None = None) -> s
     return url + (f"#item-{item_id}" if item_id else "")
 
 
-def _build_if_needed(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
+def meeting_with_agenda(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
     """Store an upcoming meeting's agenda the first time it is asked for (someone else may do so at once)."""
     forum, meeting = _meeting_or_404(forum_id, meeting_id)
+    if not service.needs_agenda(meeting, clock.today()):
+        return forum, meeting
     try:
-        if service.ensure_agenda(meeting, clock.today(), current_user._get_current_object()):
-            db.session.commit()
+        with committing():
+            service.ensure_agenda(meeting, clock.today(), current_actor())
     except IntegrityError:
-        db.session.rollback()
-        forum, meeting = _meeting_or_404(forum_id, meeting_id)
-    return forum, meeting
+        pass
+    return _meeting_or_404(forum_id, meeting_id)
 
 
 def _plans() -> list[Plan]:
@@ -64,7 +63,7 @@ def _plans() -> list[Plan]:
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
     today = clock.today()
     return render_template(
-        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, rows=reading.agenda_rows(meeting, today),
+        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, rows=queries.agenda_rows(meeting, today),
         agenda=service.agenda_record(meeting), upcoming=service.is_upcoming(meeting, today),
         dates=service.meeting_dates(meeting), reviews_open=meeting.held_on <= today,
         add_form=add_form or (AddItemForm(formdata=None, plans=_plans()) if current_user.is_admin else None),
@@ -76,7 +75,7 @@ def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = 
 @login_required
 def agenda(forum_id: int, meeting_id: int):
     """The meeting's agenda: why each action is on it, its latest update and the forum's review."""
-    forum, meeting = _build_if_needed(forum_id, meeting_id)
+    forum, meeting = meeting_with_agenda(forum_id, meeting_id)
     return _agenda_page(forum, meeting)
 
 
@@ -86,12 +85,11 @@ def refresh_agenda(forum_id: int, meeting_id: int):
     """Apply the agenda rules again, until the meeting day (admin)."""
     forum, meeting = _meeting_or_404(forum_id, meeting_id)
     try:
-        added, removed, count = service.refresh_agenda(meeting, clock.today(), current_user)
-    except service.ReviewError as error:
-        db.session.rollback()
+        with committing():
+            added, removed, count = service.refresh_agenda(meeting, clock.today(), current_actor())
+    except DomainError as error:
         flash(f"{error}.", "info")
     else:
-        db.session.commit()
         flash(f"Agenda refreshed: {added} added, {removed} removed, {count} on the agenda.", "success")
     return redirect(_agenda_url(forum, meeting))
 
@@ -105,12 +103,11 @@ def add_item(forum_id: int, meeting_id: int):
     if not form.validate_on_submit():
         return _agenda_page(forum, meeting, form, 400)
     try:
-        item = service.add_item(meeting, db.session.get(Plan, form.plan.data), form.ref.data, current_user)
-    except service.ReviewError as error:
-        db.session.rollback()
-        getattr(form, error.field or "ref").errors.append(str(error))
+        with committing():
+            item = service.add_item(meeting, db.session.get(Plan, form.plan.data), form.ref.data, current_actor())
+    except DomainError as error:
+        show_error(form, error, default_field="ref")
         return _agenda_page(*_meeting_or_404(forum_id, meeting_id), form, 400)
-    db.session.commit()
     flash(f"Action {item.action.ref} added to the agenda.", "success")
     return redirect(_agenda_url(forum, meeting, item.id))
 
@@ -123,12 +120,11 @@ def remove_item(forum_id: int, meeting_id: int, item_id: int):
     item = _item_or_404(meeting, item_id)
     ref = item.action.ref
     try:
-        still = service.remove_item(item, current_user)
-    except service.ReviewError as error:
-        db.session.rollback()
+        with committing():
+            still = service.remove_item(item, current_actor())
+    except DomainError as error:
         flash(f"{error}.", "info")
         return redirect(_agenda_url(forum, meeting))
-    db.session.commit()
     if still:
         flash(f"Action {ref} is no longer marked as added, but stays on the agenda ({'; '.join(still)}).", "info")
     else:
@@ -138,9 +134,9 @@ def remove_item(forum_id: int, meeting_id: int, item_id: int):
 
 def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewForm, status: int = 200):
     today = clock.today()
-    row = next(row for row in reading.agenda_rows(meeting, today) if row.item_id == item.id)
+    row = next(row for row in queries.agenda_rows(meeting, today) if row.item_id == item.id)
     return render_template("reviews/review.html", forum=forum, meeting=meeting, item=item, row=row, form=form,
-                           history=reading.item_reviews(item), reviews_open=meeting.held_on <= today), status
+                           history=queries.item_reviews(item), reviews_open=meeting.held_on <= today), status
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/items/<int:item_id>/review", methods=["GET", "POST"])
@@ -154,35 +150,16 @@ def record_review(forum_id: int, meeting_id: int, item_id: int):
         return _review_page(forum, meeting, item, form, 400 if form.is_submitted() else 200)
     data = service.ReviewData(form.reviewed_rag.data, form.decision.data, form.comment.data or "")
     try:
-        recorded = service.record_review(item, data, current_user, clock.today())
-    except service.ReviewError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        with committing():
+            recorded = service.record_review(item, data, current_actor(), clock.today())
+    except DomainError as error:
+        show_error(form, error)
         forum, meeting = _meeting_or_404(forum_id, meeting_id)
         return _review_page(forum, meeting, _item_or_404(meeting, item_id), form, 400)
-    db.session.commit()
     flash(_recorded_message(recorded), "success")
     return redirect(_agenda_url(forum, meeting, item_id))
 
 
-def _show_error(form: ReviewForm, error: service.ReviewError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error))
-
-
 def _recorded_message(recorded) -> str:
     return (f"The forum's review of action {recorded.action.ref} is recorded: "
-            f"{reading.review_row(recorded).decision_text}.")
-
-
-@bp.route("/<int:forum_id>/meetings/<int:meeting_id>/pack.docx")
-@reviewer_required
-def pack(forum_id: int, meeting_id: int):
-    """The meeting pack as a Word document (reviewers and admins). A plain link: it has no options to post."""
-    forum, meeting = _build_if_needed(forum_id, meeting_id)
-    today = clock.today()
-    content = meeting_pack_bytes(MeetingPack(forum.name, meeting.held_on, tuple(reading.agenda_rows(meeting, today)),
-                                             get_settings().trust_name, today))
-    return Response(content, mimetype=DOCX, headers={
-        "Content-Disposition": f'attachment; filename="{pack_filename(forum.name, meeting.held_on)}"',
-        "Cache-Control": "no-store"})
+            f"{queries.review_row(recorded).decision_text}.")

@@ -1,9 +1,9 @@
-"""Reading an action plan from a CSV or Excel file, and writing one in the same format.
+"""Reading an action plan from a CSV or Excel file into checked rows; `file_writer` writes one.
 
-Pure: bytes in, validated rows out; rows in, bytes out. The whole file is read and checked
-before anything is stored, and every problem is reported with the row number a spreadsheet
-user sees (the header is row 1) and the column name. Cells are always text: nothing is
-evaluated, and text a spreadsheet would run as a formula is written with a leading apostrophe.
+Pure: bytes in, validated rows out. The whole file is read and checked before anything is
+stored, and every problem is reported with the row number a spreadsheet user sees (the
+header is row 1) and the column name. Cells are always text: nothing is evaluated, and the
+apostrophe that `file_writer` puts before formula-like text is taken off again.
 """
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
 
 from tracker.rag import normalise_rag, normalise_status
+from tracker.errors import DomainError
 
 COLUMNS = ("ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums",
            "priority", "rag", "status", "progress")
@@ -31,18 +31,6 @@ PRIORITIES = ("Must", "Should", "Could")
 TEXT_LIMITS = {"ref": 20, "by_when": 200, "lead_text": 300, "equality_objectives": 100, "edi_goals": 100,
                "category": 60, "status": 40}
 NAME_LIMIT = 200
-WRAPPED_COLUMNS = {"theme": 30, "action": 60, "outcome": 40, "progress": 60, "cancelled_reason": 30}
-EXAMPLE_ROW = {
-    "ref": "1.1", "theme": "1. Inclusive recruitment",
-    "action": "Develop an inclusive recruitment toolkit for all recruiting managers",
-    "indicators": "1-2", "owners": "Jo Bloggs; recruitment.lead@example.nhs.uk", "by_when": "Q3 2024-25",
-    "outcome": "80% of band 8a+ interview panels include a BME member",
-    "forums": "Inclusion Council; PCDC", "priority": "Must", "rag": "Amber", "status": "PROGRESS MADE",
-    "progress": "Toolkit drafted and shared with the staff networks for comment.",
-    "supporting_leads": "", "lead_text": "", "equality_objectives": "4", "edi_goals": "1",
-    "category": "", "rag_as_at": "30/09/2024", "cancelled_reason": "",
-}
-
 Cell = str | date
 
 
@@ -58,12 +46,11 @@ class Problem:
         return f"Row {self.row}, {self.column}: {self.message}"
 
 
-class TransferError(ValueError):
+class TransferError(DomainError):
     """The file cannot be imported: it cannot be read, or some of its rows are wrong."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.problems = list(problems or [])
 
     def lines(self) -> list[str]:
@@ -422,11 +409,6 @@ def _check_themes(rows: list[PlanRow], problems: list[Problem]) -> None:
                                     "in a theme the same theme title"))
 
 
-def neutralise(value: str) -> str:
-    """Text a spreadsheet would run as a formula (= + - @, tab, return) gets a leading apostrophe."""
-    return "'" + value if value.lstrip("'")[:1] in FORMULA_STARTS and value.lstrip("'") else value
-
-
 def unneutralise(value: str) -> str:
     """Undo `neutralise`: "'=SUM(A1)" is read back as "=SUM(A1)"."""
     if value.startswith("'") and value[1:].lstrip("'")[:1] in FORMULA_STARTS and value[1:].lstrip("'"):
@@ -434,62 +416,7 @@ def unneutralise(value: str) -> str:
     return value
 
 
-def _cells(rows: list[dict[str, str]]) -> list[list[str]]:
-    return [[neutralise(ILLEGAL_CHARACTERS_RE.sub("", row.get(column) or "")) for column in ALL_COLUMNS]
-            for row in rows]
-
-
-def write_csv(rows: list[dict[str, str]]) -> bytes:
-    """The rows as CSV in UTF-8 with a byte-order mark, which Excel opens correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ALL_COLUMNS)
-    writer.writerows(_cells(rows))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(rows: list[dict[str, str]]) -> bytes:
-    """The rows as an Excel workbook: bold header, text cells, readable column widths."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Action plan"
-    sheet.append(list(ALL_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row_number, values in enumerate(_cells(rows), start=2):
-        for column_number, value in enumerate(values, start=1):
-            cell = sheet.cell(row_number, column_number, value)
-            cell.number_format = "@"
-            if ALL_COLUMNS[column_number - 1] in WRAPPED_COLUMNS:
-                cell.alignment = wrap
-    for index, column in enumerate(ALL_COLUMNS):
-        sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = _width(column, rows)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _width(column: str, rows: list[dict[str, str]]) -> int:
-    if column in WRAPPED_COLUMNS:
-        return WRAPPED_COLUMNS[column]
-    longest = max((len(line) for row in rows for line in (row.get(column) or "").split("\n")), default=0)
-    return min(max(len(column), longest), 40) + 2
-
-
-def template_csv() -> bytes:
-    """A CSV with the header row and one example action, for people starting a new file."""
-    return write_csv([EXAMPLE_ROW])
-
-
 def clean_filename(name: str | None) -> str:
     """An uploaded file's name, safe to show and store: no folders, no control characters, at most 200 characters."""
     base = re.split(r"[\\/]", name or "")[-1]
     return ILLEGAL_CHARACTERS_RE.sub("", base).strip()[:200] or "The file"
-
-
-def export_filename(year: str, extension: str) -> str:
-    """'wres-plan-2024-25.csv'."""
-    safe_year = re.sub(r"[^0-9A-Za-z-]", "-", year)
-    return f"wres-plan-{safe_year}.{extension}"

@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
-from tracker.governance import reviews as rules
+from tracker.reviews import agenda_rules as rules
 from tracker.governance.models import Meeting
-from tracker.governance.review_models import AgendaItem, ForumReview
-from tracker.governance.review_service import is_upcoming
+from tracker.reviews.models import AgendaItem, ForumReview
+from tracker.reviews.service import is_upcoming
 
 def _review_options():
     return (joinedload(ForumReview.meeting).joinedload(Meeting.forum), joinedload(ForumReview.reviewer),

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tracker.plans import transfer
-from tracker.plans.transfer import (ALL_COLUMNS, COLUMNS, PlanRow, Problem, TransferError, neutralise,
-                                    parse_indicators, read_plan_file, unneutralise, write_csv, write_xlsx)
+from tracker.plans import file_reader, file_writer
+from tracker.plans.file_reader import (ALL_COLUMNS, COLUMNS, PlanRow, Problem, TransferError, parse_indicators,
+                                       read_plan_file, unneutralise)
+from tracker.plans.file_writer import neutralise, write_csv, write_xlsx
 
 DATA = Path(__file__).parent / "data"
 HEADER = list(COLUMNS)
@@ -290,7 +291,7 @@ def test_more_than_5000_actions_is_refused():
 
 
 def test_the_template_has_the_header_and_one_example_that_imports():
-    content = transfer.template_csv()
+    content = file_writer.template_csv()
     header, example = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == list(ALL_COLUMNS)
     [plan_row] = read_plan_file(content, "template.csv")
@@ -302,9 +303,9 @@ def test_problem_reads_as_a_sentence():
 
 
 def test_uploaded_file_names_are_cleaned():
-    assert transfer.clean_filename("C:\\Users\\jo\\plan\x00.csv") == "plan.csv"
-    assert transfer.clean_filename("") == "The file"
+    assert file_reader.clean_filename("C:\\Users\\jo\\plan\x00.csv") == "plan.csv"
+    assert file_reader.clean_filename("") == "The file"
 
 
 def test_export_filename():
-    assert transfer.export_filename("2024-25", "xlsx") == "wres-plan-2024-25.xlsx"
+    assert file_writer.export_filename("2024-25", "xlsx") == "wres-plan-2024-25.xlsx"

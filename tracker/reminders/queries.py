@@ -10,9 +10,9 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan, PlanStatus
-from tracker.reminders.facts import ActionFacts, FirstRequest, MeetingFacts, Person, UpdateLine
+from tracker.reminders.facts import ActionFacts, FirstRequest, MeetingFacts, Person, DigestUpdate
 from tracker.reminders.models import ReminderItem, ReminderRun
-from tracker.reminders.service import DIGEST, UPDATE_REQUEST, WEEKLY_EMAIL
+from tracker.reminders.rules import DIGEST, UPDATE_REQUEST, WEEKLY_EMAIL
 
 NARRATIVE_LENGTH = 300
 
@@ -25,7 +25,7 @@ def load_people() -> dict[int, Person]:
 
 def latest_forum_comments(action_ids: list[int]) -> dict[int, str]:
     """The forum's latest comment per action since its owner's last update, shown in owners' reminders."""
-    from tracker.governance.review_reading import latest_comments_since_update
+    from tracker.reviews.queries import latest_comments_since_update
 
     return latest_comments_since_update(action_ids)
 
@@ -77,7 +77,7 @@ def load_meetings(today: date, days_ahead: int) -> list[MeetingFacts]:
     return [MeetingFacts(row.id, row.forum_id, row.name, row.held_on) for row in rows]
 
 
-def load_updates(since: datetime) -> list[UpdateLine]:
+def load_updates(since: datetime) -> list[DigestUpdate]:
     """Progress updates posted after `since`, on actions of plans that are not closed."""
     rows = db.session.execute(
         select(ProgressUpdate.action_id, Action.ref, Plan.year, User.name, ProgressUpdate.posted_at,
@@ -87,7 +87,7 @@ def load_updates(since: datetime) -> list[UpdateLine]:
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(ProgressUpdate.posted_at > since, Plan.status != PlanStatus.CLOSED.value)
     )
-    return [UpdateLine(row.action_id, row.ref, row.year, row.name or "Imported", row.posted_at, row.status, row.rag,
+    return [DigestUpdate(row.action_id, row.ref, row.year, row.name or "Imported", row.posted_at, row.status, row.rag,
                        _shorten(row.narrative)) for row in rows]
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
-from tracker.governance import reviews as rules
+from tracker.reviews import agenda_rules as rules
 from tracker.rag import RAG_LABELS, RAG_VALUES
 
 REF_MAX = 20

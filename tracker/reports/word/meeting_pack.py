@@ -8,7 +8,7 @@ from datetime import date
 from docx.document import Document
 from docx.table import _Cell
 
-from tracker.governance.reviews import AgendaRow, ReviewRow
+from tracker.reviews.agenda_rules import AgendaRow, ReviewRow
 from tracker.reports.word.page import new_document, to_bytes
 from tracker.reports.word.tables import SMALL, add_row, add_table, shade, split_lines, widths_mm, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, long_date, short_date, text_colour_on

@@ -1,9 +1,9 @@
 """Meeting agendas and the forum's reviews: building, refreshing, adding to and recording them.
 
-The rules that put an action on an agenda are in `tracker.governance.reviews`. An upcoming
+The rules that put an action on an agenda are in `tracker.reviews.agenda_rules`. An upcoming
 meeting's agenda is stored the first time its page is opened and may be refreshed until the
 meeting day; a past meeting's agenda stays as it was. Services change models, write audit
-events and flush; the caller commits once. What the pages read is in `review_reading`.
+events and flush; the caller commits once. What the pages read is in `queries`.
 """
 from __future__ import annotations
 
@@ -17,18 +17,15 @@ from tracker import clock
 from tracker.actions.models import Action, action_forums
 from tracker.audit.service import record
 from tracker.extensions import db
-from tracker.governance import reviews as rules
+from tracker.reviews import agenda_rules as rules
 from tracker.governance.models import Forum, Meeting
-from tracker.governance.review_models import AgendaItem, ForumReview, MeetingAgenda
+from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 from tracker.plans.models import Plan, PlanStatus
+from tracker.errors import DomainError
 
 
-class ReviewError(ValueError):
-    """The agenda or review could not be changed; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ReviewError(DomainError):
+    """The agenda or review could not be changed; the message says why."""
 
 
 @dataclass
@@ -68,9 +65,14 @@ def agenda_record(meeting: Meeting) -> MeetingAgenda | None:
     return db.session.get(MeetingAgenda, meeting.id)
 
 
+def needs_agenda(meeting: Meeting, today: date) -> bool:
+    """An upcoming meeting whose agenda has not been built yet."""
+    return is_upcoming(meeting, today) and agenda_record(meeting) is None
+
+
 def ensure_agenda(meeting: Meeting, today: date, actor) -> bool:
     """Build an upcoming meeting's agenda the first time it is asked for; True when built now."""
-    if not is_upcoming(meeting, today) or agenda_record(meeting) is not None:
+    if not needs_agenda(meeting, today):
         return False
     db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
     count = _apply_rules(meeting, today)

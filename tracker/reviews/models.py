@@ -36,7 +36,7 @@ class AgendaItem(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    #: Reason codes from `tracker.governance.reviews` ("overdue", "red", "escalated", "added"…).
+    #: Reason codes from `tracker.reviews.agenda_rules` ("overdue", "red", "escalated", "added"…).
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: The forum whose review escalated the action here.
     escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))

@@ -1,0 +1,27 @@
+"""'Today' is the date in the UK, which is what due dates, overdue and 'as at' mean."""
+from datetime import date, datetime
+
+import pytest
+
+from tracker import clock
+
+
+@pytest.mark.parametrize(("utc", "uk_day"), [
+    (datetime(2024, 7, 1, 23, 30), date(2024, 7, 2)),    # British Summer Time: already tomorrow
+    (datetime(2024, 7, 1, 22, 59), date(2024, 7, 1)),
+    (datetime(2024, 12, 31, 23, 30), date(2024, 12, 31)),  # Greenwich Mean Time: still today
+    (datetime(2024, 3, 31, 0, 30), date(2024, 3, 31)),    # the night the clocks go forward
+    (datetime(2024, 10, 26, 23, 30), date(2024, 10, 27)),  # the last night of summer time
+])
+def test_the_uk_date_follows_british_summer_time(utc, uk_day):
+    assert clock.uk_date(utc) == uk_day
+
+
+def test_today_at_half_past_eleven_utc_in_summer_is_tomorrow(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 6, 30, 23, 30))
+    assert clock.today() == date(2025, 7, 1)
+
+
+def test_today_at_half_past_eleven_utc_in_winter_is_today(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 1, 31, 23, 30))
+    assert clock.today() == date(2025, 1, 31)

@@ -1,0 +1,243 @@
+"""What pages read about actions, as plain rows: the rows of a list (My actions, the plan page,
+the overview and a forum's page) and pages of them, and what an action's own page shows.
+
+List pages read these columns as plain rows (and owners' names in one more query) instead of
+loading Action objects with their theme, plan and owners: for a page of 50 actions that is
+several times cheaper, and a row has no relationships left to load one at a time. The
+queries are built once and run with bound parameters: building a statement costs
+SQLAlchemy more than the database takes to run these.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from sqlalchemy import Select, bindparam, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker.actions.models import Action, ProgressUpdate, action_forums, action_owners, action_supporting_leads
+from tracker.audit.service import latest_events
+from tracker.auth.models import User
+from tracker.extensions import db
+from tracker.governance.models import Forum
+from tracker.plans.models import Plan, Theme, theme_label
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One action as a list of actions shows it."""
+
+    id: int
+    ref: str
+    text: str
+    plan_year: str
+    theme_label: str | None
+    lead_text: str
+    owner_names: tuple[str, ...]
+    by_when: str
+    by_when_kind: str
+    due_on: date | None
+    status: str | None
+    rag: str | None
+    last_update_at: datetime | None
+
+    @property
+    def by_who(self) -> str:
+        """As Action.by_who: the trust's own "By who" text, else the owners' names."""
+        return self.lead_text or "; ".join(self.owner_names)
+
+
+def row_select() -> Select:
+    """SELECT of the list columns, with the plan and theme joined; add WHERE, ORDER BY and LIMIT."""
+    return (select(Action.id, Action.ref, Action.text, Plan.year, Theme.number, Theme.title, Action.lead_text,
+                   Action.by_when, Action.by_when_kind, Action.due_on, Action.status, Action.rag,
+                   Action.last_update_at)
+            .select_from(Action).join(Plan, Plan.id == Action.plan_id)
+            .outerjoin(Theme, Theme.id == Action.theme_id))
+
+
+def read_rows(statement: Select, params: dict | None = None) -> list[ActionRow]:
+    """Run a row_select() statement: two queries whatever the number of rows."""
+    return read_lists(statement, params=params)[0]
+
+
+def read_lists(*statements: Select, params: dict | None = None) -> list[list[ActionRow]]:
+    """Run several row_select() statements, then one query for all their owners' names."""
+    found = [db.session.execute(statement, params).all() for statement in statements]
+    owners = _owner_names([row.id for rows in found for row in rows])
+    return [[_action_row(row, owners) for row in rows] for rows in found]
+
+
+def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
+    return ActionRow(
+        id=row.id, ref=row.ref, text=row.text, plan_year=row.year,
+        theme_label=theme_label(row.number, row.title) if row.number is not None else None,
+        lead_text=row.lead_text, owner_names=owners.get(row.id, ()), by_when=row.by_when,
+        by_when_kind=row.by_when_kind, due_on=row.due_on, status=row.status, rag=row.rag,
+        last_update_at=row.last_update_at,
+    )
+
+
+@cache
+def _owner_names_query() -> Select:
+    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(bindparam("action_ids", expanding=True)))
+            .order_by(User.name, User.id))
+
+
+def _owner_names(action_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    if not action_ids:
+        return {}
+    names: dict[int, list[str]] = defaultdict(list)
+    for action_id, name in db.session.execute(_owner_names_query(), {"action_ids": action_ids}):
+        names[action_id].append(name)
+    return {action_id: tuple(people) for action_id, people in names.items()}
+
+
+#: Rows on one page of a long list: a 450-action plan would otherwise be one 600 KB page.
+PAGE_SIZE = 50
+
+
+@dataclass
+class ActionPage:
+    """One page of a list of actions (size None: the whole list on one page)."""
+
+    actions: list[ActionRow]
+    total: int
+    number: int
+    size: int | None
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size)) if self.size else 1
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.size else 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.actions) - 1
+
+
+def requested_page(args) -> tuple[int, int | None]:
+    """(page number, page size) from a query string: ?page=3, or ?page=all for one long page."""
+    if args.get("page") == "all":
+        return 1, None
+    number = args.get("page", "1")
+    return (int(number) if number.isdigit() else 1), PAGE_SIZE
+
+
+def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE,
+              params: dict | None = None) -> ActionPage:
+    """One page of an ordered row_select() statement; a page number past the end gives the last page.
+
+    The caller counts the rows with its own query: counting in the same query (count() over ())
+    makes the database read every matching row instead of the page, which costs more."""
+    number = 1
+    if size:
+        number = min(max(page, 1), max(1, -(-total // size)))
+        statement = statement.limit(size).offset((number - 1) * size)
+    return ActionPage(read_rows(statement, params), total, number, size)
+
+
+@cache
+def _action_query() -> Select:
+    return (select(Action).where(Action.id == bindparam("action_id"))
+            .options(joinedload(Action.plan), joinedload(Action.theme), joinedload(Action.indicator_links),
+                     joinedload(Action.carried_from).joinedload(Action.plan)))
+
+
+@cache
+def _people_query() -> Select:
+    """The action's owners and supporting leads, each row labelled with which it is."""
+    links = union_all(
+        select(action_owners.c.user_id, literal("owner").label("part"))
+        .where(action_owners.c.action_id == bindparam("action_id")),
+        select(action_supporting_leads.c.user_id, literal("supporting").label("part"))
+        .where(action_supporting_leads.c.action_id == bindparam("action_id")),
+    ).subquery()
+    return select(User, links.c.part).join(links, links.c.user_id == User.id).order_by(User.name, User.id)
+
+
+@cache
+def _forums_query() -> Select:
+    return (select(Forum).join(action_forums, action_forums.c.forum_id == Forum.id)
+            .where(action_forums.c.action_id == bindparam("action_id")).order_by(Forum.name, Forum.id))
+
+
+def load_action(action_id: int) -> Action | None:
+    """One action with what its page shows beside the timeline, in three queries.
+
+    Owners and supporting leads come in one query and forums in another, set on the action as
+    if loaded: four selectinloads cost the page more than everything else it reads."""
+    params = {"action_id": action_id}
+    action = db.session.scalars(_action_query(), params).unique().one_or_none()
+    if action is None:
+        return None
+    people = db.session.execute(_people_query(), params).all()
+    set_committed_value(action, "owners", [user for user, part in people if part == "owner"])
+    set_committed_value(action, "supporting_leads", [user for user, part in people if part == "supporting"])
+    set_committed_value(action, "forums", list(db.session.scalars(_forums_query(), params)))
+    return action
+
+
+@dataclass(frozen=True)
+class CarriedCopy:
+    id: int
+    ref: str
+    plan_year: str
+
+
+@cache
+def _carried_copies_query() -> Select:
+    return (select(Action.id, Action.ref, Plan.year).join(Plan, Plan.id == Action.plan_id)
+            .where(Action.carried_from_id == bindparam("action_id")).order_by(Plan.year, Action.id))
+
+
+def carried_copies(action_id: int) -> list[CarriedCopy]:
+    """Where the action was carried forward to (usually nowhere: one light query)."""
+    return [CarriedCopy(*row) for row in db.session.execute(_carried_copies_query(), {"action_id": action_id})]
+
+
+#: The action page shows this many progress updates and audit events until asked for all.
+HISTORY_LENGTH = 20
+
+
+@dataclass
+class History:
+    """The latest entries of a long list, and how many there are in all."""
+
+    entries: list
+    total: int
+
+    @property
+    def partial(self) -> bool:
+        return len(self.entries) < self.total
+
+
+@cache
+def _updates_query(limited: bool) -> Select:
+    query = (select(ProgressUpdate.posted_at, ProgressUpdate.as_at, ProgressUpdate.status, ProgressUpdate.rag,
+                    ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason, ProgressUpdate.narrative,
+                    ProgressUpdate.evidence_url, User.name.label("author_name"), func.count().over().label("total"))
+             .outerjoin(User, User.id == ProgressUpdate.author_id)
+             .where(ProgressUpdate.action_id == bindparam("action_id"))
+             .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    return query.limit(bindparam("limit")) if limited else query
+
+
+def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's progress updates as rows (with author_name), newest first (limit None: all of them).
+
+    One query, counted in it; plain rows cost the page less than ProgressUpdate objects."""
+    rows = db.session.execute(_updates_query(limit is not None), {"action_id": action_id, "limit": limit}).all()
+    return History(rows, rows[0].total if rows else 0)
+
+
+def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's audit events as rows (with actor_name), newest first (limit None: all of them)."""
+    return History(*latest_events("action", action_id, limit))

@@ -1,0 +1,47 @@
+"""Error pages: clear messages, never a stack trace."""
+from flask import Flask, abort, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from tracker.extensions import db, login_manager
+
+MESSAGES = {
+    400: ("There is a problem with your request", "The request could not be understood. Go back and try again."),
+    403: ("You do not have permission to do this", "Your account cannot view or change this page. Ask the EDI lead if you think you should."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    405: ("This page cannot be used that way", "Go back and try again."),
+    413: ("The file is too large", "Files must be smaller than 20 MB."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
+    503: ("Sorry, the service is unavailable", "The database cannot be reached. Try again in a few minutes."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, body = MESSAGES[code]
+    return render_template("errors/error.html", title=title, body=detail or body, code=code), code
+
+
+def refuse_nul_characters() -> None:
+    """Text fields never contain NUL; PostgreSQL cannot store it, so refuse it up front (400)."""
+    if any("\x00" in value for _key, value in request.args.items(multi=True)):
+        abort(400)
+    if request.method == "POST" and any("\x00" in value for _key, value in request.form.items(multi=True)):
+        abort(400)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "The form expired or was sent from another page. Go back, reload it and try again.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        db.session.rollback()
+        app.logger.error("Database unavailable: %s", error)
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
+        return render_error(503)

@@ -1,0 +1,1 @@
+"""Forum meetings' agendas, and the forum's reviews of the actions on them."""
