@@ -12,26 +12,27 @@ from tracker import rag as rag_vocabulary
 from tracker import clock
 from tracker.actions.rag_rules import is_overdue
 from tracker.audit.service import is_blank
+from tracker.dates import long_date, short_date
 
 
 def date_uk(value: date | datetime | None, fallback: str = "") -> str:
     """'31 December 2024'."""
     if value is None:
         return fallback
-    return f"{value.day} {value:%B %Y}"
+    return long_date(value)
 
 
 def date_short(value: date | datetime | None, fallback: str = "") -> str:
     """'31 Dec 2024'."""
     if value is None:
         return fallback
-    return f"{value.day} {value:%b %Y}"
+    return short_date(value)
 
 
 def datetime_uk(value: datetime | None) -> str:
     if value is None:
         return ""
-    return f"{value.day} {value:%b %Y} at {value:%H:%M}"
+    return f"{short_date(value)} at {value:%H:%M}"
 
 
 #: The NHS.UK tag of each RAG rating: its colour and, always, its word.

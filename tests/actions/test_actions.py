@@ -21,8 +21,8 @@ def _form(action_ref="1.1", **overrides):
 def test_admin_adds_an_action_with_every_column(client, make_user, make_plan, sign_in):
     from tracker.governance.service import create_forum
     admin = make_user("admin")
-    owner = make_user("owner", name="Dawn Ainsworth")
-    helper = make_user("owner", name="Lauren Cartwright", email="lauren@example.org")
+    make_user("owner", name="Dawn Ainsworth")
+    make_user("owner", name="Lauren Cartwright", email="lauren@example.org")
     plan = make_plan(themes=("Inclusive recruitment", "Reducing inequalities"))
     council = create_forum("Inclusion Council", None, short_name="IC")
     db.session.commit()

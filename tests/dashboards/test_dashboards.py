@@ -100,7 +100,7 @@ def test_overview_counts_by_rag_and_lists_overdue_and_stale(client, make_user, s
     sign_in(make_user("reviewer"))
     page = client.get(f"/plans/{plan.id}/overview").get_data(as_text=True)
     assert "<strong>6</strong> actions" in page
-    assert "<strong>2</strong> <a href=\"/plans/%d?overdue=y\">overdue</a>" % plan.id in page
+    assert f'<strong>2</strong> <a href="/plans/{plan.id}?overdue=y">overdue</a>' in page
     assert "<strong>3</strong> no update for 60 days" in page
     overdue_section = page[page.index("<h2>Overdue (2)</h2>"):page.index("<h2>No update for 60 days")]
     assert "Overdue toolkit" in overdue_section and "Not mine" in overdue_section
@@ -165,3 +165,16 @@ def test_lists_and_the_action_page_mark_overdue_by_the_same_rule(client, sign_in
     assert _marked_overdue(client.get(f"/plans/{plan.id}?page=all").get_data(as_text=True), "Overdue toolkit") is marked
     action_page = client.get(f"/actions/{actions['overdue'].id}").get_data(as_text=True)
     assert ('<span class="app-overdue">Overdue</span>' in action_page) is marked
+
+
+def test_at_half_past_eleven_utc_in_summer_an_action_due_that_day_is_already_overdue(
+        client, sign_in, make_user, make_plan, make_action, monkeypatch):
+    import tracker.clock as clock
+
+    owner = make_user("owner", name="Dawn Ainsworth")
+    make_action(make_plan(), "1.1", owners=[owner], by_when="30/06/2025", text="Midsummer survey")
+    sign_in(owner)
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 6, 30, 22, 30))  # 23:30 in London
+    assert not _marked_overdue(client.get("/").get_data(as_text=True), "Midsummer survey")
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 6, 30, 23, 30))  # 00:30 on 1 July in London
+    assert _marked_overdue(client.get("/").get_data(as_text=True), "Midsummer survey")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
 from tracker import clock
-from tracker.reviews.agenda_rules import written_date
+from tracker.dates import long_date
 
 pytestmark = pytest.mark.browser
 
@@ -171,12 +171,12 @@ def hold_a_meeting_today(page_as, live_server, forum: str) -> date:
     page.get_by_label("Notes (optional)").fill("Extra meeting to review overdue actions.")
     page.get_by_role("button", name="Add meeting").click()
     page.wait_for_url(re.compile(r"/forums/\d+/meetings$"))
-    assert flash_text(page) == f"Meeting on {written_date(today)} added."
+    assert flash_text(page) == f"Meeting on {long_date(today)} added."
     return today
 
 
 def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live_server):
-    held_on = written_date(hold_a_meeting_today(page_as, live_server, "Inclusion Council"))
+    held_on = long_date(hold_a_meeting_today(page_as, live_server, "Inclusion Council"))
     sign_in(page, REVIEWER)
     page.get_by_role("link", name="Forums", exact=True).click()
     page.get_by_role("link", name="Inclusion Council", exact=True).click()

@@ -126,7 +126,7 @@ def _form_pages(app, world: dict) -> list[str]:
                 not rule.endpoint.startswith("auth."):
             url = rule.rule
             for name in rule.arguments:
-                url = re.sub(r"<(?:[^<>]+:)?%s>" % name, str(world[name]), url)
+                url = re.sub(rf"<(?:[^<>]+:)?{name}>", str(world[name]), url)
             pages.append(url)
     return sorted(pages)
 

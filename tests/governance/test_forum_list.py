@@ -5,7 +5,8 @@ from datetime import date
 from sqlalchemy import event
 
 from tracker.extensions import db
-from tracker.governance.service import add_meeting, add_member, list_forums
+from tracker.governance.queries import list_forums
+from tracker.governance.service import add_meeting, add_member
 from tracker.plans.models import PlanStatus
 
 

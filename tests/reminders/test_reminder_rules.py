@@ -82,7 +82,7 @@ def test_overdue_is_one_weekly_item_per_owner_with_every_overdue_action():
     actions = [action(10, "1.3", due_on=date(2024, 10, 31)), action(11, "1.4", due_on=date(2024, 11, 1)),
                action(12, "1.5", due_on=MONDAY), action(13, "2.1", due_on=date(2024, 10, 1), owners=(2,))]
     items = overdue_items(actions, PEOPLE, RULES, MONDAY)
-    assert [(i.key, [l.ref for l in i.lines], i.copy_admins) for i in items] == [
+    assert [(i.key, [line.ref for line in i.lines], i.copy_admins) for i in items] == [
         ("overdue:user1:2024-W45", ["1.3", "1.4"], False),
         ("overdue:user2:2024-W45", ["2.1"], True),
     ]
@@ -112,7 +112,7 @@ def test_stale_after_60_days_without_an_update():
     new = action(13, "1.6", created_on=date(2024, 10, 1))
     [item] = stale_items([fresh, old, never, new], PEOPLE, RULES, MONDAY)
     assert item.key == "stale:user1:2024-W45"
-    assert [(l.ref, l.note) for l in item.lines] == [
+    assert [(line.ref, line.note) for line in item.lines] == [
         ("1.4", "No progress update since 5 September 2024"),
         ("1.5", "No progress update since it was added on 5 September 2024"),
     ]
@@ -131,7 +131,7 @@ def meeting(days_away: int, id=3) -> MeetingFacts:
 def test_update_request_from_10_days_before_a_meeting(days_away, fires):
     reported = [action(forums=(1,)), action(11, "1.4", forums=(1,)), action(12, "1.5", forums=(2,))]
     items = update_request_items(reported, [meeting(days_away)], PEOPLE, RULES, MONDAY)
-    assert [(i.key, [l.ref for l in i.lines]) for i in items] == (
+    assert [(i.key, [line.ref for line in i.lines]) for i in items] == (
         [("update-request:user1:meeting3", ["1.3", "1.4"])] if fires else [])
 
 
@@ -141,7 +141,7 @@ def test_second_nudge_only_for_actions_not_updated_since_the_first_request():
     waiting = action(11, "1.4", forums=(1,), updated=datetime(2024, 10, 1, 12))
     first = {"update-request:user1:meeting3": FirstRequest(date(2024, 10, 28), asked)}
     [item] = nudge_items([updated_since, waiting], [meeting(3)], PEOPLE, RULES, MONDAY, first)
-    assert (item.key, [l.ref for l in item.lines]) == ("update-nudge:user1:meeting3", ["1.4"])
+    assert (item.key, [line.ref for line in item.lines]) == ("update-nudge:user1:meeting3", ["1.4"])
     assert nudge_items([updated_since], [meeting(3)], PEOPLE, RULES, MONDAY, first) == []
     assert nudge_items([waiting], [meeting(4)], PEOPLE, RULES, MONDAY, first) == []
     assert nudge_items([waiting], [meeting(3)], PEOPLE, RULES, MONDAY, {}) == []
@@ -179,11 +179,11 @@ def test_digest_sections_list_each_action_once_with_owner_flags():
     updates = [DigestUpdate(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 11, 1, 10), "ON TRACK", "green", "Done"),
                DigestUpdate(13, "1.4", "2024-25", "Ama Owusu", datetime(2024, 10, 20, 10), None, None, "Earlier")]
     digest = build_digest(actions, PEOPLE, updates, RULES, MONDAY, since=datetime(2024, 10, 28, 7))
-    assert [(l.ref, l.note, l.flags) for l in digest.overdue] == [
+    assert [(line.ref, line.note, line.flags) for line in digest.overdue] == [
         ("1.1", "Was due on 1 October 2024: 34 days overdue", ("owner inactive",))]
-    assert [(l.ref, l.flags) for l in digest.red] == [("1.2", ("owner has no email",))]
-    assert [(l.ref, l.flags) for l in digest.stale] == [("1.3", ("no owner",))]
-    assert [(l.ref, l.flags) for l in digest.cannot_remind] == [
+    assert [(line.ref, line.flags) for line in digest.red] == [("1.2", ("owner has no email",))]
+    assert [(line.ref, line.flags) for line in digest.stale] == [("1.3", ("no owner",))]
+    assert [(line.ref, line.flags) for line in digest.cannot_remind] == [
         ("1.1", ("owner inactive",)), ("1.2", ("owner has no email",)), ("1.3", ("no owner",))]
     assert [u.narrative for u in digest.updates] == ["Done"]
 

@@ -5,13 +5,12 @@ from datetime import date
 
 import pytest
 
+from tracker.dates import long_date, short_date
 from tracker.reports.word.wording import (
     RAG_FILLS,
     contrast,
     indicator_list,
-    long_date,
     month_year,
-    short_date,
     text_colour_on,
     trend_text,
     value_text,

@@ -37,7 +37,7 @@ def list_page_urls(app, values: dict) -> dict[str, str]:
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = re.sub(r"<(?:[^<>]+:)?%s>" % name, str(values[name]), url)
+            url = re.sub(rf"<(?:[^<>]+:)?{name}>", str(values[name]), url)
         urls[rule.endpoint] = url
     return urls
 

@@ -54,7 +54,7 @@ def _url(rule: Rule, values: dict) -> str:
     url = rule.rule
     for name in rule.arguments:
         value = values.get(name, 1)
-        url = re.sub(r"<(?:[^:<>]+:)?%s>" % name, str(value), url)
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), url)
     return url
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker.rag import ACHIEVED_STATUSES, CLOSED_STATUSES
+from tracker.dates import long_date
 
 DUE_SOON_DAYS = 30
 STALE_DAYS = 60
@@ -43,7 +44,7 @@ def propose_rag(*, status: str | None, current_rag: str | None, due_on: date | N
     if (status or "") in ACHIEVED_STATUSES:
         return Proposal("blue", "The status is achieved")
     if is_overdue(due_on, status, None, today):
-        return Proposal("red", f"The action was due on {due_on.day} {due_on:%B %Y} and is not complete")
+        return Proposal("red", f"The action was due on {long_date(due_on)} and is not complete")
     if is_due_soon(due_on, today) and is_stale(last_update_on, today):
         return Proposal("amber", f"Due within {DUE_SOON_DAYS} days with no update for {STALE_DAYS} days")
     if current_rag and current_rag != "blue":

@@ -1,4 +1,4 @@
-"""Organisation settings, and the queries behind the users list."""
+"""Organisation settings: reading them (once a request) and changing them."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -51,25 +51,3 @@ def update_settings(data: dict, actor) -> OrganisationSettings:
     if changes:
         record(actor, settings, "updated", changes, subject_type="settings")
     return settings
-
-
-def users_query(role: str | None = None, active: bool | None = None) -> Select:
-    """Users sorted by name, optionally only one role and only active or inactive ones."""
-    query = select(User).order_by(func.lower(User.name), User.id)
-    if role:
-        query = query.where(User.role == role)
-    if active is not None:
-        query = query.where(User.active.is_(active))
-    return query
-
-
-def owned_action_counts(user_ids: list[int]) -> dict[int, int]:
-    """How many actions each user owns, in one grouped query (users owning none are left out)."""
-    if not user_ids:
-        return {}
-    rows = db.session.execute(
-        select(action_owners.c.user_id, func.count())
-        .where(action_owners.c.user_id.in_(user_ids))
-        .group_by(action_owners.c.user_id)
-    )
-    return {user_id: count for user_id, count in rows}

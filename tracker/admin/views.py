@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
-from tracker.admin import service
+from tracker.admin import queries, service
 from tracker.admin.forms import ROLE_HINTS, SettingsForm, UserFilterForm, UserForm
 from tracker.audit.service import events_for
 from tracker.auth import service as accounts
@@ -37,10 +37,10 @@ def _keep_password_link(user: User, token: str, reason: str) -> None:
 def users():
     """Every user, filtered by role and status, 100 to a page."""
     form = UserFilterForm(request.args)
-    pagination = db.paginate(service.users_query(form.chosen_role(), form.chosen_active()),
+    pagination = db.paginate(queries.users_query(form.chosen_role(), form.chosen_active()),
                              page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
                              max_per_page=USERS_PER_PAGE)
-    counts = service.owned_action_counts([user.id for user in pagination.items])
+    counts = queries.owned_action_counts([user.id for user in pagination.items])
     return render_template("admin/users.html", form=form, pagination=pagination, counts=counts,
                            filters=form.query_args())
 
@@ -74,7 +74,7 @@ def _user_page(user: User, form: UserForm, account_errors: tuple[str, ...] = (),
     return render_template(
         "admin/user.html", user=user, form=form, role_hints=ROLE_HINTS, button_form=ButtonForm(),
         account_errors=account_errors, events=events_for("user", user.id, limit=RECENT_EVENTS),
-        owned=service.owned_action_counts([user.id]).get(user.id, 0),
+        owned=queries.owned_action_counts([user.id]).get(user.id, 0),
     ), status
 
 

@@ -13,9 +13,10 @@ from tracker.database import committing
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
-from tracker.governance import service
+from tracker.governance import queries, service
 from tracker.governance.forms import ForumForm, MeetingForm, MemberForm
 from tracker.governance.models import Forum, Meeting
+from tracker.dates import long_date
 
 bp = Blueprint("governance", __name__, url_prefix="/forums")
 
@@ -23,7 +24,7 @@ ROLE_LABELS = {role.value: role.label for role in Role}
 
 
 def _forum_or_404(forum_id: int) -> Forum:
-    forum = service.load_forum(forum_id)
+    forum = queries.load_forum(forum_id)
     if forum is None:
         abort(404)
     return forum
@@ -42,7 +43,7 @@ def _name_taken(form: ForumForm) -> service.ForumError:
 @login_required
 def forums():
     """Every forum with its members, next meeting and open actions."""
-    return render_template("governance/forums.html", rows=service.list_forums(clock.today()))
+    return render_template("governance/forums.html", rows=queries.list_forums(clock.today()))
 
 
 @bp.route("/<int:forum_id>")
@@ -51,11 +52,11 @@ def detail(forum_id: int):
     """A forum: summary, members, meetings and the open actions reported to it."""
     forum = _forum_or_404(forum_id)
     today = clock.today()
-    upcoming, past = service.split_meetings(forum.meetings, today)
+    upcoming, past = queries.split_meetings(forum.meetings, today)
     return render_template(
         "governance/detail.html", forum=forum, upcoming=upcoming, past=past, today=today,
-        actions=service.open_actions(forum, *requested_page(request.args)),
-        escalating=service.escalating_forums(forum),
+        actions=queries.open_actions(forum, *requested_page(request.args)),
+        escalating=queries.escalating_forums(forum),
         role_labels=ROLE_LABELS, button_form=ButtonForm(),
     )
 
@@ -173,7 +174,7 @@ def remove_member(forum_id: int, user_id: int):
 
 def _meetings_page(forum: Forum, form: MeetingForm, button_form: ButtonForm | None = None):
     today = clock.today()
-    upcoming, past = service.split_meetings(forum.meetings, today)
+    upcoming, past = queries.split_meetings(forum.meetings, today)
     removable = {m.id for m in forum.meetings if service.can_remove_meeting(m, today)}
     return render_template("governance/meetings.html", forum=forum, form=form, upcoming=upcoming, past=past,
                            removable=removable, button_form=button_form or ButtonForm())
@@ -194,7 +195,7 @@ def meetings(forum_id: int):
     except DomainError as error:
         show_error(form, error)
         return _meetings_page(_forum_or_404(forum_id), form)
-    flash(f"Meeting on {service.written_date(meeting.held_on)} added.", "success")
+    flash(f"Meeting on {long_date(meeting.held_on)} added.", "success")
     return redirect(url_for("governance.meetings", forum_id=forum.id))
 
 
@@ -214,5 +215,5 @@ def remove_meeting(forum_id: int, meeting_id: int):
         button_form = ButtonForm()
         show_error(button_form, error)
         return _meetings_page(_forum_or_404(forum_id), MeetingForm(formdata=None), button_form)
-    flash(f"Meeting on {service.written_date(held_on)} removed.", "success")
+    flash(f"Meeting on {long_date(held_on)} removed.", "success")
     return redirect(url_for("governance.meetings", forum_id=forum.id))

@@ -1,4 +1,4 @@
-"""What the plan pages read: a page of the plan's actions, filtered and sorted in the database,
+"""What the plan pages read: every plan with its size, a page of the plan's actions, filtered and sorted in the database,
 the people and statuses its filters offer, and the plan overview's counts.
 """
 from __future__ import annotations
@@ -18,6 +18,17 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES
+
+
+def list_plans() -> list[tuple[Plan, int]]:
+    """Every plan with its number of actions, newest year first."""
+    counts = (select(Action.plan_id, func.count(Action.id).label("n")).group_by(Action.plan_id).subquery())
+    rows = db.session.execute(
+        select(Plan, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.plan_id == Plan.id)
+        .order_by(Plan.year.desc(), Plan.id.desc())
+    )
+    return [(plan, count) for plan, count in rows]
 
 
 @dataclass

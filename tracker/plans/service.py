@@ -115,14 +115,3 @@ def update_theme(theme: Theme, number: str, title: str, actor) -> Theme:
     if before != theme.label:
         record(actor, theme.plan, "theme edited", {"theme": [before, theme.label]})
     return theme
-
-
-def list_plans() -> list[tuple[Plan, int]]:
-    """Every plan with its number of actions, newest year first."""
-    counts = (select(Action.plan_id, func.count(Action.id).label("n")).group_by(Action.plan_id).subquery())
-    rows = db.session.execute(
-        select(Plan, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.plan_id == Plan.id)
-        .order_by(Plan.year.desc(), Plan.id.desc())
-    )
-    return [(plan, count) for plan, count in rows]

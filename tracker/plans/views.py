@@ -16,7 +16,7 @@ from tracker.governance.models import Forum
 from tracker.plans import file_reader, file_writer, importer, rollover, service
 from tracker.plans.forms import FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
 from tracker.plans.models import Plan, Theme
-from tracker.plans.queries import Filters, plan_actions, plan_overview, plan_people, plan_statuses
+from tracker.plans.queries import Filters, list_plans, plan_actions, plan_overview, plan_people, plan_statuses
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -46,7 +46,7 @@ def _plan_data(form: PlanForm) -> service.PlanData:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("plans/index.html", plans=service.list_plans())
+    return render_template("plans/index.html", plans=list_plans())
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from tracker.reminders.facts import DAY_NAMES
 from tracker.reminders.outbox import SendReport, send_due
 from tracker.reminders.service import RunReport, run_reminders
 from tracker.reminders.settings import reminder_settings
+from tracker.dates import long_date
 
 
 @click.group("reminders", help="Email reminders to action owners.")
@@ -32,7 +33,7 @@ def _day(_ctx, _param, value: str | None) -> date | None:
 
 def _print_run(report: RunReport) -> None:
     day = report.today
-    click.echo(f"Reminders for {DAY_NAMES[day.weekday()]} {day.day} {day:%B %Y}"
+    click.echo(f"Reminders for {DAY_NAMES[day.weekday()]} {long_date(day)}"
                + (" (dry run: nothing is sent or recorded)" if report.dry_run else ""))
     if not report.enabled:
         click.echo("Reminders are turned off in the reminder settings: no rule was run.")

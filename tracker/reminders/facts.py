@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from tracker.rag import is_closed
+from tracker.dates import long_date
 
 IMMEDIATE = "immediate"
 WEEKLY = "digest"
@@ -143,7 +144,7 @@ class DueItem:
 
 def date_text(day: date | None) -> str:
     """'31 December 2024'."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return long_date(day) if day else ""
 
 
 def iso_week(day: date) -> str:

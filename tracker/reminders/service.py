@@ -129,7 +129,7 @@ def _only_open(item: DueItem, open_ids: set[int]) -> DueItem:
     """Held reminders about actions closed since are left out of the email."""
     if item.rule == DIGEST:
         return item
-    return DueItem(item.rule, item.recipient_id, item.key, tuple(l for l in item.lines if l.action_id in open_ids),
+    return DueItem(item.rule, item.recipient_id, item.key, tuple(line for line in item.lines if line.action_id in open_ids),
                    item.meeting, item.copy_admins, item.digest)
 
 

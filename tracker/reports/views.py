@@ -18,7 +18,7 @@ from tracker.errors import DomainError
 from tracker.forms import show_error
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.plans.service import list_plans
+from tracker.plans.queries import list_plans
 from tracker.reviews.queries import agenda_rows
 from tracker.reviews.views import meeting_with_agenda
 from tracker.reports import service

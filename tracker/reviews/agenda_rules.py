@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from tracker.actions.rag_rules import is_overdue
 from tracker.rag import RAG_VALUES, is_closed
+from tracker.dates import long_date
 
 OVERDUE = "overdue"
 RED = "red"
@@ -179,11 +180,6 @@ def review_problems(*, decision: str | None, reviewed_rag: str | None, comment: 
     return problems
 
 
-def written_date(day: date) -> str:
-    """'8 October 2024'."""
-    return f"{day.day} {day:%B %Y}"
-
-
 @dataclass(frozen=True)
 class ReviewRow:
     """A forum's review of an action, as pages, the meeting pack and reminders show it."""
@@ -207,7 +203,7 @@ class ReviewRow:
             return DECISION_WORDS.get(self.decision, self.decision)
         if self.escalated_to_meeting_on is not None:
             return (f"Escalated to {self.escalated_to}: on the agenda of its meeting on "
-                    f"{written_date(self.escalated_to_meeting_on)}")
+                    f"{long_date(self.escalated_to_meeting_on)}")
         return (f"Escalated to {self.escalated_to}: {self.escalated_to} has no meeting planned, so the action "
                 "goes on the agenda of its next meeting once one is added")
 
@@ -238,4 +234,4 @@ def reminder_comment(review: ReviewRow) -> str:
     decision = DECISION_WORDS.get(review.decision, review.decision)
     if review.decision == ESCALATE and review.escalated_to:
         decision = f"escalated to {review.escalated_to}"
-    return f"{review.forum}, {written_date(review.meeting_on)} ({decision[0].lower() + decision[1:]}): {review.comment}"
+    return f"{review.forum}, {long_date(review.meeting_on)} ({decision[0].lower() + decision[1:]}): {review.comment}"

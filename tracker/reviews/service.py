@@ -22,6 +22,7 @@ from tracker.governance.models import Forum, Meeting
 from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 from tracker.plans.models import Plan, PlanStatus
 from tracker.errors import DomainError
+from tracker.dates import long_date
 
 
 class ReviewError(DomainError):
@@ -77,14 +78,14 @@ def ensure_agenda(meeting: Meeting, today: date, actor) -> bool:
     db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
     count = _apply_rules(meeting, today)
     record(actor, meeting, "agenda built", {"actions": [None, count]},
-           summary=f"Agenda of {meeting.forum.name} on {rules.written_date(meeting.held_on)} built: {count} actions")
+           summary=f"Agenda of {meeting.forum.name} on {long_date(meeting.held_on)} built: {count} actions")
     return True
 
 
 def refresh_agenda(meeting: Meeting, today: date, actor) -> tuple[int, int, int]:
     """Apply the rules again to an upcoming meeting's agenda: (actions added, removed, on the agenda)."""
     if not is_upcoming(meeting, today):
-        raise ReviewError(f"The meeting on {rules.written_date(meeting.held_on)} has taken place, "
+        raise ReviewError(f"The meeting on {long_date(meeting.held_on)} has taken place, "
                           "so its agenda is kept as it was")
     before = set(_action_ids(meeting.id))
     agenda = agenda_record(meeting)
@@ -96,7 +97,7 @@ def refresh_agenda(meeting: Meeting, today: date, actor) -> tuple[int, int, int]
     after = set(_action_ids(meeting.id))
     added, removed = len(after - before), len(before - after)
     record(actor, meeting, "agenda refreshed", {"actions": [len(before), count]},
-           summary=f"Agenda of {meeting.forum.name} on {rules.written_date(meeting.held_on)} refreshed: "
+           summary=f"Agenda of {meeting.forum.name} on {long_date(meeting.held_on)} refreshed: "
                    f"{added} added, {removed} removed")
     return added, removed, count
 
@@ -209,7 +210,7 @@ def add_item(meeting: Meeting, plan: Plan | None, ref: str, actor) -> AgendaItem
     db.session.add(item)
     _renumber(meeting.id)
     record(actor, meeting, "agenda item added", {"action": [None, f"{action.ref} ({plan.year})"]},
-           summary=f"Action {action.ref} added to the agenda of {rules.written_date(meeting.held_on)}")
+           summary=f"Action {action.ref} added to the agenda of {long_date(meeting.held_on)}")
     return item
 
 
@@ -228,7 +229,7 @@ def remove_item(item: AgendaItem, actor) -> list[str]:
         db.session.delete(item)
     db.session.flush()
     record(actor, meeting, "agenda item removed", {"action": [label, None]},
-           summary=f"Action {label} taken off the agenda of {rules.written_date(meeting.held_on)}")
+           summary=f"Action {label} taken off the agenda of {long_date(meeting.held_on)}")
     return rules.reason_words(rest, item.escalated_from.name if item.escalated_from else None)
 
 
@@ -263,7 +264,7 @@ def record_review(item: AgendaItem, data: ReviewData, actor, today: date) -> For
         _withdraw_escalation(previous, today)
     changes.update(_apply_decision(action, data.decision, comment, today))
     record(actor, action, "forum review", changes,
-           summary=f"{forum.label} review of {action.ref} ({rules.written_date(meeting.held_on)}): "
+           summary=f"{forum.label} review of {action.ref} ({long_date(meeting.held_on)}): "
                    f"{data.reviewed_rag}, {rules.DECISION_WORDS[data.decision].lower()}")
     return review
 
@@ -271,7 +272,7 @@ def record_review(item: AgendaItem, data: ReviewData, actor, today: date) -> For
 def _check_review(meeting: Meeting, data: ReviewData, today: date) -> None:
     if meeting.held_on > today:
         raise ReviewError("The forum's review is recorded on or after the day of the meeting "
-                          f"({rules.written_date(meeting.held_on)})")
+                          f"({long_date(meeting.held_on)})")
     parent = meeting.forum.parent
     problems = rules.review_problems(decision=data.decision, reviewed_rag=data.reviewed_rag,
                                      comment=data.comment or "", escalates_to=parent.name if parent else None)

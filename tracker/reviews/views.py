@@ -13,7 +13,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum, Meeting
-from tracker.governance.service import load_forum
+from tracker.governance.queries import load_forum
 from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews import queries, service

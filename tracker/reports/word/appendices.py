@@ -24,7 +24,8 @@ from tracker.reports.word.tables import (
     add_table,
     widths_mm,
 )
-from tracker.reports.word.wording import indicator_list, long_date, month_year
+from tracker.dates import long_date
+from tracker.reports.word.wording import indicator_list, month_year
 
 STYLES = ("2021", "2024")
 CellWriter = Callable[[_Cell, PrintedAction], None]

@@ -5,7 +5,8 @@ from docx.table import _Cell
 
 from tracker.reports.documents import PrintedAction, ThemeRow, PrintedUpdate
 from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
-from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, short_date, text_colour_on
+from tracker.dates import short_date
+from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
 
 OUTCOME_PREFIX = "Outcome: "
 PRIORITY_PREFIX = "Priority: "

@@ -9,7 +9,7 @@ from tracker.reports.documents import Cover, IndicatorSummary, PlanDocument
 from tracker.reports.word.appendices import STYLES, add_appendix1, add_appendix2
 from tracker.reports.word.indicators import add_indicator_summary, summary_title
 from tracker.reports.word.page import new_document, new_section
-from tracker.reports.word.wording import long_date
+from tracker.dates import long_date
 
 
 def build_board_pack(

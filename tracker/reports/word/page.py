@@ -15,7 +15,7 @@ from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from tracker.reports.word.wording import long_date
+from tracker.dates import long_date
 
 PAGE_WIDTH = Mm(297)
 PAGE_HEIGHT = Mm(210)

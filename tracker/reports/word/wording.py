@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 RAG_FILLS = {"red": "FF0000", "amber": "FFC000", "green": "00B050", "blue": "0070C0"}
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue (complete)"}
 TREND_WORDS = {"better": "better ↑", "worse": "worse ↓", "same": "same →"}
@@ -14,16 +10,6 @@ DASH = "–"
 WHITE = "FFFFFF"
 BLACK = "000000"
 MIN_CONTRAST = 4.5
-
-
-def long_date(day: date) -> str:
-    """'5 September 2024' (locale independent)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    """'12 Mar 2024' (locale independent)."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def month_year(day: date) -> str:

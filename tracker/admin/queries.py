@@ -1,0 +1,30 @@
+"""What the users pages read: users filtered and sorted, and how many actions each owns."""
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from tracker.actions.models import action_owners
+from tracker.auth.models import User
+from tracker.extensions import db
+
+
+def users_query(role: str | None = None, active: bool | None = None) -> Select:
+    """Users sorted by name, optionally only one role and only active or inactive ones."""
+    query = select(User).order_by(func.lower(User.name), User.id)
+    if role:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
+
+
+def owned_action_counts(user_ids: list[int]) -> dict[int, int]:
+    """How many actions each user owns, in one grouped query (users owning none are left out)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(action_owners.c.user_id, func.count())
+        .where(action_owners.c.user_id.in_(user_ids))
+        .group_by(action_owners.c.user_id)
+    )
+    return {user_id: count for user_id, count in rows}
