@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, commands, templates."""
+    """Build the app, one named step at a time; every blueprint and command is registered here."""
     app = Flask(
         __name__,
         instance_path=str((test_config or {}).get("INSTANCE_PATH") or os.environ.get("TRACKER_INSTANCE_PATH") or INSTANCE_DIR),
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_options = {**app.jinja_options, "autoescape": True}
     configure(app, test_config)
     register_extensions(app)
+    register_models(app)
     register_templates(app)
     register_blueprints(app)
     connect_features(app)
@@ -56,7 +57,6 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     configure_login(app)
     configure_database(app)
-    register_models(app)
 
 
 def register_models(app: Flask) -> None:
