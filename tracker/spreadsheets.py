@@ -273,7 +273,7 @@ def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule
 
     try:
         raw = raw_rows()
-        head = _Head(map(lambda cells: [cell_text(cell) for cell in cells], raw))
+        head = _Head([cell_text(cell) for cell in cells] for cells in raw)
         number, positions, headers = _header(file, head, rule, wanted)
         numbers, rows, truncated = [], [], False
         for at, cells in enumerate(_body_rows(head, number, raw, positions), start=number + 1):
@@ -439,8 +439,8 @@ def _parse_csv(file: str, data: bytes, codec: str, skip: int, delimiter: str, wa
 def _read_body(file: str, body: io.BufferedReader, codec: str, delimiter: str, columns: list[str], number: int,
                limit: int | None) -> tuple[pd.DataFrame, bool]:
     """The rows below the header, via pandas (fast on big extracts), indexed by spreadsheet row number."""
-    options = dict(sep=delimiter, encoding=codec, dtype=str, na_filter=False, skip_blank_lines=False, header=0,
-                   usecols=columns)
+    options = {"sep": delimiter, "encoding": codec, "dtype": str, "na_filter": False, "skip_blank_lines": False,
+               "header": 0, "usecols": columns}
     try:
         if limit is None:
             frame = _without_blank_rows(pd.read_csv(body, **options))
