@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from tracker.indicators.datapack import read_datapack
-from tracker.indicators.tables import DataPackError, Problem
+from tracker.indicators.tables import DataPackError, read_sheet
+from tracker.spreadsheets import Problem
 
 DATA = Path(__file__).parent / "data"
 WORKFORCE_HEADER = "Employee Number,Ethnic Origin,Pay Band,Staff Group"
@@ -42,14 +44,18 @@ def only_problem(files: dict[str, bytes], **options) -> Problem:
     return problems[0]
 
 
+NOT_TEXT = ("the file does not look like a CSV file: it contains binary data or an unknown text encoding. "
+            "Save it from Excel as 'CSV UTF-8 (Comma delimited)' or as .xlsx")
+
+
 def test_binary_junk_is_not_csv():
     assert only_problem({"workforce.csv": b"\x00\x01\x02binary\xff"}) == Problem(
-        "workforce.csv", None, None, "this is not CSV text (it holds binary data)")
+        "workforce.csv", None, None, NOT_TEXT)
 
 
 def test_text_in_no_known_encoding():
     problem = only_problem({"workforce.csv": WORKFORCE_HEADER.encode() + b"\n1,\x81\x8d,Band 5,Students\n"})
-    assert problem.message == "the file is not text in UTF-8 or Windows-1252: save it as 'CSV UTF-8'"
+    assert problem.message == NOT_TEXT
 
 
 def test_windows_1252_text_is_read():
@@ -62,12 +68,15 @@ def test_empty_file():
     assert only_problem({"survey.csv": b""}).message == "the file is empty"
 
 
-def test_excel_workbook_named_csv_and_junk_xlsx():
+def test_the_content_decides_csv_or_excel_and_junk_is_refused():
     problems = problems_of({"workforce.csv": b"PK\x03\x04rest", "board.xlsx": b"not a workbook"})
     assert [(p.file, p.message) for p in problems] == [
-        ("workforce.csv", "this is an Excel workbook, not CSV text: name it .xlsx or save it as CSV"),
-        ("board.xlsx", "this is not a readable Excel workbook (.xlsx)"),
+        ("workforce.csv", "the file cannot be opened as an Excel (.xlsx) workbook. Save it again from Excel "
+                          "as .xlsx, or as CSV UTF-8"),
+        ("board.xlsx", "the file is not an Excel workbook: its content is not in the .xlsx format"),
     ]
+    workbook = xlsx([["group", "cases"], ["BME", 3], ["White", 4]])
+    assert read_datapack({"disciplinary.csv": workbook}).summary.groups_found["disciplinary"] == {"White": 4, "BME": 3}
 
 
 def test_missing_required_column_names_it_at_row_1():
@@ -227,6 +236,19 @@ def test_xlsx_survey_with_percent_formatted_cells():
     assert sorted(pack.survey["percent"]) == [24.6, 30.21]
 
 
+def test_a_boolean_a_date_and_a_percentage_read_as_the_plan_import_reads_them():
+    # The same text as tests/plans/test_plan_files.py's plan-import test expects.
+    workbook = xlsx([["Ethnic Origin", "role", "voting", "percent", "appointed on"],
+                     ["A", "Executive", True, 0.3021, date(2025, 3, 31)]], percent_column=4)
+    written = csv("Ethnic Origin,role,voting,percent,appointed on", "A,Executive,TRUE,30.21%,31/03/2025")
+    for name, data in (("board.xlsx", workbook), ("board.csv", written)):
+        sheet, problems = read_sheet(name, data)
+        assert problems == []
+        assert list(sheet.frame.loc[2, ["voting", "percent", "appointed on"]]) == ["TRUE", "30.21%", "31/03/2025"]
+        pack = read_datapack({name: data})
+        assert pack.board["voting"].tolist() == [True]
+
+
 def test_xlsx_formula_is_text_not_evaluated():
     data = xlsx([["group", "cases"], ["BME", "=1+2"], ["White", 4]])
     problem = only_problem({"disciplinary.xlsx": data})
@@ -236,8 +258,7 @@ def test_xlsx_formula_is_text_not_evaluated():
 
 def test_unclosed_quote_is_reported_not_raised():
     problem = only_problem({"disciplinary.csv": b'group,cases\nBME,"3\nWhite,4\n'})
-    assert problem.message == ("the CSV cannot be read: a row has more cells than the header, "
-                               "or a quote is not closed")
+    assert problem.message == "the file could not be read as CSV near row 2: a quote is not closed"
 
 
 def test_recruitment_rows_of_ethnic_codes_are_summed_into_groups():

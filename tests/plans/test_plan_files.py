@@ -12,9 +12,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tracker.plans import file_reader, file_writer
-from tracker.plans.file_reader import (ALL_COLUMNS, COLUMNS, PlanRow, Problem, TransferError, parse_indicators,
-                                       read_plan_file, unneutralise)
+from tracker.plans.file_reader import (ALL_COLUMNS, COLUMNS, PlanRow, TransferError, parse_indicators, read_plan_file,
+                                       unneutralise)
 from tracker.plans.file_writer import neutralise, write_csv, write_xlsx
+from tracker.spreadsheets import Problem
 
 DATA = Path(__file__).parent / "data"
 HEADER = list(COLUMNS)
@@ -221,6 +222,22 @@ def test_a_date_cell_in_rag_as_at_is_a_date():
     assert read_plan_file(content, "plan.xlsx")[0].rag_as_at == date(2024, 9, 30)
 
 
+def test_a_boolean_a_date_and_a_percentage_read_as_the_data_pack_reads_them():
+    # The same text as tests/indicators/test_validation.py's data-pack test expects.
+    cells = {"by_when": (date(2025, 3, 31), "31/03/2025"), "progress": (True, "TRUE"), "outcome": (0.3021, "30.21%")}
+    values = row(**{column: value for column, (value, _) in cells.items()})
+    content = _xlsx([values], formats={"G2": "0.00%"})
+    written = csv_bytes([row(**{column: text for column, (_, text) in cells.items()})])
+    for read in (read_plan_file(content, "plan.xlsx"), read_plan_file(written, "plan.csv")):
+        assert (read[0].by_when, read[0].progress, read[0].outcome) == ("31/03/2025", "TRUE", "30.21%")
+
+
+def test_a_title_row_above_a_workbook_header_keeps_the_row_numbers():
+    content = _xlsx([["WRES action plan 2024-25"], [], HEADER, row(priority="x")], header=["Trust name"])
+    assert problems_of(content, "plan.xlsx") == [
+        (5, "priority", "'x' is not a priority: use Must, Should or Could, or leave it blank")]
+
+
 def test_a_cp1252_file_is_read():
     content = csv_bytes([row(action="Café session – “Dear Buki”", owners="Zoë Brontë")], encoding="cp1252")
     [plan_row] = read_plan_file(content, "plan.csv")
@@ -298,8 +315,10 @@ def test_the_template_has_the_header_and_one_example_that_imports():
     assert (plan_row.ref, plan_row.theme_number, plan_row.indicators) == ("1.1", "1", [1, 2])
 
 
-def test_problem_reads_as_a_sentence():
-    assert str(Problem(4, "rag", "'Purple' is not a RAG rating")) == "Row 4, rag: 'Purple' is not a RAG rating"
+def test_problem_reads_as_a_sentence_with_or_without_the_file_name():
+    problem = Problem("plan.csv", 4, "rag", "'Purple' is not a RAG rating")
+    assert problem.describe(with_file=False) == "Row 4, rag: 'Purple' is not a RAG rating"
+    assert str(problem) == "plan.csv, row 4, column 'rag': 'Purple' is not a RAG rating"
 
 
 def test_uploaded_file_names_are_cleaned():

@@ -6,11 +6,13 @@ Distinct values are mapped once (pd.factorize), never row by row, so a
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from tracker.indicators.tables import HEADER_ROW, Problem, Sheet
+from tracker.indicators.tables import Sheet
+from tracker.spreadsheets import Problem
 
 FORMULA_HINT = " (formulas are not evaluated: enter the number itself)"
 ROWS_LISTED = 5
@@ -19,8 +21,8 @@ ROWS_LISTED = 5
 def missing_columns(sheet: Sheet, required: dict[str, tuple[str, ...]], layout: str) -> list[Problem]:
     """A problem for each required column (name → accepted header names) not in the sheet."""
     return [
-        Problem(sheet.file, HEADER_ROW, name,
-                f"missing column '{name}' (needed for {layout}; header names must be in row 1)")
+        Problem(sheet.file, sheet.header_row, name,
+                f"missing column '{name}' (needed for {layout}; header names must be in row {sheet.header_row})")
         for name, aliases in required.items() if sheet.has(*aliases) is None
     ]
 
@@ -113,7 +115,7 @@ def optional_count_column(sheet: Sheet, column: str | None, what: str) -> tuple[
         return pd.Series(np.nan, index=sheet.frame.index), []
     cells = sheet.cells(column)
     present = cells != ""
-    values, problems = count_column(Sheet(sheet.file, sheet.frame[present], sheet.headers), column, what=what)
+    values, problems = count_column(replace(sheet, frame=sheet.frame[present]), column, what=what)
     return values.reindex(sheet.frame.index), problems
 
 

@@ -18,7 +18,8 @@ from tracker.indicators.readers import (
     FileSummary, Parsed, read_disciplinary, read_recruitment, read_training, read_workforce,
 )
 from tracker.indicators.survey_board import read_board, read_survey
-from tracker.indicators.tables import DataPackError, Problem, read_sheet
+from tracker.indicators.tables import DataPackError, read_sheet
+from tracker.spreadsheets import Problem
 
 KINDS = ("workforce", "recruitment", "disciplinary", "training", "survey", "board")
 EXTENSIONS = (".csv", ".xlsx")

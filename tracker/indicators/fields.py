@@ -8,7 +8,8 @@ import pandas as pd
 
 from tracker.indicators import bands, ethnicity
 from tracker.indicators.cells import map_values, rows_of
-from tracker.indicators.tables import Problem, Sheet
+from tracker.indicators.tables import Sheet
+from tracker.spreadsheets import Problem
 
 ETHNIC_ORIGIN = ("ethnic origin", "ethnicity")
 GROUP = ("group",)

@@ -17,7 +17,8 @@ from tracker.indicators.fields import (
     ETHNIC_ORIGIN, GROUP, HEADCOUNT, PAY_BAND, STAFF_GROUP,
     Coded, band_field, category_field, duplicate_numbers, group_field,
 )
-from tracker.indicators.tables import Problem, Sheet
+from tracker.indicators.tables import Sheet
+from tracker.spreadsheets import Problem
 
 ANY_GROUP = ETHNIC_ORIGIN + GROUP
 

@@ -11,7 +11,8 @@ from tracker.indicators.cells import map_values, missing_columns, optional_count
 from tracker.indicators.ethnicity import BME, WHITE, recognise
 from tracker.indicators.fields import ETHNIC_ORIGIN, GROUP, group_field
 from tracker.indicators.readers import Parsed, finish_file, no_rows_problem
-from tracker.indicators.tables import Problem, Sheet
+from tracker.indicators.tables import Sheet
+from tracker.spreadsheets import Problem
 
 SURVEY_INDICATORS = (5, 6, 7, 8)
 EXECUTIVE = "executive"

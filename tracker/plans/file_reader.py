@@ -1,23 +1,25 @@
 """Reading an action plan from a CSV or Excel file into checked rows; `file_writer` writes one.
 
-Pure: bytes in, validated rows out. The whole file is read and checked before anything is
-stored, and every problem is reported with the row number a spreadsheet user sees (the
-header is row 1) and the column name. Cells are always text: nothing is evaluated, and the
-apostrophe that `file_writer` puts before formula-like text is taken off again.
+Pure: bytes in, validated rows out. `tracker.spreadsheets` reads the cells, as text and never
+evaluated; this module finds the plan's header, checks every row and takes off the apostrophe
+that `file_writer` puts before formula-like text. The whole file is checked before anything is
+stored, and every problem is reported with the row number a spreadsheet user sees and the
+column name.
 """
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from openpyxl import load_workbook
+import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from tracker.rag import normalise_rag, normalise_status
 from tracker.errors import DomainError
+from tracker.rag import normalise_rag, normalise_status
+from tracker.spreadsheets import Problem, Unreadable, normalise_header, read_table
 
 COLUMNS = ("ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums",
            "priority", "rag", "status", "progress")
@@ -31,19 +33,10 @@ PRIORITIES = ("Must", "Should", "Could")
 TEXT_LIMITS = {"ref": 20, "by_when": 200, "lead_text": 300, "equality_objectives": 100, "edi_goals": 100,
                "category": 60, "status": 40}
 NAME_LIMIT = 200
-Cell = str | date
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a file: spreadsheet row (header is row 1), column name, message."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}, {self.column}: {self.message}"
+#: The header is the first of this many filled rows that names ref and action.
+HEADER_SEARCH = 10
+#: Each column's normalised header name → the column.
+HEADER_NAMES = {normalise_header(column): column for column in ALL_COLUMNS}
 
 
 class TransferError(DomainError):
@@ -54,8 +47,8 @@ class TransferError(DomainError):
         self.problems = list(problems or [])
 
     def lines(self) -> list[str]:
-        """The message, then one line per problem."""
-        return [self.message] + [str(problem) for problem in self.problems]
+        """The message, then one line per problem (the message names the file)."""
+        return [self.message] + [problem.describe(with_file=False) for problem in self.problems]
 
 
 @dataclass
@@ -88,15 +81,14 @@ class PlanRow:
 class RowReader:
     """Reads one row's cells, collecting a Problem for every bad value instead of stopping."""
 
-    def __init__(self, number: int, values: dict[str, Cell], problems: list[Problem]) -> None:
-        self.number, self.values, self.problems = number, values, problems
+    def __init__(self, file: str, number: int, values: dict[str, str], problems: list[Problem]) -> None:
+        self.file, self.number, self.values, self.problems = file, number, values, problems
 
     def problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.number, column, message))
+        self.problems.append(Problem(self.file, self.number, column, message))
 
     def text(self, column: str, required: str = "") -> str:
         value = self.values.get(column, "")
-        value = value if isinstance(value, str) else f"{value:%d/%m/%Y}"
         limit = TEXT_LIMITS.get(column)
         if required and not value:
             self.problem(column, required)
@@ -161,10 +153,8 @@ def parse_status(text: str) -> str | None:
     return status
 
 
-def parse_date(value: Cell) -> date | None:
+def parse_date(value: str) -> date | None:
     """A spreadsheet date, '31/03/2025' or '2025-03-31'; blank → None."""
-    if isinstance(value, date):
-        return value
     text = value.strip()
     if not text:
         return None
@@ -195,15 +185,22 @@ def split_names(text: str) -> list[str]:
 def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> list[PlanRow]:
     """Every action in the file, validated; raises TransferError naming every problem."""
     name = filename or "The file"
-    table = read_table(content, name, limit=max_rows + 20)
-    columns, header_index = _find_header(table, name)
-    records = _records(table, columns, header_index)
+    try:
+        table = read_table(name, content, wanted=HEADER_NAMES, header=header_row, limit=max_rows)
+    except Unreadable as error:
+        raise TransferError(error.message) from None
+    missing = [column for column in COLUMNS if normalise_header(column) not in table.headers]
+    if missing:
+        raise TransferError(f"{name} is missing the column{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)}. Its first row must name the columns "
+                            f"{', '.join(COLUMNS)}.")
+    records = _records(table.frame)
     if not records:
         raise TransferError(f"{name} has no actions: there are no rows below the header row.")
-    if len(records) > max_rows:
+    if table.truncated:
         raise TransferError(f"{name} has more than {max_rows:,} actions, the most one import can take. "
                             "Split it into smaller files.")
-    rows, problems = validate_records(records)
+    rows, problems = validate_records(name, records)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         raise TransferError(f"{name} has {count}. Nothing has been imported: "
@@ -211,154 +208,38 @@ def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -
     return rows
 
 
-def read_table(content: bytes, name: str, limit: int | None = None) -> list[list[Cell]]:
-    """The file's rows of cells (index 0 is spreadsheet row 1); raises TransferError if unreadable."""
-    if not content or not content.strip():
-        raise TransferError(f"{name} is empty.")
-    if content.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(content, name, limit)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TransferError(f"{name} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it "
-                            "as an Excel workbook (.xlsx) or as CSV UTF-8, then upload that.")
-    if name.lower().endswith(".xlsx"):
-        raise TransferError(f"{name} is not an Excel workbook: its content is not in the .xlsx format.")
-    if not name.lower().endswith((".csv", ".txt", ".tsv")) and name != "The file":
-        raise TransferError(f"{name} is not a CSV (.csv) or Excel (.xlsx) file.")
-    return _csv_rows(_decode(content, name), name, limit)
+def header_row(rows: Iterator[tuple[int, list[str]]]) -> int:
+    """The first of the first ten filled rows naming ref and action (titles may sit above it), else the first."""
+    first = None
+    for number, cells in itertools.islice(rows, HEADER_SEARCH):
+        first = first or number
+        if {"ref", "action"} <= {normalise_header(cell) for cell in cells}:
+            return number
+    return first or 1
 
 
-def _decode(content: bytes, name: str) -> str:
-    encodings = ("utf-16",) if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            break
-        return text
-    raise TransferError(f"{name} does not look like a CSV file: it contains binary data or an unknown text "
-                        "encoding. Save it from Excel as 'CSV UTF-8 (Comma delimited)' or as .xlsx.")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:20000]
-    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
-    return "\x00" in sample or controls > len(sample) / 100
-
-
-def _csv_rows(text: str, name: str, limit: int | None) -> list[list[Cell]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: sum(_column_name(c) in ALL_COLUMNS
-                                                         for c in first_line.split(d)))
-    rows: list[list[Cell]] = []
-    try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(list(cells))
-            if limit and len(rows) > limit:
-                break
-    except csv.Error as error:
-        raise TransferError(f"{name} could not be read as CSV near row {len(rows) + 1}: {error}.") from None
-    return rows
-
-
-def _xlsx_rows(content: bytes, name: str, limit: int | None) -> list[list[Cell]]:
-    # Any failure inside openpyxl means the workbook is damaged or not really .xlsx.
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001
-        raise TransferError(f"{name} cannot be opened as an Excel (.xlsx) workbook. Save it again from "
-                            "Excel as .xlsx, or as CSV UTF-8.") from None
-    rows: list[list[Cell]] = []
-    try:
-        for cells in book.worksheets[0].iter_rows():
-            rows.append([_xlsx_cell(cell) for cell in cells])
-            if limit and len(rows) > limit:
-                break
-    except Exception:  # noqa: BLE001
-        raise TransferError(f"{name} is damaged: its first sheet could not be read after row {len(rows)}.") from None
-    finally:
-        book.close()
-    return rows
-
-
-def _xlsx_cell(cell) -> Cell:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return number_text(value, cell.number_format or "General")
-    return str(value)
-
-
-def number_text(value: int | float, number_format: str) -> str:
-    """A number as the spreadsheet shows it: 2.1 formatted "0.00" is "2.10"; 3.0 is "3"."""
-    fixed = re.fullmatch(r"[#,]*0(?:\.(0+))?", number_format)
-    if fixed:
-        return f"{value:.{len(fixed.group(1) or '')}f}"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.15g}"
-
-
-def _column_name(cell: Cell) -> str:
-    text = cell if isinstance(cell, str) else ""
-    return "_".join(text.replace("-", " ").lower().split())
-
-
-def _find_header(table: list[list[Cell]], name: str) -> tuple[dict[str, int], int]:
-    filled = [i for i, cells in enumerate(table) if any(_text(c) for c in cells)]
-    if not filled:
-        raise TransferError(f"{name} is empty.")
-    candidates = [i for i in filled[:10] if {"ref", "action"} <= {_column_name(c) for c in table[i]}]
-    index = candidates[0] if candidates else filled[0]
-    columns: dict[str, int] = {}
-    for position, cell in enumerate(table[index]):
-        column = _column_name(cell)
-        if column in columns:
-            raise TransferError(f"{name} has the column '{column}' more than once (row {index + 1}).")
-        if column in ALL_COLUMNS:
-            columns[column] = position
-    missing = [column for column in COLUMNS if column not in columns]
-    if missing:
-        raise TransferError(f"{name} is missing the column{'s' if len(missing) > 1 else ''} "
-                            f"{', '.join(missing)}. Its first row must name the columns "
-                            f"{', '.join(COLUMNS)}.")
-    return columns, index
-
-
-def _text(cell: Cell) -> str:
-    if isinstance(cell, date):
-        return f"{cell:%d/%m/%Y}"
+def _text(cell: str) -> str:
     text = unneutralise(cell.strip()).strip().replace("\r\n", "\n").replace("\r", "\n")
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _records(table: list[list[Cell]], columns: dict[str, int], header: int) -> list[tuple[int, dict[str, Cell]]]:
+def _records(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
+    """(row number, column → cleaned text) for each row with something left in it."""
+    columns = [HEADER_NAMES[name] for name in frame.columns]
     records = []
-    for index in range(header + 1, len(table)):
-        cells = table[index]
-        values: dict[str, Cell] = {}
-        for column, position in columns.items():
-            cell = cells[position] if position < len(cells) else ""
-            values[column] = cell if column == "rag_as_at" and isinstance(cell, date) else _text(cell)
+    for number, *cells in frame.itertuples(name=None):
+        values = {column: _text(cell) for column, cell in zip(columns, cells)}
         if any(values.values()):
-            records.append((index + 1, values))
+            records.append((int(number), values))
     return records
 
 
-def validate_records(records: list[tuple[int, dict[str, Cell]]]) -> tuple[list[PlanRow], list[Problem]]:
+def validate_records(file: str, records: list[tuple[int, dict[str, str]]]) -> tuple[list[PlanRow], list[Problem]]:
     """Rows checked one by one, then across the file (unique refs, one title per theme)."""
     problems: list[Problem] = []
-    rows = [_parse_row(RowReader(number, values, problems)) for number, values in records]
-    _check_refs(rows, problems)
-    _check_themes(rows, problems)
+    rows = [_parse_row(RowReader(file, number, values, problems)) for number, values in records]
+    _check_refs(file, rows, problems)
+    _check_themes(file, rows, problems)
     order = {column: i for i, column in enumerate(ALL_COLUMNS)}
     problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
     return rows, problems
@@ -389,22 +270,23 @@ def _parse_row(read: RowReader) -> PlanRow:
     return row
 
 
-def _check_refs(rows: list[PlanRow], problems: list[Problem]) -> None:
+def _check_refs(file: str, rows: list[PlanRow], problems: list[Problem]) -> None:
     first: dict[str, int] = {}
     for row in rows:
         if row.ref and row.ref in first:
-            problems.append(Problem(row.row, "ref", f"Reference {row.ref} is already used in row {first[row.ref]}"))
+            problems.append(Problem(file, row.row, "ref",
+                                    f"Reference {row.ref} is already used in row {first[row.ref]}"))
         first.setdefault(row.ref, row.row)
 
 
-def _check_themes(rows: list[PlanRow], problems: list[Problem]) -> None:
+def _check_themes(file: str, rows: list[PlanRow], problems: list[Problem]) -> None:
     first: dict[str, PlanRow] = {}
     for row in rows:
         if not row.theme_number:
             continue
         earlier = first.setdefault(row.theme_number, row)
         if earlier.theme_title != row.theme_title:
-            problems.append(Problem(row.row, "theme", f"Theme {row.theme_number} is called "
+            problems.append(Problem(file, row.row, "theme", f"Theme {row.theme_number} is called "
                                     f"'{earlier.theme_title}' in row {earlier.row}: give every action "
                                     "in a theme the same theme title"))
 

@@ -161,7 +161,7 @@ def _download(content: bytes, filename: str, extension: str) -> Response:
 
 
 def _summary_items(problems: list) -> list[tuple[str, str]]:
-    items = [("#problems", str(problem)) for problem in problems[:SUMMARY_PROBLEMS]]
+    items = [("#problems", problem.describe(with_file=False)) for problem in problems[:SUMMARY_PROBLEMS]]
     if len(problems) > SUMMARY_PROBLEMS:
         items.append(("#problems", f"and {len(problems) - SUMMARY_PROBLEMS} more problems: "
                                    "see the table of problems below"))
