@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := TRACKER_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: install run test serve scheduler clean
+.PHONY: install run test lint serve scheduler clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,10 @@ run: install
 test: install
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -m "not browser"; fi
+
+# Style and correctness checks (ruff: pyflakes, import order, pyupgrade); settings in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
 
 serve: install
 	TRACKER_ENV=production $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 wsgi:app

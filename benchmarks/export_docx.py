@@ -15,13 +15,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from tracker.reports.documents import (  # noqa: E402
-    PrintedAction,
     Cover,
     IndicatorLine,
     IndicatorSummary,
     PlanDocument,
-    ThemeRow,
+    PrintedAction,
     PrintedUpdate,
+    ThemeRow,
 )
 from tracker.reports.docx_reader import read_plan_tables  # noqa: E402
 from tracker.reports.word import (  # noqa: E402

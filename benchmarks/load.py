@@ -28,8 +28,17 @@ import time
 from pathlib import Path
 
 from load_drivers import Measured, Target, pick_driver, run
-from load_server import (Gunicorn, Session, add_database_arguments, database_cpu_seconds, environment, fill,
-                         free_port, get_routes, largest)
+from load_server import (
+    Gunicorn,
+    Session,
+    add_database_arguments,
+    database_cpu_seconds,
+    environment,
+    fill,
+    free_port,
+    get_routes,
+    largest,
+)
 
 P95_TARGET_MS = 150
 SHARE_TARGET = 0.25

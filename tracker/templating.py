@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, g, request, url_for
-from markupsafe import Markup, escape
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import rag as rag_vocabulary
 from tracker import clock
+from tracker import rag as rag_vocabulary
 from tracker.actions.rag_rules import is_overdue
 from tracker.audit.service import is_blank
 from tracker.dates import long_date, short_date

@@ -9,8 +9,8 @@ the table is described here (not imported from the app) so this migration never 
 import csv
 from pathlib import Path
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_indicators"
 down_revision = "0001_foundation"

@@ -5,8 +5,8 @@ Revises: 0002_indicators
 """
 from datetime import datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_reminders"
 down_revision = "0002_indicators"

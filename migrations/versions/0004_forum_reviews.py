@@ -3,8 +3,8 @@
 Revision ID: 0004_forum_reviews
 Revises: 0003_reminders
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_forum_reviews"
 down_revision = "0003_reminders"

@@ -8,8 +8,8 @@ With foreign keys on, dropping the old copy would also delete every owner link a
 update through their ON DELETE CASCADE: foreign keys are turned off for the copy (outside any
 transaction, where SQLite allows it), checked afterwards and turned back on.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_rollover"
 down_revision = "0004_forum_reviews"

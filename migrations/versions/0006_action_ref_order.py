@@ -8,8 +8,8 @@ result if the application's code changes later.
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_action_ref_order"
 down_revision = "0005_rollover"

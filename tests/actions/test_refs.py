@@ -1,8 +1,9 @@
 """Action refs sort as people read them, in Python and (as a string) in the database."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tracker.actions.refs import ref_key, ref_order
 from tracker.actions.queries import PAGE_SIZE, requested_page
+from tracker.actions.refs import ref_key, ref_order
 from tracker.templating import page_numbers
 
 part = st.one_of(st.integers(min_value=0, max_value=999_999_999).map(str),

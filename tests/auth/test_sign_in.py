@@ -1,10 +1,10 @@
 """Signing in and out: generic errors, safe redirects, hashed passwords, throttling, cookies."""
 import pytest
 
+from tests.conftest import PASSWORD
 from tracker import create_app
 from tracker.auth.models import User
 from tracker.extensions import db
-from tests.conftest import PASSWORD
 
 
 def test_sign_in_with_right_password_lands_on_my_actions(client, make_user):

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, ROOT, free_port, sign_in
 
 MISSING_CHROMIUM = "Chromium is not installed: apt-get install -y chromium"

@@ -9,10 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from browser_support import ADMIN, OWNER, REVIEWER, VIEWER, check_accessibility, chromium_accessible_name, describe
 from playwright.sync_api import expect
-
-from browser_support import (ADMIN, OWNER, REVIEWER, VIEWER, check_accessibility, chromium_accessible_name,
-                             describe)
 
 pytestmark = pytest.mark.browser
 

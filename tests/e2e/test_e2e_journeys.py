@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
 from docx import Document
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
 from tracker import clock
 from tracker.dates import long_date
 

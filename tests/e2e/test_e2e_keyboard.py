@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import OWNER, shoot
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

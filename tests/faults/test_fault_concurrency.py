@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from sqlalchemy import text
 
 from tests.faults.live import Browser, LiveServer, engine_for, fresh_database, migrate_and_seed

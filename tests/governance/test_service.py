@@ -5,9 +5,15 @@ import pytest
 
 from tracker.extensions import db
 from tracker.governance.models import Meeting
-from tracker.governance.service import (ForumError, can_remove_meeting, check_escalation, create_forum,
-                                        escalation_path, update_forum)
 from tracker.governance.queries import split_meetings
+from tracker.governance.service import (
+    ForumError,
+    can_remove_meeting,
+    check_escalation,
+    create_forum,
+    escalation_path,
+    update_forum,
+)
 
 
 def test_escalation_path_stops_at_a_forum_seen_before(make_forum):

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 
 from tracker.admin.service import update_settings
 from tracker.extensions import db
-from tracker.indicators import charts, service
+from tracker.indicators import charts, queries, service
 from tracker.indicators.definitions import load_national
 from tracker.indicators.models import NationalValue
 from tracker.indicators.queries import chart_for, indicator_table
@@ -76,7 +76,7 @@ def test_charts_are_deterministic_svg_and_png(stored):
 
 
 def test_latest_for_indicators_gives_each_indicator_latest_value_and_trend(stored):
-    latest = service.latest_for_indicators([5, 2, 2, 12])
+    latest = queries.latest_for_indicators([5, 2, 2, 12])
     assert [(item.number, item.short_title, item.year, item.source) for item in latest] == [
         (2, "Recruitment", 2024, "computed"), (5, "Harassment from patients / public", 2024, "computed")]
     (recruitment,) = latest[0].values
@@ -84,13 +84,13 @@ def test_latest_for_indicators_gives_each_indicator_latest_value_and_trend(store
         None, 1.21, "worse", 2023)
     assert [(v.group, v.value, v.trend) for v in latest[1].values] == [
         ("Global Majority", 30.21, "better"), ("White", 24.6, "better")]
-    assert service.latest_for_indicators([]) == []
+    assert queries.latest_for_indicators([]) == []
 
 
 def test_the_action_page_partial_lists_the_indicators_with_links(stored, app):
     with app.test_request_context():
         html = render_template("indicators/_action_indicators.html",
-                               indicator_latest=service.latest_for_indicators([2, 5]), bme_label="Global Majority")
+                               indicator_latest=queries.latest_for_indicators([2, 5]), bme_label="Global Majority")
     assert '<a href="/indicators/2">Indicator 2: Recruitment</a>' in html
     assert "1.21 (<span aria-hidden=\"true\">↓</span> worse than 2023)" in html
     assert "Global Majority: 30.21% (<span aria-hidden=\"true\">↑</span> better than 2023)" in html
@@ -100,5 +100,5 @@ def test_the_action_page_partial_lists_the_indicators_with_links(stored, app):
 def test_the_partial_says_when_nothing_is_stored(app):
     with app.test_request_context():
         html = render_template("indicators/_action_indicators.html",
-                               indicator_latest=service.latest_for_indicators([3]), bme_label="BME")
+                               indicator_latest=queries.latest_for_indicators([3]), bme_label="BME")
     assert "Indicator 3: Disciplinary" in html and "No results stored yet." in html

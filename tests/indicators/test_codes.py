@@ -7,7 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.indicators.bands import (
-    DEFAULT_CLUSTERS, band_label, category_of_staff_group, make_clusters, normalise_band,
+    DEFAULT_CLUSTERS,
+    band_label,
+    category_of_staff_group,
+    make_clusters,
+    normalise_band,
 )
 from tracker.indicators.ethnicity import GROUPS, classify, classify_series, recognise
 

@@ -9,7 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.indicators.ratios import (
-    disparity_ratio, likelihood_from_percents, relative_likelihood, round_half_up,
+    disparity_ratio,
+    likelihood_from_percents,
+    relative_likelihood,
+    round_half_up,
 )
 
 

@@ -12,8 +12,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tracker.plans import file_reader, file_writer
-from tracker.plans.file_reader import (ALL_COLUMNS, COLUMNS, PlanRow, TransferError, parse_indicators, read_plan_file,
-                                       unneutralise)
+from tracker.plans.file_reader import (
+    ALL_COLUMNS,
+    COLUMNS,
+    PlanRow,
+    TransferError,
+    parse_indicators,
+    read_plan_file,
+    unneutralise,
+)
 from tracker.plans.file_writer import neutralise, write_csv, write_xlsx
 from tracker.spreadsheets import Problem
 

@@ -4,9 +4,9 @@ from datetime import date, datetime
 import pytest
 
 from tracker.actions.models import Action
-from tracker.plans.queries import Filters, plan_actions
 from tracker.demo.scale import add_actions
 from tracker.extensions import db
+from tracker.plans.queries import Filters, plan_actions
 
 TODAY = date(2024, 11, 1)
 

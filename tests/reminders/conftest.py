@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
-
 from reminder_support import BASE_URL, SENDER, SmtpServer
+
 from tracker.extensions import db
 
 

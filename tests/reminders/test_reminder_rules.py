@@ -4,10 +4,27 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tracker.reminders.digest import build_digest, digest_items, digest_recipients
-from tracker.reminders.facts import (ActionFacts, DueItem, FirstRequest, MeetingFacts, Person, Rules, DigestUpdate,
-                                     iso_week, parse_days)
-from tracker.reminders.rules import (crossed, deadline_items, nudge_items, overdue_items, owner_items,
-                                       plan_deliveries, stale_items, update_request_items)
+from tracker.reminders.facts import (
+    ActionFacts,
+    DigestUpdate,
+    DueItem,
+    FirstRequest,
+    MeetingFacts,
+    Person,
+    Rules,
+    iso_week,
+    parse_days,
+)
+from tracker.reminders.rules import (
+    crossed,
+    deadline_items,
+    nudge_items,
+    overdue_items,
+    owner_items,
+    plan_deliveries,
+    stale_items,
+    update_request_items,
+)
 
 MONDAY = date(2024, 11, 4)
 DUE = date(2024, 12, 31)

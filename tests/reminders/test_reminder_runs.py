@@ -1,12 +1,11 @@
 """`flask reminders run --today …` end to end, with a real SMTP server receiving the emails."""
 from datetime import date
 
+from reminder_support import BASE_URL, SENDER
 from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun, ReminderSettings
-
-from reminder_support import BASE_URL, SENDER
 
 TUESDAY = date(2024, 12, 17)   # 14 days before 31 December 2024
 

@@ -1,6 +1,6 @@
 """The scheduler: one lock holder at a time, jobs that obey the lock, and the jobs it is built with."""
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -124,7 +124,7 @@ def test_a_daily_run_missed_while_down_is_kept_so_it_runs_once(app, unbound):
     first.remove_job(jobs.HEARTBEAT_JOB)
     first.shutdown()
     assert set(_stored_next_runs()) == {jobs.DAILY_JOB, jobs.OUTBOX_JOB}
-    missed = datetime.now(timezone.utc) - timedelta(hours=3)
+    missed = datetime.now(UTC) - timedelta(hours=3)
     db.session.execute(update(scheduler_jobs).where(scheduler_jobs.c.id == jobs.DAILY_JOB)
                        .values(next_run_time=missed.timestamp()))
     db.session.commit()

@@ -11,13 +11,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from tracker.reports.documents import (  # noqa: E402
-    PrintedAction,
     Cover,
     IndicatorLine,
     IndicatorSummary,
     PlanDocument,
-    ThemeRow,
+    PrintedAction,
     PrintedUpdate,
+    ThemeRow,
 )
 
 GENERATED_ON = date(2024, 9, 5)

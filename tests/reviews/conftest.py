@@ -67,7 +67,8 @@ def council_action(world, make_action):
 @pytest.fixture
 def post_update(app):
     """Post a progress update as at `day` (stored at noon that day)."""
-    from tracker.actions.service import UpdateData, post_update as post
+    from tracker.actions.service import UpdateData
+    from tracker.actions.service import post_update as post
 
     def do(action, day: date, narrative: str = "Progress made", *, rag: str | None = "green",
            status: str | None = "PROGRESS MADE", author=None):

@@ -10,9 +10,9 @@ from tests.reviews.conftest import MEETING, PREVIOUS, TODAY
 from tests.reviews.helpers import item_of, refs_on_agenda, row, stored, tags, text
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
-from tracker.reviews.models import AgendaItem, MeetingAgenda
 from tracker.governance.service import add_meeting
 from tracker.plans.models import PlanStatus
+from tracker.reviews.models import AgendaItem, MeetingAgenda
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from tracker.extensions import db
 from tracker.reviews.models import AgendaItem, ForumReview
 
 
-
 def _grow(world, council_action, post_update, make_user, start: int, stop: int) -> None:
     for n in range(start, stop):
         action = council_action(f"1.{n}", rag="red", owners=[world.owner, make_user("owner", name=f"Co Owner {n}")])

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from tests.reviews.conftest import MEETING
 from tests.reviews.helpers import item_of, tags, text
 from tracker.extensions import db
-from tracker.reviews.queries import latest_comments_since_update, reviews_for_action
 from tracker.reminders import queries
 from tracker.reminders.models import OutboxMessage
 from tracker.reminders.service import run_reminders
+from tracker.reviews.queries import latest_comments_since_update, reviews_for_action
 
 COMMENT = ("Inclusion Council, 12 November 2024 (more evidence requested): "
            "Add evidence of panel diversity")

@@ -11,8 +11,8 @@ from tests.reviews.helpers import item_of, row, stored, tags, text
 from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
-from tracker.reviews.models import ForumReview
 from tracker.governance.service import add_meeting, remove_meeting
+from tracker.reviews.models import ForumReview
 
 
 @pytest.fixture

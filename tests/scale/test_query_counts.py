@@ -10,9 +10,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.support import counting_queries
 from tracker.actions.models import Action
 from tracker.demo.scale import add_actions
-from tests.support import counting_queries
 from tracker.extensions import db
 from tracker.governance.service import create_forum
 

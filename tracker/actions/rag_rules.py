@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.rag import ACHIEVED_STATUSES, CLOSED_STATUSES
 from tracker.dates import long_date
+from tracker.rag import ACHIEVED_STATUSES, CLOSED_STATUSES
 
 DUE_SOON_DAYS = 30
 STALE_DAYS = 60

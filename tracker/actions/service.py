@@ -10,17 +10,17 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, func, or_, select, update
 
+from tracker import clock
 from tracker.actions.by_when import parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.rag_rules import Proposal, propose_rag
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
-from tracker import clock
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
 from tracker.rag import normalise_rag, normalise_status
-from tracker.errors import DomainError
 
 AUDITED_FIELDS = (
     "ref", "theme", "text", "category", "outcome", "lead_text", "by_when", "priority",

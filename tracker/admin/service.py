@@ -5,12 +5,10 @@ from decimal import Decimal
 from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from tracker.admin.models import OrganisationSettings
-from tracker.actions.models import action_owners
 from tracker.audit.service import diff, record
-from tracker.auth.models import User
 from tracker.extensions import db
 
 SETTINGS_FIELDS = ("trust_name", "bme_label", "local_population_bme_percent", "lead_director", "report_author")

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tracker.audit.service import diff, record
 from tracker.auth.models import Role, User
-from tracker.extensions import db
 from tracker.errors import DomainError
+from tracker.extensions import db
 
 PASSWORD_LINK_MAX_AGE = 3 * 24 * 3600
 MIN_PASSWORD_LENGTH = 10

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker.database import committing
 from tracker.demo.scale import ScaleError, ScaleSize, generate, refresh_statistics
 from tracker.demo.service import demo_loaded, load_demo
-from tracker.database import committing
 
 
 @click.group("demo", help="Demo data.")

@@ -19,21 +19,27 @@ from werkzeug.security import generate_password_hash
 
 from tracker import clock
 from tracker.actions.by_when import parse_by_when, plan_year_bounds
+from tracker.actions.models import (
+    Action,
+    ActionIndicator,
+    ProgressUpdate,
+    action_forums,
+    action_owners,
+    action_supporting_leads,
+)
 from tracker.actions.refs import ref_order
-from tracker.actions.models import (Action, ActionIndicator, ProgressUpdate, action_forums, action_owners,
-                                    action_supporting_leads)
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import update_settings
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import diff
 from tracker.auth.models import User
 from tracker.auth.service import UserError, check_password_rules
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.governance.service import add_meeting, create_forum
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, create_plan
-from tracker.errors import DomainError
 
 ICS = "Riverside and Northgate ICS"
 PLACES = ("Riverside", "Northgate", "Eastfield", "Westbrook", "Southmoor", "Hillcrest", "Lakeside", "Oakwood",

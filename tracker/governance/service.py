@@ -10,10 +10,10 @@ from sqlalchemy import func, or_, select
 
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
+from tracker.dates import long_date
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
-from tracker.errors import DomainError
-from tracker.dates import long_date
 
 NAME_MAX = 200
 SHORT_NAME_MAX = 40

@@ -10,13 +10,13 @@ from tracker.actions.queries import requested_page
 from tracker.auth.access import admin_required, current_actor
 from tracker.auth.models import Role, User
 from tracker.database import committing
+from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance import queries, service
 from tracker.governance.forms import ForumForm, MeetingForm, MemberForm
 from tracker.governance.models import Forum, Meeting
-from tracker.dates import long_date
 
 bp = Blueprint("governance", __name__, url_prefix="/forums")
 

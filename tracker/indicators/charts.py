@@ -10,7 +10,6 @@ import io
 import math
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from tracker.indicators.ratios import NON_ADVERSE_RANGE

@@ -15,7 +15,12 @@ import pandas as pd
 
 from tracker.indicators import fields
 from tracker.indicators.readers import (
-    FileSummary, Parsed, read_disciplinary, read_recruitment, read_training, read_workforce,
+    FileSummary,
+    Parsed,
+    read_disciplinary,
+    read_recruitment,
+    read_training,
+    read_workforce,
 )
 from tracker.indicators.survey_board import read_board, read_survey
 from tracker.indicators.tables import DataPackError, read_sheet

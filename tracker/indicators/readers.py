@@ -14,8 +14,16 @@ import pandas as pd
 from tracker.indicators.cells import count_column, missing_columns, percent_column, tally
 from tracker.indicators.ethnicity import GROUPS, UNKNOWN
 from tracker.indicators.fields import (
-    ETHNIC_ORIGIN, GROUP, HEADCOUNT, PAY_BAND, STAFF_GROUP,
-    Coded, band_field, category_field, duplicate_numbers, group_field,
+    ETHNIC_ORIGIN,
+    GROUP,
+    HEADCOUNT,
+    PAY_BAND,
+    STAFF_GROUP,
+    Coded,
+    band_field,
+    category_field,
+    duplicate_numbers,
+    group_field,
 )
 from tracker.indicators.tables import Sheet
 from tracker.spreadsheets import Problem

@@ -11,8 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from tracker.indicators.bands import (
-    CATEGORIES, CLINICAL, DEFAULT_CLUSTERS, DISPARITY_CLUSTERS, MEDICAL, NON_CLINICAL,
-    SENIOR_BANDS, Cluster, band_label, band_rank,
+    CATEGORIES,
+    CLINICAL,
+    DEFAULT_CLUSTERS,
+    DISPARITY_CLUSTERS,
+    MEDICAL,
+    NON_CLINICAL,
+    SENIOR_BANDS,
+    Cluster,
+    band_label,
+    band_rank,
 )
 from tracker.indicators.ethnicity import BME, UNKNOWN, WHITE
 from tracker.indicators.ratios import disparity_ratio

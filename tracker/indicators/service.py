@@ -14,21 +14,25 @@ from sqlalchemy import delete, select
 
 from tracker.admin.service import organisation_settings
 from tracker.audit.service import record
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.datapack import DataPack, DataPackSummary, read_datapack
 from tracker.indicators.ethnicity import BME, UNKNOWN, WHITE
 from tracker.indicators.models import COMPUTED, ENTERED, IndicatorValue, IndicatorYear, NationalValue
-from tracker.indicators.queries import (  # noqa: F401  (latest_for_indicators is part of this API)
-    DEFINITIONS, NUMBERS, STANDARD, TABLE_MEASURES, chart_for, indicator_table, latest_for_indicators,
+from tracker.indicators.queries import (
+    DEFINITIONS,
+    NUMBERS,
+    STANDARD,
+    TABLE_MEASURES,
+    chart_for,
+    indicator_table,
 )
 from tracker.indicators.ratios import SMALL_NUMBER, RelativeLikelihood, round_half_up
 from tracker.indicators.representation import NON_MEDICAL, aspirational_targets
 from tracker.indicators.results import AspirationalTarget, NotCalculable, Share
 from tracker.indicators.wres import WresResult, compute_wres
 from tracker.reports.documents import IndicatorLine, IndicatorSummary
-from tracker.errors import DomainError
-
 
 
 class IndicatorError(DomainError):

@@ -11,7 +11,7 @@ import re
 import secrets
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
 
 from flask import current_app
@@ -95,7 +95,7 @@ def _created(place: Path) -> datetime:
     if meta is not None:
         return datetime.fromisoformat(meta["created_at"])
     try:
-        return datetime.fromtimestamp(place.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(place.stat().st_mtime, UTC).replace(tzinfo=None)
     except OSError:
         return datetime.min
 

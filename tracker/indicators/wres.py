@@ -11,14 +11,25 @@ from tracker.indicators.bands import DEFAULT_CLUSTERS, Cluster
 from tracker.indicators.datapack import DataPack
 from tracker.indicators.ethnicity import BME, WHITE
 from tracker.indicators.likelihoods import (
-    disciplinary_likelihood, recruitment_likelihood, training_likelihood,
+    disciplinary_likelihood,
+    recruitment_likelihood,
+    training_likelihood,
 )
 from tracker.indicators.representation import (
-    NON_MEDICAL, aspirational_targets, race_disparity, share, workforce_profile,
+    NON_MEDICAL,
+    aspirational_targets,
+    race_disparity,
+    share,
+    workforce_profile,
 )
 from tracker.indicators.results import (
-    AspirationalTarget, BoardProfile, DisparityRatios, LikelihoodIndicator, NotCalculable,
-    SurveyPair, WorkforceProfile,
+    AspirationalTarget,
+    BoardProfile,
+    DisparityRatios,
+    LikelihoodIndicator,
+    NotCalculable,
+    SurveyPair,
+    WorkforceProfile,
 )
 from tracker.indicators.survey_board import EXECUTIVE, NON_EXECUTIVE, SURVEY_INDICATORS
 

@@ -23,9 +23,9 @@ from tracker.auth.service import create_user, resolve_people, split_people
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
+from tracker.plans.file_reader import PlanRow, read_plan_file
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
-from tracker.plans.file_reader import PlanRow, read_plan_file
 
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}

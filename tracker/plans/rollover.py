@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import subqueryload
 
 from tracker.actions.models import Action
+from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, create_action
 from tracker.audit.service import record
+from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.actions.refs import ref_key
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import ACHIEVED_STATUSES
-from tracker.errors import DomainError
 
 CARRIED_FORWARD = "CARRIED FORWARD"
 #: Status words of actions left behind unless the EDI lead ticks them.

@@ -5,15 +5,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-
 from tracker.actions.by_when import plan_year_bounds
-from tracker.actions.models import Action
 from tracker.audit.service import diff, record
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
-from tracker.errors import DomainError
 
 PLAN_FIELDS = ("year", "title", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")

@@ -8,13 +8,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.reminders import jobs, locks
 from tracker.reminders.facts import DAY_NAMES
 from tracker.reminders.outbox import SendReport, send_due
 from tracker.reminders.service import RunReport, run_reminders
 from tracker.reminders.settings import reminder_settings
-from tracker.dates import long_date
 
 
 @click.group("reminders", help="Email reminders to action owners.")

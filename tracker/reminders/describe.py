@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from tracker.reminders.facts import DueItem, date_text
-from tracker.reminders.rules import (DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST,
-                                       WEEKLY_EMAIL)
+from tracker.reminders.rules import DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST, WEEKLY_EMAIL
 
 LABELS = {OVERDUE: "overdue", DEADLINE: "due soon", STALE: "stale"}
 

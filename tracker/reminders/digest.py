@@ -9,8 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from tracker.actions.rag_rules import is_overdue
-from tracker.reminders.facts import (ActionFacts, Digest, DueItem, Person, Rules, DigestUpdate, date_text,
-                                     in_weekly_window, iso_week)
+from tracker.reminders.facts import (
+    ActionFacts,
+    Digest,
+    DigestUpdate,
+    DueItem,
+    Person,
+    Rules,
+    date_text,
+    in_weekly_window,
+    iso_week,
+)
 from tracker.reminders.rules import DIGEST, is_stale_action, line_for, stale_note
 
 FIRST_DIGEST_DAYS = 7

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from tracker.rag import is_closed
 from tracker.dates import long_date
+from tracker.rag import is_closed
 
 IMMEDIATE = "immediate"
 WEEKLY = "digest"

@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
-from tracker.clock import uk_date
 from tracker.auth.models import User
+from tracker.clock import uk_date
 from tracker.extensions import db
 from tracker.governance.models import Meeting, forum_members
 from tracker.plans.models import Plan, PlanStatus

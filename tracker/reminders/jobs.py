@@ -10,7 +10,7 @@ day); runs are idempotent per day anyway, through the outbox keys.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -112,7 +112,7 @@ def missed_run(job_id: str, now: datetime) -> datetime | None:
     stamp = db.session.execute(select(scheduler_jobs.c.next_run_time).where(scheduler_jobs.c.id == job_id)).scalar()
     if stamp is None:
         return None
-    when = datetime.fromtimestamp(stamp, tz=timezone.utc)
+    when = datetime.fromtimestamp(stamp, tz=UTC)
     return when if when < now else None
 
 
@@ -125,7 +125,7 @@ def build_scheduler(app: Flask, holder: str | None = None,
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     bind(app, holder or locks.new_holder(), scheduler)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     missed = missed_run(DAILY_JOB, now)
     scheduler.add_job(daily_reminders_job, daily_trigger(reminder_settings().send_hour), id=DAILY_JOB,
                       name="Daily reminders", replace_existing=True, coalesce=True, max_instances=1,

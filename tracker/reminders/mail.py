@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from types import TracebackType
-from typing import Mapping
 
 #: Errors that mean the server cannot be reached or used at all: stop the batch there.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
@@ -56,7 +56,7 @@ def build_message(*, sender: str, to: str, cc: list[str], subject: str, text: st
     if cc:
         message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
-    message["Date"] = format_datetime((sent_at or datetime.now(timezone.utc)).replace(tzinfo=timezone.utc))
+    message["Date"] = format_datetime((sent_at or datetime.now(UTC)).replace(tzinfo=UTC))
     message["Message-ID"] = message_id
     # Automatic mail: out-of-office replies should not come back to the tracker.
     message["Auto-Submitted"] = "auto-generated"

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from tracker.reminders.facts import ActionLine, Digest, DueItem, MeetingFacts, DigestUpdate
+from tracker.reminders.facts import ActionLine, Digest, DigestUpdate, DueItem, MeetingFacts
 
 
 def _plain(value: Any) -> Any:

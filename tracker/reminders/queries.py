@@ -10,7 +10,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan, PlanStatus
-from tracker.reminders.facts import ActionFacts, FirstRequest, MeetingFacts, Person, DigestUpdate
+from tracker.reminders.facts import ActionFacts, DigestUpdate, FirstRequest, MeetingFacts, Person
 from tracker.reminders.models import ReminderItem, ReminderRun
 from tracker.reminders.rules import DIGEST, UPDATE_REQUEST, WEEKLY_EMAIL
 

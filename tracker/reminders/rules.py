@@ -23,8 +23,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker.actions.rag_rules import is_due_soon, is_overdue, is_stale
-from tracker.reminders.facts import (WEEKLY, ActionFacts, ActionLine, DueItem, FirstRequest, MeetingFacts, Person,
-                                     Rules, date_text, in_weekly_window, iso_week)
+from tracker.reminders.facts import (
+    WEEKLY,
+    ActionFacts,
+    ActionLine,
+    DueItem,
+    FirstRequest,
+    MeetingFacts,
+    Person,
+    Rules,
+    date_text,
+    in_weekly_window,
+    iso_week,
+)
 
 DEADLINE = "deadline"
 OVERDUE = "overdue"

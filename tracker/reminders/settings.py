@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reminders.facts import IMMEDIATE, WEEKLY, Rules, parse_days
 from tracker.reminders.models import ReminderSettings
-from tracker.errors import DomainError
 
 DEFAULTS = {
     "enabled": True, "deadline_days": "14, 3", "overdue_copy_after_days": 30, "stale_days": 60,

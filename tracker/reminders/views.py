@@ -16,9 +16,16 @@ from tracker.reminders import locks, outbox
 from tracker.reminders.feed import feed_for
 from tracker.reminders.forms import OutboxFilterForm, PreferencesForm, SettingsForm
 from tracker.reminders.models import OutboxMessage, ReminderRun
-from tracker.reminders.settings import (DEFAULTS, SettingsData, create_calendar_token, reminder_settings,
-                                        revoke_calendar_token, set_delivery, update_settings,
-                                        user_for_calendar_token)
+from tracker.reminders.settings import (
+    DEFAULTS,
+    SettingsData,
+    create_calendar_token,
+    reminder_settings,
+    revoke_calendar_token,
+    set_delivery,
+    update_settings,
+    user_for_calendar_token,
+)
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 

@@ -14,6 +14,7 @@ from tracker.actions.models import Action
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.service import resolve_people, split_people
+from tracker.errors import DomainError
 from tracker.governance.models import Forum
 from tracker.governance.service import find_forum
 from tracker.plans.importer import default_title
@@ -21,7 +22,6 @@ from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import normalise_status
 from tracker.reports.docx_reader import ReadAction, ReadPlan, ReadTheme
-from tracker.errors import DomainError
 
 #: (ReadAction attribute, column name in messages, longest text the database keeps).
 LIMITS = (("ref", "Action (reference)", 20), ("by_who", "By who", 300), ("by_when", "By when", 200),

@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
-from tracker.reports.documents import RAG_VALUES
 from tracker.errors import DomainError
+from tracker.reports.documents import RAG_VALUES
 
 #: (field, phrases): a header names the field when it contains one of the phrases.
 #: Order matters: "action lead" must be tried before "action".

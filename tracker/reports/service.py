@@ -18,17 +18,27 @@ from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import organisation_settings
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.importer import ref_key
 from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.rollover import previous_year
 from tracker.reports.documents import (
-    PRIORITIES, PrintedAction, Cover, IndicatorSummary, PlanDocument, ThemeRow, PrintedUpdate,
+    PRIORITIES,
+    Cover,
+    IndicatorSummary,
+    PlanDocument,
+    PrintedAction,
+    PrintedUpdate,
+    ThemeRow,
 )
 from tracker.reports.word import (
-    build_appendix1, build_appendix2, build_board_pack, build_indicator_summary, to_bytes,
+    build_appendix1,
+    build_appendix2,
+    build_board_pack,
+    build_indicator_summary,
+    to_bytes,
 )
-from tracker.errors import DomainError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")

@@ -15,19 +15,25 @@ from tracker.admin.service import organisation_settings
 from tracker.auth.access import admin_required, current_actor, reviewer_required
 from tracker.database import committing
 from tracker.errors import DomainError
-from tracker.forms import show_error
 from tracker.extensions import db
+from tracker.forms import show_error
 from tracker.plans.models import Plan
 from tracker.plans.queries import list_plans
-from tracker.reviews.queries import agenda_rows
-from tracker.reviews.views import meeting_with_agenda
 from tracker.reports import service
 from tracker.reports.docx_import import check_read_plan, import_read_plan
 from tracker.reports.docx_reader import DocxReadError, ReadPlan, read_plan_tables
-from tracker.reports.word.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
 from tracker.reports.forms import (
-    STYLE_HINT, Appendix1Form, Appendix2Form, DocxConfirmForm, DocxUploadForm, IndicatorsForm, PackForm,
+    STYLE_HINT,
+    Appendix1Form,
+    Appendix2Form,
+    DocxConfirmForm,
+    DocxUploadForm,
+    IndicatorsForm,
+    PackForm,
 )
+from tracker.reports.word.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
+from tracker.reviews.queries import agenda_rows
+from tracker.reviews.views import meeting_with_agenda
 
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tracker.actions.rag_rules import is_overdue
-from tracker.rag import RAG_VALUES, is_closed
 from tracker.dates import long_date
+from tracker.rag import RAG_VALUES, is_closed
 
 OVERDUE = "overdue"
 RED = "red"

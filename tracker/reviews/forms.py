@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
-from tracker.reviews import agenda_rules as rules
 from tracker.rag import RAG_LABELS, RAG_VALUES
+from tracker.reviews import agenda_rules as rules
 
 REF_MAX = 20
 

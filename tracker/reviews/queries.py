@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
-from tracker.reviews import agenda_rules as rules
 from tracker.governance.models import Meeting
+from tracker.reviews import agenda_rules as rules
 from tracker.reviews.models import AgendaItem, ForumReview
 from tracker.reviews.service import is_upcoming
+
 
 def _review_options():
     return (joinedload(ForumReview.meeting).joinedload(Meeting.forum), joinedload(ForumReview.reviewer),

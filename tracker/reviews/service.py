@@ -16,13 +16,13 @@ from sqlalchemy.orm import aliased, joinedload
 from tracker import clock
 from tracker.actions.models import Action, action_forums
 from tracker.audit.service import record
-from tracker.extensions import db
-from tracker.reviews import agenda_rules as rules
-from tracker.governance.models import Forum, Meeting
-from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
-from tracker.plans.models import Plan, PlanStatus
-from tracker.errors import DomainError
 from tracker.dates import long_date
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.governance.models import Forum, Meeting
+from tracker.plans.models import Plan, PlanStatus
+from tracker.reviews import agenda_rules as rules
+from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
 
 class ReviewError(DomainError):

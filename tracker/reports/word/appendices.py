@@ -8,7 +8,8 @@ from docx.document import Document
 from docx.shared import Length
 from docx.table import _Cell
 
-from tracker.reports.documents import PrintedAction, PlanDocument
+from tracker.dates import long_date
+from tracker.reports.documents import PlanDocument, PrintedAction
 from tracker.reports.word.cells import (
     theme_heading,
     write_action,
@@ -24,7 +25,6 @@ from tracker.reports.word.tables import (
     add_table,
     widths_mm,
 )
-from tracker.dates import long_date
 from tracker.reports.word.wording import indicator_list, month_year
 
 STYLES = ("2021", "2024")

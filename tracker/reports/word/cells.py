@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from docx.table import _Cell
 
-from tracker.reports.documents import PrintedAction, ThemeRow, PrintedUpdate
-from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
 from tracker.dates import short_date
+from tracker.reports.documents import PrintedAction, PrintedUpdate, ThemeRow
+from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
 
 OUTCOME_PREFIX = "Outcome: "

@@ -8,11 +8,11 @@ from datetime import date
 from docx.document import Document
 from docx.table import _Cell
 
-from tracker.reviews.agenda_rules import AgendaRow, ReviewRow
+from tracker.dates import long_date, short_date
 from tracker.reports.word.page import new_document, to_bytes
 from tracker.reports.word.tables import SMALL, add_row, add_table, shade, split_lines, widths_mm, write_lines
-from tracker.dates import long_date, short_date
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
+from tracker.reviews.agenda_rules import AgendaRow, ReviewRow
 
 HEADERS = ("Ref", "Action", "Owner", "By when", "Owner's RAG (as at)", "Latest update", "Why it is here",
            "Forum's review")

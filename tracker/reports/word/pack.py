@@ -5,11 +5,11 @@ from datetime import date
 
 from docx.document import Document
 
+from tracker.dates import long_date
 from tracker.reports.documents import Cover, IndicatorSummary, PlanDocument
 from tracker.reports.word.appendices import STYLES, add_appendix1, add_appendix2
 from tracker.reports.word.indicators import add_indicator_summary, summary_title
 from tracker.reports.word.page import new_document, new_section
-from tracker.dates import long_date
 
 
 def build_board_pack(
