@@ -110,8 +110,11 @@ def connect_features(app: Flask) -> None:
     """Hand the pages of lower layers what they show from features above them."""
     from tracker.actions.figures import provide_indicator_figures
     from tracker.indicators.queries import latest_for_indicators
+    from tracker.reminders.settings import reminder_settings
+    from tracker.reviews.schedule import provide_update_request_days
 
     provide_indicator_figures(app, latest_for_indicators)
+    provide_update_request_days(app, lambda: reminder_settings().update_request_days)
 
 
 def register_commands(app: Flask) -> None:

@@ -35,7 +35,12 @@ class LiveServer:
     database: Path
     process: subprocess.Popen
     log: Path
+    env: dict[str, str] = field(default_factory=dict)
     storage_states: dict[str, dict] = field(default_factory=dict)
+
+    def flask(self, *args: str) -> None:
+        """Run a `flask --app wsgi` command against the served database, as an operator or cron would."""
+        _flask(list(args), self.env)
 
     def query(self, sql: str, *params) -> list[tuple]:
         """Rows from the served database (read-only), to find ids and check what was stored."""
@@ -127,7 +132,7 @@ def live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
     env.pop("TEST_DATABASE_URL", None)
     log = folder / "gunicorn.log"
     process = _start_gunicorn(port, env, log)
-    server = LiveServer(f"http://127.0.0.1:{port}", database, process, log)
+    server = LiveServer(f"http://127.0.0.1:{port}", database, process, log, env)
     try:
         _flask(["db", "upgrade"], env)
         _load_demo(env)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,11 +153,7 @@ def test_owner_cannot_reach_another_owners_update_form(page_as, live_server):
 
 
 def hold_a_meeting_today(page_as, live_server, forum: str) -> date:
-    """The EDI lead adds a meeting of the forum on the server's today, unless the demo has one then.
-
-    The server runs on the real date, and reviews are recorded from the meeting day on, while
-    an agenda is built only before the meeting day is over: so the journey needs a meeting today.
-    """
+    """The EDI lead adds a meeting of the forum on the server's today, unless the demo has one then."""
     today = clock.today()
     held = live_server.query("SELECT 1 FROM meetings m JOIN forums f ON f.id = m.forum_id "
                              "WHERE f.name = ? AND m.held_on = ?", forum, today.isoformat())
@@ -175,6 +171,11 @@ def hold_a_meeting_today(page_as, live_server, forum: str) -> date:
     return today
 
 
+def agenda_item(page, link_name: str):
+    """The card of the agenda item that holds the named link."""
+    return page.locator(".app-agenda-item", has=page.get_by_role("link", name=link_name))
+
+
 def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live_server):
     held_on = long_date(hold_a_meeting_today(page_as, live_server, "Inclusion Council"))
     sign_in(page, REVIEWER)
@@ -185,15 +186,14 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
 
     page.wait_for_url(re.compile(r"/forums/\d+/meetings/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Meeting on {held_on}: agenda")
-    expect(page.get_by_text("It can be refreshed until the meeting day.")).to_be_visible()
-    agenda = page.locator("table", has=page.locator("caption", has_text="on the agenda of Inclusion Council"))
-    expect(agenda.locator("caption")).to_have_text(
-        re.compile(rf"^\d+ actions? on the agenda of Inclusion Council on {held_on}$"))
-    assert agenda.locator("tbody tr").count() >= 1
+    page.get_by_role("button", name="Build the agenda now").click()
+    expect(page.get_by_text(re.compile(r"^Agenda built: \d+ actions? on it\.$"))).to_be_visible()
+    expect(page.get_by_text("Owners' ratings are taken again each morning until the meeting day.")).to_be_visible()
     record = page.get_by_role("link", name="Record the forum's review of action 2.1 (2024-25)")
-    item = agenda.locator("tbody tr", has=record)
+    item = page.locator(".app-agenda-item", has=record)
     expect(item).to_contain_text("Overdue")
     expect(item).to_contain_text("Not reviewed yet")
+    shoot(page, "journey4-meeting-agenda")
     violations = check_accessibility(page, "journey4-meeting-agenda")
     assert not violations, describe(violations)
 
@@ -211,8 +211,8 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
     page.wait_for_url(re.compile(r"/forums/\d+/meetings/\d+#item-\d+$"))
     shoot(page, "journey4-agenda-with-review")
     assert flash_text(page) == "The forum's review of action 2.1 is recorded: More evidence requested."
-    item = page.locator("tbody tr", has=page.get_by_role("link", name="Record a new review of action 2.1 (2024-25)"))
-    review = item.locator("td").last
+    item = agenda_item(page, "Record a new review of action 2.1 (2024-25)")
+    review = item.locator(".app-agenda-review")
     expect(review.locator(".nhsuk-tag")).to_have_text("Red")
     expect(review).to_contain_text("More evidence requested")
     expect(review).to_contain_text(comment)
@@ -231,6 +231,81 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
         "SELECT r.reviewed_rag, r.decision, r.comment, u.email FROM forum_reviews r "
         "JOIN users u ON u.id = r.reviewer_id WHERE r.action_id = ?", live_server.action_id("2024-25", "2.1"))
     assert stored == [("red", "more_evidence", comment, REVIEWER)]
+
+
+def _meeting_ahead(live_server, forum: str, days: int) -> tuple[int, int, date]:
+    """(forum id, meeting id, date) of the forum's first meeting at least `days` days from today."""
+    rows = live_server.query(
+        "SELECT f.id, m.id, m.held_on FROM meetings m JOIN forums f ON f.id = m.forum_id "
+        "WHERE f.name = ? AND m.held_on >= ? ORDER BY m.held_on LIMIT 1",
+        forum, (clock.today() + timedelta(days=days)).isoformat())
+    assert rows, f"the demo has no {forum} meeting {days} days ahead"
+    forum_id, meeting_id, held_on = rows[0]
+    return forum_id, meeting_id, date.fromisoformat(held_on)
+
+
+def test_the_daily_run_builds_an_agenda_ten_days_ahead_with_nobody_opening_a_page(page_as, live_server):
+    forum_id, meeting_id, held_on = _meeting_ahead(live_server, "People and Culture Development Committee", 30)
+    built = "SELECT COUNT(*) FROM meeting_agendas WHERE meeting_id = ?"
+    assert live_server.query(built, meeting_id) == [(0,)]
+
+    live_server.flask("reminders", "run", "--today", (held_on - timedelta(days=11)).isoformat(), "--dry-run")
+    assert live_server.query(built, meeting_id) == [(0,)]
+    live_server.flask("reminders", "run", "--today", (held_on - timedelta(days=10)).isoformat())
+
+    assert live_server.query(built, meeting_id) == [(1,)]
+    items = live_server.query("SELECT COUNT(*), COUNT(rated_at) FROM agenda_items WHERE meeting_id = ?", meeting_id)
+    assert items[0][0] >= 1 and items[0][0] == items[0][1], "every item keeps its owner's rating"
+    page = page_as(REVIEWER)
+    page.goto(f"/forums/{forum_id}/meetings/{meeting_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Meeting on {long_date(held_on)}: agenda")
+    expect(page.locator(".app-agenda-item")).to_have_count(items[0][0])
+    expect(page.get_by_role("button", name="Build the agenda now")).to_have_count(0)
+    shoot(page, "journey-agenda-built-by-the-daily-run")
+
+
+def test_a_reviewer_records_the_whole_agenda_on_one_page_before_the_meeting(page_as, live_server):
+    forum_id, meeting_id, held_on = _meeting_ahead(live_server, "Inclusion Council", 1)
+    admin = page_as(ADMIN)
+    admin.goto(f"/forums/{forum_id}/meetings/{meeting_id}")
+    if admin.get_by_role("button", name="Build the agenda now").count():
+        admin.get_by_role("button", name="Build the agenda now").click()
+    page = page_as(REVIEWER)
+    page.goto(f"/forums/{forum_id}/meetings/{meeting_id}")
+    page.get_by_role("link", name="Record the forum's reviews").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the forum's reviews")
+    expect(page.get_by_text(f"The meeting is on {long_date(held_on)}: reviews recorded now are shown as recorded "
+                            "before the meeting.", exact=False)).to_be_visible()
+    rows = page.locator("fieldset.app-review-row")
+    assert rows.count() >= 2
+    first, second = rows.nth(0), rows.nth(1)
+    first.get_by_role("group", name="The forum's RAG rating").get_by_label("Amber", exact=True).check()
+    first.get_by_label("Decision").select_option("more_evidence")
+    first.get_by_label("Comment for the action's owners").fill("Bring the training figures to the next meeting.")
+    second.get_by_role("group", name="The forum's RAG rating").get_by_label("Green", exact=True).check()
+    second.get_by_label("Decision").select_option("agree_cancellation")
+    page.get_by_role("button", name="Save the reviews").click()
+
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"Give the reason the forum agreed to cancel"))).to_be_visible()
+    shoot(page, "journey-whole-agenda-with-an-error")
+    assert live_server.query("SELECT COUNT(*) FROM forum_reviews WHERE meeting_id = ?", meeting_id) == [(0,)]
+    violations = check_accessibility(page, "journey-whole-agenda-with-an-error")
+    assert not violations, describe(violations)
+
+    expect(page.locator("fieldset.app-review-row").nth(0).get_by_label("Comment for the action's owners")).to_have_value(
+        "Bring the training figures to the next meeting.")
+    page.locator("fieldset.app-review-row").nth(1).get_by_label("Decision").select_option("noted")
+    page.get_by_role("button", name="Save the reviews").click()
+
+    page.wait_for_url(re.compile(rf"/forums/{forum_id}/meetings/{meeting_id}$"))
+    assert flash_text(page) == "2 reviews recorded."
+    expect(page.get_by_text("before the meeting").first).to_be_visible()
+    shoot(page, "journey-whole-agenda-recorded")
+    stored = live_server.query("SELECT reviewed_rag, decision FROM forum_reviews WHERE meeting_id = ? ORDER BY id",
+                               meeting_id)
+    assert stored == [("amber", "more_evidence"), ("green", "noted")]
 
 
 def test_edi_lead_uploads_a_data_pack_and_sees_the_indicators(page_as, app_routes):

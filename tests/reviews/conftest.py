@@ -76,3 +76,16 @@ def post_update(app):
         db.session.commit()
 
     return do
+
+
+@pytest.fixture
+def build(app):
+    """Build a meeting's agenda as the daily run does when its update requests go out (today by default)."""
+    from tracker import clock
+    from tracker.reviews.agendas import build_agenda
+
+    def do(meeting, today: date | None = None) -> None:
+        build_agenda(meeting, today or clock.today(), None)
+        db.session.commit()
+
+    return do

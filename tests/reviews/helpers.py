@@ -1,4 +1,4 @@
-"""Reading agenda pages in tests: rows by item, tags with their words, flashed messages."""
+"""Reading agenda pages in tests: items by id, tags with their words, what is stored."""
 from __future__ import annotations
 
 import re
@@ -15,8 +15,9 @@ def text(html: str) -> str:
 
 
 def row(html: str, item_id: int) -> str:
-    """The agenda table row of one item."""
-    match = re.search(rf'<tr role="row" class="nhsuk-table__row" id="item-{item_id}">(.*?)</tr>', html, re.S)
+    """One item's card on the agenda (or its fieldset on the whole-agenda review page)."""
+    match = re.search(rf'id="item-{item_id}">(.*?)(?=<div class="nhsuk-card app-agenda-item"|<fieldset class="nhsuk-fieldset app-review-row"|<h[23] id=|'
+                      rf'<button class="nhsuk-button" type="submit">Save|</main>)', html, re.S)
     assert match, f"no row for item {item_id}"
     return text(match.group(1))
 
@@ -27,7 +28,7 @@ def tags(html: str) -> list[tuple[str, str]]:
 
 
 def refs_on_agenda(html: str) -> list[str]:
-    """The action references in the agenda table, in order."""
+    """The action references on the agenda, in the order shown (section by section)."""
     body = html.split('id="agenda"', 1)[1]
     return re.findall(r'<a href="/actions/\d+">([^<]+)</a> <span class="nhsuk-u-secondary-text-colour">', body)
 

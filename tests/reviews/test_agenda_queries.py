@@ -38,10 +38,10 @@ def _review_every_item(client, world) -> None:
 
 def test_the_agenda_page_and_pack_cost_the_same_queries_for_5_and_100_actions(client, sign_in, world,
                                                                                council_action, post_update,
-                                                                               make_user, fixed_today):
+                                                                               make_user, fixed_today, build):
     _grow(world, council_action, post_update, make_user, 1, 6)
+    build(world.meeting)
     sign_in(world.admin)
-    client.get(world.agenda_url())
     fixed_today(MEETING)
     _review_every_item(client, world)
     small = _queries(client, world)
@@ -54,5 +54,7 @@ def test_the_agenda_page_and_pack_cost_the_same_queries_for_5_and_100_actions(cl
     large = _queries(client, world)
 
     assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == 100
+    assert small[0] > 0 and db.session.scalar(select(func.count()).select_from(AgendaItem).where(
+        AgendaItem.rated_at.is_(None))) == 0
     assert db.session.scalar(select(func.count()).select_from(ForumReview)) == 100
     assert large == small, f"queries (page, pack) for 5 actions {small}, for 100 actions {large}"

@@ -65,9 +65,31 @@ def test_agenda_order_is_newest_plan_then_reference_as_numbers():
     assert ordered == [("2024-25", "1.2"), ("2024-25", "1.10"), ("2024-25", "2.1"), ("2023-24", "1.1")]
 
 
-def test_excerpt_is_the_first_300_characters():
-    assert rules.excerpt("x" * 300) == "x" * 300
-    assert rules.excerpt("y" * 301) == "y" * 300 + "…"
+def test_a_short_text_is_kept_whole_and_a_long_one_cut_at_its_last_sentence_end():
+    assert rules.cut_at_sentence("Done. All of it.", 20) == "Done. All of it."
+    assert rules.cut_at_sentence("Panels met. Toolkit out. More to come soon", 30) == \
+        "Panels met. Toolkit out. (continued on the action page)"
+    assert rules.cut_at_sentence("First line\nsecond line goes on and on", 25) == \
+        "First line (continued on the action page)"
+
+
+def test_without_a_sentence_end_the_cut_falls_between_words():
+    assert rules.cut_at_sentence("word " * 20, 32) == "word word word word word word (continued on the action page)"
+
+
+def test_fold_shows_the_first_lines_and_keeps_the_rest():
+    assert rules.fold("One\nTwo") == ("One\nTwo", "")
+    assert rules.fold("1\n2\n3\n4\n5\n6", lines=4) == ("1\n2\n3\n4", "5\n6")
+    shown, rest = rules.fold("word " * 200, characters=50)
+    assert shown == " ".join(["word"] * 10) and rest.startswith("word")
+    assert (shown + " " + rest).split() == ["word"] * 200
+
+
+def test_each_item_sits_under_its_first_reason_in_section_order():
+    assert rules.group_of(["updated_since_last_meeting", "red"]) == "red"
+    assert rules.group_of(["added", "escalated"]) == "escalated"
+    assert rules.group_of(["due_before_next_meeting", "updated_since_last_meeting"]) == "due_before_next_meeting"
+    assert rules.group_of([]) == "added"
 
 
 @pytest.mark.parametrize("kwargs,expected", [

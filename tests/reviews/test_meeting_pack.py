@@ -23,12 +23,13 @@ def _fill(cell) -> str | None:
 
 
 @pytest.fixture
-def reviewed(world, council_action, post_update, client, sign_in, fixed_today):
+def reviewed(world, council_action, post_update, client, sign_in, fixed_today, build):
     """Two actions on the 12 November agenda, one of them reviewed on the day."""
     red = council_action("1.2", rag="red", by_when="Q4 2024-25", text="Reciprocal mentoring for the board")
     updated = council_action("1.10", text="Inclusive recruitment toolkit")
     post_update(updated, date(2024, 10, 20), "Toolkit drafted\nwith the network", rag="amber")
-    sign_in(world.reviewer).get(world.agenda_url())
+    build(world.meeting)
+    sign_in(world.reviewer)
     fixed_today(MEETING)
     client.post(f"{world.agenda_url()}/items/{item_of(world.meeting, red).id}/review",
                 data={"reviewed_rag": "amber", "decision": "more_evidence", "comment": "Send attendance"})
@@ -59,7 +60,7 @@ def test_the_pack_is_the_agenda_as_a_landscape_word_table(client, world, reviewe
                          "Red", "No update yet", "Rated Red by its owner",
                          "Amber\nMore evidence requested\nSend attendance\nRita Reviewer, 12 Nov 2024"]
     assert toolkit == ["1.10\n2024-25", "Inclusive recruitment toolkit", "Ola Owner", "31/03/2025",
-                       "Amber\nas at 20 Oct 2024", "20 Oct 2024\nToolkit drafted\nwith the network",
+                       "Amber\nProgress made\nas at 20 Oct 2024", "20 Oct 2024\nToolkit drafted\nwith the network",
                        "Rated Amber by its owner\nUpdated since the last meeting", "Not reviewed yet"]
     assert _fill(table.rows[1].cells[4]) == "FF0000" and _fill(table.rows[1].cells[7]) == "FFC000"
     assert _fill(table.rows[2].cells[4]) == "FFC000" and _fill(table.rows[2].cells[7]) is None
@@ -72,7 +73,7 @@ def test_the_same_data_and_date_give_the_same_bytes(client, world, reviewed):
 
 def _row(**kwargs) -> AgendaRow:
     values = dict(item_id=1, action_id=1, ref="1.1", plan_year="2024-25", text="Toolkit", owners="", by_when="",
-                  owner_rag=None, owner_rag_as_at=None, update_on=None, update_excerpt="", reasons=("Overdue",))
+                  owner_rag=None, owner_rag_as_at=None, update_on=None, update_text="", reasons=("Overdue",))
     return AgendaRow(**{**values, **kwargs})
 
 
@@ -93,3 +94,39 @@ def test_unrated_and_unowned_actions_are_written_out():
         "1.1\n2024-25", "Toolkit", "No owner", "Not set", "Not rated", "No update yet", "Overdue",
         "Blue (complete)\nCompletion agreed\nRita, 12 Nov 2024"]
     assert _fill(table.rows[1].cells[4]) is None and _fill(table.rows[1].cells[7]) == "0070C0"
+
+
+def test_a_long_update_is_cut_at_a_sentence_end_and_says_where_the_rest_is():
+    sentence = "The panels met their target this quarter. "
+    update = sentence * 60
+    pack = MeetingPack("IC", date(2024, 11, 12), (_row(update_on=date(2024, 11, 1), update_text=update),),
+                       "NHS Trust", date(2024, 11, 12))
+    [table] = docx.Document(BytesIO(meeting_pack_bytes(pack))).tables
+    written = table.rows[1].cells[5].text
+    assert written.startswith("1 Nov 2024\nThe panels met their target this quarter.")
+    assert written.endswith("this quarter. (continued on the action page)")
+    assert 1400 < len(written) < 1560 and "  " not in written
+
+
+def test_a_short_update_is_written_in_full():
+    update = "First line.\nSecond line, which is the last."
+    pack = MeetingPack("IC", date(2024, 11, 12), (_row(update_on=date(2024, 11, 1), update_text=update),),
+                       "NHS Trust", date(2024, 11, 12))
+    [table] = docx.Document(BytesIO(meeting_pack_bytes(pack))).tables
+    assert table.rows[1].cells[5].text == "1 Nov 2024\nFirst line.\nSecond line, which is the last."
+
+
+def test_a_past_meetings_pack_holds_its_agenda_and_what_the_forum_decided(client, world, reviewed, fixed_today):
+    fixed_today(date(2025, 2, 1))
+    document = docx.Document(BytesIO(client.get(world.agenda_url() + "/pack.docx").data))
+    [table] = document.tables
+    assert [r.cells[0].text for r in table.rows[1:]] == ["1.2\n2024-25", "1.10\n2024-25"]
+    assert table.rows[1].cells[7].text == "Amber\nMore evidence requested\nSend attendance\nRita Reviewer, 12 Nov 2024"
+
+
+def test_a_meeting_without_an_agenda_says_so(client, sign_in, world):
+    sign_in(world.reviewer)
+    document = docx.Document(BytesIO(client.get(world.agenda_url(world.previous) + "/pack.docx").data))
+    assert [p.text for p in document.paragraphs][1:] == [
+        "No agenda was built for this meeting: its page has a button to build it.",
+        "No actions are on this meeting's agenda."]

@@ -20,10 +20,11 @@ COMMENT = ("Inclusion Council, 12 November 2024 (more evidence requested): "
 
 
 @pytest.fixture
-def reviewed(world, council_action, client, sign_in, fixed_today):
+def reviewed(world, council_action, client, sign_in, fixed_today, build):
     """Action 1.2 (due 30 November 2024) reviewed twice at the 12 November meeting."""
     action = council_action("1.2", by_when="30/11/2024", rag="red")
-    sign_in(world.reviewer).get(world.agenda_url())
+    build(world.meeting)
+    sign_in(world.reviewer)
     fixed_today(MEETING)
     url = f"{world.agenda_url()}/items/{item_of(world.meeting, action).id}/review"
     client.post(url, data={"reviewed_rag": "red", "decision": "noted", "comment": "Noted for now"})
@@ -69,12 +70,14 @@ def test_an_update_after_the_review_clears_the_comment(world, reviewed, post_upd
     assert latest_comments_since_update([reviewed.id]) == {}
 
 
-def test_an_empty_comment_is_not_sent(world, council_action, client, sign_in, fixed_today):
+def test_an_empty_comment_is_not_sent(world, council_action, client, sign_in, fixed_today, build):
     action = council_action("1.3", rag="red")
-    sign_in(world.reviewer).get(world.agenda_url())
+    build(world.meeting)
+    sign_in(world.reviewer)
     fixed_today(MEETING)
-    client.post(f"{world.agenda_url()}/items/{item_of(world.meeting, action).id}/review",
-                data={"reviewed_rag": "red", "decision": "noted"})
+    response = client.post(f"{world.agenda_url()}/items/{item_of(world.meeting, action).id}/review",
+                           data={"reviewed_rag": "red", "decision": "noted"})
+    assert response.status_code == 302 and len(reviews_for_action(action.id)) == 1
     assert latest_comments_since_update([action.id]) == {}
 
 

@@ -13,12 +13,12 @@ ROLES = ("admin", "reviewer", "owner", "viewer")
 
 
 @pytest.fixture
-def urls(world, council_action, client, sign_in, fixed_today):
+def urls(world, council_action, client, sign_in, fixed_today, build):
     """Every review route for one agenda item; the agenda is built and today is the meeting day."""
     action = council_action("1.2", rag="red")
     council_action("1.6", rag="green")
-    sign_in(world.admin).get(world.agenda_url())
-    client.post(world.agenda_url() + "/items", data={"plan": world.plan.id, "ref": "1.6"})
+    build(world.meeting)
+    sign_in(world.admin).post(world.agenda_url() + "/items", data={"plan": world.plan.id, "ref": "1.6"})
     client.post("/sign-out")
     fixed_today(MEETING)
     base = world.agenda_url()
@@ -26,7 +26,8 @@ def urls(world, council_action, client, sign_in, fixed_today):
     added = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == world.meeting.id,
                                                        AgendaItem.action_id != action.id))
     return {"agenda": base, "review": f"{base}/items/{item.id}/review", "pack": f"{base}/pack.docx",
-            "refresh": f"{base}/refresh", "add": f"{base}/items", "remove": f"{base}/items/{added.id}/remove"}
+            "reviews": f"{base}/reviews", "refresh": f"{base}/refresh", "add": f"{base}/items",
+            "remove": f"{base}/items/{added.id}/remove", "build": f"{world.agenda_url(world.previous)}/build"}
 
 
 def _counts() -> tuple[int, int, int]:
@@ -36,10 +37,10 @@ def _counts() -> tuple[int, int, int]:
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, urls):
     before = _counts()
-    for name in ("agenda", "review", "pack"):
+    for name in ("agenda", "review", "pack", "reviews"):
         response = client.get(urls[name])
         assert response.status_code == 302 and "/sign-in" in response.location, name
-    for name in ("review", "refresh", "add", "remove"):
+    for name in ("review", "reviews", "refresh", "add", "remove", "build"):
         response = client.post(urls[name], data={"reviewed_rag": "red", "decision": "noted"})
         assert response.status_code == 302 and "/sign-in" in response.location, name
     assert _counts() == before
@@ -60,10 +61,12 @@ def test_every_signed_in_role_reads_the_agenda(client, sign_in, make_user, urls,
 def test_owners_and_viewers_cannot_review_or_download_the_pack(client, sign_in, make_user, urls, role):
     sign_in(make_user(role))
     before = _counts()
-    assert client.get(urls["review"]).status_code == 403
-    assert client.get(urls["pack"]).status_code == 403
-    response = client.post(urls["review"], data={"reviewed_rag": "red", "decision": "noted"})
-    assert response.status_code == 403 and "You do not have permission to do this" in response.get_data(as_text=True)
+    for name in ("review", "pack", "reviews"):
+        assert client.get(urls[name]).status_code == 403, name
+    for name in ("review", "reviews", "build"):
+        response = client.post(urls[name], data={"reviewed_rag": "red", "decision": "noted"})
+        assert response.status_code == 403 and "You do not have permission to do this" in response.get_data(
+            as_text=True), name
     assert _counts() == before
 
 
@@ -84,6 +87,9 @@ def test_reviewers_and_admins_review_and_download(client, sign_in, make_user, ur
     response = client.post(urls["review"], data={"reviewed_rag": "red", "decision": "noted"})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(ForumReview)) == 1
+    assert client.get(urls["reviews"]).status_code == 200
+    assert client.post(urls["build"]).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(MeetingAgenda)) == 2
 
 
 def test_the_edi_lead_changes_the_agenda(client, sign_in, urls, world):

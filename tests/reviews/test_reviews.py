@@ -16,11 +16,10 @@ from tracker.reviews.models import ForumReview
 
 
 @pytest.fixture
-def on_the_day(world, council_action, client, sign_in, fixed_today):
+def on_the_day(world, council_action, build, fixed_today):
     """Action 1.2 (owner: Green, due before the next meeting) on the agenda; today is the meeting day."""
     action = council_action("1.2", by_when="31/12/2024", rag="green", rag_as_at=date(2024, 10, 30))
-    sign_in(world.admin).get(world.agenda_url())
-    client.post("/sign-out")
+    build(world.meeting)
     fixed_today(MEETING)
     return action
 
@@ -85,25 +84,60 @@ def test_a_second_review_keeps_the_first_and_becomes_current(client, sign_in, wo
     assert len(_events(on_the_day)) == 2
 
 
-def test_reviews_open_on_the_meeting_day(client, sign_in, world, council_action, fixed_today):
+def test_reviews_open_when_the_agenda_is_published_and_early_ones_are_marked(client, sign_in, world,
+                                                                           council_action, build):
     action = council_action("1.2", rag="red")
-    sign_in(world.reviewer)
-    client.get(world.agenda_url())
+    build(world.meeting)
     item = item_of(world.meeting, action)
+    sign_in(world.reviewer)
 
-    page = client.get(_review_url(world, item)).get_data(as_text=True)
-    assert "<p>The forum's review is recorded on or after the day of the meeting (12 November 2024).</p>" in page
-    assert 'name="decision"' not in page
+    page = text(client.get(_review_url(world, item)).get_data(as_text=True))
+    assert "The meeting is on 12 November 2024: a review recorded now is shown as recorded before the meeting." in page
     response = client.post(_review_url(world, item), data={"reviewed_rag": "red", "decision": "noted"})
 
+    assert response.status_code == 302
+    [review] = _reviews(action)
+    assert review.owner_rag == "red"
+    cells = row(client.get(world.agenda_url()).get_data(as_text=True), item.id)
+    assert "Rita Reviewer, 1 November 2024, before the meeting" in cells
+    assert _events(action)[0].summary == "IC review of 1.2 (12 November 2024) (before the meeting): red, noted"
+
+
+def test_no_review_before_the_agenda_is_built(client, sign_in, world, council_action):
+    from tracker.reviews.models import AgendaItem
+
+    action = council_action("1.2", rag="red")
+    item = AgendaItem(meeting_id=world.meeting.id, action_id=action.id, reasons=["escalated"])  # waiting for it
+    db.session.add(item)
+    db.session.commit()
+
+    response = sign_in(world.reviewer).post(_review_url(world, item), data={"reviewed_rag": "red", "decision": "noted"})
+
     assert response.status_code == 400
-    assert "The forum&#39;s review is recorded on or after the day of the meeting (12 November 2024)" in \
-        response.get_data(as_text=True)
+    assert ("The agenda of the meeting on 12 November 2024 has not been built yet: reviews are recorded once it is "
+            "published") in response.get_data(as_text=True)
     assert _reviews(action) == []
-    fixed_today(MEETING)
-    assert 'name="decision"' in client.get(_review_url(world, item)).get_data(as_text=True)
-    assert client.post(_review_url(world, item), data={"reviewed_rag": "red", "decision": "noted"}).status_code == 302
-    assert [r.decision for r in _reviews(action)] == ["noted"]
+
+
+def test_reviews_close_at_the_forums_next_meeting(client, sign_in, world, council_action, build, fixed_today):
+    action = council_action("1.2", rag="red")
+    build(world.meeting)
+    item = item_of(world.meeting, action)
+    fixed_today(date(2025, 1, 13))
+    assert sign_in(world.reviewer).post(_review_url(world, item),
+                                        data={"reviewed_rag": "red", "decision": "noted"}).status_code == 302
+
+    fixed_today(date(2025, 1, 14))
+    page = client.get(_review_url(world, item)).get_data(as_text=True)
+    assert 'name="decision"' not in page
+    assert ("can be recorded from when its agenda is published until the forum's next meeting "
+            "(14 January 2025)") in page
+    response = client.post(_review_url(world, item), data={"reviewed_rag": "amber", "decision": "noted"})
+
+    assert response.status_code == 400
+    assert ("Reviews of the meeting on 12 November 2024 could be recorded until the forum&#39;s next meeting on "
+            "14 January 2025") in response.get_data(as_text=True)
+    assert [r.reviewed_rag for r in _reviews(action)] == ["red"]
 
 
 @pytest.mark.parametrize("form,messages", [
@@ -137,7 +171,8 @@ def test_agreeing_completion_marks_the_action_achieved_and_blue(client, sign_in,
     assert event.changes["status"] == [None, "ACHIEVED"] and event.changes["rag"] == ["green", "blue"]
     assert event.changes["rag_as_at"] == ["2024-10-30", "2024-11-12"]
     cells = row(client.get(world.agenda_url()).get_data(as_text=True), item.id)
-    assert tags(cells) == [("blue", "Blue (complete)"), ("blue", "Blue (complete)")] and "Completion agreed" in cells
+    assert tags(cells) == [("green", "Green"), ("blue", "Blue (complete)")] and "Completion agreed" in cells
+    assert _reviews(on_the_day)[0].owner_rag == "green", "the owner's rating the agenda showed is the one kept"
 
 
 def test_agreeing_cancellation_needs_the_reason_and_cancels(client, sign_in, world, on_the_day):
@@ -182,11 +217,11 @@ def test_escalation_puts_the_action_on_the_parent_forums_next_meeting(client, si
     assert _events(on_the_day)[0].changes["escalated_to"] == [None, "Trust Board"]
     board_page = client.get(world.agenda_url(world.board_meeting)).get_data(as_text=True)
     cells = row(board_page, board_item.id)
-    assert "<li>Escalated from Inclusion Council</li>" in cells and "Not reviewed yet" in cells
+    assert "Escalated from Inclusion Council" in cells and "Not reviewed yet" in cells
     assert stored(world.board_meeting) == {"1.2": ["escalated"]}
 
 
-def test_escalation_waits_for_the_parent_forums_next_meeting_to_be_added(client, sign_in, world, on_the_day):
+def test_escalation_waits_for_the_parent_forums_next_meeting_to_be_added(client, sign_in, world, on_the_day, build):
     remove_meeting(world.board_meeting, None, MEETING)
     db.session.commit()
     item = item_of(world.meeting, on_the_day)
@@ -201,7 +236,7 @@ def test_escalation_waits_for_the_parent_forums_next_meeting_to_be_added(client,
     later = add_meeting(world.board, date(2024, 12, 3), None)
     db.session.commit()
 
-    client.get(world.agenda_url(later))
+    build(later)
 
     assert stored(later) == {"1.2": ["escalated"]}
     assert _reviews(on_the_day)[0].escalated_to_meeting_id == later.id
@@ -209,9 +244,11 @@ def test_escalation_waits_for_the_parent_forums_next_meeting_to_be_added(client,
         client.get(world.agenda_url()).get_data(as_text=True)
 
 
-def test_a_forum_without_an_escalation_forum_cannot_escalate(client, sign_in, world, council_action, fixed_today):
+def test_a_forum_without_an_escalation_forum_cannot_escalate(client, sign_in, world, council_action, build,
+                                                             fixed_today):
     action = council_action("1.2", rag="red", forums=[world.board])
-    sign_in(world.admin).get(world.agenda_url(world.board_meeting))
+    build(world.board_meeting)
+    sign_in(world.admin)
     fixed_today(BOARD_MEETING)
     item = item_of(world.board_meeting, action)
 

@@ -23,8 +23,10 @@ SIGNED_IN_MAY_POST = {
     "reminders.create_calendar_link": "everyone manages their own calendar link",
     "reminders.revoke_calendar_link": "everyone manages their own calendar link",
 }
-#: POST routes for forum members (reviewers): downloads carry CSRF, reviews change review records only.
-REVIEWER_MAY_POST = {"reports.download", "reviews.record_review", "reviews.refresh_agenda"}
+#: POST routes for forum members (reviewers): downloads carry CSRF, reviews change review records only, and a
+#: meeting that never had an agenda may have one built from the rules.
+REVIEWER_MAY_POST = {"reports.download", "reviews.record_review", "reviews.review_agenda", "reviews.build_agenda",
+                     "reviews.refresh_agenda"}
 #: POST routes an action's owner may use on their own action.
 OWNER_MAY_POST = {"actions.post_update"}
 

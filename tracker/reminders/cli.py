@@ -35,6 +35,8 @@ def _print_run(report: RunReport) -> None:
     day = report.today
     click.echo(f"Reminders for {DAY_NAMES[day.weekday()]} {long_date(day)}"
                + (" (dry run: nothing is sent or recorded)" if report.dry_run else ""))
+    for label in report.agendas_built:
+        click.echo(f"{'Would build' if report.dry_run else 'Built'} the agenda of {label}")
     if not report.enabled:
         click.echo("Reminders are turned off in the reminder settings: no rule was run.")
     verb = "Would queue" if report.dry_run else "Queued"

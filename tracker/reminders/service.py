@@ -17,6 +17,7 @@ from tracker import clock
 from tracker.admin.service import organisation_settings
 from tracker.auth.models import User
 from tracker.database import committing
+from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.reminders import queries
 from tracker.reminders.describe import describe_items
@@ -29,6 +30,7 @@ from tracker.reminders.payload import from_payload, to_payload
 from tracker.reminders.render import render_email
 from tracker.reminders.rules import DIGEST, Delivery, owner_items, plan_deliveries
 from tracker.reminders.settings import reminder_settings, rules_from
+from tracker.reviews.agendas import agenda_record, agendas_to_prepare, prepare_agenda
 
 
 @dataclass
@@ -49,6 +51,8 @@ class RunReport:
     queued: list[Queued] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     sent: SendReport | None = None
+    #: "Inclusion Council on 12 November 2024" for each agenda built by this run.
+    agendas_built: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +87,7 @@ def run_reminders(today: date | None = None, *, dry_run: bool = False, send: boo
     now = clock.utcnow()
     rules = rules_from(reminder_settings())
     report = RunReport(today=today, dry_run=dry_run, enabled=rules.enabled)
+    _prepare_agendas(today, rules.update_request_days, report)
     if rules.enabled:
         people = queries.load_people()
         items, open_ids = _due_items(today, now, rules, people)
@@ -98,6 +103,23 @@ def run_reminders(today: date | None = None, *, dry_run: bool = False, send: boo
     if send and not dry_run:
         report.sent = send_due(sender_factory=sender_factory)
     return report
+
+
+def _prepare_agendas(today: date, update_request_days: int, report: RunReport) -> None:
+    """Build the agenda of each meeting whose update requests go out now, and keep the owners' ratings on
+    the agendas of meetings still to come up to date; one meeting a transaction."""
+    for meeting in agendas_to_prepare(today, update_request_days):
+        label = f"{meeting.forum.name} on {long_date(meeting.held_on)}"
+        if report.dry_run:
+            if agenda_record(meeting) is None:
+                report.agendas_built.append(label)
+            continue
+        try:
+            with committing():
+                if prepare_agenda(meeting, today):
+                    report.agendas_built.append(label)
+        except IntegrityError:
+            continue  # another run built it at the same moment
 
 
 def _deliver(delivery: Delivery, context: _Context, report: RunReport) -> None:

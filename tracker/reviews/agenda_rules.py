@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tracker.actions.rag_rules import is_overdue
+from tracker.clock import uk_date
 from tracker.dates import long_date
 from tracker.rag import RAG_VALUES, is_closed
 
@@ -32,7 +33,25 @@ ADDED = "added"
 RULE_REASONS = (OVERDUE, RED, AMBER, DUE_BEFORE_NEXT, DUE_WITHIN_DAYS, UPDATED_SINCE_LAST, UPDATED_WITHIN_DAYS)
 REASON_ORDER = RULE_REASONS + (ESCALATED, ADDED)
 WINDOW_DAYS = 60
-EXCERPT_LENGTH = 300
+#: A latest update longer than this is cut at a sentence end in the meeting pack.
+PACK_UPDATE_LENGTH = 1500
+CONTINUED = "(continued on the action page)"
+#: Lines of a long update shown on the agenda before the rest is folded away.
+SHOWN_LINES = 4
+SHOWN_CHARACTERS = 400
+
+#: The agenda's sections: each item sits under the first of its reasons, in this order.
+GROUP_HEADINGS = {
+    OVERDUE: "Overdue",
+    RED: "Rated Red by their owners",
+    AMBER: "Rated Amber by their owners",
+    ESCALATED: "Escalated from another forum",
+    DUE_BEFORE_NEXT: "Due before the next meeting",
+    DUE_WITHIN_DAYS: f"Due within {WINDOW_DAYS} days",
+    UPDATED_SINCE_LAST: "Updated since the last meeting",
+    UPDATED_WITHIN_DAYS: f"Updated in the {WINDOW_DAYS} days before the meeting",
+    ADDED: "Added by the EDI lead",
+}
 
 REASON_WORDS = {
     OVERDUE: "Overdue",
@@ -79,6 +98,18 @@ class AgendaCandidate:
     rag: str | None
     due_on: date | None
     last_update_at: datetime | None
+    rag_as_at: date | None = None
+
+
+@dataclass(frozen=True)
+class OwnerRating:
+    """The owner's status and RAG as an agenda shows them, and the day they were taken (None when read
+    from the action's history)."""
+
+    status: str | None
+    rag: str | None
+    rag_as_at: date | None
+    taken_on: date | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +155,12 @@ def _updated_reason(last_update_at: datetime | None, dates: MeetingDates) -> str
     return UPDATED_WITHIN_DAYS if since <= last_update_at.date() else None
 
 
+def group_of(codes: list[str] | tuple[str, ...]) -> str:
+    """The agenda section an item sits in: the first of its reasons in GROUP_HEADINGS's order."""
+    present = set(codes)
+    return next((code for code in GROUP_HEADINGS if code in present), ADDED)
+
+
 def build_agenda(candidates: list[AgendaCandidate], dates: MeetingDates, today: date) -> dict[int, tuple[str, ...]]:
     """{action_id: reasons} for every candidate at least one rule puts on the agenda."""
     found = {c.action_id: agenda_reasons(c, dates, today) for c in candidates}
@@ -154,10 +191,28 @@ def agenda_order(plan_year: str, ref: str) -> tuple:
     return (year, parts, ref)
 
 
-def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """The first `length` characters, with '…' when the text was longer."""
+def cut_at_sentence(text: str, length: int = PACK_UPDATE_LENGTH) -> str:
+    """The whole text when it is `length` characters or fewer; otherwise up to the last sentence end
+    (or line end) before `length`, then CONTINUED. Never cuts inside a word."""
     text = (text or "").strip()
-    return text if len(text) <= length else text[:length].rstrip() + "…"
+    if len(text) <= length:
+        return text
+    head = text[:length]
+    ends = [head.rfind(mark) + len(mark) - 1 for mark in (". ", "! ", "? ", ".\n", "!\n", "?\n", "\n")]
+    end = max(ends)
+    if end < length // 3:
+        end = head.rfind(" ")
+    return f"{head[:end + 1].rstrip()} {CONTINUED}"
+
+
+def fold(text: str, lines: int = SHOWN_LINES, characters: int = SHOWN_CHARACTERS) -> tuple[str, str]:
+    """(what the agenda shows, what it folds away): the first `lines` lines, at most `characters`
+    long and cut at a word end; ("whole text", "") when it is short."""
+    text = (text or "").strip()
+    shown = "\n".join(text.split("\n")[:lines])
+    if len(shown) > characters:
+        shown = shown[:characters].rsplit(" ", 1)[0] if " " in shown[:characters] else shown[:characters]
+    return (text, "") if len(shown) >= len(text) else (shown.rstrip(), text[len(shown):].strip())
 
 
 def review_problems(*, decision: str | None, reviewed_rag: str | None, comment: str,
@@ -197,6 +252,11 @@ class ReviewRow:
     escalated_to_meeting_on: date | None = None
 
     @property
+    def before_meeting(self) -> bool:
+        """Recorded before the day of the meeting (in the UK), e.g. from the papers."""
+        return uk_date(self.recorded_at) < self.meeting_on
+
+    @property
     def decision_text(self) -> str:
         """'Noted', 'Escalated to Trust Board: on the agenda of its meeting on 12 November 2024'…"""
         if self.decision != ESCALATE:
@@ -222,11 +282,29 @@ class AgendaRow:
     owner_rag: str | None
     owner_rag_as_at: date | None
     update_on: date | None
-    update_excerpt: str
+    update_text: str
     reasons: tuple[str, ...]
     added: bool = False
     review: ReviewRow | None = None
     review_count: int = 0
+    owner_status: str | None = None
+    #: When the owner's status and RAG shown were taken (the agenda's build or refresh); None when
+    #: they were read from the action's history.
+    rated_on: date | None = None
+    #: The agenda section the item sits in (a reason code; see GROUP_HEADINGS).
+    group: str = ADDED
+    #: The latest review's id, so a page can tell when someone recorded another since it was opened.
+    review_id: int | None = None
+
+    @property
+    def folded_update(self) -> tuple[str, str]:
+        """(the first lines of the latest update, the rest to fold away)."""
+        return fold(self.update_text)
+
+    @property
+    def updated_after_rating(self) -> bool:
+        """The latest update is newer than the rating shown, which was taken earlier."""
+        return self.rated_on is not None and self.update_on is not None and self.update_on > self.rated_on
 
 
 def reminder_comment(review: ReviewRow) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
 from tracker.rag import RAG_LABELS, RAG_VALUES
@@ -44,10 +44,7 @@ class ReviewForm(FlaskForm):
     def __init__(self, *args, escalates_to: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.escalates_to = escalates_to
-        self.decision.choices = [
-            (code, f"Escalate to {escalates_to}" if code == rules.ESCALATE else label)
-            for code, label in rules.DECISION_CHOICES.items() if code != rules.ESCALATE or escalates_to
-        ]
+        self.decision.choices = decision_choices(escalates_to)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -56,3 +53,35 @@ class ReviewForm(FlaskForm):
         for name, message in problems.items():
             getattr(self, name).errors.append(message)
         return valid and not problems
+
+
+def decision_choices(escalates_to: str | None) -> list[tuple[str, str]]:
+    """The decisions a forum may take: escalation only when it has a forum to escalate to."""
+    return [(code, f"Escalate to {escalates_to}" if code == rules.ESCALATE else label)
+            for code, label in rules.DECISION_CHOICES.items() if code != rules.ESCALATE or escalates_to]
+
+
+class AgendaRowForm(FlaskForm):
+    """One agenda item's row on the whole-agenda review page (prefixed with the item; the page's own
+    form carries the CSRF token). A row left blank records nothing."""
+
+    class Meta:
+        csrf = False
+
+    reviewed_rag = RadioField("The forum's RAG rating", validate_choice=False,
+                              choices=[(rag, RAG_LABELS[rag]) for rag in RAG_VALUES])
+    decision = SelectField("Decision", validate_choice=False, default="")
+    comment = TextAreaField("Comment for the action's owners")
+    seen = HiddenField()
+
+    def __init__(self, *args, escalates_to: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [("", "Choose the decision")] + decision_choices(escalates_to)
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.reviewed_rag.data or self.decision.data or (self.comment.data or "").strip())
+
+    def seen_review_id(self) -> int | None:
+        """The latest review of the item the page showed (None: it showed none)."""
+        return int(self.seen.data) if (self.seen.data or "").isdigit() and int(self.seen.data) else None

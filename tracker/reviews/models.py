@@ -43,6 +43,14 @@ class AgendaItem(db.Model):
     #: The EDI lead who added the action by hand.
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The owner's status and RAG (with its as-at date) when the agenda was built or last refreshed:
+    #: the figure the agenda, the review form and the stored review all show. Null on items of
+    #: agendas built before it was kept; those are read from the action's history instead.
+    owner_status: Mapped[str | None] = mapped_column(String(40))
+    owner_rag: Mapped[str | None] = mapped_column(String(10))
+    owner_rag_as_at: Mapped[date | None]
+    #: When the owner's status and RAG above were taken.
+    rated_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship()
     action: Mapped[Action] = relationship()

@@ -3,7 +3,8 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections import Counter
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Select, bindparam, or_, select
@@ -13,8 +14,8 @@ from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
 from tracker.governance.models import Meeting
 from tracker.reviews import agenda_rules as rules
+from tracker.reviews.agendas import end_of_day, is_upcoming, shown_rating
 from tracker.reviews.models import AgendaItem, ForumReview
-from tracker.reviews.service import is_upcoming
 
 
 def _review_options():
@@ -57,45 +58,50 @@ def _latest_updates(meeting_id: int, before: datetime | None) -> dict[int, Progr
     return latest
 
 
-def _owner_rag(action: Action, latest: ProgressUpdate | None, held_on: date | None) -> tuple[str | None, date | None]:
-    """The owner's RAG and its date; for a past meeting (held_on given), as it stood on the meeting day."""
-    if held_on is None:
-        return action.rag, action.rag_as_at
-    if latest is not None:
-        return latest.rag, latest.as_at
-    if action.rag_as_at is not None and action.rag_as_at <= held_on:
-        return action.rag, action.rag_as_at
-    return None, None
-
-
 def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
     """The stored agenda as plain rows, in a fixed number of queries whatever its length.
 
-    For a past meeting the latest update and the owner's RAG are those posted by the end of the meeting day.
+    The owner's status and RAG are the item's rating (see `agendas.shown_rating`); for a past meeting the
+    latest update is the one posted by the end of the meeting day.
     """
     items = db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
                  joinedload(AgendaItem.escalated_from))
         .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
-    past_on = None if is_upcoming(meeting, today) else meeting.held_on
-    updates = _latest_updates(meeting.id, datetime.combine(past_on + timedelta(days=1), time.min) if past_on else None)
+    past = not is_upcoming(meeting, today)
+    updates = _latest_updates(meeting.id, end_of_day(meeting.held_on) if past else None)
     latest, counts = _latest_reviews(meeting.id)
-    return [_agenda_row(item, updates.get(item.action_id), latest.get(item.action_id),
-                        counts.get(item.action_id, 0), past_on) for item in items]
+    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), latest.get(item.action_id),
+                        counts.get(item.action_id, 0)) for item in items]
 
 
-def _agenda_row(item: AgendaItem, latest: ProgressUpdate | None, review: ForumReview | None, count: int,
-                past_on: date | None) -> rules.AgendaRow:
+def _agenda_row(item: AgendaItem, held_on: date, today: date, latest: ProgressUpdate | None,
+                review: ForumReview | None, count: int) -> rules.AgendaRow:
     action = item.action
-    owner_rag, owner_rag_as_at = _owner_rag(action, latest, past_on)
+    rating = shown_rating(item, action, latest, held_on, today)
     return rules.AgendaRow(
         item_id=item.id, action_id=action.id, ref=action.ref, plan_year=action.plan.year, text=action.text,
         owners="; ".join(owner.name for owner in action.owners) or action.lead_text, by_when=action.by_when,
-        owner_rag=owner_rag, owner_rag_as_at=owner_rag_as_at, update_on=latest.as_at if latest else None,
-        update_excerpt=rules.excerpt(latest.narrative) if latest else "",
+        owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at, owner_status=rating.status, rated_on=rating.taken_on,
+        update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
         reasons=tuple(rules.reason_words(item.reasons, item.escalated_from.name if item.escalated_from else None)),
-        added=rules.ADDED in item.reasons, review=review_row(review) if review else None, review_count=count)
+        added=rules.ADDED in item.reasons, group=rules.group_of(item.reasons),
+        review=review_row(review) if review else None, review_count=count, review_id=review.id if review else None)
+
+
+def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow]]]:
+    """The agenda's sections in order (see agenda_rules.GROUP_HEADINGS), each with its rows; empty ones left out."""
+    sections: dict[str, list[rules.AgendaRow]] = {code: [] for code in rules.GROUP_HEADINGS}
+    for row in rows:
+        sections[row.group].append(row)
+    return [(code, section) for code, section in sections.items() if section]
+
+
+def rated_on(rows: list[rules.AgendaRow]) -> date | None:
+    """The day most of the agenda's ratings were taken (items added later may differ, and say so)."""
+    days = Counter(row.rated_on for row in rows if row.rated_on is not None)
+    return days.most_common(1)[0][0] if days else None
 
 
 def item_reviews(item: AgendaItem) -> list[rules.ReviewRow]:

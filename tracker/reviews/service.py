@@ -1,32 +1,39 @@
-"""Meeting agendas and the forum's reviews: building, refreshing, adding to and recording them.
+"""The forum's reviews of the actions on a meeting's agenda: one at a time, or the whole agenda at once.
 
-The rules that put an action on an agenda are in `tracker.reviews.agenda_rules`. An upcoming
-meeting's agenda is stored the first time its page is opened and may be refreshed until the
-meeting day; a past meeting's agenda stays as it was. Services change models, write audit
-events and flush; the caller commits once. What the pages read is in `queries`.
+A review may be recorded from when the agenda is published until the forum's next meeting; one
+recorded before the meeting day is shown as such. It keeps the owner's status and RAG that the
+agenda showed (the item's rating), beside the forum's own. Earlier reviews are kept; the latest is
+current. Services change models, write audit events and flush; the caller commits once. Building
+and changing agendas is in `agendas`; what the pages read is in `queries`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select, update
 
 from tracker import clock
-from tracker.actions.models import Action, action_forums
+from tracker.actions.models import Action
 from tracker.audit.service import record
 from tracker.dates import long_date
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
-from tracker.plans.models import Plan, PlanStatus
 from tracker.reviews import agenda_rules as rules
-from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
-
-
-class ReviewError(DomainError):
-    """The agenda or review could not be changed; the message says why."""
+from tracker.reviews.agendas import (
+    ReviewError,
+    agenda_record,
+    end_of_day,
+    latest_updates_by,
+    meeting_dates,
+    next_meeting,
+    put_escalation,
+    renumber,
+    reviews_open,
+    shown_rating,
+    withdraw_escalation,
+)
+from tracker.reviews.models import AgendaItem, ForumReview
 
 
 @dataclass
@@ -38,199 +45,22 @@ class ReviewData:
     comment: str = ""
 
 
-def meeting_of(forum: Forum, meeting_id: int) -> Meeting | None:
-    """The forum's meeting with this id; None for an unknown id or another forum's meeting."""
-    return next((meeting for meeting in forum.meetings if meeting.id == meeting_id), None)
+@dataclass
+class AgendaReview:
+    """One row of the whole-agenda form: the item, what was entered, and the latest review the page showed."""
+
+    item: AgendaItem
+    data: ReviewData
+    seen_review_id: int | None = None
 
 
-def is_upcoming(meeting: Meeting, today: date) -> bool:
-    """The meeting is today or later: its agenda may still be refreshed."""
-    return meeting.held_on >= today
+class AgendaReviewError(ReviewError):
+    """Some rows of the whole-agenda form cannot be recorded: {item id: {field: message}}; nothing was stored."""
 
-
-def meeting_dates(meeting: Meeting) -> rules.MeetingDates:
-    """The meeting's date and the forum's meetings just before and after it."""
-    days = [m.held_on for m in meeting.forum.meetings]
-    return rules.MeetingDates(meeting.held_on, max((d for d in days if d < meeting.held_on), default=None),
-                              min((d for d in days if d > meeting.held_on), default=None))
-
-
-def next_meeting(forum: Forum, after: date, today: date) -> Meeting | None:
-    """The forum's first meeting after `after` that is not in the past."""
-    later = [m for m in forum.meetings if m.held_on > after and m.held_on >= today]
-    return min(later, key=lambda m: m.held_on, default=None)
-
-
-def agenda_record(meeting: Meeting) -> MeetingAgenda | None:
-    """When the agenda was built and refreshed; None when it never was."""
-    return db.session.get(MeetingAgenda, meeting.id)
-
-
-def needs_agenda(meeting: Meeting, today: date) -> bool:
-    """An upcoming meeting whose agenda has not been built yet."""
-    return is_upcoming(meeting, today) and agenda_record(meeting) is None
-
-
-def ensure_agenda(meeting: Meeting, today: date, actor) -> bool:
-    """Build an upcoming meeting's agenda the first time it is asked for; True when built now."""
-    if not needs_agenda(meeting, today):
-        return False
-    db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
-    count = _apply_rules(meeting, today)
-    record(actor, meeting, "agenda built", {"actions": [None, count]},
-           summary=f"Agenda of {meeting.forum.name} on {long_date(meeting.held_on)} built: {count} actions")
-    return True
-
-
-def refresh_agenda(meeting: Meeting, today: date, actor) -> tuple[int, int, int]:
-    """Apply the rules again to an upcoming meeting's agenda: (actions added, removed, on the agenda)."""
-    if not is_upcoming(meeting, today):
-        raise ReviewError(f"The meeting on {long_date(meeting.held_on)} has taken place, "
-                          "so its agenda is kept as it was")
-    before = set(_action_ids(meeting.id))
-    agenda = agenda_record(meeting)
-    if agenda is None:
-        db.session.add(MeetingAgenda(meeting_id=meeting.id, built_at=clock.utcnow()))
-    else:
-        agenda.refreshed_at = clock.utcnow()
-    count = _apply_rules(meeting, today)
-    after = set(_action_ids(meeting.id))
-    added, removed = len(after - before), len(before - after)
-    record(actor, meeting, "agenda refreshed", {"actions": [len(before), count]},
-           summary=f"Agenda of {meeting.forum.name} on {long_date(meeting.held_on)} refreshed: "
-                   f"{added} added, {removed} removed")
-    return added, removed, count
-
-
-def _action_ids(meeting_id: int) -> list[int]:
-    return list(db.session.scalars(select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting_id)))
-
-
-def _candidates(forum_id: int) -> list[rules.AgendaCandidate]:
-    rows = db.session.execute(
-        select(Action.id, Action.status, Action.rag, Action.due_on, Action.last_update_at)
-        .join(action_forums, action_forums.c.action_id == Action.id)
-        .join(Plan, Plan.id == Action.plan_id)
-        .where(action_forums.c.forum_id == forum_id, Plan.status != PlanStatus.CLOSED.value)
-    )
-    return [rules.AgendaCandidate(*row) for row in rows]
-
-
-def _reviewed(meeting_id: int) -> set[int]:
-    return set(db.session.scalars(select(ForumReview.action_id).where(ForumReview.meeting_id == meeting_id)))
-
-
-def _apply_rules(meeting: Meeting, today: date) -> int:
-    """Store the rule reasons of every action; items the forum has reviewed keep theirs."""
-    _place_pending_escalations(meeting, today)
-    db.session.flush()
-    found = rules.build_agenda(_candidates(meeting.forum_id), meeting_dates(meeting), today)
-    items = {item.action_id: item for item in db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}
-    reviewed = _reviewed(meeting.id)
-    for action_id, item in items.items():
-        if action_id in reviewed:
-            continue
-        reasons = [code for code in item.reasons if code not in rules.RULE_REASONS] + list(found.get(action_id, ()))
-        if reasons:
-            item.reasons = rules.ordered_reasons(reasons)
-        else:
-            db.session.delete(item)
-    db.session.add_all(AgendaItem(meeting_id=meeting.id, action_id=action_id, reasons=list(reasons),
-                                  created_at=clock.utcnow())
-                       for action_id, reasons in found.items() if action_id not in items)
-    db.session.flush()
-    return _renumber(meeting.id)
-
-
-def _renumber(meeting_id: int) -> int:
-    """Number the items newest plan first, then by reference; returns how many there are."""
-    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
-                               .options(joinedload(AgendaItem.action).joinedload(Action.plan))).all()
-    ordered = sorted(items, key=lambda item: rules.agenda_order(item.action.plan.year, item.action.ref))
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
-    db.session.flush()
-    return len(items)
-
-
-def _item(meeting_id: int, action_id: int) -> AgendaItem | None:
-    return db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id,
-                                                      AgendaItem.action_id == action_id))
-
-
-def _place_pending_escalations(meeting: Meeting, today: date) -> None:
-    """Escalations to this forum waiting for a meeting go on this one when it is their next meeting."""
-    later = aliased(ForumReview)
-    pending = db.session.scalars(
-        select(ForumReview).options(joinedload(ForumReview.meeting))
-        .where(ForumReview.decision == rules.ESCALATE, ForumReview.escalated_to_id == meeting.forum_id,
-               ForumReview.escalated_to_meeting_id.is_(None),
-               ~exists().where(later.meeting_id == ForumReview.meeting_id, later.action_id == ForumReview.action_id,
-                               later.id > ForumReview.id))
-    ).all()
-    for review in pending:
-        target = next_meeting(meeting.forum, review.meeting.held_on, today)
-        if target is not None and target.id == meeting.id:
-            _put_escalation(meeting, review)
-
-
-def _put_escalation(target: Meeting, review: ForumReview) -> None:
-    item = _item(target.id, review.action_id)
-    if item is None:
-        db.session.add(AgendaItem(meeting_id=target.id, action_id=review.action_id, reasons=[rules.ESCALATED],
-                                  escalated_from_id=review.meeting.forum_id, created_at=clock.utcnow()))
-    elif rules.ESCALATED not in item.reasons:
-        item.reasons = rules.ordered_reasons(item.reasons + [rules.ESCALATED])
-        item.escalated_from_id = review.meeting.forum_id
-    review.escalated_to_meeting_id = target.id
-    db.session.flush()
-
-
-def find_action(plan: Plan | None, ref: str) -> Action:
-    """The plan's action with this reference, or a ReviewError saying what is missing."""
-    ref = " ".join((ref or "").split())
-    if plan is None:
-        raise ReviewError("Choose the plan the action is in", field="plan")
-    if not ref:
-        raise ReviewError("Enter the action's reference, for example 1.1", field="ref")
-    action = db.session.scalar(select(Action).where(Action.plan_id == plan.id, Action.ref == ref))
-    if action is None:
-        raise ReviewError(f"The {plan.year} plan has no action {ref}", field="ref")
-    return action
-
-
-def add_item(meeting: Meeting, plan: Plan | None, ref: str, actor) -> AgendaItem:
-    """The EDI lead puts any action on the agenda, by plan and reference."""
-    action = find_action(plan, ref)
-    if _item(meeting.id, action.id) is not None:
-        raise ReviewError(f"Action {action.ref} ({plan.year}) is already on this agenda", field="ref")
-    item = AgendaItem(meeting_id=meeting.id, action_id=action.id, reasons=[rules.ADDED], added_by_id=actor.id,
-                      created_at=clock.utcnow())
-    db.session.add(item)
-    _renumber(meeting.id)
-    record(actor, meeting, "agenda item added", {"action": [None, f"{action.ref} ({plan.year})"]},
-           summary=f"Action {action.ref} added to the agenda of {long_date(meeting.held_on)}")
-    return item
-
-
-def remove_item(item: AgendaItem, actor) -> list[str]:
-    """Take off an item the EDI lead added; returns the other reasons that keep it on the agenda."""
-    label = f"{item.action.ref} ({item.action.plan.year})"
-    if rules.ADDED not in item.reasons:
-        raise ReviewError(f"Action {label} was not added by hand: the agenda rules put it here")
-    if item.action_id in _reviewed(item.meeting_id):
-        raise ReviewError(f"The forum has reviewed action {label} at this meeting, so it stays on the agenda")
-    rest = [code for code in item.reasons if code != rules.ADDED]
-    meeting = item.meeting
-    if rest:
-        item.reasons, item.added_by_id = rest, None
-    else:
-        db.session.delete(item)
-    db.session.flush()
-    record(actor, meeting, "agenda item removed", {"action": [label, None]},
-           summary=f"Action {label} taken off the agenda of {long_date(meeting.held_on)}")
-    return rules.reason_words(rest, item.escalated_from.name if item.escalated_from else None)
+    def __init__(self, problems: dict[int, dict[str, str]]) -> None:
+        count = sum(len(fields) for fields in problems.values())
+        super().__init__(f"{count} thing{'s' if count != 1 else ''} to correct before the reviews can be recorded")
+        self.problems = problems
 
 
 def current_review(meeting_id: int, action_id: int) -> ForumReview | None:
@@ -240,17 +70,57 @@ def current_review(meeting_id: int, action_id: int) -> ForumReview | None:
                              .order_by(ForumReview.created_at.desc(), ForumReview.id.desc()).limit(1))
 
 
+def item_rating(item: AgendaItem, today: date) -> rules.OwnerRating:
+    """The owner's status and RAG the agenda shows for the item, which its review stores."""
+    held_on = item.meeting.held_on
+    latest = latest_updates_by([item.action_id], end_of_day(held_on)).get(item.action_id) if held_on < today else None
+    return shown_rating(item, item.action, latest, held_on, today)
+
+
 def record_review(item: AgendaItem, data: ReviewData, actor, today: date) -> ForumReview:
     """Record the forum's review of an agenda item; earlier reviews are kept, the latest is current."""
+    _check_review(item.meeting, data, today)
+    return _record(item, data, actor, today)
+
+
+def record_reviews(meeting: Meeting, rows: list[AgendaReview], actor, today: date) -> list[ForumReview]:
+    """Record the reviews of several items of the meeting's agenda together: every row is checked first
+    (what was entered, and whether someone recorded another review of it since the page was opened), and
+    nothing is stored unless every row can be."""
+    _check_window(meeting, today)
+    parent = meeting.forum.parent
+    problems: dict[int, dict[str, str]] = {}
+    for row in rows:
+        if row.item.meeting_id != meeting.id:
+            raise ReviewError("An item on the form is not on this meeting's agenda: reload the page")
+        found = rules.review_problems(decision=row.data.decision, reviewed_rag=row.data.reviewed_rag,
+                                      comment=row.data.comment or "", escalates_to=parent.name if parent else None)
+        latest = current_review(meeting.id, row.item.action_id)
+        if (latest.id if latest else None) != row.seen_review_id:
+            found.setdefault("decision", _changed_message(latest))
+        if found:
+            problems[row.item.id] = found
+    if problems:
+        raise AgendaReviewError(problems)
+    return [_record(row.item, row.data, actor, today) for row in rows]
+
+
+def _changed_message(latest: ForumReview | None) -> str:
+    who = latest.reviewer.name if latest is not None and latest.reviewer else "Someone"
+    return (f"{who} recorded a review of this action after you opened the page: it is shown here now. "
+            "Check it, then record yours again if it is still needed")
+
+
+def _record(item: AgendaItem, data: ReviewData, actor, today: date) -> ForumReview:
     meeting, action = item.meeting, item.action
     forum = meeting.forum
-    _check_review(meeting, data, today)
     previous = current_review(meeting.id, action.id)
     comment = (data.comment or "").strip()
+    rating = item_rating(item, today)
     review = ForumReview(meeting_id=meeting.id, action_id=action.id, reviewer_id=actor.id,
-                         reviewed_rag=data.reviewed_rag, owner_rag=action.rag, owner_rag_as_at=action.rag_as_at,
+                         reviewed_rag=data.reviewed_rag, owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at,
                          comment=comment, decision=data.decision, created_at=clock.utcnow())
-    changes = {"forum": [None, forum.name], "meeting": [None, meeting.held_on], "owner_rag": [None, action.rag],
+    changes = {"forum": [None, forum.name], "meeting": [None, meeting.held_on], "owner_rag": [None, rating.rag],
                "reviewed_rag": [None, data.reviewed_rag], "decision": [None, data.decision],
                "comment": [None, comment]}
     if data.decision == rules.ESCALATE:
@@ -261,47 +131,41 @@ def record_review(item: AgendaItem, data: ReviewData, actor, today: date) -> For
     if data.decision == rules.ESCALATE:
         _escalate(review, forum.parent, meeting, today)
     elif previous is not None and previous.decision == rules.ESCALATE:
-        _withdraw_escalation(previous, today)
+        withdraw_escalation(previous, today)
     changes.update(_apply_decision(action, data.decision, comment, today))
+    before = " (before the meeting)" if today < meeting.held_on else ""
     record(actor, action, "forum review", changes,
-           summary=f"{forum.label} review of {action.ref} ({long_date(meeting.held_on)}): "
+           summary=f"{forum.label} review of {action.ref} ({long_date(meeting.held_on)}){before}: "
                    f"{data.reviewed_rag}, {rules.DECISION_WORDS[data.decision].lower()}")
     return review
 
 
+def _check_window(meeting: Meeting, today: date) -> None:
+    if reviews_open(meeting, agenda_record(meeting), today):
+        return
+    if agenda_record(meeting) is None:
+        raise ReviewError(f"The agenda of the meeting on {long_date(meeting.held_on)} has not been built yet: "
+                          "reviews are recorded once it is published")
+    following = meeting_dates(meeting).next_on
+    raise ReviewError(f"Reviews of the meeting on {long_date(meeting.held_on)} could be recorded until the forum's "
+                      f"next meeting on {long_date(following)}: record this one at that meeting instead")
+
+
 def _check_review(meeting: Meeting, data: ReviewData, today: date) -> None:
-    if meeting.held_on > today:
-        raise ReviewError("The forum's review is recorded on or after the day of the meeting "
-                          f"({long_date(meeting.held_on)})")
+    _check_window(meeting, today)
     parent = meeting.forum.parent
     problems = rules.review_problems(decision=data.decision, reviewed_rag=data.reviewed_rag,
                                      comment=data.comment or "", escalates_to=parent.name if parent else None)
     if problems:
-        field, message = next(iter(problems.items()))
-        raise ReviewError(message, field=field)
+        field_name, message = next(iter(problems.items()))
+        raise ReviewError(message, field=field_name)
 
 
 def _escalate(review: ForumReview, parent: Forum, meeting: Meeting, today: date) -> None:
     target = next_meeting(parent, meeting.held_on, today)
     if target is not None:
-        _put_escalation(target, review)
-        _renumber(target.id)
-
-
-def _withdraw_escalation(previous: ForumReview, today: date) -> None:
-    """A later decision replaces an escalation: take the action off the higher forum's agenda if unreviewed."""
-    target = previous.escalated_to_meeting
-    if target is None or target.held_on < today:
-        return
-    item = _item(target.id, previous.action_id)
-    if item is None or rules.ESCALATED not in item.reasons or previous.action_id in _reviewed(target.id):
-        return
-    rest = [code for code in item.reasons if code != rules.ESCALATED]
-    if rest:
-        item.reasons, item.escalated_from_id = rest, None
-    else:
-        db.session.delete(item)
-    db.session.flush()
+        put_escalation(target, review, today)
+        renumber(target.id)
 
 
 def _apply_decision(action: Action, decision: str, comment: str, today: date) -> dict[str, list]:

@@ -1,7 +1,7 @@
 """A forum meeting's agenda and the forum's reviews of its actions (the meeting pack is in reports)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,16 +16,18 @@ from tracker.governance.models import Forum, Meeting
 from tracker.governance.queries import load_forum
 from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
-from tracker.reviews import queries, service
-from tracker.reviews.forms import AddItemForm, ReviewForm
+from tracker.reviews import agendas, queries, service
+from tracker.reviews.forms import AddItemForm, AgendaRowForm, ReviewForm
 from tracker.reviews.models import AgendaItem
+from tracker.reviews.schedule import update_request_days
 
 bp = Blueprint("reviews", __name__, url_prefix="/forums")
 
 
-def _meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
+def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
+    """The forum and its meeting, or 404 for an unknown id or another forum's meeting."""
     forum = load_forum(forum_id)
-    meeting = service.meeting_of(forum, meeting_id) if forum is not None else None
+    meeting = agendas.meeting_of(forum, meeting_id) if forum is not None else None
     if meeting is None:
         abort(404)
     return forum, meeting
@@ -43,54 +45,61 @@ def _agenda_url(forum: Forum, meeting: Meeting, item_id: int | None = None) -> s
     return url + (f"#item-{item_id}" if item_id else "")
 
 
-def meeting_with_agenda(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
-    """Store an upcoming meeting's agenda the first time it is asked for (someone else may do so at once)."""
-    forum, meeting = _meeting_or_404(forum_id, meeting_id)
-    if not service.needs_agenda(meeting, clock.today()):
-        return forum, meeting
-    try:
-        with committing():
-            service.ensure_agenda(meeting, clock.today(), current_actor())
-    except IntegrityError:
-        pass
-    return _meeting_or_404(forum_id, meeting_id)
-
-
 def _plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
 
 
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
     today = clock.today()
+    agenda = agendas.agenda_record(meeting)
+    rows = queries.agenda_rows(meeting, today)
     return render_template(
-        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, rows=queries.agenda_rows(meeting, today),
-        agenda=service.agenda_record(meeting), upcoming=service.is_upcoming(meeting, today),
-        dates=service.meeting_dates(meeting), reviews_open=meeting.held_on <= today,
+        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, groups=queries.grouped(rows),
+        rows=rows, agenda=agenda, upcoming=agendas.is_upcoming(meeting, today), dates=agendas.meeting_dates(meeting),
+        rated_on=queries.rated_on(rows),
+        reviews_open=agendas.reviews_open(meeting, agenda, today),
+        build_on=agendas.build_day(meeting, update_request_days()),
         add_form=add_form or (AddItemForm(formdata=None, plans=_plans()) if current_user.is_admin else None),
-        button_form=ButtonForm(), window_days=rules.WINDOW_DAYS,
+        button_form=ButtonForm(), window_days=rules.WINDOW_DAYS, group_headings=rules.GROUP_HEADINGS,
     ), status
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>")
 @login_required
 def agenda(forum_id: int, meeting_id: int):
-    """The meeting's agenda: why each action is on it, its latest update and the forum's review."""
-    forum, meeting = meeting_with_agenda(forum_id, meeting_id)
-    return _agenda_page(forum, meeting)
+    """The meeting's agenda: why each action is on it, its owner's rating and latest update, the forum's review."""
+    return _agenda_page(*meeting_or_404(forum_id, meeting_id))
+
+
+@bp.route("/<int:forum_id>/meetings/<int:meeting_id>/build", methods=["POST"])
+@reviewer_required
+def build_agenda(forum_id: int, meeting_id: int):
+    """Build an agenda that was never built: now, or for a past meeting as the actions stood that day."""
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    try:
+        with committing():
+            count = agendas.build_agenda(meeting, clock.today(), current_actor())
+    except DomainError as error:
+        flash(f"{error}.", "info")
+    except IntegrityError:
+        flash("The agenda was built by someone else at the same moment: it is shown below.", "info")
+    else:
+        flash(f"Agenda built: {count} action{'' if count == 1 else 's'} on it.", "success")
+    return redirect(_agenda_url(forum, meeting))
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/refresh", methods=["POST"])
 @admin_required
 def refresh_agenda(forum_id: int, meeting_id: int):
-    """Apply the agenda rules again, until the meeting day (admin)."""
-    forum, meeting = _meeting_or_404(forum_id, meeting_id)
+    """Apply the agenda rules again, until the meeting day (admin): adds what became due, takes nothing off."""
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
     try:
         with committing():
-            added, removed, count = service.refresh_agenda(meeting, clock.today(), current_actor())
+            added, count = agendas.refresh_agenda(meeting, clock.today(), current_actor())
     except DomainError as error:
         flash(f"{error}.", "info")
     else:
-        flash(f"Agenda refreshed: {added} added, {removed} removed, {count} on the agenda.", "success")
+        flash(f"Agenda refreshed: {added} added, {count} on the agenda. Owners' ratings were taken again.", "success")
     return redirect(_agenda_url(forum, meeting))
 
 
@@ -98,16 +107,17 @@ def refresh_agenda(forum_id: int, meeting_id: int):
 @admin_required
 def add_item(forum_id: int, meeting_id: int):
     """Put any action on the agenda by its plan and reference (admin)."""
-    forum, meeting = _meeting_or_404(forum_id, meeting_id)
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
     form = AddItemForm(plans=_plans())
     if not form.validate_on_submit():
         return _agenda_page(forum, meeting, form, 400)
     try:
         with committing():
-            item = service.add_item(meeting, db.session.get(Plan, form.plan.data), form.ref.data, current_actor())
+            item = agendas.add_item(meeting, db.session.get(Plan, form.plan.data), form.ref.data, current_actor(),
+                                    clock.today())
     except DomainError as error:
         show_error(form, error, default_field="ref")
-        return _agenda_page(*_meeting_or_404(forum_id, meeting_id), form, 400)
+        return _agenda_page(*meeting_or_404(forum_id, meeting_id), form, 400)
     flash(f"Action {item.action.ref} added to the agenda.", "success")
     return redirect(_agenda_url(forum, meeting, item.id))
 
@@ -116,12 +126,12 @@ def add_item(forum_id: int, meeting_id: int):
 @admin_required
 def remove_item(forum_id: int, meeting_id: int, item_id: int):
     """Take an action the EDI lead added off the agenda (admin)."""
-    forum, meeting = _meeting_or_404(forum_id, meeting_id)
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
     item = _item_or_404(meeting, item_id)
     ref = item.action.ref
     try:
         with committing():
-            still = service.remove_item(item, current_actor())
+            still = agendas.remove_item(item, current_actor())
     except DomainError as error:
         flash(f"{error}.", "info")
         return redirect(_agenda_url(forum, meeting))
@@ -136,14 +146,16 @@ def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewF
     today = clock.today()
     row = next(row for row in queries.agenda_rows(meeting, today) if row.item_id == item.id)
     return render_template("reviews/review.html", forum=forum, meeting=meeting, item=item, row=row, form=form,
-                           history=queries.item_reviews(item), reviews_open=meeting.held_on <= today), status
+                           history=queries.item_reviews(item), today=today,
+                           reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
+                           dates=agendas.meeting_dates(meeting)), status
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/items/<int:item_id>/review", methods=["GET", "POST"])
 @reviewer_required
 def record_review(forum_id: int, meeting_id: int, item_id: int):
     """Record the forum's RAG rating, comment and decision on an agenda item (reviewers and admins)."""
-    forum, meeting = _meeting_or_404(forum_id, meeting_id)
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
     item = _item_or_404(meeting, item_id)
     form = ReviewForm(escalates_to=forum.parent.name if forum.parent else None)
     if not form.validate_on_submit():
@@ -154,7 +166,7 @@ def record_review(forum_id: int, meeting_id: int, item_id: int):
             recorded = service.record_review(item, data, current_actor(), clock.today())
     except DomainError as error:
         show_error(form, error)
-        forum, meeting = _meeting_or_404(forum_id, meeting_id)
+        forum, meeting = meeting_or_404(forum_id, meeting_id)
         return _review_page(forum, meeting, _item_or_404(meeting, item_id), form, 400)
     flash(_recorded_message(recorded), "success")
     return redirect(_agenda_url(forum, meeting, item_id))
@@ -163,3 +175,74 @@ def record_review(forum_id: int, meeting_id: int, item_id: int):
 def _recorded_message(recorded) -> str:
     return (f"The forum's review of action {recorded.action.ref} is recorded: "
             f"{queries.review_row(recorded).decision_text}.")
+
+
+def _row_forms(forum: Forum, rows: list[rules.AgendaRow], formdata) -> dict[int, AgendaRowForm]:
+    escalates_to = forum.parent.name if forum.parent else None
+    forms = {}
+    for row in rows:
+        form = AgendaRowForm(formdata=formdata, prefix=f"item-{row.item_id}", escalates_to=escalates_to)
+        if formdata is None or not form.seen.data:
+            form.seen.data = str(row.review_id or 0)
+        forms[row.item_id] = form
+    return forms
+
+
+def _whole_agenda_page(forum: Forum, meeting: Meeting, page_form: ButtonForm, forms: dict[int, AgendaRowForm],
+                       status: int = 200):
+    today = clock.today()
+    rows = queries.agenda_rows(meeting, today)
+    return render_template(
+        "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, groups=queries.grouped(rows),
+        page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS,
+        reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
+        dates=agendas.meeting_dates(meeting)), status
+
+
+@bp.route("/<int:forum_id>/meetings/<int:meeting_id>/reviews", methods=["GET", "POST"])
+@reviewer_required
+def review_agenda(forum_id: int, meeting_id: int):
+    """The whole agenda on one page: a row per item (the forum's RAG, decision, comment), saved together."""
+    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    rows = queries.agenda_rows(meeting, clock.today())
+    page_form = ButtonForm()
+    if not page_form.validate_on_submit():
+        return _whole_agenda_page(forum, meeting, page_form, _row_forms(forum, rows, None),
+                                  400 if page_form.is_submitted() else 200)
+    forms = _row_forms(forum, rows, request.form)
+    filled = {item_id: form for item_id, form in forms.items() if not form.is_blank}
+    if not filled:
+        page_form.form_errors.append("Record at least one review: every row was left blank")
+        return _whole_agenda_page(forum, meeting, page_form, forms, 400)
+    items = {item.id: item for item in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(filled)))}
+    entries = [service.AgendaReview(items[item_id], service.ReviewData(form.reviewed_rag.data, form.decision.data,
+                                                                       form.comment.data or ""),
+                                    form.seen_review_id()) for item_id, form in filled.items()]
+    try:
+        with committing():
+            recorded = service.record_reviews(meeting, entries, current_actor(), clock.today())
+    except service.AgendaReviewError as error:
+        _show_row_problems(forms, error.problems)
+        forum, meeting = meeting_or_404(forum_id, meeting_id)
+        return _whole_agenda_page(forum, meeting, page_form, _kept_typing(forum, meeting, forms), 400)
+    except DomainError as error:
+        show_error(page_form, error)
+        return _whole_agenda_page(*meeting_or_404(forum_id, meeting_id), page_form, forms, 400)
+    flash(f"{len(recorded)} review{'' if len(recorded) == 1 else 's'} recorded.", "success")
+    return redirect(_agenda_url(forum, meeting))
+
+
+def _show_row_problems(forms: dict[int, AgendaRowForm], problems: dict[int, dict[str, str]]) -> None:
+    for item_id, fields in problems.items():
+        for name, message in fields.items():
+            field = forms[item_id][name]
+            field.errors = [*field.errors, message]
+
+
+def _kept_typing(forum: Forum, meeting: Meeting, forms: dict[int, AgendaRowForm]) -> dict[int, AgendaRowForm]:
+    """The forms as typed, with each row's latest review brought up to date, so saving again is possible."""
+    rows = {row.item_id: row for row in queries.agenda_rows(meeting, clock.today())}
+    for item_id, form in forms.items():
+        if item_id in rows:
+            form.seen.data = str(rows[item_id].review_id or 0)
+    return forms

@@ -12,7 +12,7 @@ from tracker.dates import long_date, short_date
 from tracker.reports.word.page import new_document, to_bytes
 from tracker.reports.word.tables import SMALL, add_row, add_table, shade, split_lines, widths_mm, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
-from tracker.reviews.agenda_rules import AgendaRow, ReviewRow
+from tracker.reviews.agenda_rules import AgendaRow, ReviewRow, cut_at_sentence
 
 HEADERS = ("Ref", "Action", "Owner", "By when", "Owner's RAG (as at)", "Latest update", "Why it is here",
            "Forum's review")
@@ -29,6 +29,8 @@ class MeetingPack:
     rows: tuple[AgendaRow, ...]
     author: str
     generated_on: date
+    #: False when the meeting's agenda was never built (only escalated or added actions can be on it).
+    built: bool = True
 
 
 def pack_title(forum: str, held_on: date) -> str:
@@ -47,6 +49,8 @@ def build_meeting_pack(pack: MeetingPack) -> Document:
     title = pack_title(pack.forum, pack.held_on)
     document = new_document(title, pack.author, pack.generated_on)
     document.add_heading(title, level=1)
+    if not pack.built:
+        document.add_paragraph("No agenda was built for this meeting: its page has a button to build it.")
     if not pack.rows:
         document.add_paragraph("No actions are on this meeting's agenda.")
         return document
@@ -70,14 +74,20 @@ def _add_action(table, row: AgendaRow) -> None:
     write_lines(action, split_lines(row.text) or [""])
     write_lines(owner, [row.owners or "No owner"])
     write_lines(by_when, split_lines(row.by_when) or ["Not set"])
-    _write_rag(rag, row.owner_rag, [f"as at {short_date(row.owner_rag_as_at)}"] if row.owner_rag_as_at else [])
+    _write_rag(rag, row.owner_rag, _rating_lines(row))
     if row.update_on is not None:
         write_lines(update, [short_date(row.update_on)], bold=True)
-        write_lines(update, split_lines(row.update_excerpt))
+        write_lines(update, split_lines(cut_at_sentence(row.update_text)))
     else:
         write_lines(update, ["No update yet"])
     write_lines(reasons, list(row.reasons))
     _write_review(review, row.review)
+
+
+def _rating_lines(row: AgendaRow) -> list[str]:
+    """The owner's status and the date of the rating, under the RAG word."""
+    lines = [row.owner_status.capitalize()] if row.owner_status else []
+    return lines + ([f"as at {short_date(row.owner_rag_as_at)}"] if row.owner_rag_as_at else [])
 
 
 def _write_rag(cell: _Cell, rag: str | None, lines: list[str]) -> None:
@@ -95,6 +105,6 @@ def _write_review(cell: _Cell, review: ReviewRow | None) -> None:
     if review is None:
         write_lines(cell, ["Not reviewed yet"])
         return
-    signed = f"{review.reviewer}, {short_date(review.recorded_at)}"
+    signed = f"{review.reviewer}, {short_date(review.recorded_at)}" + (", before the meeting" if review.before_meeting else "")
     lines = [review.decision_text] + split_lines(review.comment) + [signed]
     _write_rag(cell, review.reviewed_rag, lines)
