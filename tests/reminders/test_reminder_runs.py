@@ -155,7 +155,7 @@ def test_weekly_delivery_holds_reminders_until_the_weekly_day(smtp, world, make_
     output = run_cli(date(2024, 12, 19))
     [weekly] = smtp.to("ama@example.org")
     assert weekly.subject == "WRES action plan: 1 action due soon"
-    assert "Due on 31 December 2024: 14 days to go" in weekly.text
+    assert "Due on 31 December 2024: 12 days to go." in weekly.text   # counted from the day it is sent
     assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
     run_cli(date(2024, 12, 20))
     assert len(smtp.to("ama@example.org")) == 1

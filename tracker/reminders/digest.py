@@ -50,7 +50,7 @@ def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates:
         overdue=tuple(line_for(a, people, overdue_note(a, today)) for a in overdue),
         red=tuple(line_for(a, people, due_words(a)) for a in red),
         stale=tuple(line_for(a, people, stale_note(a)) for a in stale),
-        cannot_remind=tuple(line for line in (line_for(a, people, "") for a in open_actions) if line.flags),
+        cannot_remind=tuple(line for line in (line_for(a, people, due_words(a)) for a in open_actions) if line.flags),
         updates=tuple(sorted((u for u in updates if u.posted_at > since),
                              key=lambda u: (u.posted_at, u.action_id), reverse=True)),
         since=since,

@@ -1,14 +1,22 @@
 """One email (HTML and plain text, from templates) out of a person's reminder items."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
 
 from tracker.rag import RAG_LABELS
 from tracker.reminders.facts import ActionLine, Digest, DigestUpdate, DueItem, MeetingFacts, date_text
-from tracker.reminders.rules import DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST
+from tracker.reminders.rules import (
+    DEADLINE,
+    DIGEST,
+    OVERDUE,
+    STALE,
+    UPDATE_NUDGE,
+    UPDATE_REQUEST,
+    deadline_note,
+)
 
 SUBJECT_PREFIX = "WRES action plan: "
 
@@ -86,14 +94,22 @@ SIMPLE_SECTIONS = {
 }
 
 
-def sections_for(items: list[DueItem]) -> list[Section]:
+def _as_of(line: ActionLine, rule: str, today: date | None) -> ActionLine:
+    """A due-soon line counts its days from the day the email is written (it may have been held)."""
+    if rule != DEADLINE or today is None or line.due_on is None:
+        return line
+    return replace(line, note=deadline_note(line.due_on, today))
+
+
+def sections_for(items: list[DueItem], today: date | None = None) -> list[Section]:
     """Meeting requests first, then overdue, due soon and stale actions (each action once per heading)."""
     sections = [_meeting_section(i) for i in items if i.rule in (UPDATE_REQUEST, UPDATE_NUDGE) and i.lines]
     for rule, (headings, intros) in SIMPLE_SECTIONS.items():
         lines: dict[int, ActionLine] = {}
         for item in items:
             if item.rule == rule:
-                lines.update({line.action_id: line for line in item.lines if line.action_id not in lines})
+                lines.update({line.action_id: _as_of(line, rule, today) for line in item.lines
+                              if line.action_id not in lines})
         if lines:
             index = 0 if len(lines) == 1 else 1
             sections.append(Section(rule, headings[index], intros[index], tuple(lines.values())))
@@ -185,7 +201,7 @@ def render_email(recipient_name: str, items: list[DueItem], *, base_url: str, tr
     `copied` are the names of the people in copy (never the recipient): only then does the
     email say why they are copied.
     """
-    sections = sections_for(items)
+    sections = sections_for(items, today)
     digests = [i.digest for i in items if i.rule == DIGEST and i.digest is not None]
     digest = digests[0] if digests else None
     if not sections and digest is None:

@@ -106,6 +106,15 @@ def weekly_day_due(today: date, weekly_day: int, last_run: date | None) -> date 
     return day if crossed(day, today, last_run) else None
 
 
+def deadline_note(due_on: date, today: date) -> str:
+    """'Due on 31 December 2024: 14 days to go', 'Due today, 31 December 2024' (counted from `today`, so
+    a reminder held for a weekly email counts from the day it is sent)."""
+    left = (due_on - today).days
+    if left < 0:
+        return f"Was due on {date_text(due_on)}: {days_text(-left)} overdue"
+    return f"Due today, {date_text(due_on)}" if left == 0 else f"Due on {date_text(due_on)}: {days_text(left)} to go"
+
+
 def deadline_items(actions: list[ActionFacts], people: dict[int, Person], rules: Rules, today: date,
                    last_run: date | None = None) -> list[DueItem]:
     """Rule 1: one item per owner, action and threshold reached today."""
@@ -117,9 +126,7 @@ def deadline_items(actions: list[ActionFacts], people: dict[int, Person], rules:
                    if is_due_soon(action.due_on, today, t) and crossed(action.due_on - timedelta(t), today, last_run)]
         if not reached:
             continue
-        threshold, left = reached[0], (action.due_on - today).days
-        note = (f"Due today, {date_text(action.due_on)}" if left == 0
-                else f"Due on {date_text(action.due_on)}: {days_text(left)} to go")
+        threshold, note = reached[0], deadline_note(action.due_on, today)
         for person in _recipients(action, people):
             key = f"deadline:user{person.id}:action{action.id}:{action.due_on.isoformat()}:{threshold}d"
             items.append(DueItem(DEADLINE, person.id, key, (line_for(action, people, note),)))
