@@ -179,8 +179,8 @@ def copied_sentence(copied: list[str] | tuple[str, ...], copy_after_days: int | 
     if not copied:
         return ""
     verb = "is" if len(copied) == 1 else "are"
-    return (f"{names_text(copied)} {verb} copied on this email because an action has been overdue for "
-            f"{copy_after_days} days or more.")
+    how_long = f"for {copy_after_days} days or more" if copy_after_days else "for a long time"
+    return f"{names_text(copied)} {verb} copied on this email because an action has been overdue {how_long}."
 
 
 def digest_parts(digest: Digest) -> list[tuple[str, tuple, str]]:
