@@ -49,7 +49,8 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "wres-tracker@localhost")
+    #: None when not set: emails then come from "<trust name> WRES tracker <wres-tracker@host of BASE_URL>".
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or None
     REQUIRE_SECRET_KEY = True
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
-from reminder_support import BASE_URL, SENDER, SmtpServer
+from reminder_support import BASE_URL, SENDER, TRUST, SmtpServer
 
 from tracker.extensions import db
 
@@ -21,6 +21,27 @@ def smtp(app, monkeypatch):
         monkeypatch.setitem(app.config, key, value)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def trust(app):
+    """The organisation settings name the trust (its name signs the emails)."""
+    from tracker.admin.models import OrganisationSettings
+
+    db.session.add(OrganisationSettings(trust_name=TRUST, bme_label="BME", lead_director="", report_author=""))
+    db.session.commit()
+    return TRUST
+
+
+@pytest.fixture
+def run_on(run_cli, fixed_today):
+    """`flask reminders run` as on `day`, with the clock at 09:00 UTC that day: returns the output."""
+
+    def run(day: date, *extra: str) -> str:
+        fixed_today(day)
+        return run_cli(day, *extra)
+
+    return run
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """A real SMTP server for reminder tests (aiosmtpd), and the addresses the tests use."""
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -11,6 +13,14 @@ from aiosmtpd.controller import Controller
 
 BASE_URL = "https://wres.example.nhs.uk"
 SENDER = "WRES tracker <wres@trust.example>"
+TRUST = "North Staffordshire Combined Healthcare NHS Trust"
+#: Phrases a person would not write: empty values, lower-case or upper-case months, RAG codes.
+MACHINE_WORDS = re.compile(
+    r"no status|\bNone\b|Not rated|\brag\b|RAG: (red|amber|green|blue)|"
+    r"\d (january|february|march|april|may|june|july|august|september|october|november|december)\b|"
+    r"[A-Z]{4,} [0-9]{4}")
+FOOTER = ("--\nYou get these emails from the WRES action plan tracker of North Staffordshire Combined Healthcare "
+          f"NHS Trust. Choose immediate reminders or one email a week: {BASE_URL}/reminders/preferences\n")
 
 
 @dataclass
@@ -30,6 +40,12 @@ class Received:
     @property
     def subject(self) -> str:
         return self.message["Subject"]
+
+    def as_reading_copy(self) -> str:
+        """The headers a person sees, then the plain-text body."""
+        headers = "".join(f"{name}: {self.message[name]}\n" for name in ("From", "To", "Cc", "Date", "Subject")
+                          if self.message[name])
+        return headers + "\n" + self.text
 
 
 @dataclass
@@ -82,3 +98,27 @@ class SmtpServer:
     def to(self, address: str) -> list[Received]:
         """Messages whose envelope includes this address."""
         return [r for r in self.received if address in r.rcpt_tos]
+
+    def addressed_to(self, address: str) -> list[Received]:
+        """Messages whose To header is this address (copies to it left out)."""
+        return [r for r in self.received if r.message["To"].endswith(f"<{address}>")]
+
+
+def assert_reads_like_a_person(*texts: str) -> None:
+    """None of the texts has a phrase of MACHINE_WORDS."""
+    for text in texts:
+        found = MACHINE_WORDS.search(text)
+        assert found is None, f"{found.group(0)!r} in {text[max(found.start() - 80, 0):found.end() + 80]!r}"
+
+
+def post(action, actor, *, status, rag, narrative, at: datetime):
+    """A progress update posted at `at` (UTC), committed."""
+    from tracker.actions.service import UpdateData, post_update
+    from tracker.extensions import db
+
+    update = post_update(action, UpdateData(status=status, rag=rag, narrative=narrative,
+                                            rag_reason="" if rag else "Too early to rate"), actor, today=at.date())
+    update.posted_at = at
+    action.last_update_at = at
+    db.session.commit()
+    return update

@@ -24,6 +24,7 @@ from tracker.reminders.rules import (
     plan_deliveries,
     stale_items,
     update_request_items,
+    weekly_day_due,
 )
 
 MONDAY = date(2024, 11, 4)
@@ -64,6 +65,30 @@ def test_deadline_note_and_link_data():
     assert item.rule == "deadline" and item.recipient_id == 1
     assert item.lines[0].note == "Due on 31 December 2024: 14 days to go"
     assert item.lines[0].action_id == 10 and item.lines[0].ref == "1.3"
+
+
+def test_notes_write_dates_with_capitals_and_counts_in_words():
+    [today_item] = deadline_items([action()], PEOPLE, Rules(deadline_days=(1,)), DUE - timedelta(days=1))
+    assert today_item.lines[0].note == "Due on 31 December 2024: 1 day to go"
+    digest = build_digest([action(due_on=MONDAY - timedelta(days=1))], PEOPLE, [], RULES, MONDAY,
+                          since=datetime(2024, 10, 28, 7))
+    assert digest.overdue[0].note == "Was due on 3 November 2024: 1 day overdue"
+    reported = [action(due_on=date(2025, 3, 31), forums=(1,)),
+                action(11, "1.4", due_on=None, forums=(1,), updated=datetime(2024, 10, 30, 23, 30)),
+                action(12, "1.5", due_on=None, forums=(1,))]
+    reported[2] = ActionFacts(**{**reported[2].__dict__, "by_when": ""})
+    [item] = update_request_items(reported, [meeting(10)], PEOPLE, RULES, MONDAY)
+    assert [line.note for line in item.lines] == [
+        "Due on 31 March 2025; no progress update yet",
+        "By when: Dec 2024; last updated on 30 October 2024",
+        "No due date set; no progress update yet",
+    ]
+
+
+def test_an_update_late_on_a_summer_evening_counts_on_the_next_uk_day():
+    at_0030_uk = action(updated=datetime(2024, 9, 5, 23, 30))   # 00:30 on 6 September in the UK
+    assert at_0030_uk.last_update_on == date(2024, 9, 6)
+    assert stale_items([at_0030_uk], PEOPLE, RULES, MONDAY) == []   # 59 days, not 60
 
 
 def test_deadline_catches_up_thresholds_passed_since_a_missed_run():
@@ -114,12 +139,40 @@ def test_overdue_copies_the_edi_lead_from_30_days():
     assert (copied(29), copied(30)) == (False, True)
 
 
-def test_weekly_rules_wait_for_the_weekly_day():
+def test_weekly_rules_go_on_the_weekly_day_only():
     late = [action(due_on=date(2024, 10, 1), created_on=date(2024, 1, 1))]
     thursday = Rules(weekly_day=3)
-    assert overdue_items(late, PEOPLE, thursday, MONDAY + timedelta(days=2)) == []
-    assert keys(overdue_items(late, PEOPLE, thursday, MONDAY + timedelta(days=3))) == ["overdue:user1:2024-W45"]
-    assert keys(overdue_items(late, PEOPLE, thursday, MONDAY + timedelta(days=4))) == ["overdue:user1:2024-W45"]
+    wednesday, thursday_day, friday = (MONDAY + timedelta(days=n) for n in (2, 3, 4))
+    assert overdue_items(late, PEOPLE, thursday, wednesday, last_run=wednesday - timedelta(days=1)) == []
+    assert keys(overdue_items(late, PEOPLE, thursday, thursday_day, last_run=wednesday)) == ["overdue:user1:2024-W45"]
+    assert overdue_items(late, PEOPLE, thursday, friday, last_run=thursday_day) == []
+    assert overdue_items(late, PEOPLE, thursday, friday) == []   # first run ever, on a Friday
+    assert keys(stale_items([action(created_on=date(2024, 1, 1))], PEOPLE, thursday, thursday_day)) == [
+        "stale:user1:2024-W45"]
+    assert stale_items([action(created_on=date(2024, 1, 1))], PEOPLE, thursday, friday, last_run=thursday_day) == []
+
+
+def test_a_missed_weekly_day_is_caught_up_by_the_next_run_that_week_under_that_weeks_key():
+    late = [action(due_on=date(2024, 10, 1), created_on=date(2024, 1, 1))]
+    thursday = Rules(weekly_day=3)
+    friday = MONDAY + timedelta(days=4)
+    assert keys(overdue_items(late, PEOPLE, thursday, friday, last_run=friday - timedelta(days=2))) == [
+        "overdue:user1:2024-W45"]
+    next_monday = MONDAY + timedelta(days=7)   # Thursday missed, last run on the Wednesday: still week 45's
+    assert keys(overdue_items(late, PEOPLE, thursday, next_monday, last_run=MONDAY + timedelta(days=2))) == [
+        "overdue:user1:2024-W45"]
+
+
+@pytest.mark.parametrize("today,last_run,due", [
+    (date(2024, 11, 4), None, date(2024, 11, 4)),               # Monday
+    (date(2024, 11, 10), None, None),                           # Sunday, first run ever
+    (date(2024, 11, 10), date(2024, 11, 9), None),              # Sunday, Monday's run happened
+    (date(2024, 11, 5), date(2024, 11, 3), date(2024, 11, 4)),  # Tuesday after a missed Monday
+    (date(2024, 11, 5), date(2024, 11, 4), None),
+    (date(2024, 11, 4), date(2024, 11, 4), date(2024, 11, 4)),  # Monday again: the outbox keys stop repeats
+])
+def test_weekly_day_due_for_monday(today, last_run, due):
+    assert weekly_day_due(today, 0, last_run) == due
 
 
 def test_stale_after_60_days_without_an_update():
@@ -218,10 +271,10 @@ def test_digest_items_weekly_with_updates_since_each_recipients_last_digest():
 
 def test_one_delivery_per_person_grouping_every_item():
     actions = [action(10, "1.3", due_on=date(2024, 10, 1), forums=(1,)), action(11, "1.4", due_on=DUE, forums=(1,))]
-    today = DUE - timedelta(days=14)
+    today, tuesday = DUE - timedelta(days=14), Rules(weekly_day=1)
     items = owner_items(actions, [MeetingFacts(3, 1, "Inclusion Council", today + timedelta(days=10))], PEOPLE,
-                        RULES, today)
-    deliveries = plan_deliveries(items, PEOPLE, RULES, today, held=set(), weekly_sent=set())
+                        tuesday, today)
+    deliveries = plan_deliveries(items, PEOPLE, tuesday, today, held=set(), weekly_sent=set())
     assert len(deliveries) == 1
     assert [i.rule for i in deliveries[0].send] == ["update_request", "overdue", "deadline", "stale"]
 
@@ -237,6 +290,11 @@ def test_weekly_delivery_holds_reminders_until_the_weekly_email():
     [weekly_email] = plan_deliveries([], weekly, tuesday, MONDAY + timedelta(days=1), held={1}, weekly_sent=set())
     assert ([i.key for i in weekly_email.send], weekly_email.release_held) == (["weekly-email:user1:2024-W45"], True)
     assert plan_deliveries([], weekly, tuesday, MONDAY + timedelta(days=1), held={1}, weekly_sent={1}) == []
+    wednesday = MONDAY + timedelta(days=2)
+    [still_held] = plan_deliveries([deadline], weekly, tuesday, wednesday, held={1}, weekly_sent=set(),
+                                   last_run=MONDAY + timedelta(days=1))
+    assert ([i.key for i in still_held.hold], still_held.send, still_held.release_held) == (
+        ["deadline:user1:x"], (), False)
 
 
 def test_nobody_is_reminded_when_reminders_are_turned_off():

@@ -14,6 +14,12 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def weekly_on(day: date) -> None:
+    """Weekly reminders and the digest go on `day`'s day of the week."""
+    db.session.add(ReminderSettings(weekly_day=day.weekday()))
+    db.session.commit()
+
+
 def test_deadline_reminder_is_one_multipart_email_with_links_from_base_url(smtp, world, make_action, run_cli):
     action = make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
     output = run_cli(TUESDAY)
@@ -25,8 +31,7 @@ def test_deadline_reminder_is_one_multipart_email_with_links_from_base_url(smtp,
     assert [part.get_content_type() for part in email.message.iter_parts()] == ["text/plain", "text/html"]
     update_link = f"{BASE_URL}/actions/{action.id}/update"
     assert ("- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
-            "  Due on 31 December 2024: 14 days to go. Status: no status. RAG: Not rated.\n"
-            "  Owner: Ama Owusu.\n"
+            "  Due on 31 December 2024: 14 days to go.\n"
             f"  Post an update: {update_link}\n") in email.text
     assert f'<a href="{update_link}" style="color:#005eb8">Post an update on action 1.1</a>' in email.html
     assert f"{BASE_URL}/reminders/preferences" in email.text
@@ -51,6 +56,7 @@ def test_deadline_reached_on_a_day_without_a_run_is_caught_up_once(smtp, world, 
 
 
 def test_one_email_per_person_groups_every_due_item(smtp, world, make_action, make_forum, add_meeting, run_cli):
+    weekly_on(TUESDAY)
     council = make_forum("Inclusion Council")
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024", forums=[council])
     make_action(world.plan, "1.2", owners=[world.ama], by_when="30/11/2024")
@@ -61,8 +67,8 @@ def test_one_email_per_person_groups_every_due_item(smtp, world, make_action, ma
     assert email.subject == ("WRES action plan: update your actions before the Inclusion Council on 27 December "
                              "2024; 2 actions overdue; 1 action due soon")
     text = email.text
-    assert text.index("UPDATE YOUR ACTIONS BEFORE THE INCLUSION COUNCIL") < text.index("OVERDUE ACTIONS") \
-        < text.index("ACTIONS DUE SOON")
+    assert text.index("Update your actions before the Inclusion Council on 27 December 2024\n---") \
+        < text.index("Overdue actions\n---") < text.index("Action due soon\n---")
     assert "Was due on 30 November 2024: 17 days overdue" in text
     [ben_email] = smtp.to("ben@example.org")
     assert ben_email.subject == ("WRES action plan: update your actions before the Inclusion Council on 27 December "
@@ -75,6 +81,7 @@ def test_one_email_per_person_groups_every_due_item(smtp, world, make_action, ma
 
 
 def test_running_twice_the_same_day_sends_nothing_twice(smtp, world, make_action, run_cli):
+    weekly_on(TUESDAY)
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
     make_action(world.plan, "1.2", owners=[world.ama], by_when="30/11/2024")
     run_cli(TUESDAY)
@@ -85,11 +92,14 @@ def test_running_twice_the_same_day_sends_nothing_twice(smtp, world, make_action
     run_cli(date(2024, 12, 18))
     assert len(smtp.to("ama@example.org")) == 1  # overdue is weekly: not again in the same week
     run_cli(date(2024, 12, 23))
+    assert len(smtp.to("ama@example.org")) == 1
+    run_cli(date(2024, 12, 24))
     assert [e.subject for e in smtp.to("ama@example.org")] == [
         "WRES action plan: 1 action overdue; 1 action due soon", "WRES action plan: 1 action overdue"]
 
 
 def test_the_edi_lead_is_copied_after_30_days_overdue(smtp, world, make_action, make_user, run_cli):
+    weekly_on(TUESDAY)
     make_user("admin", name="Old Lead", email="old@example.org", active=False)
     make_action(world.plan, "1.1", owners=[world.ama], by_when="16/11/2024")
     make_action(world.plan, "1.2", owners=[world.ben], by_when="18/11/2024")
@@ -97,7 +107,7 @@ def test_the_edi_lead_is_copied_after_30_days_overdue(smtp, world, make_action, 
     [ama] = smtp.to("ama@example.org")
     assert ama.message["Cc"] == "Lesley Lead <lead@example.org>"
     assert sorted(ama.rcpt_tos) == ["ama@example.org", "lead@example.org"]
-    assert "The EDI lead is copied on this email because an action is 30 or more days overdue." in ama.text
+    assert "Lesley Lead is copied on this email because an action has been overdue for 30 days or more." in ama.text
     [ben] = smtp.to("ben@example.org")
     assert ben.message["Cc"] is None and ben.rcpt_tos == ["ben@example.org"]
     assert smtp.to("old@example.org") == []
@@ -105,6 +115,7 @@ def test_the_edi_lead_is_copied_after_30_days_overdue(smtp, world, make_action, 
 
 def test_inactive_owners_and_owners_without_email_get_nothing_and_are_flagged_in_the_digest(
         smtp, world, make_action, run_cli):
+    weekly_on(TUESDAY)
     make_action(world.plan, "1.1", owners=[world.gone], by_when="30/11/2024")
     make_action(world.plan, "1.2", owners=[world.no_email], by_when="30/11/2024")
     make_action(world.plan, "1.3", owners=[], by_when="31/12/2024")
@@ -131,13 +142,8 @@ def test_dry_run_prints_but_sends_and_records_nothing(smtp, world, make_action, 
     assert len(smtp.to("ama@example.org")) == 1
 
 
-def _weekly_on_thursday() -> None:
-    db.session.add(ReminderSettings(weekly_day=3))
-    db.session.commit()
-
-
 def test_weekly_delivery_holds_reminders_until_the_weekly_day(smtp, world, make_action, run_cli):
-    _weekly_on_thursday()
+    weekly_on(date(2024, 12, 19))   # Thursday
     world.ama.reminder_delivery = "digest"
     db.session.commit()
     make_action(world.plan, "1.1", owners=[world.ama, world.ben], by_when="31/12/2024")
@@ -149,7 +155,7 @@ def test_weekly_delivery_holds_reminders_until_the_weekly_day(smtp, world, make_
     output = run_cli(date(2024, 12, 19))
     [weekly] = smtp.to("ama@example.org")
     assert weekly.subject == "WRES action plan: 1 action due soon"
-    assert "Due on 31 December 2024: 14 days to go" in weekly.text
+    assert "Due on 31 December 2024: 12 days to go." in weekly.text   # counted from the day it is sent
     assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
     run_cli(date(2024, 12, 20))
     assert len(smtp.to("ama@example.org")) == 1
@@ -181,7 +187,7 @@ def test_update_request_then_nudge_only_for_actions_not_updated(smtp, world, mak
     assert len(smtp.to("ama@example.org")) == 1
     output = run_cli(date(2024, 11, 11))
     nudge = smtp.to("ama@example.org")[1]
-    assert nudge.subject == ("WRES action plan: reminder: update your actions before the Inclusion Council on "
+    assert nudge.subject == ("WRES action plan: reminder to update your actions before the Inclusion Council on "
                              "14 November 2024")
     assert f"{BASE_URL}/actions/{second.id}/update" in nudge.text
     assert f"{BASE_URL}/actions/{first.id}/update" not in nudge.text
@@ -204,10 +210,11 @@ def test_digest_lists_updates_posted_since_the_last_digest(smtp, world, make_act
     fixed_today(date(2024, 11, 11))
     run_cli(date(2024, 11, 11))
     first, second = smtp.to("lead@example.org")
-    assert first.subject == second.subject == "WRES action plan: weekly digest"
+    assert first.subject == "WRES action plan: weekly digest, 4 November 2024"
+    assert second.subject == "WRES action plan: weekly digest, 11 November 2024"
     assert "Progress updates since 28 October 2024 (1)" in first.text and "Before the first digest" in first.text
     assert "Progress updates since 4 November 2024 (1)" in second.text
-    assert ("- Action 1.1 (2024-25), 6 November 2024, by Ama Owusu: ON TRACK, RAG Green\n"
+    assert ("- Action 1.1 (2024-25), updated by Ama Owusu on 6 November 2024. Status: ON TRACK. RAG: Green.\n"
             "  Panel members trained\n") in second.text
     assert "Before the first digest" not in second.text
 
@@ -219,7 +226,7 @@ def test_digest_goes_to_reviewers_only_when_set(smtp, world, make_user, run_cli)
     db.session.add(ReminderSettings(digest_to_reviewers=True))
     db.session.commit()
     run_cli(date(2024, 11, 11))
-    assert [e.subject for e in smtp.to("rita@example.org")] == ["WRES action plan: weekly digest"]
+    assert [e.subject for e in smtp.to("rita@example.org")] == ["WRES action plan: weekly digest, 11 November 2024"]
 
 
 def test_actions_of_closed_plans_are_not_chased(smtp, world, make_action, make_plan, run_cli):
@@ -249,6 +256,7 @@ def test_bad_today_is_a_clear_message(runner):
 def test_two_runs_racing_queue_each_reminder_once(smtp, world, make_action, run_cli, monkeypatch):
     from tracker.reminders import queries
 
+    weekly_on(TUESDAY)
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
     run_cli(TUESDAY)
     monkeypatch.setattr(queries, "existing_keys", lambda keys: set())  # as if the other run had not committed yet
@@ -267,12 +275,13 @@ def test_action_text_is_escaped_in_the_html_part_only(smtp, world, make_action, 
 
 
 def test_co_owners_who_cannot_be_reminded_are_flagged_to_the_edi_lead_not_the_owner(smtp, world, make_action, run_cli):
+    weekly_on(TUESDAY)
     make_action(world.plan, "1.1", owners=[world.ama, world.gone], by_when="30/11/2024")
     run_cli(TUESDAY)
     [ama] = smtp.to("ama@example.org")
-    assert "  Owner: Ama Owusu; Gone Person.\n" in ama.text and "inactive" not in ama.text + ama.html
+    assert "  Owners: Ama Owusu and Gone Person.\n" in ama.text and "inactive" not in ama.text + ama.html
     [lead] = smtp.to("lead@example.org")
-    assert "  Owner: Ama Owusu; Gone Person (owner inactive).\n" in lead.text
+    assert "  Owners: Ama Owusu and Gone Person (owner inactive).\n" in lead.text
     assert "<strong>Owner inactive</strong>" in lead.html
 
 
@@ -284,5 +293,6 @@ def test_the_forums_comment_on_an_action_is_shown_in_its_reminder(smtp, world, m
                         lambda ids: {action.id: "Add evidence of panel diversity"} if action.id in ids else {})
     run_cli(TUESDAY)
     [email] = smtp.to("ama@example.org")
-    assert "  Owner: Ama Owusu.\n  Forum comment: Add evidence of panel diversity\n  Post an update:" in email.text
+    assert ("  Due on 31 December 2024: 14 days to go.\n  Forum comment: Add evidence of panel diversity\n"
+            "  Post an update:") in email.text
     assert "<br>Forum comment: Add evidence of panel diversity" in email.html

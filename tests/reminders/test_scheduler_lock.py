@@ -105,7 +105,8 @@ def test_the_scheduler_is_built_with_its_jobs_in_the_database(app, unbound):
                                       (jobs.DAILY_JOB, jobs.OUTBOX_JOB, jobs.HEARTBEAT_JOB))
     assert daily.func is jobs.daily_reminders_job and outbox_retry.func is jobs.outbox_job
     assert isinstance(daily.trigger, CronTrigger) and str(daily.trigger) == "cron[hour='6', minute='0']"
-    assert isinstance(outbox_retry.trigger, CronTrigger) and str(outbox_retry.trigger) == "cron[minute='*/5']"
+    assert isinstance(outbox_retry.trigger, IntervalTrigger) and outbox_retry.trigger.interval == timedelta(minutes=5)
+    assert str(daily.trigger.timezone) == str(outbox_retry.trigger.timezone) == "Europe/London"
     assert isinstance(heartbeat.trigger, IntervalTrigger) and heartbeat.trigger.interval == timedelta(seconds=30)
     assert (daily.coalesce, daily.misfire_grace_time, daily.max_instances) == (True, 23 * 3600, 1)
     assert (outbox_retry.coalesce, outbox_retry.misfire_grace_time, outbox_retry.max_instances) == (True, 240, 1)

@@ -16,11 +16,17 @@ from tracker.reminders.facts import (
     DueItem,
     Person,
     Rules,
-    date_text,
-    in_weekly_window,
     iso_week,
 )
-from tracker.reminders.rules import DIGEST, is_stale_action, line_for, stale_note
+from tracker.reminders.rules import (
+    DIGEST,
+    due_words,
+    is_stale_action,
+    line_for,
+    overdue_note,
+    stale_note,
+    weekly_day_due,
+)
 
 FIRST_DIGEST_DAYS = 7
 
@@ -29,10 +35,6 @@ def digest_recipients(people: dict[int, Person], rules: Rules) -> list[Person]:
     """Active admins with an email address, and reviewers when the setting says so."""
     roles = {"admin"} | ({"reviewer"} if rules.digest_to_reviewers else set())
     return sorted((p for p in people.values() if p.can_receive and p.role in roles), key=lambda p: p.id)
-
-
-def _overdue_note(action: ActionFacts, today: date) -> str:
-    return f"Was due on {date_text(action.due_on)}: {(today - action.due_on).days} days overdue"
 
 
 def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates: list[DigestUpdate],
@@ -45,11 +47,10 @@ def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates:
     listed |= {a.id for a in red}
     stale = [a for a in open_actions if a.id not in listed and is_stale_action(a, rules, today)]
     return Digest(
-        overdue=tuple(line_for(a, people, _overdue_note(a, today)) for a in overdue),
-        red=tuple(line_for(a, people, f"Due on {date_text(a.due_on)}" if a.due_on else f"By when: {a.by_when}")
-                  for a in red),
+        overdue=tuple(line_for(a, people, overdue_note(a, today)) for a in overdue),
+        red=tuple(line_for(a, people, due_words(a)) for a in red),
         stale=tuple(line_for(a, people, stale_note(a)) for a in stale),
-        cannot_remind=tuple(line for line in (line_for(a, people, "") for a in open_actions) if line.flags),
+        cannot_remind=tuple(line for line in (line_for(a, people, due_words(a)) for a in open_actions) if line.flags),
         updates=tuple(sorted((u for u in updates if u.posted_at > since),
                              key=lambda u: (u.posted_at, u.action_id), reverse=True)),
         since=since,
@@ -57,13 +58,15 @@ def build_digest(actions: list[ActionFacts], people: dict[int, Person], updates:
 
 
 def digest_items(actions: list[ActionFacts], people: dict[int, Person], updates: list[DigestUpdate], rules: Rules,
-                 today: date, now: datetime, last_digest: dict[int, datetime]) -> list[DueItem]:
-    """Rule 5: one digest per recipient per week, from the first run in the weekly window."""
-    if not rules.enabled or not in_weekly_window(today, rules.weekly_day):
+                 today: date, now: datetime, last_digest: dict[int, datetime],
+                 last_run: date | None = None) -> list[DueItem]:
+    """Rule 5: one digest per recipient per week, on the weekly day (or the run catching up a missed one)."""
+    week = weekly_day_due(today, rules.weekly_day, last_run)
+    if not rules.enabled or week is None:
         return []
     items = []
     for person in digest_recipients(people, rules):
         since = last_digest.get(person.id, now - timedelta(days=FIRST_DIGEST_DAYS))
         digest = build_digest(actions, people, updates, rules, today, since)
-        items.append(DueItem(DIGEST, person.id, f"digest:user{person.id}:{iso_week(today)}", digest=digest))
+        items.append(DueItem(DIGEST, person.id, f"digest:user{person.id}:{iso_week(week)}", digest=digest))
     return items

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from tracker.clock import uk_date
 from tracker.dates import long_date
 from tracker.rag import is_closed
 
@@ -62,7 +63,8 @@ class ActionFacts:
 
     @property
     def last_update_on(self) -> date | None:
-        return self.last_update_at.date() if self.last_update_at else None
+        """The UK date of the last update (an update at 23:30 UTC in summer is the next day here)."""
+        return uk_date(self.last_update_at) if self.last_update_at else None
 
     @property
     def is_open(self) -> bool:
@@ -142,9 +144,11 @@ class DueItem:
     digest: Digest | None = None
 
 
-def date_text(day: date | None) -> str:
-    """'31 December 2024'."""
-    return long_date(day) if day else ""
+def date_text(day: date | datetime | None) -> str:
+    """'31 December 2024'; a stored (naive UTC) time is written as its date in the UK."""
+    if day is None:
+        return ""
+    return long_date(uk_date(day) if isinstance(day, datetime) else day)
 
 
 def iso_week(day: date) -> str:
@@ -153,9 +157,9 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def in_weekly_window(today: date, weekly_day: int) -> bool:
-    """Weekly reminders go on the weekly day, or the first run after it in the same week."""
-    return today.weekday() >= weekly_day
+def latest_weekly_day(today: date, weekly_day: int) -> date:
+    """The weekly day (0 Monday … 6 Sunday) on or before `today`: today itself, or up to 6 days back."""
+    return today - timedelta(days=(today.weekday() - weekly_day) % 7)
 
 
 def parse_days(text: str) -> tuple[int, ...]:

@@ -6,11 +6,14 @@ every 5 minutes, and a heartbeat that renews this process's lock. Every job firs
 waits, and takes over within two minutes if the first stops. A daily run missed while the
 scheduler was down is run once when it starts again (coalesce, and a grace time just under a
 day); runs are idempotent per day anyway, through the outbox keys.
+
+Every trigger is in UK time (Europe/London), and each run works out the UK date itself, so a
+run at 00:30 on a Monday in British Summer Time (23:30 UTC on the Sunday) is a Monday run.
 """
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -36,6 +39,7 @@ HEARTBEAT_JOB = "scheduler-heartbeat"
 DAILY_GRACE_SECONDS = 23 * 3600
 OUTBOX_GRACE_SECONDS = 4 * 60
 HEARTBEAT_SECONDS = 30
+OUTBOX_MINUTES = 5
 
 _bound: dict = {"app": None, "holder": None, "scheduler": None}
 
@@ -59,12 +63,39 @@ def _holder() -> str:
     return _bound["holder"]
 
 
+class UkCronTrigger(CronTrigger):
+    """A CronTrigger on the UK clock that always moves forward, firing each clock time once a day.
+
+    On the night the clocks go back, APScheduler 3.11's CronTrigger can return the time it was
+    given again, or an earlier one, for a time in the repeated hour (01:00-01:59): the scheduler
+    then computes run times for ever. Here a time no later than the previous one, or showing the
+    same clock time, is skipped: a daily run at 01:00 runs at the first 01:00 of that night.
+    """
+
+    __slots__ = ()
+
+    def get_next_fire_time(self, previous_fire_time, now):
+        fire = super().get_next_fire_time(previous_fire_time, now)
+        if previous_fire_time is None:
+            return fire
+        before, clock_time = previous_fire_time.timestamp(), previous_fire_time.astimezone(self.timezone)
+        later = previous_fire_time.astimezone(UTC)
+        for _ in range(48):
+            if fire is None or (fire.timestamp() > before
+                                and fire.astimezone(self.timezone).replace(tzinfo=None) != clock_time.replace(tzinfo=None)):
+                return fire
+            later += timedelta(hours=1)
+            fire = super().get_next_fire_time(None, later)
+        return fire
+
+
 def daily_trigger(hour: int) -> CronTrigger:
-    return CronTrigger(hour=hour, minute=0, timezone=TIMEZONE)
+    return UkCronTrigger(hour=hour, minute=0, timezone=TIMEZONE)
 
 
-def outbox_trigger() -> CronTrigger:
-    return CronTrigger(minute="*/5", timezone=TIMEZONE)
+def outbox_trigger() -> IntervalTrigger:
+    """Every 5 minutes, counted in elapsed time (no clock time to go wrong when the clocks change)."""
+    return IntervalTrigger(minutes=OUTBOX_MINUTES, timezone=TIMEZONE)
 
 
 def daily_reminders_job():

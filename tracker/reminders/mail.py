@@ -2,6 +2,7 @@
 MAIL_DEFAULT_SENDER), one connection reused for a batch of messages."""
 from __future__ import annotations
 
+import ipaddress
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -10,6 +11,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from types import TracebackType
+from urllib.parse import urlsplit
+
+from tracker.clock import UK
+
+#: The mailbox name of the sender worked out when MAIL_DEFAULT_SENDER is not set.
+SENDER_MAILBOX = "wres-tracker"
 
 #: Errors that mean the server cannot be reached or used at all: stop the batch there.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
@@ -35,16 +42,38 @@ class MailSettings:
     timeout: float = 30.0
 
     @classmethod
-    def from_config(cls, config: Mapping) -> MailSettings:
-        """From the app's configuration (read from the environment in config.py)."""
+    def from_config(cls, config: Mapping, *, trust_name: str = "") -> MailSettings:
+        """From the app's configuration (read from the environment in config.py); the sender is
+        MAIL_DEFAULT_SENDER, or when it is not set, `default_sender(trust_name, BASE_URL)`."""
+        sender = config.get("MAIL_DEFAULT_SENDER") or default_sender(trust_name, config.get("BASE_URL") or "")
         return cls(server=config.get("MAIL_SERVER") or "localhost", port=int(config.get("MAIL_PORT") or 25),
                    use_tls=bool(config.get("MAIL_USE_TLS")), username=config.get("MAIL_USERNAME") or None,
-                   password=config.get("MAIL_PASSWORD") or None,
-                   sender=config.get("MAIL_DEFAULT_SENDER") or "wres-tracker@localhost")
+                   password=config.get("MAIL_PASSWORD") or None, sender=sender)
 
     @property
     def envelope_sender(self) -> str:
         return parseaddr(self.sender)[1] or self.sender
+
+
+def _mail_domain(base_url: str) -> str:
+    """The host name of the address people use; 'localhost' when it is missing or an IP address."""
+    host = (urlsplit(base_url).hostname or "").rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host or "localhost"
+    return "localhost"
+
+
+def default_sender(trust_name: str, base_url: str) -> str:
+    """'North Staffordshire Combined Healthcare NHS Trust WRES tracker <wres-tracker@wres.example.nhs.uk>'.
+
+    Used when MAIL_DEFAULT_SENDER is not set: the trust's name from the organisation settings,
+    at the host of BASE_URL. Real deployments set MAIL_DEFAULT_SENDER to an address their mail
+    server accepts mail from (and which receives bounces).
+    """
+    name = f"{trust_name.strip()} WRES tracker" if trust_name and trust_name.strip() else "WRES tracker"
+    return formataddr((name, f"{SENDER_MAILBOX}@{_mail_domain(base_url)}"))
 
 
 def build_message(*, sender: str, to: str, cc: list[str], subject: str, text: str, html: str,
@@ -56,7 +85,9 @@ def build_message(*, sender: str, to: str, cc: list[str], subject: str, text: st
     if cc:
         message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
-    message["Date"] = format_datetime((sent_at or datetime.now(UTC)).replace(tzinfo=UTC))
+    # UK time with its offset: '+0100' in summer, so the day shown is the day in the UK.
+    message["Date"] = format_datetime((sent_at or datetime.now(UTC).replace(tzinfo=None)).replace(tzinfo=UTC)
+                                      .astimezone(UK))
     message["Message-ID"] = message_id
     # Automatic mail: out-of-office replies should not come back to the tracker.
     message["Auto-Submitted"] = "auto-generated"

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import Select, select, update
 
 from tracker import clock
+from tracker.admin.service import organisation_settings
 from tracker.audit.service import record
 from tracker.auth.models import User
 from tracker.database import committing
@@ -51,8 +52,16 @@ def backoff_after(attempts: int) -> timedelta:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
+def mail_settings() -> MailSettings:
+    """The mail settings of the app; the trust name (for the sender's name) is read only when
+    MAIL_DEFAULT_SENDER is not set."""
+    config = current_app.config
+    trust_name = "" if config.get("MAIL_DEFAULT_SENDER") else organisation_settings().trust_name
+    return MailSettings.from_config(config, trust_name=trust_name)
+
+
 def sender_from_app() -> SmtpSender:
-    return SmtpSender(MailSettings.from_config(current_app.config))
+    return SmtpSender(mail_settings())
 
 
 def queue_message(*, key: str, recipient: User, to: str, cc: list[str], subject: str, text: str, html: str,

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tracker.actions.models import Action, ProgressUpdate, action_forums, action_owners
 from tracker.auth.models import User
+from tracker.clock import uk_date
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan, PlanStatus
@@ -54,7 +55,7 @@ def load_actions(people: dict[int, Person]) -> list[ActionFacts]:
     return [
         ActionFacts(
             id=row.id, ref=row.ref, text=row.text, plan_year=row.year, by_when=row.by_when, due_on=row.due_on,
-            status=row.status, rag=row.rag, created_on=row.created_at.date(), last_update_at=row.last_update_at,
+            status=row.status, rag=row.rag, created_on=uk_date(row.created_at), last_update_at=row.last_update_at,
             owner_ids=tuple(sorted(owners.get(row.id, []), key=lambda i: _by_name(i, people))),
             forum_ids=tuple(sorted(forums.get(row.id, []))), forum_comment=comments.get(row.id),
         )
@@ -78,7 +79,8 @@ def load_meetings(today: date, days_ahead: int) -> list[MeetingFacts]:
 
 
 def load_updates(since: datetime) -> list[DigestUpdate]:
-    """Progress updates posted after `since`, on actions of plans that are not closed."""
+    """Progress updates posted after `since`, on actions of plans that are not closed (author "" when
+    nobody is recorded, as for imported history)."""
     rows = db.session.execute(
         select(ProgressUpdate.action_id, Action.ref, Plan.year, User.name, ProgressUpdate.posted_at,
                ProgressUpdate.status, ProgressUpdate.rag, ProgressUpdate.narrative)
@@ -87,8 +89,8 @@ def load_updates(since: datetime) -> list[DigestUpdate]:
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(ProgressUpdate.posted_at > since, Plan.status != PlanStatus.CLOSED.value)
     )
-    return [DigestUpdate(row.action_id, row.ref, row.year, row.name or "Imported", row.posted_at, row.status, row.rag,
-                       _shorten(row.narrative)) for row in rows]
+    return [DigestUpdate(row.action_id, row.ref, row.year, row.name or "", row.posted_at, row.status, row.rag,
+                         _shorten(row.narrative)) for row in rows]
 
 
 def _shorten(text: str) -> str:

@@ -3,6 +3,8 @@
 Each person's items and message are committed together, in their own transaction. An
 item whose key is already recorded is never queued again; if another run records the same
 key first, this run's transaction for that person fails on the unique key and is skipped.
+Every run is recorded for its day, also while reminders are turned off, so a later run only
+catches up days on which no run happened at all.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun
 from tracker.reminders.outbox import SendReport, queue_message, send_due
 from tracker.reminders.payload import from_payload, to_payload
 from tracker.reminders.render import render_email
-from tracker.reminders.rules import DIGEST, Delivery, owner_items, plan_deliveries
+from tracker.reminders.rules import DIGEST, Delivery, owner_items, plan_deliveries, weekly_day_due
 from tracker.reminders.settings import reminder_settings, rules_from
 from tracker.reviews.agendas import agenda_record, agendas_to_prepare, prepare_agenda
 
@@ -66,20 +68,21 @@ class _Context:
     trust_name: str
 
 
-def _due_items(today: date, now: datetime, rules: Rules, people: dict[int, Person]) -> tuple[list[DueItem], set[int]]:
+def _due_items(today: date, now: datetime, rules: Rules, people: dict[int, Person],
+               last_run: date | None) -> tuple[list[DueItem], set[int]]:
     actions = queries.load_actions(people)
     meetings = queries.load_meetings(today, max(rules.update_request_days, rules.nudge_days))
     last_digest = queries.last_digests()
     earliest = min([*last_digest.values(), now - timedelta(days=FIRST_DIGEST_DAYS)])
-    items = owner_items(actions, meetings, people, rules, today, last_run=queries.last_run_before(today),
+    items = owner_items(actions, meetings, people, rules, today, last_run=last_run,
                         first_requests=queries.first_requests())
-    items += digest_items(actions, people, queries.load_updates(earliest), rules, today, now, last_digest)
+    items += digest_items(actions, people, queries.load_updates(earliest), rules, today, now, last_digest, last_run)
     return items, {a.id for a in actions if a.is_open}
 
 
 def run_reminders(today: date | None = None, *, dry_run: bool = False, send: bool = True,
                   sender_factory=None) -> RunReport:
-    """Run every rule once for `today`; queue one email per person; then send what is due.
+    """Run every rule once for `today` (the UK date); queue one email per person; then send what is due.
 
     `dry_run` works out the same emails but records and sends nothing.
     """
@@ -90,16 +93,19 @@ def run_reminders(today: date | None = None, *, dry_run: bool = False, send: boo
     _prepare_agendas(today, rules.update_request_days, report)
     if rules.enabled:
         people = queries.load_people()
-        items, open_ids = _due_items(today, now, rules, people)
+        last_run = queries.last_run_before(today)
+        items, open_ids = _due_items(today, now, rules, people, last_run)
         known = queries.existing_keys([item.key for item in items])
+        week = weekly_day_due(today, rules.weekly_day, last_run)
         deliveries = plan_deliveries([i for i in items if i.key not in known], people, rules, today,
-                                     held=queries.held_recipients(), weekly_sent=queries.weekly_sent(iso_week(today)))
+                                     held=queries.held_recipients(), last_run=last_run,
+                                     weekly_sent=queries.weekly_sent(iso_week(week)) if week else set())
         context = _Context(today, now, rules, people, open_ids, current_app.config["BASE_URL"],
                            organisation_settings().trust_name)
         for delivery in deliveries:
             _deliver(delivery, context, report)
-        if not dry_run:
-            _record_run(today, now, len(report.queued))
+    if not dry_run:
+        _record_run(today, now, len(report.queued))
     if send and not dry_run:
         report.sent = send_due(sender_factory=sender_factory)
     return report
@@ -127,7 +133,7 @@ def _deliver(delivery: Delivery, context: _Context, report: RunReport) -> None:
     if report.dry_run:
         sending = (_held_items(person.id) if delivery.release_held else []) + list(delivery.send)
         report.queued.append(Queued(address(person.name, person.email), describe_items(sending),
-                                    describe_items(list(delivery.hold)), _cc(sending, person, context)))
+                                    describe_items(list(delivery.hold)), _addresses(_copied(sending, person, context))))
         return
     try:
         with committing():
@@ -155,12 +161,17 @@ def _only_open(item: DueItem, open_ids: set[int]) -> DueItem:
                    item.meeting, item.copy_admins, item.digest)
 
 
-def _cc(items: list[DueItem], person: Person, context: _Context) -> list[str]:
-    """The EDI lead (every active admin with an email) when an overdue action is long overdue."""
+def _copied(items: list[DueItem], person: Person, context: _Context) -> list[Person]:
+    """The EDI lead (every active admin with an email) when an overdue action is long overdue;
+    never the recipient (an EDI lead who owns the action is not copied on her own email)."""
     if not any(item.copy_admins and item.lines for item in items):
         return []
-    return [address(p.name, p.email) for p in sorted(context.people.values(), key=lambda p: p.id)
+    return [p for p in sorted(context.people.values(), key=lambda p: p.id)
             if p.role == "admin" and p.can_receive and p.id != person.id]
+
+
+def _addresses(people: list[Person]) -> list[str]:
+    return [address(p.name, p.email) for p in people]
 
 
 def _message_key(person_id: int, today: date) -> str:
@@ -180,9 +191,11 @@ def _write(delivery: Delivery, person: Person, context: _Context) -> Queued:
     held_rows = _held_rows(person.id) if delivery.release_held else []
     stored = [from_payload(row.payload) for row in held_rows]
     items = [_only_open(item, context.open_ids) for item in stored + list(delivery.send)]
+    copied = _copied(items, person, context)
     email = render_email(person.name, items, base_url=context.base_url, trust_name=context.trust_name,
-                         today=context.today, copy_after_days=context.rules.overdue_copy_after_days)
-    cc = _cc(items, person, context)
+                         today=context.today, copy_after_days=context.rules.overdue_copy_after_days,
+                         copied=[p.name for p in copied])
+    cc = _addresses(copied)
     message = None
     if email is not None:
         message = queue_message(key=_message_key(person.id, context.today), recipient=db.session.get(User, person.id),
