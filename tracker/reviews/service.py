@@ -20,7 +20,7 @@ from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
@@ -111,7 +111,7 @@ def _candidates(forum_id: int) -> list[rules.AgendaCandidate]:
         select(Action.id, Action.status, Action.rag, Action.due_on, Action.last_update_at)
         .join(action_forums, action_forums.c.action_id == Action.id)
         .join(Plan, Plan.id == Action.plan_id)
-        .where(action_forums.c.forum_id == forum_id, Plan.status != PlanStatus.CLOSED.value)
+        .where(action_forums.c.forum_id == forum_id, Plan.is_live)
     )
     return [rules.AgendaCandidate(*row) for row in rows]
 
