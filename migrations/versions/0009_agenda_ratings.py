@@ -1,7 +1,7 @@
 """Each agenda item keeps the owner's status and RAG as they stood when the agenda was built
 
 Revision ID: 0009_agenda_ratings
-Revises: 0007_timeline_indexes
+Revises: 0008_plan_archive
 
 The agenda, the review form and the stored review show the same figure: the one taken when the
 agenda was built (or last refreshed). Items of agendas built before this are left without one
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_agenda_ratings"
-down_revision = "0007_timeline_indexes"
+down_revision = "0008_plan_archive"
 branch_labels = None
 depends_on = None
 

@@ -49,7 +49,10 @@ class ActionIndicator(db.Model):
 
 class Action(db.Model):
     __tablename__ = "actions"
-    __table_args__ = (UniqueConstraint("plan_id", "ref"), Index("ix_actions_plan_id_ref_order", "plan_id", "ref_order"))
+    #: Ids are never reused, so a deleted draft plan's action ids (kept by the audit trail) never
+    #: name a new action.
+    __table_args__ = (UniqueConstraint("plan_id", "ref"), Index("ix_actions_plan_id_ref_order", "plan_id", "ref_order"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)

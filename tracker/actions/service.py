@@ -43,6 +43,16 @@ class ActionChanged(ActionError):
         )
 
 
+class PlanArchived(ActionError):
+    """The action's plan is archived, so it takes no progress updates."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(
+            f"The {plan.year} plan is archived, so its actions take no new progress updates. "
+            "If work on this action goes on, ask the EDI lead to restore the plan."
+        )
+
+
 @dataclass
 class ActionData:
     """Everything an action can say, as plain values (from a form or an import row)."""
@@ -185,6 +195,8 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
     day = today or clock.today()
     status = normalise_status(data.status)
     rag = normalise_rag(data.rag)
+    if action.plan.is_archived:
+        raise PlanArchived(action.plan)
     if not data.narrative.strip():
         raise ActionError("Describe the progress made", field="narrative")
     proposed = None

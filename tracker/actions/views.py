@@ -132,6 +132,9 @@ def edit(action_id: int):
 def post_update(action_id: int):
     action = _action_or_404(action_id)
     require_action_update(action)
+    if action.plan.is_archived:
+        flash(str(service.PlanArchived(action.plan)), "info")
+        return redirect(url_for("actions.detail", action_id=action.id))
     proposal = service.proposal_for(action, clock.today())
     form = ProgressUpdateForm(current_status=action.status)
     if request.method == "GET":

@@ -11,7 +11,7 @@ from tracker.actions.models import Action, action_owners, action_supporting_lead
 from tracker.actions.queries import ActionRow, read_rows, row_select
 from tracker.actions.rag_rules import is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 from tracker.rag import is_closed
 
 
@@ -49,12 +49,12 @@ def _my_actions_query() -> Select:
     mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
         select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
     )
-    return (row_select().where(Action.id.in_(mine), Plan.status != PlanStatus.CLOSED.value)
+    return (row_select().where(Action.id.in_(mine), Plan.is_live)
             .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
 
 
 def my_actions(user: User, today: date) -> MyActions:
-    """Actions the user owns or supports in plans that are not closed, grouped by what needs doing."""
+    """Actions the user owns or supports in plans that are not closed or archived, grouped by what needs doing."""
     actions = read_rows(_my_actions_query(), {"user_id": user.id})
     groups = MyActions()
     for action in actions:

@@ -12,7 +12,7 @@ from tracker.actions.models import Action, action_forums
 from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, row_select
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 
 
 @dataclass
@@ -31,7 +31,7 @@ def _grouped(query) -> dict:
 
 def _in_open_plans(query):
     return (query.join(Action, Action.id == action_forums.c.action_id).join(Plan, Plan.id == Action.plan_id)
-            .where(Plan.status != PlanStatus.CLOSED.value))
+            .where(Plan.is_live))
 
 
 def list_forums(today: date) -> list[ForumRow]:
@@ -62,10 +62,10 @@ def escalating_forums(forum: Forum) -> list[Forum]:
 
 
 def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
-    """A page of the actions reported to the forum in plans that are not closed: newest plan
+    """A page of the actions reported to the forum in plans that are not closed or archived: newest plan
     first, then by reference."""
     reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
-                    Plan.status != PlanStatus.CLOSED.value)
+                    Plan.is_live)
     total = db.session.scalar(select(func.count(Action.id)).join(Plan, Plan.id == Action.plan_id).where(reported))
     return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
                      total, page, size)

@@ -17,7 +17,7 @@ from tracker.indicators.definitions import IndicatorDefinition, load_definitions
 from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 
 STANDARD = "wres"
 DEFINITIONS: dict[int, IndicatorDefinition] = {d.number: d for d in load_definitions(STANDARD)}
@@ -212,14 +212,14 @@ def _year_and_ref(action: Action) -> tuple:
 
 
 def linked_actions(number: int) -> list[LinkedAction]:
-    """Actions linked to the indicator in plans that are not closed, newest plan first (three queries)."""
+    """Actions linked to the indicator in plans that are not closed or archived, newest plan first (three queries)."""
     linked = (select(ActionIndicator.action_id).where(ActionIndicator.indicator == number)).scalar_subquery()
     actions = list(db.session.scalars(
-        select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.status != PlanStatus.CLOSED.value)
+        select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
         .options(contains_eager(Action.plan), selectinload(Action.owners))))
     rank = func.row_number().over(partition_by=ProgressUpdate.action_id,
                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
-    shown = select(Action.id).join(Action.plan).where(Action.id.in_(linked), Plan.status != PlanStatus.CLOSED.value)
+    shown = select(Action.id).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
     ranked = select(ProgressUpdate.id, rank.label("rank")).where(ProgressUpdate.action_id.in_(shown)).subquery()
     latest = {update.action_id: update for update in db.session.scalars(
         select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)

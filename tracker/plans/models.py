@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.clock import uk_date
 from tracker.extensions import db
 
 if TYPE_CHECKING:
     from tracker.actions.models import Action
+    from tracker.auth.models import User
     from tracker.governance.models import Forum
 
 
@@ -23,6 +26,9 @@ class PlanStatus(enum.StrEnum):
 
 class Plan(db.Model):
     __tablename__ = "plans"
+    #: Ids are never reused (SQLite would otherwise give a deleted plan's id to the next plan,
+    #: and the deleted plan's audit trail, which keeps its id, would read as the new one's).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The NHS financial year the plan covers, e.g. "2024-25".
@@ -36,8 +42,17 @@ class Plan(db.Model):
     #: Numbered key for the "Links to EDI goals" column, one per line.
     edi_goals_key: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
+    #: When an admin archived the plan; null while it is not archived. An archived plan is kept
+    #: whole and opens by its address, but is left out of the plans list (except under "Show
+    #: archived plans"), My actions, forums, agendas, reminders, calendars and the Word documents'
+    #: plan choices, and its actions take no progress updates. Restoring sets it back to null;
+    #: the audit trail keeps every archive and restore.
+    archived_at: Mapped[datetime | None]
+    #: The admin who archived it (null while it is not archived).
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     approved_by: Mapped[Forum | None] = relationship()
+    archived_by: Mapped[User | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(
         back_populates="plan", order_by="Theme.position", cascade="all, delete-orphan"
     )
@@ -48,6 +63,28 @@ class Plan(db.Model):
     @property
     def label(self) -> str:
         return f"{self.year}: {self.title}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def archived_on(self) -> date | None:
+        """The UK date it was archived."""
+        return uk_date(self.archived_at) if self.archived_at else None
+
+    @hybrid_property
+    def is_live(self) -> bool:
+        """Neither closed nor archived: its open actions are listed, put on agendas and reminded of.
+
+        In a query, `Plan.is_live` is the same rule in SQL: the one definition every list of open
+        actions filters on."""
+        return self.status != PlanStatus.CLOSED.value and self.archived_at is None
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status != PlanStatus.CLOSED.value, cls.archived_at.is_(None))
 
 
 def theme_label(number: str, title: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, row_select
@@ -20,15 +21,28 @@ from tracker.plans.models import Plan, Theme
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES
 
 
-def list_plans() -> list[tuple[Plan, int]]:
-    """Every plan with its number of actions, newest year first."""
+def list_plans(archived: bool = False) -> list[tuple[Plan, int]]:
+    """Every plan that is not archived (archived=True: every archived plan) with its number of
+    actions, newest year first."""
     counts = (select(Action.plan_id, func.count(Action.id).label("n")).group_by(Action.plan_id).subquery())
     rows = db.session.execute(
         select(Plan, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.plan_id == Plan.id)
+        .where(Plan.archived_at.is_not(None) if archived else Plan.archived_at.is_(None))
+        .options(joinedload(Plan.approved_by), joinedload(Plan.archived_by))
         .order_by(Plan.year.desc(), Plan.id.desc())
     )
     return [(plan, count) for plan, count in rows]
+
+
+def archived_count() -> int:
+    """How many plans are archived, for the plans list's "Show archived plans (N)"."""
+    return db.session.scalar(select(func.count(Plan.id)).where(Plan.archived_at.is_not(None)))
+
+
+def action_count(plan: Plan) -> int:
+    """How many actions the plan has."""
+    return db.session.scalar(select(func.count(Action.id)).where(Action.plan_id == plan.id))
 
 
 @dataclass

@@ -1,16 +1,22 @@
-"""Plans and themes: creating, editing and listing them."""
+"""Plans and themes: creating, editing, archiving, restoring and deleting them."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import aliased
+
+from tracker import clock
 from tracker.actions.by_when import plan_year_bounds
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.audit.service import diff, record
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
+from tracker.reviews.models import AgendaItem, ForumReview
 
 PLAN_FIELDS = ("year", "title", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -112,3 +118,131 @@ def update_theme(theme: Theme, number: str, title: str, actor) -> Theme:
     if before != theme.label:
         record(actor, theme.plan, "theme edited", {"theme": [before, theme.label]})
     return theme
+
+
+#: What to do instead of deleting, at the end of every refusal.
+ARCHIVE_INSTEAD = "Archive it instead: an archived plan is hidden from lists and reminders, and can be restored."
+
+
+def archive_plan(plan: Plan, actor) -> Plan:
+    """Hide the plan from lists, My actions, forums, agendas, reminders and calendars; nothing is removed."""
+    if plan.is_archived:
+        raise PlanError(f"The {plan.year} plan is already archived.")
+    plan.archived_at = clock.utcnow()
+    plan.archived_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record(actor, plan, "archived", {"archived": [False, True]}, summary=f"Plan {plan.year} archived: {plan.title}")
+    return plan
+
+
+def restore_plan(plan: Plan, actor) -> Plan:
+    """Undo archive_plan: the plan is listed, reviewed and reminded of again."""
+    if not plan.is_archived:
+        raise PlanError(f"The {plan.year} plan is not archived, so there is nothing to restore.")
+    plan.archived_at = None
+    plan.archived_by_id = None
+    db.session.flush()
+    record(actor, plan, "restored", {"archived": [True, False]}, summary=f"Plan {plan.year} restored: {plan.title}")
+    return plan
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _refs(refs: list[str], limit: int = 5) -> str:
+    shown = ", ".join(refs[:limit])
+    return shown + (f" and {len(refs) - limit} more" if len(refs) > limit else "")
+
+
+def _its_actions(rows) -> str:
+    """'its action 1.1 was', 'its actions 1.1, 1.2 were' (each action once)."""
+    refs = list(dict.fromkeys(ref for ref, _year in rows))
+    return f"its action {refs[0]} was" if len(refs) == 1 else f"its actions {_refs(refs)} were"
+
+
+def _years(rows) -> str:
+    """'the 2024-25 plan', 'the 2024-25 and 2025-26 plans'."""
+    years = sorted({year for _ref, year in rows})
+    return f"the {' and '.join(years)} plan{'' if len(years) == 1 else 's'}"
+
+
+def _count_on_actions(model, plan: Plan) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).join(Action, Action.id == model.action_id)
+                             .where(Action.plan_id == plan.id))
+
+
+def deletion_blockers(plan: Plan) -> list[str]:
+    """Why the plan cannot be deleted ([] when it can): only a draft whose deletion loses no history.
+
+    Progress updates, forum reviews and agenda items are the record of work and meetings, and an
+    action carried forward links two years' plans: any of them means archive, not delete."""
+    reasons = []
+    if plan.status != PlanStatus.DRAFT.value:
+        reasons.append(f"it is {plan.status}, and only a draft plan can be deleted")
+    updates = _count_on_actions(ProgressUpdate, plan)
+    if updates:
+        reasons.append(f"{_plural(updates, 'progress update')} {'has' if updates == 1 else 'have'} "
+                       "been posted on its actions")
+    reviews = _count_on_actions(ForumReview, plan)
+    if reviews:
+        reasons.append(f"a forum has recorded {_plural(reviews, 'review')} of its actions")
+    items = _count_on_actions(AgendaItem, plan)
+    if items:
+        reasons.append(f"its actions are on meeting agendas ({_plural(items, 'agenda item')})")
+    other = aliased(Action)
+    carried_from = db.session.execute(
+        select(Action.ref, Plan.year).join(other, other.id == Action.carried_from_id)
+        .join(Plan, Plan.id == other.plan_id).where(Action.plan_id == plan.id).order_by(Action.ref_order)).all()
+    if carried_from:
+        reasons.append(f"{_its_actions(carried_from)} carried forward from {_years(carried_from)}")
+    carried_to = db.session.execute(
+        select(Action.ref, Plan.year).join(other, other.carried_from_id == Action.id)
+        .join(Plan, Plan.id == other.plan_id)
+        .where(Action.plan_id == plan.id, other.plan_id != plan.id).order_by(Action.ref_order)).all()
+    if carried_to:
+        reasons.append(f"{_its_actions(carried_to)} carried forward to {_years(carried_to)}")
+    return reasons
+
+
+def deletion_refusal(plan: Plan, reasons: list[str]) -> str:
+    """'The 2024-25 plan cannot be deleted: it is approved, …; and …. Archive it instead: …'."""
+    listed = reasons[0] if len(reasons) == 1 else "; ".join(reasons[:-1]) + "; and " + reasons[-1]
+    return f"The {plan.year} plan cannot be deleted: {listed}. {ARCHIVE_INSTEAD}"
+
+
+@dataclass(frozen=True)
+class DeletedPlan:
+    """What was deleted, for the message that says so."""
+
+    year: str
+    title: str
+    actions: int
+    themes: int
+
+
+def delete_plan(plan: Plan, actor) -> DeletedPlan:
+    """Delete a draft plan, its themes and its actions (with their owners, forums and indicators).
+
+    The plan's actions are locked first, so an update posted meanwhile either lands before the
+    check (and refuses the deletion) or waits and fails. The audit event is written before the
+    rows go; it keeps the plan's id, year, title and size (ids are never reused, see migration
+    0008)."""
+    action_ids = list(db.session.scalars(select(Action.id).where(Action.plan_id == plan.id).with_for_update()))
+    reasons = deletion_blockers(plan)
+    if reasons:
+        raise PlanError(deletion_refusal(plan, reasons))
+    deleted = DeletedPlan(plan.year, plan.title, len(action_ids),
+                          db.session.scalar(select(func.count()).select_from(Theme).where(Theme.plan_id == plan.id)))
+    record(actor, plan, "deleted",
+           {"year": [deleted.year, None], "title": [deleted.title, None], "actions": [deleted.actions, None],
+            "themes": [deleted.themes, None]},
+           summary=f"Plan {deleted.year} deleted with its {_plural(deleted.actions, 'action')} and "
+                   f"{_plural(deleted.themes, 'theme')}: {deleted.title}")
+    db.session.flush()
+    db.session.execute(delete(Action).where(Action.plan_id == plan.id))
+    db.session.execute(delete(Theme).where(Theme.plan_id == plan.id))
+    db.session.expire(plan, ["themes", "actions"])
+    db.session.delete(plan)
+    db.session.flush()
+    return deleted

@@ -1,5 +1,6 @@
 """Plans: the list, a plan's actions with filters, its overview and editing; importing and
-exporting a plan as CSV or Excel; rolling an approved plan over to next year and closing it."""
+exporting a plan as CSV or Excel; rolling an approved plan over to next year and closing it;
+archiving, restoring and deleting a plan, each after a confirmation page."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
@@ -16,7 +17,16 @@ from tracker.governance.models import Forum
 from tracker.plans import file_reader, file_writer, importer, rollover, service
 from tracker.plans.forms import FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
 from tracker.plans.models import Plan, Theme
-from tracker.plans.queries import Filters, list_plans, plan_actions, plan_overview, plan_people, plan_statuses
+from tracker.plans.queries import (
+    Filters,
+    action_count,
+    archived_count,
+    list_plans,
+    plan_actions,
+    plan_overview,
+    plan_people,
+    plan_statuses,
+)
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -46,7 +56,9 @@ def _plan_data(form: PlanForm) -> service.PlanData:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("plans/index.html", plans=list_plans())
+    archived = request.args.get("archived") == "1"
+    return render_template("plans/index.html", plans=list_plans(archived=archived), archived=archived,
+                           archived_count=archived_count())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -264,3 +276,49 @@ def close_plan(plan_id: int):
             flash(f"The {plan.year} plan is closed.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return _rollover_result_page(plan, form, 400)
+
+
+def _confirmed(plan: Plan, kind: str, change, done, to: str, context=dict):
+    """The confirmation page of `kind` on GET; on POST, `change` in one transaction, then `done`'s
+    message and a redirect to `to`. A refusal shows on the page again, with nothing changed;
+    `context()` gives the page anything more it shows."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            with committing():
+                result = change(plan, current_actor())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(done(result), "success")
+            return redirect(to)
+    return render_template("plans/confirm.html", plan=plan, kind=kind, form=form, actions=action_count(plan),
+                           **context()), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<int:plan_id>/archive", methods=["GET", "POST"])
+@admin_required
+def archive(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    return _confirmed(plan, "archive", service.archive_plan, lambda archived: (
+        f"The {archived.year} plan is archived. It is listed under Show archived plans, where you can open and "
+        "restore it."), url_for("plans.index"))
+
+
+@bp.route("/<int:plan_id>/restore", methods=["GET", "POST"])
+@admin_required
+def restore(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    return _confirmed(plan, "restore", service.restore_plan, lambda restored: (
+        f"The {restored.year} plan is restored: it is listed, reviewed and reminded of again."),
+        url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete(plan_id: int):
+    plan = db.get_or_404(Plan, plan_id)
+    return _confirmed(plan, "delete", service.delete_plan, lambda deleted: (
+        f"The {deleted.year} draft plan {deleted.title} and its {deleted.actions} "
+        f"action{'' if deleted.actions == 1 else 's'} were deleted."), url_for("plans.index"),
+        context=lambda: {"blockers": service.deletion_blockers(plan), "themes": len(plan.themes)})

@@ -12,7 +12,7 @@ from tracker.auth.models import User
 from tracker.clock import uk_date
 from tracker.extensions import db
 from tracker.governance.models import Meeting, forum_members
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 from tracker.rag import is_closed
 from tracker.reminders.ical import CalendarEvent, calendar_text
 
@@ -24,12 +24,12 @@ def _host(base_url: str) -> str:
 
 
 def _actions(user: User) -> list[Action]:
-    """Open actions with a due date that the user owns or supports, in plans that are not closed."""
+    """Open actions with a due date that the user owns or supports, in plans that are not closed or archived."""
     owned = select(action_owners.c.action_id).where(action_owners.c.user_id == user.id)
     supported = select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == user.id)
     actions = db.session.scalars(
         select(Action).join(Plan, Plan.id == Action.plan_id).options(joinedload(Action.plan))
-        .where(Plan.status != PlanStatus.CLOSED.value, Action.due_on.is_not(None),
+        .where(Plan.is_live, Action.due_on.is_not(None),
                or_(Action.id.in_(owned), Action.id.in_(supported)))
     ).all()
     return [a for a in actions if not is_closed(a.status, a.rag)]

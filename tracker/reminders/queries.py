@@ -10,7 +10,7 @@ from tracker.auth.models import User
 from tracker.clock import uk_date
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 from tracker.reminders.facts import ActionFacts, DigestUpdate, FirstRequest, MeetingFacts, Person
 from tracker.reminders.models import ReminderItem, ReminderRun
 from tracker.reminders.rules import DIGEST, UPDATE_REQUEST, WEEKLY_EMAIL
@@ -40,12 +40,12 @@ def _pairs(table, column: str, action_ids: set[int]) -> dict[int, list[int]]:
 
 
 def load_actions(people: dict[int, Person]) -> list[ActionFacts]:
-    """Every action of plans that are not closed (the rules skip closed actions themselves)."""
+    """Every action of plans that are not closed or archived (the rules skip closed actions themselves)."""
     rows = db.session.execute(
         select(Action.id, Action.ref, Action.text, Plan.year, Action.by_when, Action.due_on, Action.status,
                Action.rag, Action.created_at, Action.last_update_at)
         .join(Plan, Plan.id == Action.plan_id)
-        .where(Plan.status != PlanStatus.CLOSED.value)
+        .where(Plan.is_live)
         .order_by(Plan.year, Action.position, Action.id)
     ).all()
     ids = {row.id for row in rows}
@@ -79,15 +79,15 @@ def load_meetings(today: date, days_ahead: int) -> list[MeetingFacts]:
 
 
 def load_updates(since: datetime) -> list[DigestUpdate]:
-    """Progress updates posted after `since`, on actions of plans that are not closed (author "" when
-    nobody is recorded, as for imported history)."""
+    """Progress updates posted after `since`, on actions of plans that are not closed or archived (author ""
+    when nobody is recorded, as for imported history)."""
     rows = db.session.execute(
         select(ProgressUpdate.action_id, Action.ref, Plan.year, User.name, ProgressUpdate.posted_at,
                ProgressUpdate.status, ProgressUpdate.rag, ProgressUpdate.narrative)
         .join(Action, Action.id == ProgressUpdate.action_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(User, User.id == ProgressUpdate.author_id)
-        .where(ProgressUpdate.posted_at > since, Plan.status != PlanStatus.CLOSED.value)
+        .where(ProgressUpdate.posted_at > since, Plan.is_live)
     )
     return [DigestUpdate(row.action_id, row.ref, row.year, row.name or "", row.posted_at, row.status, row.rag,
                          _shorten(row.narrative)) for row in rows]

@@ -55,8 +55,11 @@ def _plan_or_404(plan_id: int) -> Plan:
 def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
     """The four export forms: the posted one reads the request, the others show their defaults."""
     trust = organisation_settings().trust_name
-    plans = [p for p, _count in list_plans()]
+    plans = [p for p, _count in list_plans()]  # archived plans are left out, except this plan itself
+    if plan not in plans:
+        plans.append(plan)
     previous = service.previous_plan(plan)
+    previous = previous if previous in plans else None
     defaults = {
         "appendix1": {"title": service.default_title("appendix1", plan.year, trust)},
         "appendix2": {"title": service.default_title("appendix2", plan.year, trust)},

@@ -23,7 +23,7 @@ from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
@@ -138,9 +138,10 @@ def _action_ids(meeting_id: int) -> list[int]:
 
 
 def _reported_to(forum_id: int):
+    """The actions reported to the forum in live plans (neither closed nor archived)."""
     return (select(Action).join(action_forums, action_forums.c.action_id == Action.id)
             .join(Plan, Plan.id == Action.plan_id)
-            .where(action_forums.c.forum_id == forum_id, Plan.status != PlanStatus.CLOSED.value))
+            .where(action_forums.c.forum_id == forum_id, Plan.is_live))
 
 
 def _candidates(forum_id: int, as_at: date, today: date) -> list[rules.AgendaCandidate]:

@@ -46,7 +46,9 @@ def _agenda_url(forum: Forum, meeting: Meeting, item_id: int | None = None) -> s
 
 
 def _plans() -> list[Plan]:
-    return list(db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())))
+    """The plans whose actions the EDI lead may add to an agenda: any but archived ones."""
+    return list(db.session.scalars(select(Plan).where(Plan.archived_at.is_(None))
+                                   .order_by(Plan.year.desc(), Plan.id.desc())))
 
 
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
