@@ -25,3 +25,11 @@ def test_today_at_half_past_eleven_utc_in_summer_is_tomorrow(monkeypatch):
 def test_today_at_half_past_eleven_utc_in_winter_is_today(monkeypatch):
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 1, 31, 23, 30))
     assert clock.today() == date(2025, 1, 31)
+
+
+def test_stored_times_are_shown_as_uk_clock_times(app):
+    from tracker.templating import datetime_uk
+
+    assert datetime_uk(datetime(2025, 3, 30, 0, 30)) == "30 Mar 2025 at 00:30"   # still GMT
+    assert datetime_uk(datetime(2025, 3, 31, 0, 30)) == "31 Mar 2025 at 01:30"   # British Summer Time
+    assert datetime_uk(datetime(2025, 7, 6, 23, 30)) == "7 Jul 2025 at 00:30"

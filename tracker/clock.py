@@ -10,10 +10,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def uk_time(moment: datetime) -> datetime:
+    """`moment`, a naive UTC time as stored, as the time in the UK (aware)."""
+    return moment.replace(tzinfo=UTC).astimezone(UK)
+
+
 def uk_date(moment: datetime) -> date:
     """The date in the UK at `moment`, a naive UTC time: 23:30 UTC in British Summer Time is
     already the next day there."""
-    return moment.replace(tzinfo=UTC).astimezone(UK).date()
+    return uk_time(moment).date()
 
 
 def today() -> date:

@@ -15,24 +15,31 @@ from tracker.audit.service import is_blank
 from tracker.dates import long_date, short_date
 
 
+def _uk(value: date | datetime) -> date | datetime:
+    """A stored time (naive UTC) as the UK's clock showed it; a date as it is."""
+    return clock.uk_time(value) if isinstance(value, datetime) else value
+
+
 def date_uk(value: date | datetime | None, fallback: str = "") -> str:
     """'31 December 2024'."""
     if value is None:
         return fallback
-    return long_date(value)
+    return long_date(_uk(value))
 
 
 def date_short(value: date | datetime | None, fallback: str = "") -> str:
     """'31 Dec 2024'."""
     if value is None:
         return fallback
-    return short_date(value)
+    return short_date(_uk(value))
 
 
 def datetime_uk(value: datetime | None) -> str:
+    """'30 Mar 2025 at 01:30': a stored time (naive UTC) as the clock in the UK showed it."""
     if value is None:
         return ""
-    return f"{short_date(value)} at {value:%H:%M}"
+    local = clock.uk_time(value)
+    return f"{short_date(local)} at {local:%H:%M}"
 
 
 #: The NHS.UK tag of each RAG rating: its colour and, always, its word.

@@ -272,6 +272,11 @@ def test_a_reviewer_records_the_whole_agenda_on_one_page_before_the_meeting(page
         admin.get_by_role("button", name="Build the agenda now").click()
     page = page_as(REVIEWER)
     page.goto(f"/forums/{forum_id}/meetings/{meeting_id}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, "the agenda fits a phone"
+    shoot(page, "journey-agenda-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
     page.get_by_role("link", name="Record the forum's reviews").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the forum's reviews")

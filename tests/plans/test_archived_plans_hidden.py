@@ -20,8 +20,8 @@ from tracker.indicators.queries import linked_actions
 from tracker.plans.service import archive_plan, restore_plan
 from tracker.reminders.feed import feed_for
 from tracker.reminders.queries import load_actions, load_people, load_updates
+from tracker.reviews.agendas import build_agenda, refresh_agenda
 from tracker.reviews.models import AgendaItem
-from tracker.reviews.service import ensure_agenda, refresh_agenda
 
 TODAY = date(2024, 11, 1)
 
@@ -112,13 +112,14 @@ def test_agendas_leave_out_archived_plans_actions(world):
         return list(db.session.scalars(select(AgendaItem.action_id).where(AgendaItem.meeting_id == world.meeting.id)
                                        .order_by(AgendaItem.action_id)))
 
-    ensure_agenda(world.meeting, TODAY, world.admin)
-    db.session.commit()
-    assert on_agenda() == sorted([world.kept.id, world.old.id])
     world.archive()
-    refresh_agenda(world.meeting, TODAY, world.admin)
+    build_agenda(world.meeting, TODAY, world.admin)
     db.session.commit()
     assert on_agenda() == [world.kept.id]
+    world.restore()
+    refresh_agenda(world.meeting, TODAY, world.admin)
+    db.session.commit()
+    assert on_agenda() == sorted([world.kept.id, world.old.id])
 
 
 def test_reminders_and_the_digest_leave_out_archived_plans(world):
