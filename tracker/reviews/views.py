@@ -196,7 +196,7 @@ def _whole_agenda_page(forum: Forum, meeting: Meeting, page_form: ButtonForm, fo
     rows = queries.agenda_rows(meeting, today)
     return render_template(
         "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, groups=queries.grouped(rows),
-        page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS,
+        page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS, rated_on=queries.rated_on(rows),
         reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
         dates=agendas.meeting_dates(meeting)), status
 
