@@ -370,6 +370,10 @@ def test_rolling_over_the_table_as_shown_confirms_what_was_carried(client, sign_
     assert "3 actions carried forward to the new 2025-26 draft plan (1.1, 1.3, 2.10)." in page
     copy = _action(target.id, "1.1")
     assert f'<a href="/actions/{copy.id}">2025-26 action 1.1</a>' in page
+    row = page[page.index(f'<a href="/actions/{copy.id}">'):]
+    row = " ".join(row[:row.index("</tr>")].split())
+    assert "Oct 2025<br><span class=\"nhsuk-u-secondary-text-colour\">Due 31 October 2025</span>" in row
+    assert "PROGRESS MADE</strong>" in row and "Amber" in row
     assert "Close this plan" in page
     again = client.get(f"/plans/{plan.id}/rollover").get_data(as_text=True)
     assert f'1.1 continued as <a href="/actions/{copy.id}">2025-26 action 1.1</a>' in again

@@ -123,7 +123,7 @@ class RolloverForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.target.choices = list(targets)
         for row in self.rows:
-            row.forums.choices = [(forum.id, forum.name) for forum in forums]
+            row.forums.choices = [(forum.id, forum.label) for forum in forums]
 
     def validate_target(self, field: RadioField) -> None:
         if field.data != NEW_PLAN and not (field.data or "").isdigit():

@@ -233,15 +233,16 @@ def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> Rollover
         (NEW_PLAN, f"A new draft plan for {rollover.next_year(plan.year)}, with this plan's themes")]
     targets += [(str(draft.id), f"{draft.year}: {draft.title} (draft, {count} action{'' if count == 1 else 's'})")
                 for draft, count in drafts]
+    forums = db.session.scalars(select(Forum).order_by(Forum.name)).all()
     if request.method == "POST":
-        return RolloverForm(targets=targets, forums=_forums())
+        return RolloverForm(targets=targets, forums=forums)
     default = rollover.default_target(plan, [draft for draft, _count in drafts])
     rows = [(rollover.suggested_row(action), rollover.carried_by_default(action))
             for action in actions if rollover.live_copy(action) is None]
     return RolloverForm(data={"target": str(default.id) if default else targets[0][0] if targets else None,
                               "rows": [{"action_id": row.action_id, "carry": ticked, "by_when": row.by_when,
                                         "owners": row.owners, "forums": row.forum_ids} for row, ticked in rows]},
-                        targets=targets, forums=_forums())
+                        targets=targets, forums=forums)
 
 
 def _rollover_rows(plan: Plan, form: RolloverForm, actions: dict, table: _RolloverTable) -> None:
