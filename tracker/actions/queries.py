@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, literal, select, union_all
+from sqlalchemy import Integer, Select, bindparam, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -229,7 +229,8 @@ def _updates_query(limited: bool) -> Select:
 
     A recursive CTE walks carried_from, so the whole history is one query however far back it
     goes; each row says how many plans back it is (depth 0: the action's own)."""
-    chain = (select(Action.id.label("action_id"), Action.carried_from_id.label("from_id"), literal(0).label("depth"))
+    start = literal_column("0", Integer).label("depth")  # written inline: PostgreSQL types both CTE terms alike
+    chain = (select(Action.id.label("action_id"), Action.carried_from_id.label("from_id"), start)
              .where(Action.id == bindparam("action_id")).cte("chain", recursive=True))
     earlier = aliased(Action)
     chain = chain.union_all(select(earlier.id, earlier.carried_from_id, chain.c.depth + 1)

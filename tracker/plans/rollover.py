@@ -199,7 +199,8 @@ def roll_over(plan: Plan, rows: list[CarryRow], actor, target_id: int | None = N
     check_can_roll_over(plan)
     actions = {action.id: action for action in plan_actions(plan)}
     if any(row.action_id not in actions for row in rows):
-        raise RolloverError("Some of the chosen actions are not in this plan: reload the page and choose again.")
+        raise RolloverError("Some of the chosen actions are not in this plan: reload the page and choose again.",
+                            field="rows")
     if not rows:
         raise RolloverError("Tick the actions to carry forward", field="rows")
     skipped = [actions[row.action_id] for row in rows if live_copy(actions[row.action_id])]

@@ -216,6 +216,8 @@ class _RolloverTable:
     rows: list = field(default_factory=list)
     carried: list = field(default_factory=list)
     new_refusal: str | None = None
+    #: The year of each target choice, to read the typed by-whens as the chosen plan will.
+    target_years: dict[str, str] = field(default_factory=dict)
     summary: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -229,6 +231,7 @@ def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> Rollover
     """The form with its target choices and forums; on GET, a ticked-by-default row per action not carried yet."""
     drafts = rollover.draft_targets(plan)
     table.new_refusal = rollover.new_plan_refusal(plan)
+    table.target_years = {NEW_PLAN: rollover.next_year(plan.year)} | {str(d.id): d.year for d, _count in drafts}
     targets = [] if table.new_refusal else [
         (NEW_PLAN, f"A new draft plan for {rollover.next_year(plan.year)}, with this plan's themes")]
     targets += [(str(draft.id), f"{draft.year}: {draft.title} (draft, {count} action{'' if count == 1 else 's'})")
@@ -247,8 +250,7 @@ def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> Rollover
 
 def _rollover_rows(plan: Plan, form: RolloverForm, actions: dict, table: _RolloverTable) -> None:
     """Each row with its action and a note on its by-when (read with the chosen plan's year)."""
-    chosen = dict(form.target.choices).get(form.target.data or "", "")
-    year = chosen[:7] if chosen[:1].isdigit() else rollover.next_year(plan.year)
+    year = table.target_years.get(form.target.data or "", rollover.next_year(plan.year))
     today = clock.today()
     table.rows = [(row, actions[row.action_id.data], rollover.by_when_note(row.by_when.data or "", year, today))
                   for row in form.rows if row.action_id.data in actions]
