@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,8 +116,8 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
+@contextmanager
+def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
     """gunicorn (1 worker, 2 threads) on a free port, on a migrated SQLite file with the demo loaded.
 
     gunicorn starts first and loads the app while the database is migrated and filled; it is
@@ -140,6 +140,21 @@ def live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
+    """The server most journeys share, with the demo loaded once."""
+    with demo_server(tmp_path_factory) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def own_live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
+    """A server of its own for a module whose journey changes the demo for good (a module
+    overrides live_server with it), so the shared server's journeys find the demo as loaded."""
+    with demo_server(tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,16 @@ How "by when" text is read:
   "TBC Nov 2024" 30 November 2024.
 - A blank cell or a dash is empty; anything else that cannot be read ("TBC", "DETAIL TO BE
   DEVELOPED") is unparsed: kept as written, with no due date, and flagged.
+
+The same by-when a year later (for an action carried forward into next year's plan):
+- Every year that was read moves on by one, written as it was: "31/10/2024" becomes
+  "31/10/2025", "Oct 24" "Oct 25", "Q3 2024-25" "Q3 2025-26", "Throughout 2024-25"
+  "Throughout 2025-26", "From Sept 2024 to March 2025" "From Sept 2025 to March 2026".
+  A 29 February that has no match next year becomes the 28th.
+- "Ongoing", "From Sept 2024" (ongoing, with no due date), blank text, and text that counts from
+  the plan's year ("Throughout year", "Q3") stay as written: the new plan's year gives them theirs.
+- Text that cannot be read stays as written and is flagged, and so does text whose result would
+  not read as the same kind of date one year later (or would pass 2099).
 """
 from __future__ import annotations
 
@@ -174,6 +184,45 @@ def plan_year_bounds(plan_year: str) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
+@dataclass(frozen=True)
+class YearLater:
+    """A by-when moved on a year, and whether it was understood (else it is kept as written: check it)."""
+
+    text: str
+    recognised: bool
+
+
+def a_year_later(text: str | None, *, plan_year: str | None = None) -> YearLater:
+    """The same date, month, quarter or year one year later, written the same way (see the module rules).
+
+    plan_year is the year of the plan the text comes from: with it "Throughout year" and "Q3"
+    are understood (and kept as written). Never raises for any text.
+    """
+    stripped = _cell_text(text)
+    before = parse_by_when(stripped, plan_year=plan_year)
+    if before.kind in (ByWhenKind.EMPTY, ByWhenKind.ONGOING):
+        return YearLater(stripped, True)
+    lined_up = _normalise_with_positions(stripped) if before.is_parsed else None
+    if lined_up is None:
+        return YearLater(stripped, False)
+    normalised, positions = lined_up
+    reads: list[tuple[re.Match[str], _Period]] = []
+    _scan(normalised, None if plan_year is None else plan_year_bounds(plan_year)[0].year, reads)
+    edits = _year_later_edits(reads)
+    if edits is None:
+        return YearLater(stripped, False)
+    if not edits:
+        return YearLater(stripped, True)
+    later = stripped
+    for (start, end), replacement in sorted(edits.items(), reverse=True):
+        later = later[:positions[start]] + replacement + later[positions[end - 1] + 1:]
+    after = parse_by_when(later, plan_year=None if plan_year is None else _next_plan_year(plan_year))
+    if (after.kind, _a_year_on(before.due), _a_year_on(before.starts)) != (
+            before.kind, _month_of(after.due), _month_of(after.starts)):
+        return YearLater(stripped, False)
+    return YearLater(later, True)
+
+
 def is_missing(value: object) -> bool:
     """None, or the NaN and NaT a spreadsheet library gives for an empty cell (the only values
     not equal to themselves), so this pure module needs no pandas to spot them."""
@@ -190,11 +239,61 @@ def _normalise(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).lower())
 
 
-def _scan(text: str, plan_start: int | None) -> list[tuple[_Period, bool]]:
+def _normalise_with_positions(text: str) -> tuple[str, list[int]] | None:
+    """_normalise(text), with where each of its characters came from in text; None when the two do
+    not line up (a character whose normal form depends on its neighbours)."""
+    characters: list[str] = []
+    positions: list[int] = []
+    for index, character in enumerate(text):
+        for piece in unicodedata.normalize("NFKC", character).translate(_TYPOGRAPHY).lower():
+            if piece.isspace():
+                if characters and characters[-1] == " ":
+                    continue
+                piece = " "
+            characters.append(piece)
+            positions.append(index)
+    normalised = "".join(characters)
+    return (normalised, positions) if normalised == _normalise(text) else None
+
+
+def _year_later_edits(reads: list[tuple[re.Match[str], _Period]]) -> dict[tuple[int, int], str] | None:
+    """{span of a year (or a 29 February's day): what it becomes a year later}; None past 2099."""
+    edits = {}
+    for match, period in reads:
+        groups = match.groupdict()
+        for name in ("y", "y1", "y2"):
+            if groups.get(name):
+                digits = groups[name]
+                later = _year(digits) + 1
+                if later > 2099:
+                    return None
+                edits[match.span(name)] = str(later) if len(digits) == 4 else f"{later % 100:02d}"
+        if period.kind == ByWhenKind.DATE and (period.last.month, period.last.day) == (2, 29):
+            edits[match.span("d")] = "28"
+    return edits
+
+
+def _next_plan_year(plan_year: str) -> str:
+    start = plan_year_bounds(plan_year)[0].year + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _a_year_on(day: date | None) -> tuple[int, int] | None:
+    """(year, month) a year after day: what the moved text must be due in."""
+    return None if day is None else (day.year + 1, day.month)
+
+
+def _month_of(day: date | None) -> tuple[int, int] | None:
+    return None if day is None else (day.year, day.month)
+
+
+def _scan(text: str, plan_start: int | None,
+          reads: list[tuple[re.Match[str], _Period]] | None = None) -> list[tuple[_Period, bool]]:
     """Every period found, most specific patterns first; each match is blanked once read.
 
     Blanking stops "31.12.2024" being read again as the month "12.2024", and "Q3 2024-25"
     again as the year "2024-25". The flag says whether the period is a start ("From ...").
+    `reads`, when given, receives each match that was read with its period.
     """
     found = []
     for pattern, read in _READERS:
@@ -206,6 +305,8 @@ def _scan(text: str, plan_start: int | None) -> list[tuple[_Period, bool]]:
             spans.append(match.span())
             if period is not None:
                 found.append((period, _is_start(text, match.start())))
+                if reads is not None:
+                    reads.append((match, period))
         text = _blank(text, spans)
     return found
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Integer, Select, bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import Action, ProgressUpdate, action_forums, action_owners, action_supporting_leads
@@ -219,19 +219,39 @@ class History:
         return len(self.entries) < self.total
 
 
+#: How many plans back an action's timeline follows it (each rollover adds one).
+EARLIER_PLANS = 20
+
+
 @cache
 def _updates_query(limited: bool) -> Select:
+    """The action's updates, then those of the action it was carried forward from, and so on back.
+
+    A recursive CTE walks carried_from, so the whole history is one query however far back it
+    goes; each row says how many plans back it is (depth 0: the action's own)."""
+    start = literal_column("0", Integer).label("depth")  # written inline: PostgreSQL types both CTE terms alike
+    chain = (select(Action.id.label("action_id"), Action.carried_from_id.label("from_id"), start)
+             .where(Action.id == bindparam("action_id")).cte("chain", recursive=True))
+    earlier = aliased(Action)
+    chain = chain.union_all(select(earlier.id, earlier.carried_from_id, chain.c.depth + 1)
+                            .join(chain, earlier.id == chain.c.from_id).where(chain.c.depth < EARLIER_PLANS))
+    source = aliased(Action)
     query = (select(ProgressUpdate.posted_at, ProgressUpdate.as_at, ProgressUpdate.status, ProgressUpdate.rag,
                     ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason, ProgressUpdate.narrative,
-                    ProgressUpdate.evidence_url, User.name.label("author_name"), func.count().over().label("total"))
+                    ProgressUpdate.evidence_url, User.name.label("author_name"), chain.c.depth,
+                    Plan.year.label("plan_year"), source.ref.label("ref"), func.count().over().label("total"),
+                    func.count().over(partition_by=chain.c.depth).label("group_total"))
+             .join(chain, chain.c.action_id == ProgressUpdate.action_id)
+             .join(source, source.id == ProgressUpdate.action_id).join(Plan, Plan.id == source.plan_id)
              .outerjoin(User, User.id == ProgressUpdate.author_id)
-             .where(ProgressUpdate.action_id == bindparam("action_id"))
-             .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+             .order_by(chain.c.depth, ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
     return query.limit(bindparam("limit")) if limited else query
 
 
 def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
-    """The action's progress updates as rows (with author_name), newest first (limit None: all of them).
+    """The action's progress updates as rows (with author_name), newest first, then those of the
+    actions it was carried forward from, each row with its depth, plan_year and ref (limit None:
+    all of them; total counts them all, group_total those of the row's own action).
 
     One query, counted in it; plain rows cost the page less than ProgressUpdate objects."""
     rows = db.session.execute(_updates_query(limit is not None), {"action_id": action_id, "limit": limit}).all()

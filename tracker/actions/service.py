@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, func, or_, select, update
 from tracker import clock
 from tracker.actions.by_when import parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.queries import CarriedCopy, carried_copies
 from tracker.actions.rag_rules import Proposal, propose_rag
 from tracker.audit.service import diff, record
 from tracker.auth.models import User
@@ -182,10 +183,38 @@ class UpdateData:
     as_at: date | None = None
 
 
+class ActionClosedToUpdates(ActionError):
+    """The action was carried forward into a later plan, whose copy is where updates now go."""
+
+    def __init__(self, action: Action, copy: CarriedCopy) -> None:
+        super().__init__(f"Action {action.ref} continued as {copy.ref} in {copy.plan_year}: it no longer takes "
+                         f"progress updates. Post your update on action {copy.ref} of the {copy.plan_year} plan.",
+                         field="narrative")
+        self.copy = copy
+
+
+def continued_as(copies: list[CarriedCopy]) -> CarriedCopy | None:
+    """Of an action's copies in later plans (queries.carried_copies), the one it continues as.
+
+    An action carried forward is closed to updates while a copy of it exists: its status is then
+    CARRIED FORWARD, and the copy (the latest, should there be several) is the one its owners
+    update. With the copy deleted it is open again, whatever its status.
+    """
+    return copies[-1] if copies else None
+
+
+def check_open_to_updates(action: Action) -> None:
+    """Refuse updates to an action that continues in a later plan."""
+    copy = continued_as(carried_copies(action.id))
+    if copy is not None:
+        raise ActionClosedToUpdates(action, copy)
+
+
 def post_update(action: Action, data: UpdateData, actor: User, *, today: date | None = None,
                 historical: bool = False) -> ProgressUpdate:
     """Add a dated, attributed update; it becomes the action's current status and RAG.
 
+    Refused when the action continues in a later plan (ActionClosedToUpdates).
     The action row is changed with one UPDATE statement (not a read-modify-write) that only
     moves forward in time, so updates posted at the same moment are all kept and the action
     shows the one posted last, whatever order the transactions commit in.
@@ -193,6 +222,7 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
     stored as at that date and no RAG is proposed for them.
     """
     day = today or clock.today()
+    check_open_to_updates(action)
     status = normalise_status(data.status)
     rag = normalise_rag(data.rag)
     if action.plan.is_archived:
@@ -208,6 +238,25 @@ def post_update(action: Action, data: UpdateData, actor: User, *, today: date | 
                               field="rag_reason")
     as_at = data.as_at or day
     posted_at = datetime.combine(as_at, time(12, 0)) if historical else clock.utcnow()
+    return _store_update(action, data, actor, status=status, rag=rag, proposed=proposed, as_at=as_at,
+                         posted_at=posted_at)
+
+
+def post_opening_update(action: Action, data: UpdateData, actor: User) -> ProgressUpdate:
+    """The first update of an action carried forward: posted now by `actor`, bringing the status
+    and RAG its origin had (as at data.as_at, the origin's RAG date), so it does not start blank.
+
+    No RAG is proposed and no reason asked: the rating is the origin's, not a new judgement.
+    """
+    if not data.narrative.strip():
+        raise ActionError("Describe the progress made", field="narrative")
+    return _store_update(action, data, actor, status=normalise_status(data.status), rag=normalise_rag(data.rag),
+                         proposed=None, as_at=data.as_at or clock.today(), posted_at=clock.utcnow())
+
+
+def _store_update(action: Action, data: UpdateData, actor: User | None, *, status: str | None, rag: str | None,
+                  proposed: str | None, as_at: date, posted_at: datetime) -> ProgressUpdate:
+    """Insert the update, make it the action's rating if it is the latest, and audit it."""
     progress = ProgressUpdate(
         action_id=action.id, author_id=actor.id if actor else None, posted_at=posted_at, as_at=as_at,
         status=status, rag=rag, proposed_rag=proposed, rag_reason=data.rag_reason.strip(),

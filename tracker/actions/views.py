@@ -38,13 +38,16 @@ def detail(action_id: int):
     action = _action_or_404(action_id)
     limit = None if request.args.get("history") == "all" else queries.HISTORY_LENGTH
     audit = queries.latest_audit(action.id, limit) if current_user.can_review else None
+    carried_to = queries.carried_copies(action.id)
+    continued = service.continued_as(carried_to)
     return render_template(
         "actions/detail.html", action=action, updates=queries.latest_updates(action.id, limit), audit=audit,
-        carried_to=queries.carried_copies(action.id),
+        carried_to=carried_to, continued_as=continued,
         today=clock.today(),
         indicator_latest=indicator_figures(action.indicators),
         forum_reviews=reviews_for_action(action.id),
-        can_update=can_update_action(current_user, action), can_edit=can_edit_action(current_user, action),
+        can_update=can_update_action(current_user, action) and continued is None,
+        can_edit=can_edit_action(current_user, action),
     )
 
 
@@ -135,6 +138,10 @@ def post_update(action_id: int):
     if action.plan.is_archived:
         flash(str(service.PlanArchived(action.plan)), "info")
         return redirect(url_for("actions.detail", action_id=action.id))
+    try:
+        service.check_open_to_updates(action)
+    except service.ActionClosedToUpdates as closed:
+        return _closed_page(action, closed, 200 if request.method == "GET" else 409)
     proposal = service.proposal_for(action, clock.today())
     form = ProgressUpdateForm(current_status=action.status)
     if request.method == "GET":
@@ -146,9 +153,20 @@ def post_update(action_id: int):
         try:
             with committing():
                 service.post_update(action, data, current_actor(), today=clock.today())
+        except service.ActionClosedToUpdates as closed:  # carried forward since the form was shown
+            return _closed_page(action, closed, 409)
         except DomainError as error:
             show_error(form, error, default_field="narrative")
         else:
             flash("Your update has been saved.", "success")
             return redirect(url_for("actions.detail", action_id=action.id) + "#timeline")
     return render_template("actions/update_form.html", form=form, action=action, proposal=proposal)
+
+
+def _closed_page(action: Action, closed: service.ActionClosedToUpdates, status: int):
+    """The action continues in a later plan: say so and link there, with no form.
+
+    A POST gets 409 Conflict: the owner may update actions, but this one's state (carried
+    forward) conflicts with the request, and nothing was stored; 403 would wrongly say they lack
+    the right, and 200 would read as success to anything that checks the status code."""
+    return render_template("actions/closed_to_updates.html", action=action, closed=closed), status

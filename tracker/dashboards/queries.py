@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy.orm import aliased
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.queries import ActionRow, read_rows, row_select
@@ -49,12 +50,17 @@ def _my_actions_query() -> Select:
     mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
         select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
     )
-    return (row_select().where(Action.id.in_(mine), Plan.is_live)
+    copy = aliased(Action)
+    carried_on = exists().where(copy.carried_from_id == Action.id)
+    return (row_select().where(Action.id.in_(mine), Plan.is_live, ~carried_on)
             .order_by(Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id))
 
 
 def my_actions(user: User, today: date) -> MyActions:
-    """Actions the user owns or supports in plans that are not closed or archived, grouped by what needs doing."""
+    """Actions the user owns or supports in plans that are not closed or archived, grouped by what needs doing.
+
+    Only live actions: one carried forward into a later plan is left out while its copy exists
+    (the copy is listed instead, for its owners, with its opening update as the last update)."""
     actions = read_rows(_my_actions_query(), {"user_id": user.id})
     groups = MyActions()
     for action in actions:

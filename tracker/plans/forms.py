@@ -1,8 +1,22 @@
 """Forms for plans: the plan and its themes, the plan page's filters, importing a file, rolling over."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
@@ -78,15 +92,52 @@ class ImportForm(FlaskForm):
             raise ValidationError(str(error)) from None
 
 
-class ActionChoiceField(MultiCheckboxField):
-    """Ticked actions, which must all be this plan's."""
+#: The rollover's target choice for a new draft plan.
+NEW_PLAN = "new"
 
-    def pre_validate(self, form) -> None:
-        if set(self.data or []) - {value for value, _label in self.choices}:
-            raise ValidationError("Choose only actions of this plan: reload the page and choose again")
+
+class CarryRowForm(Form):
+    """One row of the rollover table: an action, ticked or not, with what its copy gets.
+
+    A sub-form (the page's form carries the CSRF token); the service checks the values of
+    ticked rows, so a bad value in an unticked row does not matter."""
+
+    action_id = IntegerField(widget=HiddenInput())
+    carry = BooleanField()
+    by_when = StringField()
+    owners = StringField()
+    forums = MultiCheckboxField(coerce=int, validate_choice=False)
 
 
 class RolloverForm(FlaskForm):
-    """The open actions to carry forward to next year's plan."""
+    """The target plan and the table of actions to carry forward, each with its next-year by-when,
+    owners and forums; `fill` copies by_when_all into the ticked rows left as suggested."""
 
-    actions = ActionChoiceField("Actions to carry forward", coerce=int)
+    target = RadioField("Where should the actions go?", validate_choice=False,
+                        validators=[InputRequired("Choose the plan to carry the actions into")])
+    by_when_all = StringField("By when for every ticked action (optional)", validators=[Length(max=200)])
+    rows = FieldList(FormField(CarryRowForm))
+    fill = SubmitField("Fill in ticked rows")
+
+    def __init__(self, *args, targets=(), forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target.choices = list(targets)
+        for row in self.rows:
+            row.forums.choices = [(forum.id, forum.label) for forum in forums]
+
+    def validate_target(self, field: RadioField) -> None:
+        if field.data != NEW_PLAN and not (field.data or "").isdigit():
+            raise ValidationError("Choose the plan to carry the actions into")
+
+    def target_id(self) -> int | None:
+        """The chosen plan's id, or None for a new plan."""
+        return None if self.target.data == NEW_PLAN else int(self.target.data)
+
+    def fill_by_when(self, suggested: dict[int, str]) -> None:
+        """Put by_when_all into every ticked row whose by-when is still the suggested one."""
+        value = (self.by_when_all.data or "").strip()
+        if not value:
+            return
+        for row in self.rows:
+            if row.carry.data and (row.by_when.data or "").strip() == suggested.get(row.action_id.data, ""):
+                row.by_when.data = value

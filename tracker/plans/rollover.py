@@ -1,38 +1,83 @@
-"""The year rollover: carry an approved plan's unfinished actions into next year's draft plan.
+"""The year rollover: carry an approved plan's unfinished actions into a draft plan, ready for the year.
 
-Carried actions keep a link to their origin (`Action.carried_from`), so last year's full
-history stays one click away; the origin gets the status CARRIED FORWARD. An action that
-already has a copy in the target plan is never copied again.
+The EDI lead chooses the target: a new draft plan for the next financial year, or any draft plan
+that exists. Each carried action gets its own next-year "by when" (by default the same date,
+month or quarter a year later), owners and forums, and starts with an opening progress update
+that keeps its origin's status and RAG, so nothing starts blank or overdue. Copies keep a link to
+their origin (`Action.carried_from`), whose history shows on the copy's page; the origin gets the
+status CARRIED FORWARD and is closed to updates while its copy exists. An action that already has
+a copy is never copied again. Everything is checked before anything is written.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import subqueryload
 
-from tracker.actions.models import Action
+from tracker import clock
+from tracker.actions.by_when import ByWhenKind, YearLater, a_year_later, parse_by_when
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.rag_rules import propose_rag
 from tracker.actions.refs import ref_key
-from tracker.actions.service import ActionData, create_action
+from tracker.actions.service import ActionData, UpdateData, create_action, post_opening_update
 from tracker.audit.service import record
+from tracker.auth.service import resolve_people, split_people
+from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
-from tracker.rag import ACHIEVED_STATUSES
+from tracker.rag import ACHIEVED_STATUSES, RAG_LABELS
 
 CARRIED_FORWARD = "CARRIED FORWARD"
 #: Status words of actions left behind unless the EDI lead ticks them.
-NOT_CARRIED_BY_DEFAULT = ACHIEVED_STATUSES | {"CANCELLED", CARRIED_FORWARD}
+NOT_CARRIED_BY_DEFAULT = ACHIEVED_STATUSES | {"CANCELLED"}
+#: The opening status of a copy whose origin never had one.
+NO_STATUS_YET = "NOT STARTED"
+#: As Action.by_when.
+BY_WHEN_LENGTH = 200
 
 
 class RolloverError(DomainError):
     """The rollover or closing could not be done; the message says why."""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why one row of the rollover table (action_id None: the choice of plan) was refused."""
+
+    action_id: int | None
+    field: str
+    message: str
+
+
+class RolloverProblems(RolloverError):
+    """Some rows (or the chosen plan) were refused; nothing was copied."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        count = len(problems)
+        super().__init__(f"There {'is a problem' if count == 1 else f'are {count} problems'} to put right: "
+                         "nothing has been copied.")
+        self.problems = problems
+
+
+@dataclass
+class CarryRow:
+    """One ticked action and what its copy gets, as typed: owners as names or emails separated by ';'."""
+
+    action_id: int
+    by_when: str = ""
+    owners: str = ""
+    forum_ids: list[int] = field(default_factory=list)
+
+
 @dataclass
 class RolloverResult:
-    """The next year's plan, the (origin, copy) pairs made, and the actions skipped as already carried."""
+    """The target plan, the (origin, copy) pairs made, and the actions skipped as already carried."""
 
     target: Plan
     created_plan: bool
@@ -40,14 +85,16 @@ class RolloverResult:
     skipped: list[Action] = field(default_factory=list)
 
     def summary(self) -> str:
-        """'2 actions carried forward to the 2025-26 draft plan (1.1, 1.3). Skipped 2.1: …'."""
+        """'2 actions carried forward to the new 2025-26 draft plan (1.1, 1.3). Skipped 2.1: …'."""
         refs = ", ".join(origin.ref for origin, _ in self.carried)
         made = "new" if self.created_plan else "existing"
         text = (f"{len(self.carried)} action{'' if len(self.carried) == 1 else 's'} carried forward to the "
                 f"{made} {self.target.year} draft plan{f' ({refs})' if refs else ''}.")
-        if self.skipped:
-            text += (f" Skipped {', '.join(a.ref for a in self.skipped)}: already carried forward to "
-                     f"{self.target.year}, so not copied again.")
+        by_year: dict[str, list[str]] = defaultdict(list)
+        for action in self.skipped:
+            by_year[live_copy(action).plan.year].append(action.ref)
+        for year, skipped in by_year.items():
+            text += f" Skipped {', '.join(skipped)}: already carried forward to {year}, so not copied again."
         return text
 
 
@@ -72,18 +119,25 @@ def check_can_roll_over(plan: Plan) -> None:
         raise RolloverError(f"The {plan.year} plan is closed: it cannot be rolled over again.")
 
 
+def live_copy(action: Action) -> Action | None:
+    """The copy the action continues as (loaded with plan_actions), if one exists."""
+    return action.carried_to[-1] if action.carried_to else None
+
+
 def carried_by_default(action: Action) -> bool:
-    """Everything not achieved, cancelled or already carried forward."""
-    return (action.status or "") not in NOT_CARRIED_BY_DEFAULT
+    """Ticked at first: not achieved or cancelled, and not carried forward already."""
+    return (action.status or "") not in NOT_CARRIED_BY_DEFAULT and live_copy(action) is None
 
 
-def choice_label(action: Action, target_year: str) -> str:
-    """'1.3 Develop… (PROGRESS MADE, amber)', noting a copy already in next year's plan."""
-    text = action.text if len(action.text) <= 120 else action.text[:117].rstrip() + "…"
-    state = ", ".join(part for part in (action.status, action.rag) if part) or "no status"
-    copies = [c for c in action.carried_to if c.plan.year == target_year]
-    note = f" – already carried forward to {target_year} as {copies[0].ref}" if copies else ""
-    return f"{action.ref} {text} ({state}){note}"
+def suggested_by_when(action: Action) -> YearLater:
+    """The action's by-when a year later, as the table suggests it."""
+    return a_year_later(action.by_when, plan_year=action.plan.year)
+
+
+def suggested_row(action: Action) -> CarryRow:
+    """The table row as first shown: by-when a year later, the origin's owners and forums."""
+    return CarryRow(action.id, suggested_by_when(action).text, "; ".join(owner.name for owner in action.owners),
+                    [forum.id for forum in action.forums])
 
 
 def plan_actions(plan: Plan) -> list[Action]:
@@ -98,32 +152,76 @@ def plan_actions(plan: Plan) -> list[Action]:
     return sorted(actions, key=lambda a: ref_key(a.ref))
 
 
-def target_plan(plan: Plan) -> Plan | None:
-    """Next year's draft plan, if one exists (the rollover reuses it)."""
-    return db.session.scalar(select(Plan).where(Plan.year == next_year(plan.year),
-                                                Plan.status == PlanStatus.DRAFT.value).order_by(Plan.id))
+def draft_targets(plan: Plan) -> list[tuple[Plan, int]]:
+    """Every draft plan the actions of this plan can be carried into, by year, with its number of actions."""
+    counts = (select(Action.plan_id, func.count().label("actions")).group_by(Action.plan_id).subquery())
+    return [(draft, count or 0) for draft, count in db.session.execute(
+        select(Plan, counts.c.actions).outerjoin(counts, counts.c.plan_id == Plan.id)
+        .where(Plan.status == PlanStatus.DRAFT.value, Plan.id != plan.id).order_by(Plan.year, Plan.id))]
 
 
-def roll_over(plan: Plan, action_ids: list[int], actor) -> RolloverResult:
-    """Copy the chosen actions into next year's draft plan (made if needed), once each.
+def default_target(plan: Plan, drafts: list[Plan]) -> Plan | None:
+    """Next year's draft plan, when one exists; else None (a new one)."""
+    return next((draft for draft in drafts if draft.year == next_year(plan.year)), None)
 
-    Everything is checked before anything is written; the caller commits.
+
+def by_when_note(text: str, plan_year: str, today: date) -> str | None:
+    """What the table says under a by-when it will not chase as the lead may expect, or None."""
+    parsed = parse_by_when(text, plan_year=plan_year)
+    if parsed.kind == ByWhenKind.UNPARSED:
+        return "Not recognised: kept as written, so the action is not chased by deadline. Check it."
+    if parsed.kind == ByWhenKind.EMPTY:
+        return "No by when: the action is not chased by deadline."
+    if parsed.due is not None and parsed.due < today:
+        return f"Already past (due {long_date(parsed.due)}): the action would show as overdue."
+    return None
+
+
+def new_plan_refusal(plan: Plan) -> str | None:
+    """Why a new draft for next year cannot be made (a plan for that year exists), or None."""
+    year = next_year(plan.year)
+    other = db.session.scalar(select(Plan).where(Plan.year == year).order_by(Plan.id))
+    if other is None:
+        return None
+    if other.status == PlanStatus.DRAFT.value:
+        return (f"There is already a {year} draft plan ({other.title}): choose it rather than making another "
+                f"{year} plan.")
+    return (f"The {year} plan is already {other.status}: actions can only be carried into a draft plan. "
+            f"Set the {year} plan back to draft to carry more actions into it, or choose another draft plan.")
+
+
+def roll_over(plan: Plan, rows: list[CarryRow], actor, target_id: int | None = None) -> RolloverResult:
+    """Copy the ticked actions into the chosen draft plan (target_id None: a new one for next year), once each.
+
+    Every row and the choice of plan are checked before anything is written: any problem
+    raises RolloverProblems listing them all. The caller commits.
     """
     check_can_roll_over(plan)
-    chosen = [a for a in plan_actions(plan) if a.id in set(action_ids)]
-    if len(chosen) != len(set(action_ids)):
-        raise RolloverError("Some of the chosen actions are not in this plan: reload the page and choose again.")
-    target = target_plan(plan)
-    _check_target_year(plan, target)
-    already = _already_carried(target, chosen)
-    to_copy = [a for a in chosen if a.id not in already]
-    _check_refs_free(target, to_copy)
-    result = RolloverResult(target=target or _new_plan(plan, actor), created_plan=target is None)
+    actions = {action.id: action for action in plan_actions(plan)}
+    if any(row.action_id not in actions for row in rows):
+        raise RolloverError("Some of the chosen actions are not in this plan: reload the page and choose again.",
+                            field="rows")
+    if not rows:
+        raise RolloverError("Tick the actions to carry forward", field="rows")
+    skipped = [actions[row.action_id] for row in rows if live_copy(actions[row.action_id])]
+    to_copy = [row for row in rows if not live_copy(actions[row.action_id])]
+    problems, data = _check_rows(to_copy, actions)
+    target = None
+    try:
+        target = _target(plan, target_id)
+        _check_refs_free(target, [actions[row.action_id] for row in to_copy])
+    except RolloverError as error:
+        problems.insert(0, Problem(None, "target", str(error)))
+    if problems:
+        raise RolloverProblems(problems)
+    statuses = _statuses_before(actions[row.action_id] for row in to_copy)
+    result = RolloverResult(target=target or _new_plan(plan, actor), created_plan=target is None, skipped=skipped)
     themes = _themes(plan, result.target, actor)
-    for origin in to_copy:
-        result.carried.append((origin, _carry(origin, result.target, themes, actor)))
-    result.skipped = [a for a in chosen if a.id in already]
-    record(actor, plan, "rolled over", {"to plan": [None, result.target.year],
+    for row in to_copy:
+        origin = actions[row.action_id]
+        result.carried.append((origin, _carry(origin, data[row.action_id], statuses[origin.id], result.target,
+                                              themes, actor)))
+    record(actor, plan, "rolled over", {"to plan": [None, f"{result.target.year}: {result.target.title}"],
                                         "carried": [None, [o.ref for o, _ in result.carried]],
                                         "skipped": [None, [a.ref for a in result.skipped]]},
            summary=result.summary())
@@ -142,21 +240,50 @@ def close_plan(plan: Plan, actor) -> Plan:
     return plan
 
 
-def _check_target_year(plan: Plan, target: Plan | None) -> None:
-    if target is not None:
-        return
-    year = next_year(plan.year)
-    other = db.session.scalar(select(Plan).where(Plan.year == year))
-    if other is not None:
-        raise RolloverError(f"The {year} plan is already {other.status}: actions can only be carried into a draft "
-                            f"plan. Set the {year} plan back to draft to carry more actions into it.")
+@dataclass
+class _CopyData:
+    by_when: str
+    owners: list
+    forums: list[Forum]
 
 
-def _already_carried(target: Plan | None, chosen: list[Action]) -> set[int]:
-    if target is None or not chosen:
-        return set()
-    return set(db.session.scalars(select(Action.carried_from_id).where(
-        Action.plan_id == target.id, Action.carried_from_id.in_([a.id for a in chosen]))))
+def _check_rows(rows: list[CarryRow], actions: dict[int, Action]) -> tuple[list[Problem], dict[int, _CopyData]]:
+    """Each row's problems, and what each copy gets (owners matched to users, forums found)."""
+    forums = {forum.id: forum for forum in db.session.scalars(select(Forum))}
+    problems, data = [], {}
+    for row in rows:
+        ref = actions[row.action_id].ref
+        by_when = (row.by_when or "").strip()
+        if len(by_when) > BY_WHEN_LENGTH:
+            problems.append(Problem(row.action_id, "by_when", f"The by when for {ref} must be {BY_WHEN_LENGTH} "
+                                                               f"characters or fewer (it has {len(by_when)})"))
+        owners, unknown = resolve_people(split_people(row.owners))
+        if unknown:
+            names = ", ".join(f"'{name}'" for name in unknown)
+            problems.append(Problem(row.action_id, "owners", f"No user is called {names} (owners of {ref}). "
+                                                              "Add them in Admin, Users first, or check the spelling"))
+        if any(forum_id not in forums for forum_id in row.forum_ids):
+            problems.append(Problem(row.action_id, "forums", f"Choose the forums for {ref} from the list"))
+        data[row.action_id] = _CopyData(by_when, owners, [forums[i] for i in dict.fromkeys(row.forum_ids)
+                                                          if i in forums])
+    return problems, data
+
+
+def _target(plan: Plan, target_id: int | None) -> Plan | None:
+    """The chosen draft plan, or None for a new one (refused when next year's plan exists)."""
+    if target_id is None:
+        refusal = new_plan_refusal(plan)
+        if refusal:
+            raise RolloverError(refusal, field="target")
+        return None
+    target = db.session.get(Plan, target_id)
+    if target is None or target.id == plan.id:
+        raise RolloverError("Choose a draft plan from the list, or a new one.", field="target")
+    if target.status != PlanStatus.DRAFT.value:
+        raise RolloverError(f"The {target.year} plan is already {target.status}: actions can only be carried into a "
+                            f"draft plan. Set the {target.year} plan back to draft to carry more actions into it.",
+                            field="target")
+    return target
 
 
 def _check_refs_free(target: Plan | None, to_copy: list[Action]) -> None:
@@ -166,7 +293,27 @@ def _check_refs_free(target: Plan | None, to_copy: list[Action]) -> None:
         Action.plan_id == target.id, Action.ref.in_([a.ref for a in to_copy]))))
     if taken:
         raise RolloverError(f"The {target.year} draft plan already has actions numbered {', '.join(sorted(taken))} "
-                            "that were not carried from this plan. Renumber them first; nothing has been copied.")
+                            "that were not carried from this plan. Renumber them first; nothing has been copied.",
+                            field="target")
+
+
+def _statuses_before(origins) -> dict[int, str | None]:
+    """Each origin's status as the copy should start with it.
+
+    An origin marked CARRIED FORWARD by hand (or whose copy was deleted) brings the last other
+    status its updates gave it: one query for all of them."""
+    origins = list(origins)
+    statuses = {origin.id: origin.status for origin in origins}
+    marked = [origin.id for origin in origins if origin.status == CARRIED_FORWARD]
+    if marked:
+        statuses.update(dict.fromkeys(marked))
+        rows = db.session.execute(
+            select(ProgressUpdate.action_id, ProgressUpdate.status)
+            .where(ProgressUpdate.action_id.in_(marked), ProgressUpdate.status.is_not(None),
+                   ProgressUpdate.status != CARRIED_FORWARD)
+            .order_by(ProgressUpdate.posted_at, ProgressUpdate.id))
+        statuses.update({action_id: status for action_id, status in rows})
+    return statuses
 
 
 def _new_plan(plan: Plan, actor) -> Plan:
@@ -185,13 +332,14 @@ def _themes(plan: Plan, target: Plan, actor) -> dict[int, Theme]:
     return {theme.id: by_number[theme.number] for theme in plan.themes}
 
 
-def _carry(origin: Action, target: Plan, themes: dict[int, Theme], actor) -> Action:
+def _carry(origin: Action, data: _CopyData, status: str | None, target: Plan, themes: dict[int, Theme],
+           actor) -> Action:
     copy = create_action(target, ActionData(
         ref=origin.ref, text=origin.text, theme=themes.get(origin.theme_id), category=origin.category,
-        outcome=origin.outcome, lead_text=origin.lead_text, by_when=origin.by_when, priority=origin.priority,
+        outcome=origin.outcome, lead_text=origin.lead_text, by_when=data.by_when, priority=origin.priority,
         equality_objectives=origin.equality_objectives, edi_goals=origin.edi_goals,
-        indicators=list(origin.indicators), owners=list(origin.owners),
-        supporting_leads=list(origin.supporting_leads), forums=list(origin.forums),
+        indicators=list(origin.indicators), owners=data.owners,
+        supporting_leads=list(origin.supporting_leads), forums=data.forums,
     ), actor)
     copy.carried_from = origin
     before = origin.status
@@ -202,4 +350,31 @@ def _carry(origin: Action, target: Plan, themes: dict[int, Theme], actor) -> Act
            summary=f"Action {origin.ref} carried forward to {label}")
     record(actor, copy, "carried forward", {"carried from": [None, f"{origin.plan.year} action {origin.ref}"]},
            summary=f"Carried forward from {origin.plan.year} action {origin.ref}")
+    post_opening_update(copy, opening_update(origin, status, copy.due_on, clock.today()), actor)
     return copy
+
+
+def opening_update(origin: Action, status: str | None, due_on: date | None, today: date) -> UpdateData:
+    """The copy's first update: the origin's status and RAG (as at the origin's RAG date).
+
+    With no status it starts NOT STARTED; with no RAG the rules propose one for the new due date."""
+    lines = [f"Carried forward from {origin.plan.year} action {origin.ref}."]
+    opening_status = status or NO_STATUS_YET
+    as_at = origin.rag_as_at if origin.rag and origin.rag_as_at else today
+    if origin.rag:
+        rag = origin.rag
+        when = f" (as at {long_date(origin.rag_as_at)})" if origin.rag_as_at else ""
+        rated = f"{RAG_LABELS[rag]}{when}"
+    else:
+        proposal = propose_rag(status=opening_status, current_rag=None, due_on=due_on, last_update_on=None,
+                               today=today)
+        rag = proposal.rag
+        rated = None
+        unrated = f"It had no RAG rating, so the rules propose {RAG_LABELS[rag]} ({proposal.reason.lower()})."
+    if status and rated:
+        lines.append(f"Status and RAG kept from there: {status}, {rated}.")
+    else:
+        lines.append(f"Status kept from there: {status}." if status else
+                     f"It had no status, so it starts as {NO_STATUS_YET}.")
+        lines.append(f"RAG kept from there: {rated}." if rated else unrated)
+    return UpdateData(status=opening_status, rag=rag, narrative=" ".join(lines), as_at=as_at)

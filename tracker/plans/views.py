@@ -1,6 +1,8 @@
 """Plans: the list, a plan's actions with filters, its overview and editing; importing and
 exporting a plan as CSV or Excel; rolling an approved plan over to next year and closing it;
 archiving, restoring and deleting a plan, each after a confirmation page."""
+from dataclasses import dataclass, field
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
@@ -15,7 +17,7 @@ from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum
 from tracker.plans import file_reader, file_writer, importer, rollover, service
-from tracker.plans.forms import FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
+from tracker.plans.forms import NEW_PLAN, FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
 from tracker.plans.models import Plan, Theme
 from tracker.plans.queries import (
     Filters,
@@ -218,9 +220,69 @@ def export(plan_id: int, format: str):
     return _download(content, file_writer.export_filename(plan.year, format), format)
 
 
-def _rollover_page(plan: Plan, form: RolloverForm | None, status: int = 200, problem: str | None = None):
-    return render_template("plans/rollover.html", plan=plan, form=form, problem=problem,
-                           next_year=rollover.next_year(plan.year), target=rollover.target_plan(plan)), status
+@dataclass
+class _RolloverTable:
+    """What the rollover page shows around its form: the rows with their actions, the actions
+    already carried, why a new plan cannot be made, and the error summary's links."""
+
+    rows: list = field(default_factory=list)
+    carried: list = field(default_factory=list)
+    new_refusal: str | None = None
+    #: The year of each target choice, to read the typed by-whens as the chosen plan will.
+    target_years: dict[str, str] = field(default_factory=dict)
+    summary: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _rollover_page(plan: Plan, form: RolloverForm | None, table: _RolloverTable | None = None, status: int = 200,
+                   problem: str | None = None):
+    return render_template("plans/rollover.html", plan=plan, form=form, problem=problem, table=table,
+                           next_year=rollover.next_year(plan.year)), status
+
+
+def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> RolloverForm:
+    """The form with its target choices and forums; on GET, a ticked-by-default row per action not carried yet."""
+    drafts = rollover.draft_targets(plan)
+    table.new_refusal = rollover.new_plan_refusal(plan)
+    table.target_years = {NEW_PLAN: rollover.next_year(plan.year)} | {str(d.id): d.year for d, _count in drafts}
+    targets = [] if table.new_refusal else [
+        (NEW_PLAN, f"A new draft plan for {rollover.next_year(plan.year)}, with this plan's themes")]
+    targets += [(str(draft.id), f"{draft.year}: {draft.title} (draft, {count} action{'' if count == 1 else 's'})")
+                for draft, count in drafts]
+    forums = db.session.scalars(select(Forum).order_by(Forum.name)).all()
+    if request.method == "POST":
+        return RolloverForm(targets=targets, forums=forums)
+    default = rollover.default_target(plan, [draft for draft, _count in drafts])
+    rows = [(rollover.suggested_row(action), rollover.carried_by_default(action))
+            for action in actions if rollover.live_copy(action) is None]
+    return RolloverForm(data={"target": str(default.id) if default else targets[0][0] if targets else None,
+                              "rows": [{"action_id": row.action_id, "carry": ticked, "by_when": row.by_when,
+                                        "owners": row.owners, "forums": row.forum_ids} for row, ticked in rows]},
+                        targets=targets, forums=forums)
+
+
+def _rollover_rows(plan: Plan, form: RolloverForm, actions: dict, table: _RolloverTable) -> None:
+    """Each row with its action and a note on its by-when (read with the chosen plan's year)."""
+    year = table.target_years.get(form.target.data or "", rollover.next_year(plan.year))
+    today = clock.today()
+    table.rows = [(row, actions[row.action_id.data], rollover.by_when_note(row.by_when.data or "", year, today))
+                  for row in form.rows if row.action_id.data in actions]
+    table.carried = [(action, rollover.live_copy(action)) for action in actions.values() if rollover.live_copy(action)]
+
+
+def _rollover_problems(form: RolloverForm, table: _RolloverTable, error: DomainError) -> None:
+    """Each refusal against its row's field (or the plan choice), and in the error summary."""
+    problems = getattr(error, "problems", None) or [rollover.Problem(None, error.field or "target", str(error))]
+    rows = {row.action_id.data: row for row in form.rows}
+    for problem in problems:
+        row = rows.get(problem.action_id)
+        if problem.action_id is None and problem.field in ("target", "by_when_all"):
+            form[problem.field].errors = [*form[problem.field].errors, problem.message]
+        elif row is None:
+            table.summary.append(("#rollover-table", problem.message))
+        else:
+            row[problem.field].errors = [*row[problem.field].errors, problem.message]
+            anchor = row[problem.field].id + ("-0" if problem.field == "forums" else "")
+            table.summary.append((f"#{anchor}", problem.message))
 
 
 @bp.route("/<int:plan_id>/rollover", methods=["GET", "POST"], endpoint="rollover")
@@ -230,24 +292,30 @@ def rollover_plan(plan_id: int):
     try:
         rollover.check_can_roll_over(plan)
     except rollover.RolloverError as error:
-        return _rollover_page(plan, None, 400 if request.method == "POST" else 200, str(error))
-    actions = rollover.plan_actions(plan)
-    year = rollover.next_year(plan.year)
-    form = RolloverForm()
-    form.actions.choices = [(a.id, rollover.choice_label(a, year)) for a in actions]
-    if not form.is_submitted():
-        form.actions.data = [a.id for a in actions if rollover.carried_by_default(a)
-                             and not any(c.plan.year == year for c in a.carried_to)]
+        return _rollover_page(plan, None, status=400 if request.method == "POST" else 200, problem=str(error))
+    actions = {action.id: action for action in rollover.plan_actions(plan)}
+    table = _RolloverTable()
+    form = _rollover_form(plan, list(actions.values()), table)
+    if not form.target.choices:  # no draft plan, and next year's plan is not a draft
+        return _rollover_page(plan, None, status=400 if request.method == "POST" else 200, problem=table.new_refusal)
     if form.validate_on_submit():
+        form.fill_by_when({action_id: rollover.suggested_by_when(a).text for action_id, a in actions.items()})
+        if form.fill.data:  # only fill the rows in, to check them before rolling over
+            form.by_when_all.data = ""
+            _rollover_rows(plan, form, actions, table)
+            return _rollover_page(plan, form, table)
+        rows = [rollover.CarryRow(row.action_id.data, row.by_when.data or "", row.owners.data or "",
+                                  row.forums.data or []) for row in form.rows if row.carry.data]
         try:
             with committing():
-                result = rollover.roll_over(plan, form.actions.data or [], current_actor())
+                result = rollover.roll_over(plan, rows, current_actor(), form.target_id())
         except DomainError as error:
-            show_error(form, error, default_field="actions")
+            _rollover_problems(form, table, error)
         else:
             flash(result.summary(), "success")
             return redirect(url_for("plans.rollover_result", plan_id=plan.id))
-    return _rollover_page(plan, form, 400 if form.is_submitted() else 200)
+    _rollover_rows(plan, form, actions, table)
+    return _rollover_page(plan, form, table, 400 if form.is_submitted() else 200)
 
 
 @bp.route("/<int:plan_id>/rollover/result")
