@@ -191,6 +191,25 @@ def test_the_target_must_be_a_draft_plan_other_than_this_one(plan, admin, target
     assert refused.value.problems[0].message.startswith(message)
 
 
+def test_an_archived_plan_neither_rolls_over_nor_receives_actions(plan, admin):
+    from tracker.plans.service import archive_plan, restore_plan
+
+    archived_draft = create_plan(PlanData(year="2026-27", title="Shelved draft"), None)
+    archive_plan(archived_draft, admin)
+    db.session.commit()
+    assert rollover.draft_targets(plan) == []
+    with pytest.raises(RolloverProblems) as refused:
+        rollover.roll_over(plan, _rows(plan, "1.1"), admin, target_id=archived_draft.id)
+    assert refused.value.problems[0].message == "Choose a draft plan from the list, or a new one."
+    archive_plan(plan, admin)
+    db.session.commit()
+    with pytest.raises(rollover.RolloverError, match="The 2024-25 plan is archived: restore it before rolling it over"):
+        rollover.check_can_roll_over(plan)
+    restore_plan(plan, admin)
+    db.session.commit()
+    rollover.check_can_roll_over(plan)
+
+
 def test_a_new_plan_is_refused_when_next_years_plan_exists(plan, admin):
     create_plan(PlanData(year="2025-26", title="Next year"), None)
     with pytest.raises(RolloverProblems) as refused:

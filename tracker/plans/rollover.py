@@ -111,7 +111,9 @@ def previous_year(year: str) -> str:
 
 
 def check_can_roll_over(plan: Plan) -> None:
-    """Only an approved plan rolls over."""
+    """Only an approved plan that is not archived rolls over."""
+    if plan.is_archived:
+        raise RolloverError(f"The {plan.year} plan is archived: restore it before rolling it over.")
     if plan.status == PlanStatus.DRAFT.value:
         raise RolloverError(f"The {plan.year} plan is still a draft: only an approved plan can be rolled over. "
                             "Record its approval (Edit plan and themes) first.")
@@ -157,7 +159,8 @@ def draft_targets(plan: Plan) -> list[tuple[Plan, int]]:
     counts = (select(Action.plan_id, func.count().label("actions")).group_by(Action.plan_id).subquery())
     return [(draft, count or 0) for draft, count in db.session.execute(
         select(Plan, counts.c.actions).outerjoin(counts, counts.c.plan_id == Plan.id)
-        .where(Plan.status == PlanStatus.DRAFT.value, Plan.id != plan.id).order_by(Plan.year, Plan.id))]
+        .where(Plan.status == PlanStatus.DRAFT.value, Plan.archived_at.is_(None), Plan.id != plan.id)
+        .order_by(Plan.year, Plan.id))]
 
 
 def default_target(plan: Plan, drafts: list[Plan]) -> Plan | None:
@@ -277,7 +280,7 @@ def _target(plan: Plan, target_id: int | None) -> Plan | None:
             raise RolloverError(refusal, field="target")
         return None
     target = db.session.get(Plan, target_id)
-    if target is None or target.id == plan.id:
+    if target is None or target.id == plan.id or target.is_archived:
         raise RolloverError("Choose a draft plan from the list, or a new one.", field="target")
     if target.status != PlanStatus.DRAFT.value:
         raise RolloverError(f"The {target.year} plan is already {target.status}: actions can only be carried into a "

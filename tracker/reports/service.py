@@ -91,8 +91,9 @@ def load_plan(plan_id: int) -> Plan | None:
 
 
 def previous_plan(plan: Plan) -> Plan | None:
-    """Last year's plan (approved or closed before draft, then the newest), if there is one."""
-    plans = db.session.scalars(select(Plan).where(Plan.year == previous_year(plan.year))).all()
+    """Last year's plan (approved or closed before draft, then the newest; never an archived one), if there is one."""
+    plans = db.session.scalars(select(Plan).where(Plan.year == previous_year(plan.year),
+                                                  Plan.archived_at.is_(None))).all()
     return max(plans, key=lambda p: (p.status != PlanStatus.DRAFT.value, p.id), default=None)
 
 
