@@ -55,8 +55,8 @@ def test_the_current_plans_overview_shows_every_rag_colour_and_fewer_than_a_thir
     overdue = int(OVERDUE_LINK.search(page).group(1))
     assert overdue * 3 < 29
     assert counts["none"] <= 2
-    assert (f"Demo data: the trust's published 2024-25 plan, with every date moved {demo['moved']} years later, "
-            f"so the plan runs in {demo['year']}.") in page
+    assert (f"Demo data: the trust's published 2024-25 plan, with its dates moved {demo['moved']} years later "
+            f"so that it runs in {demo['year']}") in page
 
 
 def test_each_action_has_at_most_three_updates_dated_since_the_plan_was_approved(demo):

@@ -114,14 +114,18 @@ def _load_plan(row: dict, users: dict[str, User], forums: dict[str, Forum], year
 
 
 def _note(row: dict, label: str, years: int) -> str:
-    """What the plan's overview says about the demo's dates."""
-    moved = ("kept as published" if not years else
-             f"moved {abs(years)} year{'s' if abs(years) != 1 else ''} {'later' if years > 0 else 'earlier'}, "
-             f"so the plan runs in {label}")
-    kind = "plan" if row["status"] != PlanStatus.CLOSED.value else "priorities and their progress"
-    updates = (" The progress updates, forum reviews and meetings are illustrative, not the trust's."
-               if row["status"] != PlanStatus.CLOSED.value else " Progress is dated the last day of the year.")
-    return f"Demo data: the trust's published {row['year']} {kind}, with every date {moved}.{updates}"
+    """What the plan's overview says: that it is demo data, and how its dates were moved."""
+    if years:
+        moved = (f"with its dates moved {abs(years)} year{'s' if abs(years) != 1 else ''} "
+                 f"{'later' if years > 0 else 'earlier'} so that it runs in {label}")
+    else:
+        moved = "with its dates as published"
+    if row["status"] == PlanStatus.CLOSED.value:
+        return (f"Demo data: the trust's published {row['year']} priorities and their progress, {moved}; "
+                "the progress is dated the last day of the year and the texts are as published.")
+    return (f"Demo data: the trust's published {row['year']} plan, {moved} (its year, title and by-when dates; "
+            "the action texts are as published). The progress updates, forum reviews and meetings are "
+            "illustrative, not the trust's.")
 
 
 def _moved_day(text: str | None, year: DemoYear, last_day: date) -> date | None:
