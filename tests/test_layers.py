@@ -22,7 +22,7 @@ PURE = [
     "reminders/rules.py", "reminders/facts.py", "plans/file_reader.py", "plans/file_writer.py",
     "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
     "indicators/datapack.py", "indicators/tables.py", "reports/documents.py", "reports/word", "errors.py",
-    "clock.py", "dates.py", "rag.py", "spreadsheets.py",
+    "clock.py", "dates.py", "rag.py", "spreadsheets.py", "demo/calendar.py", "demo/story.py",
 ]
 WEB_AND_DATABASE = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms")
 

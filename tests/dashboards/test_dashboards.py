@@ -107,6 +107,18 @@ def test_overview_counts_by_rag_and_lists_overdue_and_stale(client, make_user, s
     assert "Stale analysis" not in overdue_section
 
 
+def test_only_a_plan_the_demo_loaded_says_on_its_overview_that_it_is_demo_data(client, make_user, make_plan, sign_in):
+    from tracker.plans.service import note_demo_data
+
+    real, demo = make_plan(year="2026-27", title="Real plan"), make_plan(year="2025-26", title="Demo plan")
+    note_demo_data(demo, "Demo data: the trust's published 2024-25 plan, with its dates moved 1 year later.")
+    db.session.commit()
+    sign_in(make_user("viewer"))
+    assert "Demo data" not in client.get(f"/plans/{real.id}/overview").get_data(as_text=True)
+    page = client.get(f"/plans/{demo.id}/overview").get_data(as_text=True)
+    assert "Demo data: the trust&#39;s published 2024-25 plan, with its dates moved 1 year later." in page
+
+
 def _count_queries(callable_):
     statements = []
 

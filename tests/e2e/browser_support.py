@@ -5,6 +5,9 @@ import json
 import socket
 from pathlib import Path
 
+from tracker import clock
+from tracker.demo.calendar import financial_year_start, year_label
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
 AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -25,6 +28,11 @@ ADMIN = "edi.lead@example.org"
 OWNER = "laura.reynolds@example.org"
 REVIEWER = "council.member@example.org"
 VIEWER = "board.member@example.org"
+#: The demo's two plans: the published ones, moved onto the current financial year and the one before
+#: (tracker/demo/data/README.md). NEXT_YEAR is free for plans the tests import.
+CURRENT_YEAR = year_label(financial_year_start(clock.today()))
+LAST_YEAR = year_label(financial_year_start(clock.today()) - 1)
+NEXT_YEAR = year_label(financial_year_start(clock.today()) + 1)
 
 _RUN_AXE = """
 async (tags) => {

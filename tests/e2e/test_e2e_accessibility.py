@@ -9,7 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from browser_support import ADMIN, OWNER, REVIEWER, VIEWER, check_accessibility, chromium_accessible_name, describe
+from browser_support import (
+    ADMIN,
+    CURRENT_YEAR,
+    LAST_YEAR,
+    OWNER,
+    REVIEWER,
+    VIEWER,
+    check_accessibility,
+    chromium_accessible_name,
+    describe,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -77,13 +87,13 @@ MAIN_PAGES = [
     MainPage("sign-in-with-errors", None, fixed("/sign-in"), submit_empty_sign_in),
     MainPage("my-actions", OWNER, fixed("/")),
     MainPage("plans-list", ADMIN, fixed("/plans/")),
-    MainPage("plan-with-filters-open", ADMIN, plan("2024-25"), open_filters),
-    MainPage("plan-filtered", VIEWER, plan("2023-24", "?rag=green&sort=due")),
-    MainPage("plan-overview", REVIEWER, plan("2024-25", "/overview")),
-    MainPage("action-page", ADMIN, action("2024-25", "3.7")),
-    MainPage("update-form-with-errors", OWNER, action("2024-25", "3.9", "/update"), submit_empty_update),
-    MainPage("action-edit-form", ADMIN, action("2024-25", "3.3", "/edit")),
-    MainPage("permission-denied", OWNER, action("2024-25", "1.1", "/update")),
+    MainPage("plan-with-filters-open", ADMIN, plan(CURRENT_YEAR), open_filters),
+    MainPage("plan-filtered", VIEWER, plan(LAST_YEAR, "?rag=green&sort=due")),
+    MainPage("plan-overview", REVIEWER, plan(CURRENT_YEAR, "/overview")),
+    MainPage("action-page", ADMIN, action(CURRENT_YEAR, "3.7")),
+    MainPage("update-form-with-errors", OWNER, action(CURRENT_YEAR, "3.9", "/update"), submit_empty_update),
+    MainPage("action-edit-form", ADMIN, action(CURRENT_YEAR, "3.3", "/edit")),
+    MainPage("permission-denied", OWNER, action(CURRENT_YEAR, "1.1", "/update")),
     MainPage("plan-import-with-errors", ADMIN, fixed("/plans/import"), submit_bad_plan),
     MainPage("forums-list", REVIEWER, fixed("/forums/")),
     MainPage("forum-page", REVIEWER, forum("Inclusion Council")),
@@ -92,7 +102,7 @@ MAIN_PAGES = [
     MainPage("indicators", VIEWER, fixed("/indicators/"), route="/indicators/"),
     MainPage("indicator-1", VIEWER, fixed("/indicators/1"), route="/indicators/<int:number>"),
     MainPage("indicators-import", ADMIN, fixed("/indicators/import"), route="/indicators/import"),
-    MainPage("word-documents", REVIEWER, plan("2024-25", "/documents"), route="/plans/<int:plan_id>/documents"),
+    MainPage("word-documents", REVIEWER, plan(CURRENT_YEAR, "/documents"), route="/plans/<int:plan_id>/documents"),
 ]
 
 
@@ -146,9 +156,9 @@ RAG_COLUMN_TAGS = """() => {
 RAG_WORDS = {"Red", "Amber", "Green", "Blue (complete)", "Not rated"}
 
 
-@pytest.mark.parametrize("user, path", [(OWNER, fixed("/")), (VIEWER, plan("2023-24")), (VIEWER, plan("2024-25")),
-                                        (VIEWER, plan("2024-25", "/overview"))],
-                         ids=["my-actions", "plan-2023-24", "plan-2024-25", "overview-2024-25"])
+@pytest.mark.parametrize("user, path", [(OWNER, fixed("/")), (VIEWER, plan(LAST_YEAR)), (VIEWER, plan(CURRENT_YEAR)),
+                                        (VIEWER, plan(CURRENT_YEAR, "/overview"))],
+                         ids=["my-actions", "plan-last-year", "plan-this-year", "overview-this-year"])
 def test_rag_is_never_shown_by_colour_alone(user, path, page_as, live_server):
     page = page_as(user)
     page.goto(path(live_server))

@@ -7,7 +7,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from browser_support import ADMIN, OWNER, REVIEWER, check_accessibility, describe, shoot, sign_in
+from browser_support import (
+    ADMIN,
+    CURRENT_YEAR,
+    LAST_YEAR,
+    NEXT_YEAR,
+    OWNER,
+    REVIEWER,
+    check_accessibility,
+    describe,
+    shoot,
+    sign_in,
+)
 from docx import Document
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -56,10 +67,10 @@ def test_edi_lead_imports_a_plan_from_excel_and_assigns_an_owner(page, live_serv
     sign_in(page, ADMIN)
     page.get_by_role("link", name="Plans", exact=True).click()
     page.get_by_role("link", name="Import a plan from CSV or Excel").click()
-    page.get_by_label("Year").fill("2026-27")
-    page.get_by_label("Title (optional)").fill("Browser-imported plan 2026-27")
+    page.get_by_label("Year").fill(NEXT_YEAR)
+    page.get_by_label("Title (optional)").fill(f"Browser-imported plan {NEXT_YEAR}")
     page.locator("input[type=file][name=file]").set_input_files(
-        files=[{"name": "plan-2026-27.xlsx", "buffer": plan_workbook(),
+        files=[{"name": f"plan-{NEXT_YEAR}.xlsx", "buffer": plan_workbook(),
                 "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     shoot(page, "journey1-import-form-filled")
     page.get_by_role("button", name="Import plan").click()
@@ -68,7 +79,7 @@ def test_edi_lead_imports_a_plan_from_excel_and_assigns_an_owner(page, live_serv
     shoot(page, "journey1-imported-plan")
     assert flash_text(page).startswith("Imported 3 actions in 2 themes; 1 new person was added "
                                        "as inactive users: Sam Okafor.")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Browser-imported plan 2026-27")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Browser-imported plan {NEXT_YEAR}")
     assert page.get_by_text("3 actions shown.").is_visible()
     for ref in ("1.1", "1.2", "2.1"):
         assert page.get_by_role("link", name=ref, exact=True).is_visible()
@@ -87,7 +98,7 @@ def test_edi_lead_imports_a_plan_from_excel_and_assigns_an_owner(page, live_serv
     assert owners_row.locator("dd").inner_text().startswith("Laura Reynolds")
     stored = live_server.query(
         "SELECT u.email FROM action_owners o JOIN users u ON u.id = o.user_id JOIN actions a ON a.id = o.action_id "
-        "JOIN plans p ON p.id = a.plan_id WHERE p.year = '2026-27' AND a.ref = '2.1'")
+        "JOIN plans p ON p.id = a.plan_id WHERE p.year = ? AND a.ref = '2.1'", NEXT_YEAR)
     assert stored == [(OWNER,)]
 
 
@@ -126,13 +137,13 @@ def test_owner_posts_an_update_and_sees_it_first_in_the_timeline(page, live_serv
     assert newest.locator(".nhsuk-tag", has_text=chosen).count() == 1
     assert f"the owner chose {chosen}: {reason}" in newest.inner_text()
     stored = live_server.query("SELECT narrative, rag, rag_reason FROM progress_updates WHERE action_id = ? "
-                               "ORDER BY id DESC LIMIT 1", live_server.action_id("2024-25", "3.3"))
+                               "ORDER BY id DESC LIMIT 1", live_server.action_id(CURRENT_YEAR, "3.3"))
     assert stored == [(narrative, chosen.lower(), reason)]
 
 
 def test_owner_cannot_reach_another_owners_update_form(page_as, live_server):
     page = page_as(OWNER)
-    other = live_server.action_id("2024-25", "1.1")
+    other = live_server.action_id(CURRENT_YEAR, "1.1")
     page.goto(f"/actions/{other}")
     shoot(page, "journey3-someone-elses-action")
     expect(page.get_by_role("heading", level=1)).to_have_text("Action 1.1")
@@ -189,16 +200,16 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
     page.get_by_role("button", name="Build the agenda now").click()
     expect(page.get_by_text(re.compile(r"^Agenda built: \d+ actions? on it\.$"))).to_be_visible()
     expect(page.get_by_text("Owners' ratings are taken again each morning until the meeting day.")).to_be_visible()
-    record = page.get_by_role("link", name="Record the forum's review of action 2.1 (2024-25)")
+    record = page.get_by_role("link", name=f"Record the forum's review of action 2.3 ({CURRENT_YEAR})")
     item = page.locator(".app-agenda-item", has=record)
-    expect(item).to_contain_text("Overdue")
+    expect(item).to_contain_text("Rated Red by its owner")
     expect(item).to_contain_text("Not reviewed yet")
     shoot(page, "journey4-meeting-agenda")
     violations = check_accessibility(page, "journey4-meeting-agenda")
     assert not violations, describe(violations)
 
     record.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Review of action 2.1 (2024-25)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Review of action 2.3 ({CURRENT_YEAR})")
     violations = check_accessibility(page, "journey4-review-form")
     assert not violations, describe(violations)
     comment = "Show the champions' training dates and how many directorates have one."
@@ -210,16 +221,16 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
 
     page.wait_for_url(re.compile(r"/forums/\d+/meetings/\d+#item-\d+$"))
     shoot(page, "journey4-agenda-with-review")
-    assert flash_text(page) == "The forum's review of action 2.1 is recorded: More evidence requested."
-    item = agenda_item(page, "Record a new review of action 2.1 (2024-25)")
+    assert flash_text(page) == "The forum's review of action 2.3 is recorded: More evidence requested."
+    item = agenda_item(page, f"Record a new review of action 2.3 ({CURRENT_YEAR})")
     review = item.locator(".app-agenda-review")
     expect(review.locator(".nhsuk-tag")).to_have_text("Red")
     expect(review).to_contain_text("More evidence requested")
     expect(review).to_contain_text(comment)
     expect(review).to_contain_text(f"Inclusion Council member, {held_on}")
 
-    item.get_by_role("link", name="2.1", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Action 2.1")
+    item.get_by_role("link", name="2.3", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action 2.3")
     shoot(page, "journey4-action-with-forum-review")
     reviews = page.locator("table", has=page.locator("caption", has_text="The forums' reviews of this action"))
     latest = reviews.locator("tbody tr").first
@@ -229,7 +240,9 @@ def test_reviewer_records_a_forum_review_on_a_meeting_agenda(page, page_as, live
     expect(latest.locator("td").nth(4)).to_contain_text(comment)
     stored = live_server.query(
         "SELECT r.reviewed_rag, r.decision, r.comment, u.email FROM forum_reviews r "
-        "JOIN users u ON u.id = r.reviewer_id WHERE r.action_id = ?", live_server.action_id("2024-25", "2.1"))
+        "JOIN users u ON u.id = r.reviewer_id WHERE r.action_id = ? AND r.meeting_id = "
+        "(SELECT id FROM meetings WHERE held_on = ? AND forum_id = (SELECT id FROM forums WHERE name = ?))",
+        live_server.action_id(CURRENT_YEAR, "2.3"), clock.today().isoformat(), "Inclusion Council")
     assert stored == [("red", "more_evidence", comment, REVIEWER)]
 
 
@@ -348,7 +361,7 @@ def test_edi_lead_downloads_the_board_pack_as_a_word_document(page_as, live_serv
     if "/plans/<int:plan_id>/documents" not in app_routes:
         pytest.skip("Word documents not landed yet")
     page = page_as(ADMIN)
-    page.goto(f"/plans/{live_server.plan_id('2024-25')}")
+    page.goto(f"/plans/{live_server.plan_id(CURRENT_YEAR)}")
     page.get_by_role("navigation", name="Plan pages").get_by_role("link", name="Word documents").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Word documents")
     shoot(page, "journey6-word-documents")
@@ -361,5 +374,5 @@ def test_edi_lead_downloads_the_board_pack_as_a_word_document(page_as, live_serv
 
     document = Document(str(saved))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert any(text.startswith("Appendix 1: ") and "2023-24" in text for text in headings), headings
-    assert any(text.startswith("Appendix 2: ") and "2024-25" in text for text in headings), headings
+    assert any(text.startswith("Appendix 1: ") and LAST_YEAR in text for text in headings), headings
+    assert any(text.startswith("Appendix 2: ") and CURRENT_YEAR in text for text in headings), headings

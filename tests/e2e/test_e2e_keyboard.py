@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import OWNER, shoot
+from browser_support import CURRENT_YEAR, OWNER, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def tab_until(page, matches) -> list[dict]:
 
 def test_an_owner_posts_an_update_with_the_keyboard_only(page_as, live_server):
     page = page_as(OWNER)
-    action_id = live_server.action_id("2024-25", "3.4")
+    action_id = live_server.action_id(CURRENT_YEAR, "3.4")
     page.goto(f"/actions/{action_id}")
 
     path = tab_until(page, lambda focused: focused["text"] == "Post a progress update")

@@ -1,4 +1,4 @@
-"""The EDI lead archives the demo's 2024-25 plan, sees it leave the plans list and My actions, and restores it.
+"""The EDI lead archives the demo's current plan, sees it leave the plans list and My actions, and restores it.
 
 The plan is restored at the end, so the journey leaves the shared demo as it found it.
 """
@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ADMIN, check_accessibility, describe, shoot
+from browser_support import ADMIN, CURRENT_YEAR, LAST_YEAR, check_accessibility, describe, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-TITLE = "Inclusion and Belonging Action Plan 2024-25"
-#: Actions of the 2024-25 plan that the EDI lead (Lesley Faux) owns in the demo.
+TITLE = f"Inclusion and Belonging Action Plan {CURRENT_YEAR}"
+#: Actions of the current plan that the EDI lead (Lesley Faux) owns in the demo.
 HER_ACTIONS = ("2.6", "2.10", "3.6")
 
 
@@ -26,7 +26,7 @@ def her_actions_listed(page) -> list[str]:
 
 
 def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
-    plan_id = live_server.plan_id("2024-25")
+    plan_id = live_server.plan_id(CURRENT_YEAR)
     page = page_as(ADMIN)
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
@@ -36,7 +36,7 @@ def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     page.get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("navigation", name="Plan pages").get_by_role("link", name="Archive plan").click()
     page.wait_for_url(re.compile(rf"/plans/{plan_id}/archive$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Archive the 2024-25 plan?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Archive the {CURRENT_YEAR} plan?")
     expect(page.get_by_text("You can restore it.")).to_be_visible()
     violations = check_accessibility(page, "archive1-confirm-archive")
     assert not violations, describe(violations)
@@ -44,10 +44,10 @@ def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
 
     page.wait_for_url(re.compile(r"/plans/$"))
     shoot(page, "archive2-plans-list-without-it")
-    assert flash_text(page) == ("The 2024-25 plan is archived. It is listed under Show archived plans, where you can "
+    assert flash_text(page) == (f"The {CURRENT_YEAR} plan is archived. It is listed under Show archived plans, where you can "
                                 "open and restore it.")
     expect(page.get_by_role("link", name=TITLE, exact=True)).to_have_count(0)
-    expect(page.get_by_role("link", name="WRES Action Plan 2023-24", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"WRES Action Plan {LAST_YEAR}", exact=True)).to_be_visible()
     assert live_server.query("SELECT u.email FROM plans p JOIN users u ON u.id = p.archived_by_id WHERE p.id = ?",
                              plan_id) == [(ADMIN,)]
 
@@ -69,14 +69,14 @@ def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     assert not violations, describe(violations)
     notice.get_by_role("link", name="Restore this plan").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Restore the 2024-25 plan?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Restore the {CURRENT_YEAR} plan?")
     violations = check_accessibility(page, "archive6-confirm-restore")
     assert not violations, describe(violations)
     page.get_by_role("button", name="Restore this plan").click()
 
     page.wait_for_url(re.compile(rf"/plans/{plan_id}$"))
     shoot(page, "archive7-restored-plan")
-    assert flash_text(page) == "The 2024-25 plan is restored: it is listed, reviewed and reminded of again."
+    assert flash_text(page) == f"The {CURRENT_YEAR} plan is restored: it is listed, reviewed and reminded of again."
     expect(page.locator(".nhsuk-warning-callout")).to_have_count(0)
     assert live_server.query("SELECT archived_at FROM plans WHERE id = ?", plan_id) == [(None,)]
     page.get_by_role("link", name="My actions", exact=True).click()

@@ -14,10 +14,12 @@ from sqlalchemy.orm import joinedload
 from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
 from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, row_select
 from tracker.actions.rag_rules import STALE_DAYS
+from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
+from tracker.plans.service import DEMO_DATA
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES
 
 
@@ -33,6 +35,14 @@ def list_plans(archived: bool = False) -> list[tuple[Plan, int]]:
         .order_by(Plan.year.desc(), Plan.id.desc())
     )
     return [(plan, count) for plan, count in rows]
+
+
+def demo_note(plan_id: int) -> str | None:
+    """What the demo loader noted about the plan (that it is demo data, and how its dates were moved);
+    None for every real plan."""
+    return db.session.scalar(select(AuditEvent.summary).where(
+        AuditEvent.subject_type == "plan", AuditEvent.subject_id == plan_id, AuditEvent.verb == DEMO_DATA)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
 
 
 def archived_count() -> int:

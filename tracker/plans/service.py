@@ -18,6 +18,8 @@ from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
 from tracker.reviews.models import AgendaItem, ForumReview
 
+#: The audit verb of the note the demo loader leaves on each plan it loads: the overview shows it.
+DEMO_DATA = "demo data"
 PLAN_FIELDS = ("year", "title", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -80,6 +82,11 @@ def create_plan(data: PlanData, actor) -> Plan:
     db.session.flush()
     record(actor, plan, "created", diff({}, _snapshot(plan)), summary=f"Plan {plan.year} created")
     return plan
+
+
+def note_demo_data(plan: Plan, note: str) -> None:
+    """Say in the plan's audit trail that it is demo data, and how (the overview shows `note`)."""
+    record(None, plan, DEMO_DATA, {}, summary=note)
 
 
 def update_plan(plan: Plan, data: PlanData, actor, expected_version: int) -> Plan:

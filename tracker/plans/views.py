@@ -23,6 +23,7 @@ from tracker.plans.queries import (
     Filters,
     action_count,
     archived_count,
+    demo_note,
     list_plans,
     plan_actions,
     plan_overview,
@@ -101,7 +102,8 @@ def detail(plan_id: int):
 def overview(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     today = clock.today()
-    return render_template("plans/overview.html", plan=plan, overview=plan_overview(plan, today), today=today)
+    return render_template("plans/overview.html", plan=plan, overview=plan_overview(plan, today), today=today,
+                           demo_note=demo_note(plan.id))
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
