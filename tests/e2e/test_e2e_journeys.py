@@ -14,6 +14,7 @@ from browser_support import (
     NEXT_YEAR,
     OWNER,
     REVIEWER,
+    VIEWER,
     check_accessibility,
     describe,
     shoot,
@@ -376,3 +377,22 @@ def test_edi_lead_downloads_the_board_pack_as_a_word_document(page_as, live_serv
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert any(text.startswith("Appendix 1: ") and LAST_YEAR in text for text in headings), headings
     assert any(text.startswith("Appendix 2: ") and CURRENT_YEAR in text for text in headings), headings
+
+
+def test_the_demo_overview_shows_a_year_in_progress_in_every_colour(page_as, live_server):
+    page = page_as(VIEWER)
+    page.goto(f"/plans/{live_server.plan_id(CURRENT_YEAR)}/overview")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(CURRENT_YEAR)
+    expect(page.get_by_text(re.compile(r"^Demo data: "))).to_be_visible()
+    tiles = page.get_by_role("list", name="Actions by RAG").get_by_role("listitem")
+    counts = {}
+    for word in ("Red", "Amber", "Green", "Blue (complete)"):
+        tile = tiles.filter(has=page.get_by_role("link", name=word, exact=True))
+        expect(tile).to_have_count(1)
+        counts[word] = int(tile.locator("> strong").inner_text())
+    total = int(tiles.first.locator("> strong").inner_text())
+    overdue = int(tiles.filter(has_text="overdue").locator("> strong").inner_text())
+    shoot(page, "journey-demo-overview")
+    assert all(count > 0 for count in counts.values()), counts
+    assert overdue < total / 3, (overdue, total)
