@@ -23,15 +23,16 @@ from tracker.indicators.ethnicity import GROUPS, classify, classify_series, reco
     ("Z Not Stated", "Unknown"), ("", "Unknown"), ("   ", "Unknown"), (None, "Unknown"),
     ("0", "White"), ("1", "BME"), ("8", "BME"), ("9", "Unknown"),
     ("White", "White"), ("bme", "BME"), ("Unknown", "Unknown"), ("NA", "Unknown"), ("NK", "Unknown"),
-    ("Asian or Asian British - Indian", "Unknown"), ("Global Majority", "Unknown"), ("T", "Unknown"),
+    ("Asian or Asian British - Indian", "BME"), ("Global Majority", "BME"), ("T", "Unknown"),
+    ("Asian Other", "Unknown"), ("British", "Unknown"),
 ])
 def test_classify(value, group):
     assert classify(value) == group
 
 
 def test_recognise_refuses_labels_that_are_not_configured():
-    assert recognise("Global Majority") is None
-    assert recognise("global  majority", ["Global Majority"]) == "BME"
+    assert recognise("People of colour") is None
+    assert recognise("people  of colour", ["People of Colour"]) == "BME"
     assert recognise("Not disclosed") == "Unknown"
 
 

@@ -121,7 +121,7 @@ def test_unknown_band_text_lists_its_rows():
         "1,A,Band 11,Students", "2,A,Band 5,Students", "3,N,Band 11,Students")})
     assert str(problems[0]) == (
         "workforce.csv, row 2, column 'Pay Band': unknown pay band 'Band 11': expected e.g. 'Band 5', "
-        "'Band 8 - Range A', 'Band 8a', 'VSM', 'Under Band 1', 'Medical Consultant' (also in row 4)")
+        "'Band 8 - Range A', 'Band 8a', 'VSM', 'Under Band 1', 'Non AfC', 'Medical Consultant' (also in row 4)")
     assert len(problems) == 1
 
 
@@ -158,11 +158,13 @@ def test_row_numbers_count_blank_lines_like_a_spreadsheet():
 
 
 def test_aggregate_group_label_must_be_known_unless_configured():
-    files = {"disciplinary.csv": csv("group,cases", "Global Majority,3", "White,13")}
+    files = {"disciplinary.csv": csv("group,cases", "People of Colour,3", "White,13")}
     problem = only_problem(files)
     assert (problem.row, problem.column) == (2, "group")
-    assert problem.message.startswith("group 'Global Majority' is not recognised: use White, BME or Unknown")
-    pack = read_datapack(files, bme_labels=["Global Majority"])
+    assert problem.message.startswith(
+        "group 'People of Colour' is not recognised: use White, BME (or BAME, Global Majority, Ethnic minority), "
+        "Unknown")
+    pack = read_datapack(files, bme_labels=["People of Colour"])
     assert pack.summary.groups_found["disciplinary"] == {"White": 13, "BME": 3}
 
 
@@ -174,7 +176,7 @@ def test_all_problems_of_all_files_are_collected_and_listed():
     assert text.splitlines() == [
         "The data pack has 2 problems:",
         "- workforce.csv, row 2, column 'Pay Band': unknown pay band 'Band 99': expected e.g. 'Band 5', "
-        "'Band 8 - Range A', 'Band 8a', 'VSM', 'Under Band 1', 'Medical Consultant'",
+        "'Band 8 - Range A', 'Band 8a', 'VSM', 'Under Band 1', 'Non AfC', 'Medical Consultant'",
         "- survey.csv: the file is empty",
     ]
 

@@ -1,8 +1,37 @@
 """Pay bands, staff groups and the reporting clusters built from them.
 
-Bands are held as short codes: "<1", "1" … "7", "8a" … "8d", "9", "VSM", and the
-medical grades "Medical Consultant", "Medical Career Grade", "Medical Trainee",
-"Medical" (grade not given).
+Bands are held as short codes: "<1", "1" … "7", "8a" … "8d", "9", "VSM", "Other pay scale"
+(non-medical staff outside Agenda for Change, e.g. "Non AfC"), and the medical grades
+"Medical Consultant", "Medical Career Grade", "Medical Trainee", "Medical" (shown as
+"Medical (grade not given)").
+
+Medical staff by staff group. A row whose staff group is Medical and Dental is a medical
+grade whatever its pay band text says; the grade is read from the words, first match wins:
+
+=====================================================  ===========================
+pay band text holds                                    read as
+=====================================================  ===========================
+"non consultant", "NCCG", "SAS"                        Medical: career grade
+"consultant" (e.g. "Consultant", "Locum Consultant")   Medical: consultant
+"trainee", "training", "foundation", "registrar",      Medical: trainee
+"SpR", "StR", "house officer", "SHO", "FY1", "FY2",
+"F1", "F2", "CT1"-"CT3", "ST1"-"ST8", "core"
+"career", "specialty doctor", "specialist" (also       Medical: career grade
+"Associate Specialist"), "staff grade", "trust grade",
+"clinical fellow", "clinical assistant", "hospital
+practitioner", "locally employed", "trust doctor"
+anything else ("M&D", "Non AfC", "Medical", blank)     Medical (grade not given)
+=====================================================  ===========================
+
+Without a staff group (an aggregate file with no category column) only band text that
+starts "Medical" or "Dental" is a medical grade ("Medical Consultant").
+
+Other pay scales. Non-medical staff on a pay scale outside Agenda for Change ("Non AfC",
+"Non-Agenda for Change", "Other", "Other pay scale", "Local pay", "Spot salary",
+"Personal salary") count in the overall workforce as "Other pay scale": they are shown
+as their own band, form their own cluster unless the trust's clusters name them, and
+are left out of the race disparity ratio and the aspirational targets, which are
+defined on AfC bands only.
 """
 from __future__ import annotations
 
@@ -12,8 +41,17 @@ from dataclasses import dataclass, field
 
 AFC_BANDS = ("<1", "1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
 VSM = "VSM"
-MEDICAL_BANDS = ("Medical Consultant", "Medical Career Grade", "Medical Trainee", "Medical")
-BAND_ORDER = (*AFC_BANDS, VSM, *MEDICAL_BANDS)
+OTHER_PAY_SCALE = "Other pay scale"
+MEDICAL_CONSULTANT = "Medical Consultant"
+MEDICAL_CAREER = "Medical Career Grade"
+MEDICAL_TRAINEE = "Medical Trainee"
+MEDICAL_NOT_GIVEN = "Medical"
+MEDICAL_BANDS = (MEDICAL_CONSULTANT, MEDICAL_CAREER, MEDICAL_TRAINEE, MEDICAL_NOT_GIVEN)
+BAND_ORDER = (*AFC_BANDS, VSM, OTHER_PAY_SCALE, *MEDICAL_BANDS)
+#: How a band code is described when the preview says how a pay band was read.
+READ_AS = {MEDICAL_CONSULTANT: "Medical: consultant", MEDICAL_CAREER: "Medical: career grade",
+           MEDICAL_TRAINEE: "Medical: trainee", MEDICAL_NOT_GIVEN: "Medical (grade not given)",
+           OTHER_PAY_SCALE: "Other pay scale"}
 SENIOR_BANDS = ("8a", "8b", "8c", "8d", "9", VSM)
 
 CLINICAL = "clinical"
@@ -24,13 +62,18 @@ CATEGORIES = (CLINICAL, NON_CLINICAL, MEDICAL, NOT_GIVEN)
 
 _AFC = re.compile(r"(?:band )?([1-9])(?: range)? ?([a-d])?")
 _UNDER_1 = re.compile(r"(?:(?:under|below|pre) (?:band )?1|(?:band )?<1)")
-_MEDICAL_GRADES = (
-    ("consultant", "Medical Consultant"),
-    ("trainee", "Medical Trainee"), ("training", "Medical Trainee"),
-    ("foundation", "Medical Trainee"), ("registrar", "Medical Trainee"),
-    ("career", "Medical Career Grade"), ("specialty doctor", "Medical Career Grade"),
-    ("specialist", "Medical Career Grade"), ("staff grade", "Medical Career Grade"),
-)
+#: (words, grade), tried in order on the pay band text of medical staff; see the module docstring.
+_MEDICAL_GRADES = tuple((re.compile(rf"\b(?:{words})\b"), grade) for words, grade in (
+    (r"non consultant|nccg|sas", MEDICAL_CAREER),
+    (r"consultants?", MEDICAL_CONSULTANT),
+    (r"trainees?|training|foundation|registrars?|spr|str|house officers?|sho|fy[12]|f[12]|ct[1-3]|st[1-8]|core",
+     MEDICAL_TRAINEE),
+    (r"career|specialty doctors?|specialists?|staff grade|trust grade|clinical fellows?|clinical assistants?"
+     r"|hospital practitioners?|locally employed|trust doctors?", MEDICAL_CAREER),
+))
+_OTHER_PAY_SCALES = re.compile(
+    r"(?:non afc|non agenda for change|other|other pay scales?|local pay|local terms|spot salary|spot rate"
+    r"|personal salary)(?: pay)?(?: scales?| bands?)?")
 _STAFF_GROUPS = {
     "medical and dental": MEDICAL, "medical": MEDICAL,
     "administrative and clerical": NON_CLINICAL, "admin and clerical": NON_CLINICAL,
@@ -54,15 +97,28 @@ def _words(text: object) -> str:
     return " ".join(re.sub(r"[^a-z0-9<]+", " ", lowered).split())
 
 
-def normalise_band(text: object) -> str | None:
-    """The band code for pay band text such as "Band 8 - Range A"; None when not a band."""
+def medical_grade(text: object) -> str:
+    """The medical grade of a medical staff member's pay band text ("Specialty Registrar" → trainee)."""
+    words = _words(text)
+    return next((grade for pattern, grade in _MEDICAL_GRADES if pattern.search(words)), MEDICAL_NOT_GIVEN)
+
+
+def normalise_band(text: object, *, medical: bool = False) -> str | None:
+    """The band code for pay band text such as "Band 8 - Range A"; None when not a band.
+
+    `medical` says the row's staff group is Medical and Dental: any text is then a medical grade.
+    """
+    if medical:
+        return medical_grade(text)
     words = _words(text)
     if not words:
         return None
     if words.startswith("vsm") or "very senior manager" in words:
         return VSM
     if words.startswith(("medical", "dental")):
-        return next((code for key, code in _MEDICAL_GRADES if key in words), "Medical")
+        return medical_grade(words)
+    if _OTHER_PAY_SCALES.fullmatch(words):
+        return OTHER_PAY_SCALE
     words = re.sub(r"^(?:agenda for change |afc )?(?:pay )?", "", words)
     if _UNDER_1.fullmatch(words):
         return "<1"
@@ -79,6 +135,8 @@ def band_label(code: str) -> str:
     """How a band code is shown: "Under Band 1", "Band 8a", "VSM", "Medical Consultant"."""
     if code == "<1":
         return "Under Band 1"
+    if code == MEDICAL_NOT_GIVEN:
+        return READ_AS[code]
     return f"Band {code}" if code in AFC_BANDS else code
 
 

@@ -38,14 +38,32 @@ def rows_text(rows: np.ndarray) -> str:
     return f" (also in {noun} {listed}" + (f" and {extra:,} others)" if extra > 0 else ")")
 
 
+def rows_count(count: int) -> str:
+    """'1 row', '1,204 rows'."""
+    return f"{count:,} row{'s' if count != 1 else ''}"
+
+
+def note_readings(sheet: Sheet, raw_codes: np.ndarray, raw_values, describe: Callable[[str], str | None]) -> None:
+    """One reading per distinct value that `describe` explains: "read 'BAME' as BME, 2 rows"."""
+    counts = np.bincount(raw_codes, minlength=len(raw_values)) if len(raw_codes) else np.zeros(len(raw_values), int)
+    for value, count in zip(raw_values, counts):
+        read_as = describe(value) if count else None
+        if read_as:
+            sheet.note(f"read '{value}' as {read_as}, {rows_count(int(count))}")
+
+
 def map_values(
     sheet: Sheet, column: str, convert: Callable[[str], Hashable | None], message: Callable[[str], str],
+    describe: Callable[[str], str | None] | None = None,
 ) -> tuple[np.ndarray, list, list[Problem]]:
     """Convert each distinct cell once; returns (codes per row, labels, problems).
 
     Cells whose conversion is None produce one problem per distinct value, at its first row.
+    `describe` says how a value was read, for values worth telling the user about (see `note_readings`).
     """
     raw_codes, raw_values = sheet.codes(column)
+    if describe is not None:
+        note_readings(sheet, raw_codes, raw_values, describe)
     converted = [convert(value) for value in raw_values]
     codes, labels = pd.factorize(pd.Series(converted, dtype=object), use_na_sentinel=False)
     bad = np.array([i for i, result in enumerate(converted) if result is None], dtype=np.int64)

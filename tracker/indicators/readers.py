@@ -40,6 +40,8 @@ class FileSummary:
     layout: str
     rows: int
     groups: dict[str, float] = field(default_factory=dict)
+    #: How the file was read where it was not plain: sheet and header row, names read as codes, …
+    readings: tuple[str, ...] = ()
 
     @property
     def unknown(self) -> float:
@@ -50,7 +52,7 @@ class FileSummary:
         """Plain JSON-serialisable data."""
         groups = {name: _plain(value) for name, value in self.groups.items()}
         return {"kind": self.kind, "file": self.file, "layout": self.layout, "rows": self.rows,
-                "groups": groups, "unknown": _plain(self.unknown)}
+                "groups": groups, "unknown": _plain(self.unknown), "readings": list(self.readings)}
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def finish_file(kind: str, sheet: Sheet, layout: str, table: pd.DataFrame, count
     """Parsed with a summary, or only the problems when there are any."""
     if problems:
         return Parsed(None, None, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    summary = FileSummary(kind, sheet.file, layout, len(sheet.frame), _group_totals(table, count))
+    summary = FileSummary(kind, sheet.file, layout, len(sheet.frame), _group_totals(table, count),
+                          tuple(sheet.readings))
     return Parsed(table, summary, [])
 
 
@@ -102,8 +105,12 @@ def read_workforce(sheet: Sheet, bme_labels: Iterable[str] = ()) -> Parsed:
     if problems:
         return Parsed(None, None, problems)
     group, group_problems = group_field(sheet, bme_labels)
-    band, band_problems = band_field(sheet)
-    category, category_problems = category_field(sheet, band)
+    if sheet.has(*STAFF_GROUP):
+        category, category_problems = category_field(sheet)
+        band, band_problems = band_field(sheet, category)
+    else:
+        band, band_problems = band_field(sheet)
+        category, category_problems = category_field(sheet, band)
     problems = no_rows_problem(sheet) + group_problems + band_problems + category_problems
     weights = None
     if aggregate:

@@ -17,6 +17,7 @@ from tracker.indicators.bands import (
     DISPARITY_CLUSTERS,
     MEDICAL,
     NON_CLINICAL,
+    OTHER_PAY_SCALE,
     SENIOR_BANDS,
     Cluster,
     band_label,
@@ -50,20 +51,26 @@ def _by_band(rows: pd.DataFrame) -> tuple[Share, ...]:
 
 
 def _cluster_names(workforce: pd.DataFrame, clusters: Sequence[Cluster]) -> pd.Series:
-    """The cluster of each workforce row (first cluster that holds it)."""
+    """The cluster of each workforce row (first cluster that holds it).
+
+    Staff on other pay scales that no cluster names form their own "Other pay scale" cluster,
+    so the clusters still add up to the whole workforce.
+    """
     def name(band: str, category: str) -> str:
-        return next((c.name for c in clusters if c.holds(band, category)), NOT_IN_A_CLUSTER)
+        fallback = OTHER_PAY_SCALE if band == OTHER_PAY_SCALE else NOT_IN_A_CLUSTER
+        return next((c.name for c in clusters if c.holds(band, category)), fallback)
 
     return pd.Series([name(b, c) for b, c in zip(workforce["band"], workforce["category"])],
                      index=workforce.index, dtype=object)
 
 
 def by_cluster(workforce: pd.DataFrame, clusters: Sequence[Cluster]) -> tuple[Share, ...]:
-    """One share per cluster in the order given, plus staff in no cluster if there are any."""
+    """One share per cluster in the order given, plus other pay scales and staff in no cluster if there are any."""
     names = _cluster_names(workforce, clusters)
     order = [cluster.name for cluster in clusters]
-    if (names == NOT_IN_A_CLUSTER).any():
-        order.append(NOT_IN_A_CLUSTER)
+    for extra in (OTHER_PAY_SCALE, NOT_IN_A_CLUSTER):
+        if extra not in order and (names == extra).any():
+            order.append(extra)
     return tuple(share(workforce[names == name], name) for name in order)
 
 

@@ -5,7 +5,7 @@ spreadsheet shows them, never evaluated, and rows keep the numbers a spreadsheet
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,13 @@ class Sheet:
     frame: pd.DataFrame
     headers: dict[str, str]
     header_row: int = HEADER_ROW
+    #: How the file was read where it was not plain (the sheet and header row, names read as codes …),
+    #: one sentence each, for the preview.
+    readings: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Say how something in the file was read."""
+        self.readings.append(text)
 
     def has(self, *names: str) -> str | None:
         """The first of `names` that is a column of this sheet."""
