@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import PurePath
@@ -36,6 +36,10 @@ NOT_TEXT = ("does not look like a CSV file: it contains binary data or an unknow
 #: Chooses the header among the filled rows at the top of a file, given as (row number, cells)
 #: and read only as far as the rule asks; returns the header's row number.
 HeaderRule = Callable[[Iterator[tuple[int, list[str]]]], int]
+#: Looks for the header among the filled rows at the top of a sheet (as a HeaderRule sees them) and
+#: returns (how well it matches, its row number), or None when the sheet has no header. Given one, a
+#: workbook is read from the sheet that matches best (the first of equals), not simply its first sheet.
+HeaderSearch = Callable[[Iterator[tuple[int, list[str]]]], tuple[int, int] | None]
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class Table:
     """A sheet's cells as text: columns are normalised header names, the index is the row number.
 
     `headers` maps each column to its header as written; `truncated` says rows beyond the
-    limit were left unread.
+    limit were left unread; `sheet` is the workbook sheet read (None for CSV) and `encoding`
+    the text encoding of a CSV file (None for a workbook).
     """
 
     file: str
@@ -91,6 +96,8 @@ class Table:
     headers: dict[str, str]
     frame: pd.DataFrame
     truncated: bool = False
+    sheet: str | None = None
+    encoding: str | None = None
 
 
 def normalise_header(text: object) -> str:
@@ -104,17 +111,22 @@ def first_row(rows: Iterator[tuple[int, list[str]]]) -> int:
 
 
 def read_table(file: str, data: bytes, *, wanted: Collection[str] | None = None, header: HeaderRule = first_row,
-               limit: int | None = None) -> Table:
+               limit: int | None = None, search: HeaderSearch | None = None, expected: str = "") -> Table:
     """The file's cells as text, by content (CSV or XLSX) checked against its name; raises Unreadable.
 
     Only columns whose normalised header is in `wanted` are read (every named column when None),
-    which keeps wide extracts fast. `limit` is the most data rows read.
+    which keeps wide extracts fast. `limit` is the most data rows read. With `search`, the header
+    is the row it finds (`header` is used where it finds none in a CSV file) and a workbook is read
+    from the sheet where it matches best; a workbook with no such sheet is Unreadable, naming the
+    sheets looked at and the columns `expected`.
     """
     if not data or data.isspace():
         raise _unreadable(file, "is empty.")
     names = None if wanted is None else set(wanted)
+    if search is not None:
+        header = _searching(search, header)
     if data.startswith(ZIP):
-        return _read_xlsx(file, data, names, header, limit)
+        return _read_xlsx(file, data, names, header, limit, search, expected)
     if data.startswith(OLE2):
         raise _unreadable(file, "is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as an "
                                 "Excel workbook (.xlsx) or as CSV UTF-8, then upload that.")
@@ -124,6 +136,28 @@ def read_table(file: str, data: bytes, *, wanted: Collection[str] | None = None,
     if extension not in TEXT_EXTENSIONS:
         raise _unreadable(file, "is not a CSV (.csv) or Excel (.xlsx) file.")
     return _read_csv(file, data, names, header, limit)
+
+
+def _searching(search: HeaderSearch, otherwise: HeaderRule) -> HeaderRule:
+    """A header rule from a search: the row it finds, else what `otherwise` says."""
+    def rule(rows: Iterator[tuple[int, list[str]]]) -> int:
+        head = list(rows_until_found(rows))
+        found = search(iter(head))
+        return found[1] if found is not None else otherwise(iter(head))
+
+    return rule
+
+
+#: The rows a header search looks at: a header is among the first this many rows of a sheet.
+SEARCH_ROWS = 20
+
+
+def rows_until_found(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The filled rows among the first SEARCH_ROWS."""
+    for number, cells in rows:
+        if number > SEARCH_ROWS:
+            return
+        yield number, cells
 
 
 def _unreadable(file: str, rest: str) -> Unreadable:
@@ -255,7 +289,8 @@ def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 # XLSX ----------------------------------------------------------------------------------------
 
-def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule, limit: int | None) -> Table:
+def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule, limit: int | None,
+               search: HeaderSearch | None = None, expected: str = "") -> Table:
     # Any failure inside openpyxl means the workbook is damaged or not really .xlsx.
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -263,9 +298,18 @@ def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule
         raise _unreadable(file, "cannot be opened as an Excel (.xlsx) workbook. Save it again from Excel "
                                 "as .xlsx, or as CSV UTF-8.") from None
     counted = [0]
+    try:
+        chosen = _chosen_sheet(file, book, search, expected) if search is not None else 0
+    except Unreadable:
+        book.close()
+        raise
+    except Exception:  # noqa: BLE001
+        book.close()
+        raise _unreadable(file, "is damaged: its sheets could not be read.") from None
+    title = book.worksheets[chosen].title
 
     def raw_rows():
-        sheet = book.worksheets[0]
+        sheet = book.worksheets[chosen]
         sheet.reset_dimensions()  # some programs write a wrong size; read every row there is
         for cells in sheet.iter_rows():
             counted[0] += 1
@@ -287,12 +331,32 @@ def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule
     except Unreadable:
         raise
     except Exception:  # noqa: BLE001
-        raise _unreadable(file, f"is damaged: its first sheet could not be read after row {counted[0]}.") from None
+        which = "first sheet" if chosen == 0 and search is None else f"sheet '{title}'"
+        raise _unreadable(file, f"is damaged: its {which} could not be read after row {counted[0]}.") from None
     finally:
         book.close()
     frame = pd.DataFrame(rows, index=pd.Index(numbers, dtype=np.int64), columns=list(positions.values()),
                          dtype=object)
-    return Table(file, number, headers, frame, truncated)
+    return Table(file, number, headers, frame, truncated, sheet=title)
+
+
+def _chosen_sheet(file: str, book, search: HeaderSearch, expected: str) -> int:
+    """The position of the sheet whose header matches best (the first of equals); Unreadable when none has one."""
+    best: tuple[int, int] | None = None
+    titles = []
+    for position, sheet in enumerate(book.worksheets):
+        titles.append(sheet.title)
+        sheet.reset_dimensions()
+        head = _Head([cell_text(cell) for cell in cells] for cells in sheet.iter_rows(max_row=SEARCH_ROWS))
+        found = search(rows_until_found(head.filled()))
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], position)
+    if best is None:
+        looked = ", ".join(f"'{title}'" for title in titles)
+        noun = "sheet" if len(titles) == 1 else "sheets"
+        wanted = f": expected the columns {expected}" if expected else ""
+        raise _unreadable(file, f"has no header row in the first {SEARCH_ROWS} rows of its {noun} {looked}{wanted}.")
+    return best[1]
 
 
 def _body_rows(head: _Head, number: int, raw: Iterator, positions: dict[int, str]) -> Iterator[list[str] | None]:
@@ -321,10 +385,11 @@ def _read_csv(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule,
         if _looks_binary(sample):
             break
         try:
-            text, codec, skip = _without_nul(data, codec, skip)
-            return _parse_csv(file, text, codec, skip, _delimiter(sample, wanted), wanted, rule, limit)
+            text, read_codec, skip = _without_nul(data, codec, skip)
+            table = _parse_csv(file, text, read_codec, skip, _delimiter(sample, wanted), wanted, rule, limit)
         except UnicodeDecodeError:
             continue
+        return replace(table, encoding=codec)
     raise _unreadable(file, NOT_TEXT)
 
 

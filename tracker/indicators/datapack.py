@@ -33,6 +33,15 @@ READERS: dict[str, Callable[..., Parsed]] = {
     "disciplinary": read_disciplinary, "training": read_training,
     "survey": read_survey, "board": read_board,
 }
+#: The columns each kind of file needs, for the problem when no sheet has a header row.
+EXPECTED = {
+    "workforce": "Ethnic Origin, Pay Band, Staff Group (or band, category, group, headcount)",
+    "recruitment": "group, applications, shortlisted, appointed",
+    "disciplinary": "group, cases (or Ethnic Origin, one row per case)",
+    "training": "group, accessed or percent (or Ethnic Origin, one row per person)",
+    "survey": "indicator, group, percent, responses",
+    "board": "Ethnic Origin (or group), role, voting",
+}
 #: Normalised header names any reader may use; other columns of wide extracts are skipped.
 WANTED = {
     *fields.ETHNIC_ORIGIN, *fields.GROUP, *fields.PAY_BAND, *fields.STAFF_GROUP,
@@ -128,7 +137,7 @@ def read_datapack(
         if kind not in chosen:
             continue
         name, data = chosen[kind]
-        sheet, sheet_problems = read_sheet(name, data, WANTED)
+        sheet, sheet_problems = read_sheet(name, data, WANTED, EXPECTED[kind])
         parsed = READERS[kind](sheet, labels) if sheet is not None else Parsed(None, None, sheet_problems)
         problems += parsed.problems
         if parsed.summary is not None:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.indicators.cells import map_values, missing_columns, optional_count_column, percent_column, tally
+from tracker.indicators.cells import rows_count as count_rows
 from tracker.indicators.ethnicity import BME, WHITE, recognise
 from tracker.indicators.fields import ETHNIC_ORIGIN, GROUP, group_field
 from tracker.indicators.readers import Parsed, finish_file, no_rows_problem
@@ -56,11 +57,48 @@ def read_survey(sheet: Sheet, bme_labels: Iterable[str] = ()) -> Parsed:
         problems.append(Problem(sheet.file, int(row), sheet.header("group"),
                                 f"survey group must be BME or White, not '{sheet.cells('group')[row]}'"))
     percents, percent_problems = percent_column(sheet, "percent")
+    percents, fraction_problems = _fractions(sheet, percents)
+    percent_problems += fraction_problems
     responses, response_problems = optional_count_column(sheet, sheet.has("responses"), "responses")
     table = pd.DataFrame({"indicator": indicators, "group": groups, "percent": percents,
                           "responses": responses}).reset_index(names="row")
     problems += no_rows_problem(sheet) + percent_problems + response_problems + _repeats(sheet, table)
     return finish_file("survey", sheet, "aggregate", table.drop(columns="row"), "responses", problems)
+
+
+def _rows_phrase(rows) -> str:
+    """'row 3', 'rows 3 and 5', 'rows 2, 4 and 6'."""
+    rows = [str(int(row)) for row in rows]
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    return f"rows {', '.join(rows[:-1])} and {rows[-1]}"
+
+
+def _fractions(sheet: Sheet, percents: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Percentages given as fractions of 1 (0.3021 for 30.21%) are read as such when every one is.
+
+    A number written with '%' is always a percentage. When every other number is between 0 and 1
+    they are fractions, multiplied by 100 (and the preview says so); a file mixing fractions with
+    percentages above 1 is a problem naming the rows of each.
+    """
+    written = sheet.cells("percent")
+    plain = ~written.str.endswith("%")
+    fraction = plain & (percents > 0) & (percents <= 1)
+    percentage = (percents > 0) & (~plain | (percents > 1)) & (percents <= 100)
+    if not fraction.any():
+        return percents, []
+    if percentage.any():
+        fraction_rows, percent_rows = fraction.index[fraction], percentage.index[percentage]
+        return percents, [Problem(
+            sheet.file, int(fraction_rows[0]), sheet.header("percent"),
+            f"percent mixes fractions and percentages: {_rows_phrase(fraction_rows)} "
+            f"{'holds a fraction' if len(fraction_rows) == 1 else 'hold fractions'} between 0 and 1 "
+            f"({', '.join(written[fraction].head(5))}) but {_rows_phrase(percent_rows)} "
+            f"{'holds a percentage' if len(percent_rows) == 1 else 'hold percentages'} "
+            f"({', '.join(written[percentage].head(5))}); write them all one way, e.g. 0.3021 or 30.21")]
+    sheet.note(f"read percent as fractions of 1 (e.g. {written[fraction].iloc[0]} as "
+               f"{percents[fraction].iloc[0] * 100:g}%), {count_rows(int(plain.sum()))}")
+    return percents.where(~plain, percents * 100), []
 
 
 def _indicator_column(sheet: Sheet) -> tuple[pd.Series, list[Problem]]:

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from tracker.errors import DomainError
-from tracker.spreadsheets import Problem, Unreadable, first_row, read_table
+from tracker.spreadsheets import Problem, Unreadable, first_row, normalise_header, read_table
 
-#: The data pack's header is row 1; a rule that searches for it would go to `read_table` as `header`.
+#: Where the header is when no row names any of the columns looked for.
 HEADER_ROW = 1
+ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
 
 
 class DataPackError(DomainError):
@@ -69,14 +70,45 @@ class Sheet:
         return codes[raw_codes], values
 
 
-def read_sheet(file: str, data: bytes, wanted: set[str] | None = None) -> tuple[Sheet | None, list[Problem]]:
+def header_search(wanted: set[str] | None):
+    """The header is the row, among a sheet's first 20, naming most of the `wanted` columns (the first of equals).
+
+    Without `wanted` columns it is the first filled row.
+    """
+    def search(rows) -> tuple[int, int] | None:
+        best = None
+        for number, cells in rows:
+            if wanted is None:
+                return 1, number
+            named = len({normalise_header(cell) for cell in cells} & wanted) if wanted else 0
+            if named and (best is None or named > best[0]):
+                best = (named, number)
+        return best
+
+    return search
+
+
+def read_sheet(file: str, data: bytes, wanted: set[str] | None = None,
+               expected: str = "") -> tuple[Sheet | None, list[Problem]]:
     """CSV or XLSX bytes as a Sheet, or the problems that stop it being read.
 
     Only columns whose normalised header is in `wanted` are kept (all when None),
-    which keeps wide ESR extracts fast to read.
+    which keeps wide ESR extracts fast to read. The header is the row among the first
+    20 that names most of them, below any title rows; a workbook is read from the sheet
+    where that row is found (a "Notes" sheet first is passed over), and when no sheet
+    has one the problem names the sheets looked at and the columns `expected`.
+    The Sheet's readings say which sheet and header row were read.
     """
     try:
-        table = read_table(file, data, wanted=wanted, header=first_row)
+        table = read_table(file, data, wanted=wanted, header=first_row, search=header_search(wanted),
+                           expected=expected)
     except Unreadable as error:
         return None, error.problems
-    return Sheet(file, table.frame, table.headers, table.header_row), []
+    sheet = Sheet(file, table.frame, table.headers, table.header_row)
+    if table.sheet is not None:
+        sheet.note(f"read sheet '{table.sheet}', header on row {table.header_row}")
+    elif table.header_row != HEADER_ROW:
+        sheet.note(f"header on row {table.header_row}")
+    if table.encoding in ENCODINGS:
+        sheet.note(f"read as {ENCODINGS[table.encoding]} text")
+    return sheet, []
