@@ -7,9 +7,16 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from tracker.indicators.cells import map_values, missing_columns, optional_count_column, percent_column, tally
-from tracker.indicators.cells import rows_count as count_rows
-from tracker.indicators.ethnicity import BME, WHITE, recognise
+from tracker.indicators.cells import (
+    map_values,
+    missing_columns,
+    note_readings,
+    optional_count_column,
+    percent_column,
+    rows_count,
+    tally,
+)
+from tracker.indicators.ethnicity import BME, WHITE, reading, recognise
 from tracker.indicators.fields import ETHNIC_ORIGIN, GROUP, group_field
 from tracker.indicators.readers import Parsed, finish_file, no_rows_problem
 from tracker.indicators.tables import Sheet
@@ -53,6 +60,7 @@ def read_survey(sheet: Sheet, bme_labels: Iterable[str] = ()) -> Parsed:
     labels = tuple(bme_labels)
     indicators, problems = _indicator_column(sheet)
     groups = sheet.cells("group").map(lambda value: recognise(value, labels))
+    note_readings(sheet, *sheet.codes("group"), lambda value: reading(value, labels))
     for row in groups.index[~groups.isin([BME, WHITE])]:
         problems.append(Problem(sheet.file, int(row), sheet.header("group"),
                                 f"survey group must be BME or White, not '{sheet.cells('group')[row]}'"))
@@ -96,8 +104,8 @@ def _fractions(sheet: Sheet, percents: pd.Series) -> tuple[pd.Series, list[Probl
             f"({', '.join(written[fraction].head(5))}) but {_rows_phrase(percent_rows)} "
             f"{'holds a percentage' if len(percent_rows) == 1 else 'hold percentages'} "
             f"({', '.join(written[percentage].head(5))}); write them all one way, e.g. 0.3021 or 30.21")]
-    sheet.note(f"read percent as fractions of 1 (e.g. {written[fraction].iloc[0]} as "
-               f"{percents[fraction].iloc[0] * 100:g}%), {count_rows(int(plain.sum()))}")
+    sheet.note(f"read percentages given as fractions (e.g. {written[fraction].iloc[0]} as "
+               f"{percents[fraction].iloc[0] * 100:g}%), {rows_count(int(plain.sum()))}")
     return percents.where(~plain, percents * 100), []
 
 
