@@ -109,3 +109,14 @@ def test_a_workbook_without_the_header_is_refused_naming_its_sheets(client, admi
     text = text_of(response.get_data(as_text=True))
     assert ("the file has no header row in the first 20 rows of its sheets 'Notes', 'Summary': expected the "
             "columns Ethnic Origin, Pay Band, Staff Group (or band, category, group, headcount)") in text
+
+
+def test_the_import_command_lists_the_readings_under_each_file(runner, tmp_path):
+    (tmp_path / "workforce.xlsx").write_bytes(workforce_workbook())
+    result = runner.invoke(args=["wres", "import", str(tmp_path), "--year", "2024"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index("  workforce.xlsx (row-level): 78 rows; White 44, BME 31, Unknown 3")
+    assert lines[at + 1] == "    read sheet 'Workforce', header on row 4"
+    assert "    read 'Consultant' as Medical: consultant, 24 rows" in lines
+    assert "    read 'Non AfC' as Other pay scale, 7 rows" in lines

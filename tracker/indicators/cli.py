@@ -42,6 +42,8 @@ def _echo_summary(year: int, summary: DataPackSummary) -> None:
     for item in summary.files:
         groups = ", ".join(f"{_group(group)} {value:g}" for group, value in item.groups.items())
         click.echo(f"  {item.file} ({item.layout}): {item.rows} rows; {groups or 'no groups'}")
+        for reading in item.readings:
+            click.echo(f"    {reading}")
     for kind, numbers in service.missing_indicators(summary.missing).items():
         click.echo(f"  no {kind} file: indicator{'s' if len(numbers) != 1 else ''} "
                    f"{', '.join(map(str, numbers))} not calculable")
