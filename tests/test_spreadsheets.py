@@ -233,3 +233,61 @@ def test_a_problem_reads_with_or_without_its_file():
     assert Problem("survey.csv", None, None, "the file is empty").describe(with_file=False) == "the file is empty"
     assert problem.to_dict() == {"file": "workforce.csv", "row": 3, "column": "Pay Band",
                                  "message": "unknown pay band 'Band 11'"}
+
+
+# Searching for the header, and for the sheet that holds it
+
+def named(*names: str):
+    """A header search: the row naming most of `names` (None when no row names any)."""
+    def search(rows):
+        found = [(len(set(map(normalise_header, row)) & set(names)), number) for number, row in rows]
+        best = max(found, default=(0, 0), key=lambda item: item[0])
+        return best if best[0] else None
+
+    return search
+
+
+def workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_search_reads_the_sheet_whose_header_matches_and_says_which():
+    data = workbook({"Notes": [["read me"], ["group is the ethnic group"]],
+                     "Cases": [["Cases 2024"], [], ["group", "cases"], ["BME", 3]]})
+    table = read_table("cases.xlsx", data, wanted={"group", "cases"}, search=named("group", "cases"))
+    assert (table.sheet, table.header_row, cells(table)) == ("Cases", 3, [(4, ["BME", "3"])])
+    first = read_table("cases.xlsx", data, wanted={"group", "cases"})
+    assert (first.sheet, first.header_row) == ("Notes", 1)  # without a search: the first sheet, row 1
+
+
+def test_a_search_that_finds_no_header_names_the_sheets_and_the_columns_expected():
+    data = workbook({"Notes": [["read me"]], "Summary": [["Total", 3]]})
+    with pytest.raises(Unreadable) as raised:
+        read_table("cases.xlsx", data, wanted={"group", "cases"}, search=named("group", "cases"),
+                   expected="group, cases")
+    assert str(raised.value) == ("cases.xlsx has no header row in the first 20 rows of its sheets 'Notes', "
+                                 "'Summary': expected the columns group, cases.")
+
+
+def test_a_search_looks_only_at_the_first_20_rows_and_a_csv_then_uses_the_header_rule():
+    text = "".join(f"note {number}\n" for number in range(20)) + "group,cases\nBME,3\n"
+    table = read_table("cases.csv", text.encode(), wanted={"group", "cases"}, search=named("group", "cases"))
+    assert (table.header_row, table.headers) == (1, {})
+    table = read_table("cases.csv", text.encode()[len("note 0\n"):], wanted={"group", "cases"},
+                       search=named("group", "cases"))
+    assert (table.header_row, cells(table)) == (20, [(21, ["BME", "3"])])
+
+
+def test_a_csv_table_says_its_encoding():
+    text = "Title £\ngroup,name\nBME,Renée\n"
+    table = read_table("cases.csv", text.encode("cp1252"), search=named("group"))
+    assert (table.encoding, table.sheet, table.header_row, cells(table)) == ("cp1252", None, 2, [(3, ["BME", "Renée"])])
+    assert read_table("cases.csv", text.encode("utf-8")).encoding == "utf-8"
