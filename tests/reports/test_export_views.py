@@ -22,7 +22,8 @@ from tracker.reports.documents import IndicatorLine, IndicatorSummary
 
 TODAY = date(2024, 9, 5)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-A1_HEADERS = ["Action", "By who", "By when", "Comments / progress to date", "Where reported / monitored / governance"]
+A1_HEADERS = ["Action", "By who", "By when", "Comments / progress to date", "Where reported / monitored / governance",
+              "RAG rating (as at 08.24)"]
 DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")
 
 
@@ -88,7 +89,8 @@ def test_page_shows_each_export_with_its_defaults(client, make_user, sign_in, pl
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>Word documents</h1>" in page
-    assert 'value="North Staffs NHS Trust WRES Action Plan 2024-25 Progress Report"' in page
+    assert 'value="Appendix 1: Progress Report: WRES action plan 2024-25"' in page
+    assert 'value="Appendix 2: WRES action plan 2024-25"' in page
     assert 'value="Workforce Race Equality Standard (WRES) Report 2024-25"' in page
     assert page.count('value="2024-09-05"') == 3
     assert re.search(rf'<option value="{last.id}" selected\s*>2023-24: WRES action plan 2023-24 \(approved\)</option>',
@@ -135,7 +137,7 @@ def test_appendix2_2024_style_shades_rag_cells(client, make_user, sign_in, plans
     assert response.headers["Content-Disposition"] == 'attachment; filename="wres-appendix-2-2024-25.docx"'
     rows = _rows(_open(response))
     assert _texts(rows[0]) == ["Action", "Links to equality objectives", "Links to EDI goals",
-                               "Must / Should / Could", "Action lead", "RAG rating (as at 09.24)"]
+                               "Must / Should / Could", "Action lead", "RAG rating (as at 08.24)"]
     action_rows = [tr for tr in rows[1:] if len(tr.findall(qn("w:tc"))) == 6]
     assert [(_texts(tr)[5], _fill(tr.findall(qn("w:tc"))[5])) for tr in action_rows] == [
         ("Green\nDec 2024", "00B050"), ("Blue (complete)\nDec 2024", "0070C0"),
@@ -182,8 +184,8 @@ def test_pack_uses_last_years_plan_for_appendix1(client, make_user, sign_in, pla
     texts = [p.text for p in document.paragraphs]
     assert texts[:5] == ["WRES Report 2024", "North Staffs NHS Trust", "26 September 2024",
                          "Author: Lesley Faux, EDI Lead", "Lead director: Director of People"]
-    assert "Appendix 1: North Staffs NHS Trust WRES Action Plan 2023-24 Progress Report" in texts
-    assert "Appendix 2: North Staffs NHS Trust WRES Action Plan 2024-25" in texts
+    assert "Appendix 1: Progress Report: WRES action plan 2023-24" in texts
+    assert "Appendix 2: WRES action plan 2024-25" in texts
     assert "No indicator results are stored yet, so there is no summary to show." in texts
     appendix1, appendix2 = document.tables
     assert [_texts(tr)[0] for tr in _rows(document, 0)[1:] if len(_texts(tr)) > 1] == [

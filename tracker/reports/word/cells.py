@@ -123,7 +123,7 @@ def write_listed_action(cell: _Cell, action: PrintedAction, *, include_history: 
         paragraph.add_run(action.ref).bold = True
         paragraph.add_run(" ")
     paragraph.add_run(" ".join(action.text.split()))
-    if paragraph is not cell.paragraphs[0]:
+    if paragraph._p is not cell.paragraphs[0]._p:
         paragraph.paragraph_format.space_before = SMALL
     reason = f"{REASON_PREFIX}{action.cancelled_reason.strip()}" if action.cancelled_reason else ""
     comment = " ".join(filter(None, (" ".join(action.narrative.split()), reason)))
