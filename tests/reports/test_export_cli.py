@@ -97,3 +97,16 @@ def test_bad_options_fail(runner, plan, tmp_path):
                                      "--out", str(tmp_path / "missing" / "x.docx")])
     assert unwritable.exit_code == 1 and "Could not write" in unwritable.output
     assert not out.exists()
+
+
+def test_appendix1_style_2024_gives_train_retain_reform_and_2021_stays_the_default(runner, plan, tmp_path):
+    headers = {}
+    for style in ("2024", None):
+        out = tmp_path / f"a1-{style}.docx"
+        result = runner.invoke(args=["plan", "export-docx", "--plan", str(plan.id), "--document", "appendix1",
+                                     "--as-at", "2024-09-30", *(["--style", style] if style else []),
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        headers[style] = [cell.text for cell in docx.Document(str(out)).tables[0].rows[0].cells]
+    assert headers["2024"] == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert headers[None][:2] == ["Action", "By who"] and headers[None][5] == "RAG rating (as at 08.24)"

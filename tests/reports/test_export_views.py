@@ -96,6 +96,8 @@ def test_page_shows_each_export_with_its_defaults(client, make_user, sign_in, pl
     assert re.search(rf'<option value="{last.id}" selected\s*>2023-24: WRES action plan 2023-24 \(approved\)</option>',
                      page)
     assert "2021 style columns: Action | Relates to WRES indicator(s)" in page
+    assert re.search(r'name="appendix1-style" type="radio" value="2021"\s+checked', page)
+    assert "2024 style: a row per theme, with its actions listed under Train, Retain and Reform" in page
     assert "Appendix 1 reports on the 2023-24 plan unless you choose another" in page
     assert "when none are stored, the document says so" in page
     assert f'href="/plans/{this.id}/documents" aria-current="page">Word documents</a>' in page
@@ -228,3 +230,21 @@ def test_unknown_plan_is_404(client, make_user, sign_in, plans):
     sign_in(make_user("admin"))
     assert client.get("/plans/999999/documents").status_code == 404
     assert client.post("/plans/999999/documents/appendix1").status_code == 404
+
+
+def test_appendix1_download_in_the_2024_layout(client, make_user, sign_in, plans):
+    sign_in(make_user("reviewer"))
+    response = client.post(f"/plans/{plans[1].id}/documents/appendix1", data={
+        "appendix1-title": "Appendix 1", "appendix1-style": "2024", "appendix1-as_at": "2024-09-30"})
+    rows = _rows(_open(response))
+    assert _texts(rows[0]) == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert [_texts(tr)[0] for tr in rows[1:]] == ["1. Inclusive recruitment", "2. Reducing inequalities"]
+    assert _texts(rows[1])[4].startswith(" Green  1.1 Action 1.1 of 2024-25\nDELAYED BUT PROGRESSING Latest on 1.1")
+
+
+def test_bad_appendix1_style_shows_the_error(client, make_user, sign_in, plans):
+    sign_in(make_user("admin"))
+    response = client.post(f"/plans/{plans[1].id}/documents/appendix1", data={
+        "appendix1-title": "T", "appendix1-style": "2019", "appendix1-as_at": "2024-09-30"})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Choose the 2021 or the 2024 layout" in response.get_data(as_text=True)
