@@ -8,6 +8,7 @@ wide side, so a word said to fit does fit, and a row said to fit on a page does.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from math import ceil
 
 _ASCII = "".join(chr(code) for code in range(32, 127))
@@ -33,8 +34,14 @@ LINE_HEIGHT = 1.2
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width of the text on one line, in points, at the font size in points."""
+    return _em_width(text, bold) * size / 1000
+
+
+@lru_cache(maxsize=8192)
+def _em_width(text: str, bold: bool) -> int:
+    """Width in thousandths of the font size (words repeat, so they are measured once)."""
     widths = WIDTHS[bold]
-    return sum(widths.get(character, OTHER_CHARACTER) for character in text) * size / 1000
+    return sum(widths.get(character, OTHER_CHARACTER) for character in text)
 
 
 def longest_word_width(text: str, size: float, *, bold: bool = False) -> float:

@@ -82,24 +82,27 @@ def header_size(header: str, width: Length) -> Length:
 
 def row_height(cells: Sequence[_Cell], widths: Sequence[Length]) -> float:
     """Estimated height in points of a row of written cells (the tallest cell), erring on the tall side."""
-    return max((_cell_height(cell, width) for cell, width in zip(cells, widths)), default=0.0)
+    return max((_cell_height(cell._tc, width) for cell, width in zip(cells, widths)), default=0.0)
 
 
-def _cell_height(cell: _Cell, width: Length) -> float:
+def _cell_height(tc: BaseOxmlElement, width: Length) -> float:
+    """Read straight from the XML (python-docx's objects cost more than the estimate itself)."""
     room = Length(width).pt - 2 * CELL_MARGIN.pt
     paragraphs = []
-    for paragraph in cell.paragraphs:
-        runs = paragraph.runs
-        size = max((run.font.size.pt for run in runs if run.font.size), default=BODY_SIZE.pt)
-        paragraphs.append((paragraph.text, size, any(run.bold for run in runs)))
+    for p in tc.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        sizes = [int(sz.get(qn("w:val"))) / 2 for sz in p.iter(qn("w:sz"))]
+        bold = any(b.get(qn("w:val"), "true") not in ("0", "false") for b in p.iter(qn("w:b")))
+        paragraphs.append((text, max(sizes, default=BODY_SIZE.pt), bold))
     return paragraphs_height(paragraphs, room, SPACE_AFTER.pt)
 
 
 def keep_whole_if_it_fits(table: Table, cells: Sequence[_Cell], widths: Sequence[Length]) -> bool:
     """Let the row split across pages when it is too tall to fit on a page below the repeated
     header row (kept whole, Word and LibreOffice would cut off what does not fit); True when kept whole."""
-    header = table.rows[0]
-    room = CONTENT_HEIGHT.pt * PAGE_ALLOWANCE - row_height(header.cells, widths)
+    header = table._tbl.find(qn("w:tr"))
+    header_height = max(_cell_height(tc, width) for tc, width in zip(header.iter(qn("w:tc")), widths))
+    room = CONTENT_HEIGHT.pt * PAGE_ALLOWANCE - header_height
     if row_height(cells, widths) <= room:
         return True
     tr_pr = cells[0]._tc.getparent().get_or_add_trPr()
