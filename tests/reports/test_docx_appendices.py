@@ -15,7 +15,7 @@ from tracker.reports.word import build_appendix1, build_appendix2, to_bytes
 
 GENERATED_ON = date(2024, 9, 5)
 A1_HEADERS = ["Action", "By who", "By when", "Comments / progress to date",
-              "Where reported / monitored / governance"]
+              "Where reported / monitored / governance", "RAG rating"]
 
 
 def reopen(document):
@@ -67,7 +67,7 @@ def test_appendix1_header_theme_and_action_rows(appendix1):
 def test_theme_rows_are_merged_bold_and_grey(appendix1):
     theme = rows(appendix1)[1]
     tc = theme.find(qn("w:tc"))
-    assert tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == "5"
+    assert tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == "6"
     assert fill_of(tc) == "D9D9D9"
     assert appendix1.tables[0].rows[1].cells[0].paragraphs[0].runs[0].bold is True
 
@@ -120,7 +120,7 @@ def test_a4_landscape_with_narrow_margins(appendix1):
 def test_fixed_column_widths_fit_the_page(appendix1):
     table = appendix1.tables[0]
     widths = [round(column.width.mm) for column in table.columns]
-    assert widths == [80, 32, 28, 87, 40]
+    assert widths == [74, 30, 24, 83, 28, 28]
     assert sum(widths) <= 297 - 30
     assert table.style.name == "Table Grid"
     layout = table._tbl.tblPr.find(qn("w:tblLayout"))
@@ -169,7 +169,7 @@ def test_appendix2_2021_style(plan_2024):
     assert cell_texts(row_of(document, "3.7"))[3] == "08.24\n09.24\n10.2024"
     assert cell_texts(row_of(document, "1.2"))[0] == (
         "1.2 Undertake analysis of applications-shortlisting/interview-appointment for posts "
-        "at band 8A and above\nPriority: Should")
+        "at band 8A and above")
 
 
 def test_appendix2_2024_style_headers_and_rag_cells(plan_2024):

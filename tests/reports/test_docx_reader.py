@@ -53,6 +53,8 @@ def test_round_trip_appendix2(plan_2024, style):
     assert [(t.number, t.title) for t in read.themes] == [
         (t.number, t.title) for t in plan_2024.themes]
     for field in ("ref", "text", "by_who", "by_when", "priority", "outcome"):
+        if field == "priority" and style == "2021":
+            continue  # the 2021 layout, as published, has no Must / Should / Could
         assert flat(read, field) == [getattr(a, field) for a in source], field
     assert read.warnings == ()
 

@@ -40,13 +40,14 @@ def test_appendix1_with_history(runner, plan, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out)
     document = docx.Document(str(out))
-    assert document.paragraphs[0].text == "NHS Trust WRES Action Plan 2024-25 Progress Report"
+    assert document.paragraphs[0].text == "Appendix 1: Progress Report: WRES action plan 2024-25"
     assert document.paragraphs[2].text == "As at 30 September 2024"
     assert _first_row(out)[3] == "ACHIEVED\nToolkit launched\n1 Aug 2024 – Toolkit launched (Lesley Faux)"
+    assert _first_row(out)[5] == "Blue (complete)"
 
 
 def test_appendix2_styles_and_default_as_at(runner, plan, tmp_path):
-    for style, last_header in (("2021", "Where reported / monitored"), ("2024", "RAG rating (as at 09.24)")):
+    for style, last_header in (("2021", "Where reported / monitored"), ("2024", "RAG rating (as at 08.24)")):
         out = tmp_path / f"a2-{style}.docx"
         result = runner.invoke(args=["plan", "export-docx", "--plan", str(plan.id), "--document", "appendix2",
                                      "--style", style, "--out", str(out)])
@@ -96,3 +97,16 @@ def test_bad_options_fail(runner, plan, tmp_path):
                                      "--out", str(tmp_path / "missing" / "x.docx")])
     assert unwritable.exit_code == 1 and "Could not write" in unwritable.output
     assert not out.exists()
+
+
+def test_appendix1_style_2024_gives_train_retain_reform_and_2021_stays_the_default(runner, plan, tmp_path):
+    headers = {}
+    for style in ("2024", None):
+        out = tmp_path / f"a1-{style}.docx"
+        result = runner.invoke(args=["plan", "export-docx", "--plan", str(plan.id), "--document", "appendix1",
+                                     "--as-at", "2024-09-30", *(["--style", style] if style else []),
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        headers[style] = [cell.text for cell in docx.Document(str(out)).tables[0].rows[0].cells]
+    assert headers["2024"] == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert headers[None][:2] == ["Action", "By who"] and headers[None][5] == "RAG rating (as at 08.24)"

@@ -22,7 +22,8 @@ from tracker.reports.documents import IndicatorLine, IndicatorSummary
 
 TODAY = date(2024, 9, 5)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-A1_HEADERS = ["Action", "By who", "By when", "Comments / progress to date", "Where reported / monitored / governance"]
+A1_HEADERS = ["Action", "By who", "By when", "Comments / progress to date", "Where reported / monitored / governance",
+              "RAG rating (as at 08.24)"]
 DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")
 
 
@@ -88,12 +89,15 @@ def test_page_shows_each_export_with_its_defaults(client, make_user, sign_in, pl
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>Word documents</h1>" in page
-    assert 'value="North Staffs NHS Trust WRES Action Plan 2024-25 Progress Report"' in page
+    assert 'value="Appendix 1: Progress Report: WRES action plan 2024-25"' in page
+    assert 'value="Appendix 2: WRES action plan 2024-25"' in page
     assert 'value="Workforce Race Equality Standard (WRES) Report 2024-25"' in page
     assert page.count('value="2024-09-05"') == 3
     assert re.search(rf'<option value="{last.id}" selected\s*>2023-24: WRES action plan 2023-24 \(approved\)</option>',
                      page)
     assert "2021 style columns: Action | Relates to WRES indicator(s)" in page
+    assert re.search(r'name="appendix1-style" type="radio" value="2021"\s+checked', page)
+    assert "2024 style: a row per theme, with its actions listed under Train, Retain and Reform" in page
     assert "Appendix 1 reports on the 2023-24 plan unless you choose another" in page
     assert "when none are stored, the document says so" in page
     assert f'href="/plans/{this.id}/documents" aria-current="page">Word documents</a>' in page
@@ -135,7 +139,7 @@ def test_appendix2_2024_style_shades_rag_cells(client, make_user, sign_in, plans
     assert response.headers["Content-Disposition"] == 'attachment; filename="wres-appendix-2-2024-25.docx"'
     rows = _rows(_open(response))
     assert _texts(rows[0]) == ["Action", "Links to equality objectives", "Links to EDI goals",
-                               "Must / Should / Could", "Action lead", "RAG rating (as at 09.24)"]
+                               "Must / Should / Could", "Action lead", "RAG rating (as at 08.24)"]
     action_rows = [tr for tr in rows[1:] if len(tr.findall(qn("w:tc"))) == 6]
     assert [(_texts(tr)[5], _fill(tr.findall(qn("w:tc"))[5])) for tr in action_rows] == [
         ("Green\nDec 2024", "00B050"), ("Blue (complete)\nDec 2024", "0070C0"),
@@ -182,8 +186,8 @@ def test_pack_uses_last_years_plan_for_appendix1(client, make_user, sign_in, pla
     texts = [p.text for p in document.paragraphs]
     assert texts[:5] == ["WRES Report 2024", "North Staffs NHS Trust", "26 September 2024",
                          "Author: Lesley Faux, EDI Lead", "Lead director: Director of People"]
-    assert "Appendix 1: North Staffs NHS Trust WRES Action Plan 2023-24 Progress Report" in texts
-    assert "Appendix 2: North Staffs NHS Trust WRES Action Plan 2024-25" in texts
+    assert "Appendix 1: Progress Report: WRES action plan 2023-24" in texts
+    assert "Appendix 2: WRES action plan 2024-25" in texts
     assert "No indicator results are stored yet, so there is no summary to show." in texts
     appendix1, appendix2 = document.tables
     assert [_texts(tr)[0] for tr in _rows(document, 0)[1:] if len(_texts(tr)) > 1] == [
@@ -226,3 +230,21 @@ def test_unknown_plan_is_404(client, make_user, sign_in, plans):
     sign_in(make_user("admin"))
     assert client.get("/plans/999999/documents").status_code == 404
     assert client.post("/plans/999999/documents/appendix1").status_code == 404
+
+
+def test_appendix1_download_in_the_2024_layout(client, make_user, sign_in, plans):
+    sign_in(make_user("reviewer"))
+    response = client.post(f"/plans/{plans[1].id}/documents/appendix1", data={
+        "appendix1-title": "Appendix 1", "appendix1-style": "2024", "appendix1-as_at": "2024-09-30"})
+    rows = _rows(_open(response))
+    assert _texts(rows[0]) == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert [_texts(tr)[0] for tr in rows[1:]] == ["1. Inclusive recruitment", "2. Reducing inequalities"]
+    assert _texts(rows[1])[4].startswith(" Green  1.1 Action 1.1 of 2024-25\nDELAYED BUT PROGRESSING Latest on 1.1")
+
+
+def test_bad_appendix1_style_shows_the_error(client, make_user, sign_in, plans):
+    sign_in(make_user("admin"))
+    response = client.post(f"/plans/{plans[1].id}/documents/appendix1", data={
+        "appendix1-title": "T", "appendix1-style": "2019", "appendix1-as_at": "2024-09-30"})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Choose the 2021 or the 2024 layout" in response.get_data(as_text=True)

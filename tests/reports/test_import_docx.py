@@ -69,8 +69,9 @@ def test_round_trip_through_appendix2(runner, source, style, tmp_path):
     imported, original = _actions(new_id), _actions(source.id)
     assert [a.ref for a in imported] == ["1.1", "1.2", "1.10", "2.1"]
     for copy, action in zip(imported, sorted(original, key=lambda a: a.position)):
-        assert (copy.ref, copy.text, copy.by_when, copy.priority) == (
-            action.ref, action.text, action.by_when, action.priority)
+        assert (copy.ref, copy.text, copy.by_when) == (action.ref, action.text, action.by_when)
+        # the 2021 layout, as published, has no Must / Should / Could
+        assert copy.priority == (action.priority if style == "2024" else None)
         assert copy.lead_text == action.by_who
         assert [u.name for u in copy.owners] == [u.name for u in action.owners]
         assert copy.theme.label == action.theme.label

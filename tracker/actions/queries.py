@@ -9,6 +9,7 @@ SQLAlchemy more than the database takes to run these.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -261,3 +262,46 @@ def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> Histor
 def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
     """The action's audit events as rows (with actor_name), newest first (limit None: all of them)."""
     return History(*latest_events("action", action_id, limit))
+
+
+#: "1. Deliver…", "1) Deliver…", "1 - Deliver…": a numbered line of a plan's objectives or goals key.
+_KEY_LINE = re.compile(r"^\s*(\d{1,3})\s*[.):–-]?\s+(.*\S)\s*$")
+#: "4", "1 & 2", "3, 4", "1-4", "1 - 4" in an action's "Links to…" column.
+_LINKED_NUMBERS = re.compile(r"(\d{1,3})\s*[-–]\s*(\d{1,3})|(\d{1,3})")
+#: Ranges longer than this are typing slips ("1-400"), not lists of objectives.
+_LONGEST_RANGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLink:
+    """A number in an action's objectives or goals column and what the plan's key says it means."""
+
+    number: int
+    meaning: str | None
+
+
+def key_entries(key: str) -> dict[int, str]:
+    """A plan's key by number: numbered lines by their number, unnumbered ones by their position."""
+    entries: dict[int, str] = {}
+    for position, line in enumerate((line for line in key.splitlines() if line.strip()), start=1):
+        match = _KEY_LINE.match(line)
+        number, meaning = (int(match[1]), match[2]) if match else (position, line.strip())
+        entries.setdefault(number, meaning)
+    return entries
+
+
+def linked_numbers(text: str) -> list[int]:
+    """The numbers an action's "Links to…" column names, in order, ranges spelled out ('1-3' → 1, 2, 3)."""
+    numbers: list[int] = []
+    for low, high, single in _LINKED_NUMBERS.findall(text):
+        span = range(int(low), int(high) + 1) if low and 0 <= int(high) - int(low) < _LONGEST_RANGE else (
+            [int(single)] if single else [int(low), int(high)])
+        numbers.extend(n for n in span if n not in numbers)
+    return numbers
+
+
+def key_links(text: str, key: str) -> list[KeyLink]:
+    """Each number of an action's objectives or goals column with its meaning from the plan's key
+    (None when the key has no such number); [] when the plan has no key or the column no number."""
+    entries = key_entries(key or "")
+    return [KeyLink(number, entries.get(number)) for number in linked_numbers(text or "")] if entries else []

@@ -46,6 +46,8 @@ def detail(action_id: int):
         today=clock.today(),
         indicator_latest=indicator_figures(action.indicators),
         forum_reviews=reviews_for_action(action.id),
+        objective_links=queries.key_links(action.equality_objectives, action.plan.equality_objectives_key),
+        goal_links=queries.key_links(action.edi_goals, action.plan.edi_goals_key),
         can_update=can_update_action(current_user, action) and continued is None,
         can_edit=can_edit_action(current_user, action),
     )

@@ -17,8 +17,9 @@ from tracker.reports.docx_reader import DocxReadError, read_plan_tables
 @click.option("--plan", "plan_id", required=True, type=int, help="The plan's id (the number in /plans/<id>).")
 @click.option("--document", required=True, type=click.Choice(service.DOCUMENTS),
               help="appendix1 (progress report), appendix2 (the plan), indicators (summary) or pack (all three).")
-@click.option("--style", type=click.Choice(service.STYLES), default="2024", show_default=True,
-              help="The Appendix 2 layout.")
+@click.option("--style", type=click.Choice(service.STYLES), default=None,
+              help="The layout. Appendix 1: 2021 (default, a row per action) or 2024 (Train / Retain / Reform). "
+                   "Appendix 2 and the pack's Appendix 2: 2024 (default) or 2021.")
 @click.option("--as-at", "as_at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The 'as at' date, YYYY-MM-DD; defaults to today.")
 @click.option("--history/--no-history", default=False, show_default=True,
@@ -28,15 +29,17 @@ from tracker.reports.docx_reader import DocxReadError, read_plan_tables
               help="For the pack: the plan reported on in Appendix 1 (default: last year's plan).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx to write.")
 @with_appcontext
-def export_docx_command(plan_id: int, document: str, style: str, as_at: datetime | None, history: bool,
+def export_docx_command(plan_id: int, document: str, style: str | None, as_at: datetime | None, history: bool,
                         title: str | None, appendix1_plan_id: int | None, out: Path):
     """Write a board document of a plan to a Word file and print its path."""
     plan = service.load_plan(plan_id)
     if plan is None:
         raise click.ClickException(f"There is no plan with id {plan_id}: the id is the number in the plan's "
                                    "web address, /plans/<id>.")
-    options = service.ExportOptions(document=document, as_at=as_at.date() if as_at else clock.today(), style=style,
-                                    include_history=history, title=title, appendix1_plan_id=appendix1_plan_id)
+    styles = {"appendix1_style": style} if document == "appendix1" else {"style": style}
+    options = service.ExportOptions(document=document, as_at=as_at.date() if as_at else clock.today(),
+                                    include_history=history, title=title, appendix1_plan_id=appendix1_plan_id,
+                                    **{key: value for key, value in styles.items() if value})
     try:
         exported = service.export_document(plan, options)
         out.write_bytes(exported.content)

@@ -55,6 +55,8 @@ class PrintedAction:
     edi_goals: str
     outcome: str
     cancelled_reason: str | None
+    #: "Train", "Retain" or "Reform" in plans organised that way (the 2024 Appendix 1's columns).
+    category: str = ""
 
     def __post_init__(self) -> None:
         where = f"action {self.ref or self.text[:40]!r}"
@@ -85,6 +87,9 @@ class PlanDocument:
     as_at: date
     themes: tuple[ThemeRow, ...]
     bme_label: str
+    #: What the numbers in the "Links to equality objectives" / "Links to EDI goals" columns mean.
+    equality_objectives_key: str = ""
+    edi_goals_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from tracker.plans.service import PlanError, check_year
 
 STYLE_CHOICES = [("2024", "2024 style"), ("2021", "2021 style")]
+APPENDIX1_STYLE_CHOICES = [("2021", "2021 style"), ("2024", "2024 style")]
+APPENDIX1_STYLE_HINT = ("2021 style: a row per action, with columns Action | By who | By when | Comments / progress "
+                        "to date | Where reported / monitored / governance | RAG rating (as at the latest rating "
+                        "shown). 2024 style: a row per theme, with its actions listed under Train, Retain and "
+                        "Reform (by each action's category), each with its RAG rating.")
 STYLE_HINT = ("2024 style columns: Action | Links to equality objectives | Links to EDI goals | "
               "Must / Should / Could | Action lead | RAG rating (as at the date below). "
               "2021 style columns: Action | Relates to WRES indicator(s) | By who | By when | "
@@ -45,6 +50,7 @@ def _style() -> StyleField:
 
 class Appendix1Form(FlaskForm):
     title = _title()
+    style = StyleField("Layout", choices=APPENDIX1_STYLE_CHOICES, default="2021")
     as_at = _as_at()
     include_history = BooleanField("Include the dated history of updates")
 

@@ -60,11 +60,14 @@ class ExportOptions:
 
     document: str
     as_at: date
+    #: The layout of Appendix 2 (and of the pack's Appendix 2).
     style: str = "2024"
     include_history: bool = False
     title: str | None = None
     #: For the board pack: the plan reported on in Appendix 1 (default: last year's plan).
     appendix1_plan_id: int | None = None
+    #: The layout of Appendix 1: 2021 (a row per action) or 2024 (Train / Retain / Reform).
+    appendix1_style: str = "2021"
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,13 @@ def previous_plan(plan: Plan) -> Plan | None:
     return max(plans, key=lambda p: (p.status != PlanStatus.DRAFT.value, p.id), default=None)
 
 
-def default_title(document: str, year: str, trust_name: str) -> str:
-    """The title a document gets unless the user writes another."""
+def default_title(document: str, plan: Plan) -> str:
+    """The title a document gets unless the user writes another: the plan's own title, as an appendix."""
     if document == "appendix1":
-        return f"{trust_name} WRES Action Plan {year} Progress Report"
+        return f"Appendix 1: Progress Report: {plan.title}"
     if document == "pack":
-        return f"Workforce Race Equality Standard (WRES) Report {year}"
-    return f"{trust_name} WRES Action Plan {year}"
+        return f"Workforce Race Equality Standard (WRES) Report {plan.year}"
+    return f"Appendix 2: {plan.title}"
 
 
 def filename_for(document: str, year: str) -> str:
@@ -112,30 +115,59 @@ def filename_for(document: str, year: str) -> str:
 
 
 def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings) -> PlanDocument:
-    """The plan's themes in order, each with its actions in reference order (1.2 before 1.10)."""
+    """The plan's themes in order, each with its actions in reference order (1.2 before 1.10),
+    as they stood on the `as_at` day."""
     by_theme: dict[int | None, list[PrintedAction]] = defaultdict(list)
     for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
-        by_theme[action.theme_id].append(action_row(action))
+        by_theme[action.theme_id].append(action_row(action, as_at))
     themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
     if by_theme.get(None):
         themes.append(ThemeRow("", NO_THEME, tuple(by_theme[None])))
     return PlanDocument(trust_name=settings.trust_name, title=title, year=plan.year, as_at=as_at,
-                        themes=tuple(themes), bme_label=settings.bme_label)
+                        themes=tuple(themes), bme_label=settings.bme_label,
+                        equality_objectives_key=plan.equality_objectives_key or "",
+                        edi_goals_key=plan.edi_goals_key or "")
 
 
-def action_row(action: Action) -> PrintedAction:
-    """One action as printed: latest narrative, dated history (oldest first), forums' full names."""
-    updates = list(action.updates)
+def action_row(action: Action, as_at: date) -> PrintedAction:
+    """One action as it stood on the `as_at` day: status, RAG, latest narrative and dated history
+    (oldest first) from the updates dated that day or earlier; forums' full names."""
+    updates = sorted((u for u in action.updates if u.as_at <= as_at), key=_update_order)
+    later = len(updates) < len(action.updates)
+    latest = updates[-1] if updates else None
+    status = (latest.status if latest else None) if later else action.status
+    rag, rag_as_at = rating_on(action, updates, as_at, later=later)
     priority = action.priority if (action.priority or "").lower() in PRIORITIES else None
     return PrintedAction(
         ref=action.ref, text=action.text, indicators=tuple(action.indicators), by_who=action.by_who,
-        by_when=action.by_when, status=action.status, rag=action.rag, rag_as_at=action.rag_as_at,
-        narrative=updates[0].narrative if updates else "",
-        history=tuple(update_line(update) for update in reversed(updates)),
+        by_when=action.by_when, status=status, rag=rag, rag_as_at=rag_as_at,
+        narrative=latest.narrative if latest else "",
+        history=tuple(update_line(update) for update in updates),
         forums="; ".join(forum.name for forum in action.forums), priority=priority,
         equality_objectives=action.equality_objectives, edi_goals=action.edi_goals,
         outcome=action.outcome, cancelled_reason=action.cancelled_reason or None,
+        category=action.category or "",
     )
+
+
+def _update_order(update: ProgressUpdate) -> tuple:
+    """Updates in the order of the days they describe, then of posting."""
+    return update.as_at, update.posted_at, update.id
+
+
+def rating_on(action: Action, updates: list[ProgressUpdate], day: date, *, later: bool) -> tuple[str | None, date | None]:
+    """The action's RAG and its date as they stood on `day`: the latest rating dated that day or earlier,
+    from the `updates` so dated (in order) or the action's own dated rating; the action's undated rating
+    when nothing dated was rated and no update is dated after `day` (`later`); else (None, None)."""
+    rated = [(u.as_at, u.rag) for u in updates if u.rag]
+    if action.rag and action.rag_as_at is not None and action.rag_as_at <= day:
+        rated.append((action.rag_as_at, action.rag))
+    if rated:
+        on, rag = max(rated, key=lambda pair: pair[0])
+        return rag, on
+    if action.rag and action.rag_as_at is None and not later:
+        return action.rag, None
+    return None, None
 
 
 def update_line(update: ProgressUpdate) -> PrintedUpdate:
@@ -165,8 +197,10 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
         raise ExportError(f"Choose a document: {', '.join(DOCUMENTS)} (not '{options.document}')")
     if options.style not in STYLES:
         raise ExportError(f"The Appendix 2 style must be 2021 or 2024 (not '{options.style}')")
+    if options.appendix1_style not in STYLES:
+        raise ExportError(f"The Appendix 1 style must be 2021 or 2024 (not '{options.appendix1_style}')")
     settings = organisation_settings()
-    title = (options.title or "").strip() or default_title(options.document, plan.year, settings.trust_name)
+    title = (options.title or "").strip() or default_title(options.document, plan)
     built = {"appendix1": _appendix1, "appendix2": _appendix2, "indicators": _indicators,
              "pack": _pack}[options.document](plan, options, title, settings)
     return ExportedFile(filename_for(options.document, plan.year), to_bytes(built))
@@ -174,7 +208,8 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
 
 def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
     document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
-    return build_appendix1(document, include_history=options.include_history, generated_on=clock.today())
+    return build_appendix1(document, include_history=options.include_history, generated_on=clock.today(),
+                           style=options.appendix1_style)
 
 
 def _appendix2(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
@@ -189,11 +224,10 @@ def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: Org
 
 def _pack(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
     progress = _appendix1_plan(plan, options.appendix1_plan_id)
-    trust = settings.trust_name
     appendix1 = plan_document(progress, as_at=options.as_at, settings=settings,
-                              title=f"Appendix 1: {default_title('appendix1', progress.year, trust)}")
+                              title=default_title("appendix1", progress))
     appendix2 = plan_document(plan, as_at=options.as_at, settings=settings,
-                              title=f"Appendix 2: {default_title('appendix2', plan.year, trust)}")
+                              title=default_title("appendix2", plan))
     return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
                             style=options.style, include_history=options.include_history,
                             generated_on=clock.today())

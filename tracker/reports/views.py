@@ -23,6 +23,7 @@ from tracker.reports import service
 from tracker.reports.docx_import import check_read_plan, import_read_plan
 from tracker.reports.docx_reader import DocxReadError, ReadPlan, read_plan_tables
 from tracker.reports.forms import (
+    APPENDIX1_STYLE_HINT,
     STYLE_HINT,
     Appendix1Form,
     Appendix2Form,
@@ -54,17 +55,16 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
     """The four export forms: the posted one reads the request, the others show their defaults."""
-    trust = organisation_settings().trust_name
     plans = [p for p, _count in list_plans()]  # archived plans are left out, except this plan itself
     if plan not in plans:
         plans.append(plan)
     previous = service.previous_plan(plan)
     previous = previous if previous in plans else None
     defaults = {
-        "appendix1": {"title": service.default_title("appendix1", plan.year, trust)},
-        "appendix2": {"title": service.default_title("appendix2", plan.year, trust)},
+        "appendix1": {"title": service.default_title("appendix1", plan)},
+        "appendix2": {"title": service.default_title("appendix2", plan)},
         "indicators": {},
-        "pack": {"title": service.default_title("pack", plan.year, trust),
+        "pack": {"title": service.default_title("pack", plan),
                  "appendix1_plan": previous.id if previous else plan.id},
     }
     forms = {}
@@ -79,6 +79,7 @@ def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
 
 def _page(plan: Plan, forms: dict[str, FlaskForm], status: int = 200):
     return render_template("reports/documents.html", plan=plan, forms=forms, style_hint=STYLE_HINT,
+                           appendix1_style_hint=APPENDIX1_STYLE_HINT,
                            settings=organisation_settings(),
                            previous=service.previous_plan(plan)), status
 
@@ -109,8 +110,10 @@ def download(plan_id: int, document: str):
 
 def _options(document: str, form: FlaskForm) -> service.ExportOptions:
     data = form.data
+    styles = ({"appendix1_style": data.get("style") or "2021"} if document == "appendix1"
+              else {"style": data.get("style") or "2024"})
     return service.ExportOptions(
-        document=document, as_at=data.get("as_at") or clock.today(), style=data.get("style") or "2024",
+        document=document, as_at=data.get("as_at") or clock.today(), **styles,
         include_history=bool(data.get("include_history")), title=data.get("title"),
         appendix1_plan_id=data.get("appendix1_plan"),
     )

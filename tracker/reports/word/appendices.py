@@ -14,7 +14,9 @@ from tracker.reports.word.cells import (
     theme_heading,
     write_action,
     write_comments,
+    write_listed_action,
     write_rag,
+    write_rag_word,
     write_text,
 )
 from tracker.reports.word.page import new_document
@@ -23,9 +25,11 @@ from tracker.reports.word.tables import (
     add_full_width_row,
     add_row,
     add_table,
+    keep_whole_if_it_fits,
     widths_mm,
+    write_lines,
 )
-from tracker.reports.word.wording import indicator_list, month_year
+from tracker.reports.word.wording import RAG_WORDS, indicator_list, month_year
 
 STYLES = ("2021", "2024")
 CellWriter = Callable[[_Cell, PrintedAction], None]
@@ -34,27 +38,45 @@ APPENDIX1_HEADERS = (
     "Action", "By who", "By when", "Comments / progress to date",
     "Where reported / monitored / governance",
 )
-APPENDIX1_WIDTHS = widths_mm(80, 32, 28, 87, 40)
+APPENDIX1_WIDTHS = widths_mm(74, 30, 24, 83, 28, 28)
 APPENDIX2_2021_HEADERS = (
     "Action", "Relates to WRES indicator(s)", "By who", "By when",
     "Comments / progress to date", "Where reported / monitored",
 )
-APPENDIX2_2021_WIDTHS = widths_mm(78, 24, 30, 25, 70, 40)
+APPENDIX2_2021_WIDTHS = widths_mm(76, 28, 30, 25, 68, 40)
 APPENDIX2_2024_WIDTHS = widths_mm(120, 27, 25, 25, 38, 32)
+#: The 2024 report's Appendix 1: one row per theme, its actions sorted into these columns by category.
+SECTIONS = ("Train", "Retain", "Reform")
+OTHER_SECTION = "Other actions"
+PRIORITY_AREAS = "WRES Priority Areas"
+KEY_HEADING = "Equality objectives and EDI goals"
+KEY_INTRO = "The numbers in columns 2 and 3 in the table above relate to the below."
 
 
-def appendix2_2024_headers(as_at: date) -> tuple[str, ...]:
-    """The 2024-style header, with the RAG 'as at' month in the last column."""
+def rag_header(as_at: date | None) -> str:
+    """'RAG rating (as at 09.24)', the month of the latest rating shown; 'RAG rating' when none is."""
+    return f"RAG rating (as at {month_year(as_at)})" if as_at else "RAG rating"
+
+
+def ratings_as_at(plan: PlanDocument) -> date | None:
+    """The date of the latest RAG rating the document shows (None when it shows none)."""
+    return max((a.rag_as_at for t in plan.themes for a in t.actions if a.rag and a.rag_as_at), default=None)
+
+
+def appendix2_2024_headers(as_at: date | None) -> tuple[str, ...]:
+    """The 2024-style header, with the month of the ratings shown in the last column."""
     return (
         "Action", "Links to equality objectives", "Links to EDI goals",
-        "Must / Should / Could", "Action lead", f"RAG rating (as at {month_year(as_at)})",
+        "Must / Should / Could", "Action lead", rag_header(as_at),
     )
 
 
-def build_appendix1(plan: PlanDocument, *, include_history: bool, generated_on: date) -> Document:
-    """Appendix 1: progress on the closing year's plan, grouped by theme."""
+def build_appendix1(plan: PlanDocument, *, include_history: bool, generated_on: date,
+                    style: str = "2021") -> Document:
+    """Appendix 1: progress on the closing year's plan, grouped by theme (2021 layout) or
+    sorted into Train / Retain / Reform (2024 layout)."""
     document = new_document(plan.title, plan.trust_name, generated_on)
-    add_appendix1(document, plan, include_history=include_history)
+    add_appendix1(document, plan, include_history=include_history, style=style)
     return document
 
 
@@ -65,23 +87,31 @@ def build_appendix2(plan: PlanDocument, *, style: str, generated_on: date) -> Do
     return document
 
 
-def add_appendix1(document: Document, plan: PlanDocument, *, include_history: bool) -> None:
-    """Append the Appendix 1 heading and table to a document."""
+def add_appendix1(document: Document, plan: PlanDocument, *, include_history: bool, style: str = "2021") -> None:
+    """Append the Appendix 1 heading and table to a document, in the 2021 or the 2024 layout."""
+    if style == "2024":
+        _add_sections(document, plan, include_history=include_history)
+        return
+    if style != "2021":
+        raise ValueError(f"Appendix 1 style must be one of {', '.join(STYLES)}, got {style!r}")
+    header_on = ratings_as_at(plan)
     writers: list[CellWriter] = [
         write_action,
         lambda cell, a: write_text(cell, a.by_who),
         lambda cell, a: write_text(cell, a.by_when),
         lambda cell, a: write_comments(cell, a, include_history=include_history),
         lambda cell, a: write_text(cell, a.forums),
+        lambda cell, a: write_rag_word(cell, a, header_on=header_on),
     ]
-    _add_plan(document, plan, APPENDIX1_HEADERS, APPENDIX1_WIDTHS, writers)
+    headers = (*APPENDIX1_HEADERS, rag_header(header_on))
+    _add_plan(document, plan, headers, APPENDIX1_WIDTHS, writers)
 
 
 def add_appendix2(document: Document, plan: PlanDocument, *, style: str) -> None:
     """Append the Appendix 2 heading and table to a document."""
     if style == "2021":
         writers: list[CellWriter] = [
-            lambda cell, a: write_action(cell, a, with_priority=True),
+            write_action,
             lambda cell, a: write_text(cell, indicator_list(a.indicators)),
             lambda cell, a: write_text(cell, a.by_who),
             lambda cell, a: write_text(cell, a.by_when),
@@ -98,8 +128,9 @@ def add_appendix2(document: Document, plan: PlanDocument, *, style: str) -> None
             lambda cell, a: write_text(cell, a.by_who),
             write_rag,
         ]
-        headers = appendix2_2024_headers(plan.as_at)
+        headers = appendix2_2024_headers(ratings_as_at(plan))
         _add_plan(document, plan, headers, APPENDIX2_2024_WIDTHS, writers)
+        _add_key(document, plan)
     else:
         raise ValueError(f"Appendix 2 style must be one of {', '.join(STYLES)}, got {style!r}")
 
@@ -112,14 +143,67 @@ def _add_plan(
     writers: Sequence[CellWriter],
 ) -> None:
     """Heading, trust, 'As at' line, then the table with a theme row before each theme."""
+    _add_heading(document, plan)
+    table = add_table(document, headers, widths)
+    for theme in plan.themes:
+        add_full_width_row(table, widths, theme_heading(theme), THEME_FILL)
+        for action in theme.actions:
+            cells = add_row(table, widths)
+            for cell, write in zip(cells, writers):
+                write(cell, action)
+            keep_whole_if_it_fits(table, cells, widths)
+
+
+def _add_heading(document: Document, plan: PlanDocument) -> None:
     document.add_heading(plan.title, level=1)
     document.add_paragraph(plan.trust_name)
     document.add_paragraph(f"As at {long_date(plan.as_at)}")
     if not any(theme.actions for theme in plan.themes):
         document.add_paragraph("This plan has no actions yet.")
-    table = add_table(document, headers, widths)
+
+
+def _add_key(document: Document, plan: PlanDocument) -> None:
+    """What the numbers in the objectives and goals columns mean, under the table, as the published plan has it."""
+    keys = [(label, key) for label, key in (("Equality objectives", plan.equality_objectives_key),
+                                            ("EDI goals", plan.edi_goals_key)) if key.strip()]
+    if not keys:
+        return
+    document.add_heading(KEY_HEADING, level=2)
+    document.add_paragraph(KEY_INTRO)
+    for label, key in keys:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(label).bold = True
+        paragraph.paragraph_format.keep_with_next = True
+        for line in key.strip().splitlines():
+            if line.strip():
+                document.add_paragraph(line.strip())
+
+
+def section_of(action: PrintedAction) -> str:
+    """The Train / Retain / Reform column an action belongs in (by its category), else 'Other actions'."""
+    category = action.category.strip().lower()
+    return next((section for section in SECTIONS if section.lower() == category), OTHER_SECTION)
+
+
+def _add_sections(document: Document, plan: PlanDocument, *, include_history: bool) -> None:
+    """The 2024 layout: WRES Priority Areas | Train | Retain | Reform, a row per theme, each action
+    listed in its column with its RAG written on its own shading."""
+    _add_heading(document, plan)
+    actions = [a for theme in plan.themes for a in theme.actions]
+    columns = [*SECTIONS, *([OTHER_SECTION] if any(section_of(a) == OTHER_SECTION for a in actions) else [])]
+    first = 47 if len(columns) == 4 else 57
+    widths = widths_mm(first, *[(267 - first) / len(columns)] * len(columns))
+    as_at = ratings_as_at(plan)
+    words = ", ".join(RAG_WORDS.values())
+    document.add_paragraph(f"Each action starts with its RAG rating ({words}) as at "
+                           f"{long_date(as_at)}, or the date shown beside it." if as_at else
+                           "No action has a RAG rating yet.")
+    table = add_table(document, (PRIORITY_AREAS, *columns), widths)
     for theme in plan.themes:
-        add_full_width_row(table, widths, theme_heading(theme), THEME_FILL)
-        for action in theme.actions:
-            for cell, write in zip(add_row(table, widths), writers):
-                write(cell, action)
+        cells = add_row(table, widths)
+        write_lines(cells[0], [theme_heading(theme)], bold=True)
+        for column, cell in zip(columns, cells[1:]):
+            for action in theme.actions:
+                if section_of(action) == column:
+                    write_listed_action(cell, action, include_history=include_history, header_on=as_at)
+        keep_whole_if_it_fits(table, cells, widths)

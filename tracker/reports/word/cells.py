@@ -1,11 +1,14 @@
 """What goes in each cell of an action row."""
 from __future__ import annotations
 
+from datetime import date
+
+from docx.shared import RGBColor
 from docx.table import _Cell
 
 from tracker.dates import short_date
 from tracker.reports.documents import PrintedAction, PrintedUpdate, ThemeRow
-from tracker.reports.word.tables import SMALL, next_paragraph, shade, split_lines, write_lines
+from tracker.reports.word.tables import SMALL, next_paragraph, shade, shade_run, split_lines, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
 
 OUTCOME_PREFIX = "Outcome: "
@@ -75,3 +78,60 @@ def write_rag(cell: _Cell, action: PrintedAction) -> None:
 def write_text(cell: _Cell, text: str) -> None:
     """Plain multi-line text."""
     write_lines(cell, split_lines(text))
+
+
+NOT_RATED = "Not rated"
+
+
+def write_rag_word(cell: _Cell, action: PrintedAction, *, header_on: date | None) -> None:
+    """The shaded RAG word alone (Appendix 1 has its own By when column), with the rating's date
+    when it is not the month in the column header; 'Not rated' unshaded when there is no rating."""
+    if action.rag is None:
+        write_lines(cell, [NOT_RATED])
+        return
+    fill = RAG_FILLS[action.rag]
+    colour = text_colour_on(fill)
+    write_lines(cell, [RAG_WORDS[action.rag]], bold=True, colour=colour)
+    if _other_month(action.rag_as_at, header_on):
+        write_lines(cell, [f"as at {short_date(action.rag_as_at)}"], colour=colour, size=SMALL)
+    shade(cell, fill)
+
+
+def _other_month(on: date | None, header_on: date | None) -> bool:
+    """True when a rating is dated in another month than the one the column header names."""
+    return on is not None and (header_on is None or (on.year, on.month) != (header_on.year, header_on.month))
+
+
+def write_listed_action(cell: _Cell, action: PrintedAction, *, include_history: bool,
+                        header_on: date | None) -> None:
+    """One action in a Train / Retain / Reform cell: its RAG word on its own shading (and the rating's
+    date when not the month of `header_on`), the reference and text, then the status and latest
+    narrative (and the dated history) in small type."""
+    paragraph = next_paragraph(cell)
+    if action.rag is not None:
+        fill = RAG_FILLS[action.rag]
+        run = paragraph.add_run(f" {RAG_WORDS[action.rag]} ")
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(text_colour_on(fill))
+        shade_run(run, fill)
+        if _other_month(action.rag_as_at, header_on):
+            paragraph.add_run(f" (as at {short_date(action.rag_as_at)})")
+    else:
+        paragraph.add_run(f"{NOT_RATED}:")
+    paragraph.add_run(" ")
+    if action.ref:
+        paragraph.add_run(action.ref).bold = True
+        paragraph.add_run(" ")
+    paragraph.add_run(" ".join(action.text.split()))
+    if paragraph._p is not cell.paragraphs[0]._p:
+        paragraph.paragraph_format.space_before = SMALL
+    reason = f"{REASON_PREFIX}{action.cancelled_reason.strip()}" if action.cancelled_reason else ""
+    comment = " ".join(filter(None, (" ".join(action.narrative.split()), reason)))
+    if action.status or comment:
+        line = next_paragraph(cell)
+        if action.status:
+            status = line.add_run(action.status.upper() + (" " if comment else ""))
+            status.bold, status.font.size = True, SMALL
+        line.add_run(comment).font.size = SMALL
+    if include_history:
+        write_lines(cell, [history_line(u) for u in newest_first(action.history)], size=SMALL, italic=True)

@@ -10,15 +10,29 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
+from tracker.reports.word.metrics import longest_word_width, paragraphs_height
+from tracker.reports.word.page import CONTENT_HEIGHT
 from tracker.reports.word.wording import text_colour_on
 
 HEADER_FILL = "005EB8"
 THEME_FILL = "D9D9D9"
 TABLE_STYLE = "Table Grid"
 SMALL = Pt(9)
+BODY_SIZE = Pt(10)
+#: Header text may shrink to this size so that no header word breaks inside the word.
+SMALLEST_HEADER = Pt(7)
+#: Word's default left and right cell margins (0.08 inch each) and the Normal style's space after.
+CELL_MARGIN = Pt(5.4)
+SPACE_AFTER = Pt(2)
+#: Room kept free on a page for borders and rounding when deciding that a row fits on one.
+PAGE_ALLOWANCE = 0.9
 #: w:tcPr children that must come after w:shd (ECMA-376 order).
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+#: w:rPr children that must come after w:shd.
+_RUN_AFTER_SHD = ("w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath")
 
 
 def widths_mm(*millimetres: float) -> tuple[Length, ...]:
@@ -35,15 +49,17 @@ def add_table(document: Document, headers: Sequence[str], widths: Sequence[Lengt
     for column, width in zip(table.columns, widths):
         column.width = width
     cells = add_row(table, widths)
-    for cell, header in zip(cells, headers):
-        write_lines(cell, [header], bold=True, colour=text_colour_on(HEADER_FILL))
+    for cell, header, width in zip(cells, headers, widths):
+        size = header_size(header, width)
+        write_lines(cell, [header], bold=True, colour=text_colour_on(HEADER_FILL),
+                    size=None if size == BODY_SIZE else size)
         shade(cell, HEADER_FILL)
     _row_flag(cells[0], "w:tblHeader")
     return table
 
 
 def add_row(table: Table, widths: Sequence[Length]) -> list[_Cell]:
-    """Append a row that is never split across pages; return its cells."""
+    """Append a row that is not split across pages (see keep_whole_if_it_fits); return its cells."""
     tr = table._tbl.add_tr()
     cells = []
     for width in widths:
@@ -52,6 +68,47 @@ def add_row(table: Table, widths: Sequence[Length]) -> list[_Cell]:
         cells.append(_Cell(tc, table))
     _row_flag(cells[0], "w:cantSplit")
     return cells
+
+
+def header_size(header: str, width: Length) -> Length:
+    """The body size, or the largest smaller size (in half points) at which every word of the
+    header fits the column on one line, so that no header word is broken; at least 7 pt."""
+    room = Length(width).pt - 2 * CELL_MARGIN.pt
+    size = BODY_SIZE.pt
+    while size > SMALLEST_HEADER.pt and longest_word_width(header, size, bold=True) > room:
+        size -= 0.5
+    return Pt(size)
+
+
+def row_height(cells: Sequence[_Cell], widths: Sequence[Length]) -> float:
+    """Estimated height in points of a row of written cells (the tallest cell), erring on the tall side."""
+    return max((_cell_height(cell._tc, width) for cell, width in zip(cells, widths)), default=0.0)
+
+
+def _cell_height(tc: BaseOxmlElement, width: Length) -> float:
+    """Read straight from the XML (python-docx's objects cost more than the estimate itself)."""
+    room = Length(width).pt - 2 * CELL_MARGIN.pt
+    paragraphs = []
+    for p in tc.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        sizes = [int(sz.get(qn("w:val"))) / 2 for sz in p.iter(qn("w:sz"))]
+        bold = any(b.get(qn("w:val"), "true") not in ("0", "false") for b in p.iter(qn("w:b")))
+        paragraphs.append((text, max(sizes, default=BODY_SIZE.pt), bold))
+    return paragraphs_height(paragraphs, room, SPACE_AFTER.pt)
+
+
+def keep_whole_if_it_fits(table: Table, cells: Sequence[_Cell], widths: Sequence[Length]) -> bool:
+    """Let the row split across pages when it is too tall to fit on a page below the repeated
+    header row (kept whole, Word and LibreOffice would cut off what does not fit); True when kept whole."""
+    header = table._tbl.find(qn("w:tr"))
+    header_height = max(_cell_height(tc, width) for tc, width in zip(header.iter(qn("w:tc")), widths))
+    room = CONTENT_HEIGHT.pt * PAGE_ALLOWANCE - header_height
+    if row_height(cells, widths) <= room:
+        return True
+    tr_pr = cells[0]._tc.getparent().get_or_add_trPr()
+    for flag in tr_pr.findall(qn("w:cantSplit")):
+        tr_pr.remove(flag)
+    return False
 
 
 def add_full_width_row(table: Table, widths: Sequence[Length], text: str, fill: str) -> _Cell:
@@ -109,6 +166,15 @@ def shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     _insert_before(tc_pr, shd, _AFTER_SHD)
+
+
+def shade_run(run: Run, fill: str) -> None:
+    """Fill the background of a run of text with an RRGGBB colour (w:rPr/w:shd)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    _insert_before(run._r.get_or_add_rPr(), shd, _RUN_AFTER_SHD)
 
 
 def _row_flag(cell: _Cell, tag: str) -> None:
