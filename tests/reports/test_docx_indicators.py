@@ -48,18 +48,18 @@ def test_header_has_a_column_per_year(built):
 def test_values_formatted_by_unit_with_the_national_figure_and_its_year(built):
     rows = table_texts(built)
     assert rows[1] == ["1", "W/F ethnic diverse profile", "8.20%", "9.10%", "9.90%", "11.11%",
-                       "26.40%\n(2023)", "Below national", "better ↑"]
-    assert rows[2] == ["2", "Recruitment measure*", "1.30", "1.27", "1.14", "1.21", "1.59\n(2023)",
+                       "26.40% (2023)", "Below national", "better ↑"]
+    assert rows[2] == ["2", "Recruitment measure*", "1.30", "1.27", "1.14", "1.21", "1.59 (2023)",
                        "Better than national", "worse ↓"]
-    assert rows[3][2:] == ["4.35", "0.00", "–", "1.83", "1.03\n(2023)", "Worse than national",
+    assert rows[3][2:] == ["4.35", "0.00", "–", "1.83", "1.03 (2023)", "Worse than national",
                            "worse ↓"]
     assert rows[6][-3:] == ["–", "–", "same →"]
 
 
 def test_survey_rows_compare_each_group_with_its_own_national_figure(built):
     rows = table_texts(built)
-    assert rows[4][-3:] == ["31.40%\n(2024)", "Better than national", "better ↑"]
-    assert rows[5][-3:] == ["22.70%\n(2024)", "Worse than national", "better ↑"]
+    assert rows[4][-3:] == ["31.40% (2024)", "Better than national", "better ↑"]
+    assert rows[5][-3:] == ["22.70% (2024)", "Worse than national", "better ↑"]
 
 
 def test_the_table_has_a_caption_above_it(built):
@@ -90,10 +90,11 @@ def test_bme_label_comes_from_the_argument(summary):
 def test_key_explains_lower_is_better_and_the_national_columns(built):
     texts = [p.text for p in built.paragraphs]
     start = texts.index("Table 1: WRES indicators by year, with the national average and the trend")
-    key = texts[start + 1:start + 4]
+    key = texts[start + 1:start + 3]
     assert key[0].startswith("* a lower score is better. Rows compare Global Majority and White")
-    assert key[1].startswith("National: NHS England's average for all trusts in the year shown in brackets")
-    assert key[2].startswith("Trend: the latest year against the year before")
+    assert key[1].startswith("National: NHS England's average for all trusts in the year in brackets")
+    assert "Compared with national and Trend judge the latest year against that figure and against the year " \
+        "before, by the indicator's direction" in key[1]
 
 
 def test_one_chart_per_indicator_sized_two_to_a_page(built):
@@ -201,7 +202,7 @@ def test_figure_labels_cover_no_marker_and_no_other_label():
 def test_word_charts_are_drawn_at_their_printed_size():
     png = charts.to_png(charts.Chart("Indicator 5", "percent", SURVEY_SERIES), size=charts.WORD_SIZE_INCHES)
     image = Image.from_blob(png)
-    assert (image.px_width, image.px_height) == (7.2 * charts.PNG_DPI, 3.1 * charts.PNG_DPI)
+    assert (image.px_width, image.px_height) == (9.6 * charts.PNG_DPI, 3.1 * charts.PNG_DPI)
 
 
 def test_one_stored_year_still_charts_the_national_figure_it_is_compared_with(app):
@@ -224,3 +225,20 @@ def test_one_stored_year_still_charts_the_national_figure_it_is_compared_with(ap
     built = reopen(build_indicator_summary(summary, bme_label="Global Majority", generated_on=GENERATED_ON))
     assert len(built.inline_shapes) == 9
     assert {round(shape.height.mm) for shape in built.inline_shapes} == {74}
+
+
+def test_with_one_year_the_national_marker_sits_beside_the_trust_marker_not_on_it():
+    chart = charts.Chart("Indicator 6", "percent", (
+        charts.Series("Trust", ((2024, 20.83),)), charts.Series("National", ((2024, 20.98),), national=True)))
+    trust, national = charts.figure(chart, charts.WORD_SIZE_INCHES).axes[0].lines
+    assert list(trust.get_xdata()) == [2024]
+    assert list(national.get_xdata()) == [2024 + charts.SINGLE_YEAR_SHIFT]
+
+
+def test_one_year_summary_is_titled_with_that_year_and_its_year_column_stays_narrow(summary):
+    one = IndicatorSummary(years=(2024,), lines=tuple(
+        replace(line, values=line.values[-1:]) for line in summary.lines), charts=())
+    built = reopen(build_indicator_summary(one, bme_label="BAME", generated_on=GENERATED_ON))
+    assert built.paragraphs[0].text == "WRES indicator summary 2024"
+    widths = [column.width.mm for column in built.tables[0].columns]
+    assert round(widths[2]) == 24 and round(sum(widths)) == 267

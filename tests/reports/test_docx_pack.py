@@ -84,3 +84,74 @@ def test_unknown_style_is_refused(cover, summary, progress_plan, plan_2024):
     with pytest.raises(ValueError, match="style must be one of 2021, 2024"):
         build_board_pack(cover, summary, progress_plan, plan_2024, style="2025",
                          include_history=False, generated_on=GENERATED_ON)
+
+
+def instructions(element) -> list[str]:
+    return [" ".join(t.text.split()) for t in element.iter(qn("w:instrText"))]
+
+
+def test_contents_is_a_word_toc_field_prefilled_with_every_heading(pack, progress_plan, plan_2024):
+    body = pack.element.body
+    assert 'TOC \\o "1-3" \\h \\z \\u' in instructions(body)
+    contents = next(i for i, p in enumerate(pack.paragraphs) if p.text == "Contents")
+    assert pack.paragraphs[contents].style.name == "TOC Heading"
+    entries = [(p.text, p.style.name) for p in pack.paragraphs[contents + 1:contents + 5]]
+    assert entries == [("WRES indicator summary 2021-2024", "toc 1"), ("Trend charts", "toc 2"),
+                       (progress_plan.title, "toc 1"), (plan_2024.title, "toc 1")]
+    # each entry links to a bookmark on its heading
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    for paragraph in pack.paragraphs[contents + 1:contents + 5]:
+        [link] = paragraph._p.findall(qn("w:hyperlink"))
+        heading = next(p for p in pack.paragraphs if p._p is bookmarks[link.get(qn("w:anchor"))])
+        assert heading.text == paragraph.text and heading.style.name.startswith("Heading")
+    # the field ends after the last entry, and Word is asked to update it on opening
+    chars = [c.get(qn("w:fldCharType")) for p in pack.paragraphs[contents + 1:contents + 6]
+             for c in p._p.iter(qn("w:fldChar"))]
+    assert chars[:3] == ["begin", "separate", "end"] and chars[-1] == "end"
+    assert pack.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+def test_headings_go_one_level_at_a_time(pack):
+    levels = [int(p.style.name[-1]) for p in pack.paragraphs if p.style.name.startswith("Heading ")]
+    assert levels == [1, 2, 1, 1]
+
+
+def test_every_table_has_a_numbered_caption_above_it(pack, progress_plan, plan_2024):
+    captions = []
+    for table in pack.tables:
+        previous = table._tbl.getprevious()
+        paragraph = next(p for p in pack.paragraphs if p._p is previous)
+        captions.append((paragraph.style.name, paragraph.text))
+    assert captions == [
+        ("Caption", "Table 1: WRES indicators by year, with the national average and the trend"),
+        ("Caption", f"Table 2: {progress_plan.title}, by theme"),
+        ("Caption", f"Table 3: {plan_2024.title}, by theme")]
+
+
+def test_cover_and_caption_colours_meet_aa_contrast_on_white(pack):
+    from tests.reports.docx_checks import contrast_ratio
+
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption", "TOC Heading"):
+        style = pack.styles[name]
+        while style.font.color.rgb is None:
+            style = style.base_style
+        assert contrast_ratio(str(style.font.color.rgb), "FFFFFF") >= 4.5, name
+
+
+def test_typed_bullets_in_the_appendices_become_word_list_items(cover, summary, progress_plan, plan_2024):
+    from dataclasses import replace
+
+    from tests.reports.conftest import action
+
+    bulleted = action("1.9", "Introduce an HR / EDI Dashboard, monitoring:-\n• Workforce ethnicity profile\n"
+                      "• Diversity in shortlisted candidates", by_when="Dec 2024", rag="green")
+    theme = replace(plan_2024.themes[0], actions=(*plan_2024.themes[0].actions, bulleted))
+    plan = replace(plan_2024, themes=(theme, *plan_2024.themes[1:]))
+    built = docx.Document(BytesIO(to_bytes(build_board_pack(
+        cover, summary, progress_plan, plan, style="2024", include_history=False, generated_on=GENERATED_ON))))
+    cell = built.tables[2].rows[4].cells[0]
+    assert [(p.text, p.style.name) for p in cell.paragraphs] == [
+        ("1.9 Introduce an HR / EDI Dashboard, monitoring:-", "Normal"),
+        ("Workforce ethnicity profile", "List Bullet"),
+        ("Diversity in shortlisted candidates", "List Bullet")]
+    assert "•" not in built.element.body.xml

@@ -22,12 +22,13 @@ COLOURS = {"all": "#005eb8", "bme": "#005eb8", "white": "#425563"}
 MARKERS = {"all": "o", "bme": "o", "white": "s"}
 SIZE_INCHES = (8.0, 4.5)
 #: Word charts: drawn at the size they are printed, two to an A4 landscape page (fonts print at their size).
-WORD_SIZE_INCHES = (7.2, 3.1)
+WORD_SIZE_INCHES = (9.6, 3.1)
 PNG_DPI = 150
 MARKER_SIZE = 6
 LABEL_SIZE = 8
 X_PADDING = 0.5
 MAX_YEAR_TICKS = 12
+SINGLE_YEAR_SHIFT = 0.06
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class Chart:
         return any(value is not None for line in self.series for _year, value in line.points)
 
 
-def _plot(axes, line: Series) -> None:
-    years = [year for year, _value in line.points]
+def _plot(axes, line: Series, shift: float = 0.0) -> None:
+    years = [year + shift for year, _value in line.points]
     values = [math.nan if value is None else value for _year, value in line.points]
     colour = COLOURS.get(line.group, COLOURS["all"])
     axes.plot(years, values, label=line.label, color=colour, linestyle="--" if line.national else "-",
@@ -66,16 +67,26 @@ def _plot(axes, line: Series) -> None:
               markerfacecolor="white" if line.national else colour, linewidth=1.5 if line.national else 2.5)
 
 
-def _points(chart: Chart) -> list[tuple[int, float]]:
+def _shift(chart: Chart, line: Series) -> float:
+    """How far right a line's markers are drawn: the national ones a little, when every figure is of one year.
+
+    With one year the trust's and the national markers would sit on top of each other.
+    """
+    years = {year for year, _value in _points(chart, shifted=False)}
+    return SINGLE_YEAR_SHIFT if line.national and len(years) == 1 else 0.0
+
+
+def _points(chart: Chart, shifted: bool = True) -> list[tuple[float, float]]:
     """Every marker drawn: (year, value) of each figure of each line."""
-    return [(year, value) for line in chart.series for year, value in line.points if value is not None]
+    return [(year + (_shift(chart, line) if shifted else 0.0), value)
+            for line in chart.series for year, value in line.points if value is not None]
 
 
 def _years_axis(axes, chart: Chart) -> None:
     """Ticks on the years drawn, half a year of room either side (one year: just that year)."""
     from matplotlib.ticker import MaxNLocator
 
-    years = sorted({year for year, _value in _points(chart)})
+    years = sorted({int(year) for year, _value in _points(chart, shifted=False)})
     if not years:
         return
     first, last = years[0], years[-1]
@@ -203,7 +214,7 @@ def figure(chart: Chart, size: tuple[float, float] = SIZE_INCHES) -> Figure:
     axes = fig.add_subplot()
     _references(axes, chart)
     for line in chart.series:
-        _plot(axes, line)
+        _plot(axes, line, _shift(chart, line))
     axes.set_title(chart.title, fontsize=11, loc="left")
     axes.set_ylabel("Percentage" if chart.unit == "percent" else "Relative likelihood")
     _years_axis(axes, chart)

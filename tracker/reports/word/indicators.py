@@ -17,7 +17,8 @@ from tracker.reports.word.page import CONTENT_WIDTH, add_caption, caption_before
 from tracker.reports.word.tables import add_row, add_table, widths_mm, write_lines
 from tracker.reports.word.wording import DASH, trend_text, value_text
 
-FIXED_WIDTHS_MM = (11, 66, 27, 34, 25)
+FIXED_WIDTHS_MM = (11, 58, 31, 38, 22)
+MAX_YEAR_WIDTH_MM = 24
 #: Two charts and their captions to an A4 landscape page (180 mm of text height).
 CHART_HEIGHT = Mm(74)
 CHARTS_HEADING = "Trend charts"
@@ -29,10 +30,11 @@ NO_RESULTS = "No indicator results are stored yet, so there is no summary to sho
 
 
 def summary_title(summary: IndicatorSummary) -> str:
-    """'WRES indicator summary 2018-2024' (no years when there are none)."""
+    """'WRES indicator summary 2018-2024' ('… 2024' for one year, no years when there are none)."""
     if not summary.years:
         return "WRES indicator summary"
-    return f"WRES indicator summary {summary.years[0]}-{summary.years[-1]}"
+    first, last = summary.years[0], summary.years[-1]
+    return f"WRES indicator summary {first}" + (f"-{last}" if last != first else "")
 
 
 def build_indicator_summary(
@@ -67,11 +69,10 @@ def key_lines(bme_label: str) -> list[str]:
     """What the marks and columns of the table mean."""
     return [
         f"* a lower score is better. Rows compare {bme_label} and White staff. '–' means no result for that year.",
-        "National: NHS England's average for all trusts in the year shown in brackets (the latest year "
-        "stored, or the most recent year published before it). Compared with national: the latest year "
-        "against that figure, judged by the indicator's direction; indicators 1 and 9 (representation) "
-        "are shown as above or below it.",
-        "Trend: the latest year against the year before (↑ better, ↓ worse, → the same, to 2 decimal places).",
+        "National: NHS England's average for all trusts in the year in brackets (the latest year stored, or the "
+        "most recent published before it). Compared with national and Trend judge the latest year against that "
+        "figure and against the year before, by the indicator's direction (↑ better, ↓ worse, → the same, to 2 "
+        "decimal places); indicators 1 and 9 (representation) are above or below national.",
     ]
 
 
@@ -86,18 +87,20 @@ def versus_text(word: str | None) -> str:
     return VERSUS_WORDS.get(word, DASH) if word else DASH
 
 
-def national_text(line: IndicatorLine) -> list[str]:
-    """The national figure and, under it, its year in brackets."""
+def national_text(line: IndicatorLine) -> str:
+    """The national figure and its year in brackets: '1.59 (2023)'."""
     if line.national is None:
-        return [DASH]
-    return [value_text(line.national, line.unit)] + ([f"({line.national_year})"] if line.national_year else [])
+        return DASH
+    return value_text(line.national, line.unit) + (f" ({line.national_year})" if line.national_year else "")
 
 
 def _widths(summary: IndicatorSummary) -> tuple[Length, ...]:
     """Fixed columns plus the remaining width shared by the year columns."""
     ind, title, national, versus, trend = FIXED_WIDTHS_MM
     spare = Emu(CONTENT_WIDTH).mm - sum(FIXED_WIDTHS_MM)
-    year = spare / max(len(summary.years), 1)
+    count = max(len(summary.years), 1)
+    year = min(spare / count, MAX_YEAR_WIDTH_MM)
+    title += spare - year * count
     return widths_mm(ind, title, *([year] * len(summary.years)), national, versus, trend)
 
 
@@ -122,8 +125,7 @@ def _add_table(document: Document, summary: IndicatorSummary, bme_label: str) ->
         by_year = dict(line.values)
         for cell, year in zip(cells[2:], summary.years):
             _write_number(cell, value_text(by_year.get(year), line.unit))
-        for paragraph in write_lines(cells[-3], national_text(line)):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _write_number(cells[-3], national_text(line))
         write_lines(cells[-2], [versus_text(line.versus_national)])
         write_lines(cells[-1], [trend_text(line.trend)])
 
@@ -171,4 +173,5 @@ def _add_chart(document: Document, number: int, title: str, png: bytes, descript
     for doc_pr in paragraph._p.iter(qn("wp:docPr")):
         doc_pr.set("descr", description)
         doc_pr.set("title", f"Indicator {number} chart")
-    add_caption(document, "Chart", f"indicator {number}" + (f" – {title}" if title else ""))
+    caption = add_caption(document, "Chart", f"indicator {number}" + (f" – {title}" if title else ""))
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
