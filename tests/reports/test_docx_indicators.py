@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import re
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -242,3 +245,34 @@ def test_one_year_summary_is_titled_with_that_year_and_its_year_column_stays_nar
     assert built.paragraphs[0].text == "WRES indicator summary 2024"
     widths = [column.width.mm for column in built.tables[0].columns]
     assert round(widths[2]) == 24 and round(sum(widths)) == 267
+
+
+def seed_chart(line_values: dict, number: int, unit: str) -> bytes:
+    """A real Word-sized chart of the seed figures (the trust's lines only)."""
+    kinds = {None: "all", "White": "white"}
+    series = tuple(charts.Series(f"Trust {group or ''}".strip(), values, kinds.get(group, "bme"))
+                   for group, values in line_values.items())
+    return charts.to_png(charts.Chart(f"Indicator {number}", unit, series), size=charts.WORD_SIZE_INCHES)
+
+
+@pytest.mark.skipif(any(shutil.which(tool) is None for tool in ("soffice", "pdftotext")),
+                    reason="needs LibreOffice and poppler to render the summary")
+def test_rendered_summary_has_its_table_on_one_page_then_two_charts_a_page(tmp_path, summary):
+    from tests.reports.test_docx_pdf import page_texts
+
+    by_number: dict[int, dict] = {}
+    for line in summary.lines:
+        by_number.setdefault(line.number, {})[line.group] = line.values
+    units = {line.number: line.unit for line in summary.lines}
+    pictures = tuple((n, seed_chart(values, n, units[n])) for n, values in by_number.items())
+    source = tmp_path / "summary.docx"
+    source.write_bytes(to_bytes(build_indicator_summary(replace(summary, charts=pictures),
+                                                        bme_label="Global Majority", generated_on=GENERATED_ON)))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    pages = page_texts(tmp_path / "summary.pdf")
+    captions = [[c.split(" – ")[0] for c in re.findall(r"Chart \d: indicator \d[^\n]*", page)] for page in pages]
+    assert "Table 1: WRES indicators by year" in pages[0] and "Board membership" in pages[0]
+    assert captions == [[], ["Chart 1: indicator 1", "Chart 2: indicator 2"],
+                        ["Chart 3: indicator 3", "Chart 4: indicator 5"], ["Chart 5: indicator 9"]]
+    assert pages[1].lstrip().startswith("Trend charts")
