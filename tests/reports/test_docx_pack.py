@@ -1,6 +1,8 @@
 """The board pack: cover, indicator summary, Appendix 1 and Appendix 2 in one file."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO
 
@@ -9,6 +11,7 @@ import pytest
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 
+from tests.reports.test_docx_pdf import page_texts
 from tracker.reports.word import build_board_pack, to_bytes
 
 GENERATED_ON = date(2024, 9, 5)
@@ -155,3 +158,17 @@ def test_typed_bullets_in_the_appendices_become_word_list_items(cover, summary, 
         ("Workforce ethnicity profile", "List Bullet"),
         ("Diversity in shortlisted candidates", "List Bullet")]
     assert "•" not in built.element.body.xml
+
+
+@pytest.mark.skipif(any(shutil.which(tool) is None for tool in ("soffice", "pdftotext", "pdfinfo")),
+                    reason="needs LibreOffice and poppler to render the pack")
+def test_rendered_cover_lists_the_contents_before_any_field_update(tmp_path, pack_bytes, progress_plan,
+                                                                   plan_2024):
+    source = tmp_path / "pack.docx"
+    source.write_bytes(pack_bytes)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    cover = " ".join(page_texts(tmp_path / "pack.pdf")[0].split())
+    entries = ["Contents WRES indicator summary 2021-2024", "Trend charts", progress_plan.title, plan_2024.title]
+    positions = [cover.find(entry) for entry in entries]
+    assert -1 not in positions and positions == sorted(positions)
