@@ -298,7 +298,8 @@ def summary_for_report() -> IndicatorSummary:
                       lower_is_better=line.definition.lower_is_better, national_year=line.national_latest[0],
                       versus_national=line.versus_national)
         for line in table.lines)
-    pictures = tuple((number, charts.to_png(chart_for(number, table, bme_label), size=charts.WORD_SIZE_INCHES)) for number in NUMBERS) if years else ()
+    pictures = tuple((number, charts.to_png(chart_for(number, table, bme_label), size=charts.WORD_SIZE_INCHES))
+                     for number in NUMBERS) if years else ()
     return IndicatorSummary(years, lines, pictures)
 
 
