@@ -115,6 +115,9 @@ def _label(axes, chart: Chart) -> None:
     radius = MARKER_SIZE / 2 + 1
     markers = [_square(*where(year, value), radius) for year, value in _points(chart)]
     lines = [_square(*where(year, value), 1.5) for year, value in _along_lines(chart)]
+    left, right = axes.get_xlim()
+    for level in _reference_levels(chart):
+        lines += [_square(*where(left + (right - left) * i / 200, level), 1.5) for i in range(201)]
     placed: list[tuple[float, float, float, float]] = []
     for line in chart.series:
         if line.national:
@@ -129,6 +132,11 @@ def _label(axes, chart: Chart) -> None:
             axes.annotate(text, (year, value), textcoords="offset points", xytext=offset, ha=align, va="bottom",
                           fontsize=LABEL_SIZE, color=colour,
                           bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+
+
+def _reference_levels(chart: Chart) -> list[float]:
+    """The heights of the horizontal reference lines drawn across the chart."""
+    return ([1.0] if chart.non_adverse_range else []) + ([chart.reference] if chart.reference is not None else [])
 
 
 def _square(x: float, y: float, radius: float) -> tuple[float, float, float, float]:
