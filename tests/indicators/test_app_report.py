@@ -42,7 +42,8 @@ def test_summary_for_report_has_a_line_per_row_of_the_table_and_png_charts(store
     lines = {(line.number, line.group): line for line in summary.lines}
     assert lines[(2, None)] == IndicatorLine(number=2, title="Recruitment", group=None,
                                              values=((2023, 1.14), (2024, 1.21)), unit="ratio", national=1.59,
-                                             trend="worse", lower_is_better=True)
+                                             trend="worse", lower_is_better=True, national_year=2023,
+                                             versus_national="better")
     assert lines[(1, None)].title == "Workforce Global Majority %"
     assert (lines[(1, None)].values, lines[(1, None)].trend) == (((2023, 9.9), (2024, 11.11)), "better")
     assert (lines[(5, "Global Majority")].values, lines[(5, "Global Majority")].national) == (

@@ -117,10 +117,10 @@ def progress_plan() -> PlanDocument:
 
 
 def _line(number, title, values, unit="percent", group=None, national=None, trend=None,
-          lower=True) -> IndicatorLine:
+          lower=True, national_year=None, versus=None) -> IndicatorLine:
     years = (2021, 2022, 2023, 2024)
     return IndicatorLine(number, title, group, tuple(zip(years, values)), unit, national,
-                         trend, lower)
+                         trend, lower, national_year, versus)
 
 
 def chart_png(number: int) -> bytes:
@@ -138,15 +138,15 @@ def summary() -> IndicatorSummary:
     """Seed 001, Table 1 (2021-2024)."""
     lines = (
         _line(1, "W/F ethnic diverse profile", (8.2, 9.1, 9.9, 11.11), national=26.4,
-              trend="better", lower=False),
+              trend="better", lower=False, national_year=2023, versus="below"),
         _line(2, "Recruitment measure", (1.3, 1.27, 1.14, 1.21), unit="ratio", national=1.59,
-              trend="worse"),
+              trend="worse", national_year=2023, versus="better"),
         _line(3, "Disciplinary measure", (4.35, 0.0, None, 1.83), unit="ratio", national=1.03,
-              trend="worse"),
+              trend="worse", national_year=2023, versus="worse"),
         _line(5, "HBA from patients / public", (27.3, 30.1, 40.5, 30.21), group="BME",
-              national=31.4, trend="better"),
+              national=31.4, trend="better", national_year=2024, versus="better"),
         _line(5, "HBA from patients / public", (27.6, 29.0, 26.0, 24.6), group="White",
-              national=22.7, trend="better"),
+              national=22.7, trend="better", national_year=2024, versus="worse"),
         _line(9, "Board membership", (21.4, 20.0, 14.3, 21.43), lower=False, trend="same"),
     )
     return IndicatorSummary(years=(2021, 2022, 2023, 2024), lines=lines,

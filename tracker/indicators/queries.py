@@ -188,7 +188,7 @@ def chart_for(number: int, table: IndicatorTable, bme_label: str) -> charts.Char
         group = line.measure if line.measure in ("bme", "white") else "all"
         name = f"{line.group} " if line.group else ""
         series.append(charts.Series(f"Trust {name}".strip(), tuple((y, line.value(y)) for y in years), group))
-        national_years = sorted(y for y in line.national if not years or years[0] <= y <= years[-1])
+        national_years = sorted(y for y in line.national if _national_in_view(y, years, line.national_latest[0]))
         if national_years:
             series.append(charts.Series(f"National {name}".strip(),
                                         tuple((y, line.national[y]) for y in national_years), group, True))
@@ -197,6 +197,17 @@ def chart_for(number: int, table: IndicatorTable, bme_label: str) -> charts.Char
         f"Indicator {number}: {definition.short_title.replace('BME', bme_label)}", definition.unit, tuple(series), reference,
         f"Local population {reference:.2f}%" if reference is not None else "",
         non_adverse_range=definition.unit == "ratio")
+
+
+def _national_in_view(year: int, years: list[int], latest: int | None) -> bool:
+    """A national year the chart draws: within the stored years, or the latest one published before them.
+
+    So a single stored year (or years the national figures are not yet published for) still
+    shows the national figure the table compares against.
+    """
+    if not years:
+        return True
+    return (years[0] <= year <= years[-1]) or year == latest
 
 
 @dataclass(frozen=True)

@@ -295,9 +295,11 @@ def summary_for_report() -> IndicatorSummary:
         IndicatorLine(number=line.number, title=line.definition.short_title.replace("BME", bme_label), group=line.group,
                       values=tuple((year, _shown(line.value(year))) for year in years), unit=line.unit,
                       national=_shown(line.national_latest[1]), trend=line.trend,
-                      lower_is_better=line.definition.lower_is_better)
+                      lower_is_better=line.definition.lower_is_better, national_year=line.national_latest[0],
+                      versus_national=line.versus_national)
         for line in table.lines)
-    pictures = tuple((number, charts.to_png(chart_for(number, table, bme_label))) for number in NUMBERS) if years else ()
+    pictures = tuple((number, charts.to_png(chart_for(number, table, bme_label), size=charts.WORD_SIZE_INCHES))
+                     for number in NUMBERS) if years else ()
     return IndicatorSummary(years, lines, pictures)
 
 

@@ -12,6 +12,8 @@ RAG_VALUES = ("red", "amber", "green", "blue")
 PRIORITIES = ("must", "should", "could")
 UNITS = ("percent", "ratio")
 TRENDS = ("better", "worse", "same")
+#: Trust against national: better / worse / same, or above / below for representation indicators.
+VERSUS_NATIONAL = ("better", "worse", "same", "above", "below")
 
 
 def _check_choice(where: str, field: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -108,11 +110,16 @@ class IndicatorLine:
     national: float | None
     trend: str | None
     lower_is_better: bool
+    #: The year of ``national`` (the latest stored year's, else the most recent before it).
+    national_year: int | None = None
+    #: The trust's latest figure against ``national``, judged by the indicator's direction.
+    versus_national: str | None = None
 
     def __post_init__(self) -> None:
         where = f"indicator {self.number}"
         _check_choice(where, "unit", self.unit, UNITS)
         _check_choice(where, "trend", self.trend, TRENDS)
+        _check_choice(where, "versus_national", self.versus_national, VERSUS_NATIONAL)
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,42 @@ def write_listed_action(cell: _Cell, action: PrintedAction, *, include_history: 
         line.add_run(comment).font.size = SMALL
     if include_history:
         write_lines(cell, [history_line(u) for u in newest_first(action.history)], size=SMALL, italic=True)
+
+
+#: Characters people type at the start of a line to make a bullet point.
+TYPED_BULLETS = ("•", "◦", "▪", "‣", "●", "·")
+LIST_STYLE = "List Bullet"
+
+
+def typed_bullets_to_lists(container) -> int:
+    """Turn paragraphs that start with a typed bullet ('• text') into Word list items.
+
+    `container` is a document, table cell or anything with ``paragraphs`` and ``tables``;
+    tables inside it are searched too. The bullet character and the spaces after it are
+    removed and the paragraph takes the List Bullet style, so screen readers announce a
+    list. Returns how many paragraphs were changed.
+    """
+    changed = 0
+    for paragraph in container.paragraphs:
+        runs = [run for run in paragraph.runs if run.text]
+        if not runs or not runs[0].text.lstrip().startswith(TYPED_BULLETS):
+            continue
+        first = runs[0]
+        first.text = first.text.lstrip()[1:].lstrip()
+        paragraph.style = paragraph.part.document.styles[LIST_STYLE]
+        changed += 1
+    for table in getattr(container, "tables", ()):
+        for row in table.rows:
+            for cell in _unique_cells(row):
+                changed += typed_bullets_to_lists(cell)
+    return changed
+
+
+def _unique_cells(row) -> list:
+    """A row's cells once each (python-docx repeats a merged cell for every column it spans)."""
+    seen, cells = set(), []
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells

@@ -12,22 +12,29 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Mm
 from docx.table import _Cell
 
-from tracker.reports.documents import IndicatorSummary
-from tracker.reports.word.page import CONTENT_HEIGHT, CONTENT_WIDTH, new_document
+from tracker.reports.documents import IndicatorLine, IndicatorSummary
+from tracker.reports.word.page import CONTENT_WIDTH, add_caption, caption_before, new_document
 from tracker.reports.word.tables import add_row, add_table, widths_mm, write_lines
-from tracker.reports.word.wording import trend_text, value_text
+from tracker.reports.word.wording import DASH, trend_text, value_text
 
-FIXED_WIDTHS_MM = (12, 75, 30, 33)
-CHART_ROOM_FOR_CAPTION = Mm(30)
+FIXED_WIDTHS_MM = (11, 58, 31, 38, 22)
+MAX_YEAR_WIDTH_MM = 24
+#: Two charts and their captions to an A4 landscape page (180 mm of text height).
+CHART_HEIGHT = Mm(74)
+CHARTS_HEADING = "Trend charts"
+VERSUS_WORDS = {"better": "Better than national", "worse": "Worse than national", "same": "Same as national",
+                "above": "Above national", "below": "Below national"}
+TABLE_CAPTION = "WRES indicators by year, with the national average and the trend"
 DEFAULT_AUTHOR = "WRES action plan tracker"
 NO_RESULTS = "No indicator results are stored yet, so there is no summary to show."
 
 
 def summary_title(summary: IndicatorSummary) -> str:
-    """'WRES indicator summary 2018-2024' (no years when there are none)."""
+    """'WRES indicator summary 2018-2024' ('… 2024' for one year, no years when there are none)."""
     if not summary.years:
         return "WRES indicator summary"
-    return f"WRES indicator summary {summary.years[0]}-{summary.years[-1]}"
+    first, last = summary.years[0], summary.years[-1]
+    return f"WRES indicator summary {first}" + (f"-{last}" if last != first else "")
 
 
 def build_indicator_summary(
@@ -41,39 +48,68 @@ def build_indicator_summary(
 
 
 def add_indicator_summary(document: Document, summary: IndicatorSummary, *, bme_label: str) -> None:
-    """Append the summary heading, table, key and charts to a document."""
+    """Append the summary heading, table, key and charts (two to a page) to a document."""
     document.add_heading(summary_title(summary), level=1)
     if not summary.lines:
         document.add_paragraph(NO_RESULTS)
         return
     _add_table(document, summary, bme_label)
-    document.add_paragraph(
-        f"* a lower score is better. Rows compare {bme_label} and White staff. "
-        "'–' means no result for that year."
-    )
+    for line in key_lines(bme_label):
+        document.add_paragraph(line)
+    if not summary.charts:
+        return
+    heading = document.add_heading(CHARTS_HEADING, level=2)
+    heading.paragraph_format.page_break_before = True
     titles = {line.number: line.title for line in summary.lines}
-    for position, (number, png) in enumerate(summary.charts, start=1):
-        _add_chart(document, position, number, titles.get(number, ""), png)
+    for number, png in summary.charts:
+        _add_chart(document, number, titles.get(number, ""), png, chart_description(summary, number, bme_label))
+
+
+def key_lines(bme_label: str) -> list[str]:
+    """What the marks and columns of the table mean."""
+    return [
+        f"* a lower score is better. Rows compare {bme_label} and White staff. '–' means no result for that year.",
+        "National: NHS England's average for all trusts in the year in brackets (the latest year stored, or the "
+        "most recent published before it). Compared with national and Trend judge the latest year against that "
+        "figure and against the year before, by the indicator's direction (↑ better, ↓ worse, → the same, to 2 "
+        "decimal places); indicators 1 and 9 (representation) are above or below national.",
+    ]
 
 
 def headers(summary: IndicatorSummary) -> tuple[str, ...]:
-    """Ind | Indicator | one column per year | National (latest) | Trend."""
+    """Ind | Indicator | one column per year | National | Compared with national | Trend."""
     years = tuple(str(year) for year in summary.years)
-    return ("Ind", "Indicator", *years, "National (latest)", "Trend")
+    return ("Ind", "Indicator", *years, "National (year)", "Compared with national", "Trend")
+
+
+def versus_text(word: str | None) -> str:
+    """'Better than national', 'Above national', … ('–' when there is no comparison)."""
+    return VERSUS_WORDS.get(word, DASH) if word else DASH
+
+
+def national_text(line: IndicatorLine) -> str:
+    """The national figure and its year in brackets: '1.59 (2023)'."""
+    if line.national is None:
+        return DASH
+    return value_text(line.national, line.unit) + (f" ({line.national_year})" if line.national_year else "")
 
 
 def _widths(summary: IndicatorSummary) -> tuple[Length, ...]:
     """Fixed columns plus the remaining width shared by the year columns."""
-    ind, title, national, trend = FIXED_WIDTHS_MM
+    ind, title, national, versus, trend = FIXED_WIDTHS_MM
     spare = Emu(CONTENT_WIDTH).mm - sum(FIXED_WIDTHS_MM)
-    year = spare / max(len(summary.years), 1)
-    return widths_mm(ind, title, *([year] * len(summary.years)), national, trend)
+    count = max(len(summary.years), 1)
+    year = min(spare / count, MAX_YEAR_WIDTH_MM)
+    title += spare - year * count
+    return widths_mm(ind, title, *([year] * len(summary.years)), national, versus, trend)
 
 
 def _add_table(document: Document, summary: IndicatorSummary, bme_label: str) -> None:
-    """One row per indicator, two (BME label, White) for the survey indicators."""
+    """A captioned table: one row per indicator, two (BME label, White) for the survey indicators."""
     widths = _widths(summary)
+    caption = add_caption(document, "Table", TABLE_CAPTION)
     table = add_table(document, headers(summary), widths)
+    caption_before(caption, table._tbl)
     previous = None
     for line in summary.lines:
         cells = add_row(table, widths)
@@ -89,7 +125,8 @@ def _add_table(document: Document, summary: IndicatorSummary, bme_label: str) ->
         by_year = dict(line.values)
         for cell, year in zip(cells[2:], summary.years):
             _write_number(cell, value_text(by_year.get(year), line.unit))
-        _write_number(cells[-2], value_text(line.national, line.unit))
+        _write_number(cells[-3], national_text(line))
+        write_lines(cells[-2], [versus_text(line.versus_national)])
         write_lines(cells[-1], [trend_text(line.trend)])
 
 
@@ -103,19 +140,38 @@ def _write_number(cell: _Cell, text: str) -> None:
     write_lines(cell, [text])[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _add_chart(document: Document, position: int, number: int, title: str, png: bytes) -> None:
-    """The chart scaled to fit the page, alt text for screen readers, then a caption."""
+def chart_description(summary: IndicatorSummary, number: int, bme_label: str) -> str:
+    """Alt text of a chart: what it shows and every figure in it, for readers who cannot see it."""
+    lines = [line for line in summary.lines if line.number == number]
+    if not lines:
+        return f"Line chart of indicator {number} by year."
+    parts = [f"Line chart of indicator {number}, {lines[0].title}, by year."]
+    for line in lines:
+        group = group_label(line.group, bme_label) if line.group else ""
+        who = f"Trust {group}".strip()
+        figures = ", ".join(f"{value_text(value, line.unit)} in {year}" for year, value in line.values
+                            if value is not None)
+        parts.append(f"{who}: {figures or 'no figures'}.")
+        if line.national is not None:
+            parts.append(f"National{' ' + group if group else ''}: "
+                         f"{value_text(line.national, line.unit)} in {line.national_year or 'the latest year'}.")
+    return " ".join(parts)
+
+
+def _add_chart(document: Document, number: int, title: str, png: bytes, description: str) -> None:
+    """The chart at half a page's height (two to a page), alt text for screen readers, then a caption."""
     try:
         image = Image.from_blob(png)
     except UnrecognizedImageError as error:
         raise ValueError(f"chart for indicator {number} is not a PNG or JPEG image") from error
-    height_room = CONTENT_HEIGHT - CHART_ROOM_FOR_CAPTION
-    width = min(CONTENT_WIDTH, int(height_room * image.px_width / image.px_height))
+    width = min(CONTENT_WIDTH, int(CHART_HEIGHT * image.px_width / image.px_height))
+    height = int(width * image.px_height / image.px_width)
     paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_with_next = True
-    paragraph.add_run().add_picture(BytesIO(png), width=Emu(width))
-    description = f"Trend chart for indicator {number}: {title}".rstrip(": ")
+    paragraph.add_run().add_picture(BytesIO(png), width=Emu(width), height=Emu(height))
     for doc_pr in paragraph._p.iter(qn("wp:docPr")):
         doc_pr.set("descr", description)
-    caption = f"Chart {position}: indicator {number}" + (f" – {title}" if title else "")
-    document.add_paragraph(caption, style="Caption")
+        doc_pr.set("title", f"Indicator {number} chart")
+    caption = add_caption(document, "Chart", f"indicator {number}" + (f" – {title}" if title else ""))
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

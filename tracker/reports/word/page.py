@@ -12,7 +12,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from tracker.dates import long_date
@@ -31,6 +31,7 @@ def new_document(title: str, author: str, generated_on: date) -> Document:
     """A blank landscape A4 document with styles, footer and fixed properties."""
     document = docx.Document()
     _set_styles(document)
+    set_accessible_colours(document)
     section = document.sections[0]
     landscape(section)
     add_footer(section, generated_on)
@@ -133,3 +134,51 @@ def to_bytes(document: Document) -> bytes:
             entry.external_attr = 0
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()
+
+
+#: Text colours that keep at least 4.5:1 contrast on white (WCAG AA), for the template's blue styles.
+ACCESSIBLE_STYLE_COLOURS = {"Title": "1F3864", "Subtitle": "1F3864", "Heading 1": "1F3864",
+                            "Heading 2": "1F3864", "Heading 3": "1F3864", "Caption": "212B32"}
+
+
+def set_accessible_colours(document: Document) -> None:
+    """Give the template's light-blue styles (Subtitle, Heading 2-3, Caption) dark, AA-contrast colours."""
+    for name, colour in ACCESSIBLE_STYLE_COLOURS.items():
+        style = document.styles[name]
+        style.font.color.rgb = RGBColor.from_string(colour)
+        color = style.element.rPr.find(qn("w:color"))
+        for theme in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            color.attrib.pop(qn(theme), None)
+
+
+def add_caption(document: Document, label: str, text: str) -> Paragraph:
+    """'Table 2: …' in the Caption style, numbered by a SEQ field (as Word's Insert Caption does).
+
+    The number is worked out from the captions already in the document, so it reads right
+    before any field update.
+    """
+    number = 1 + sum(1 for p in document.paragraphs
+                     if p.style is not None and p.style.name == "Caption" and p.text.startswith(f"{label} "))
+    paragraph = document.add_paragraph(style="Caption")
+    paragraph.add_run(f"{label} ")
+    add_field_showing(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+    paragraph.add_run(f": {text}")
+    return paragraph
+
+
+def add_field_showing(paragraph: Paragraph, instruction: str, result: str) -> None:
+    """Append a complex field whose shown (cached) result is `result`."""
+    _field_char(paragraph, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    _field_char(paragraph, "separate")
+    paragraph.add_run(result)
+    _field_char(paragraph, "end")
+
+
+def caption_before(paragraph: Paragraph, element) -> None:
+    """Move a caption paragraph so it stands just before `element` (e.g. a table), kept with it."""
+    paragraph.paragraph_format.keep_with_next = True
+    element.addprevious(paragraph._p)
