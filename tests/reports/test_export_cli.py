@@ -110,3 +110,12 @@ def test_appendix1_style_2024_gives_train_retain_reform_and_2021_stays_the_defau
         headers[style] = [cell.text for cell in docx.Document(str(out)).tables[0].rows[0].cells]
     assert headers["2024"] == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
     assert headers[None][:2] == ["Action", "By who"] and headers[None][5] == "RAG rating (as at 08.24)"
+
+
+def test_the_pack_takes_its_appendix1_layout_from_appendix1_style(runner, plan, tmp_path):
+    out = tmp_path / "pack.docx"
+    result = runner.invoke(args=["plan", "export-docx", "--plan", str(plan.id), "--document", "pack",
+                                 "--as-at", "2024-09-30", "--appendix1-style", "2024", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    first_rows = [[cell.text for cell in table.rows[0].cells] for table in docx.Document(str(out)).tables]
+    assert ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"] in first_rows

@@ -196,6 +196,23 @@ def test_pack_uses_last_years_plan_for_appendix1(client, make_user, sign_in, pla
     assert all(s.orientation == 1 for s in document.sections)
 
 
+def test_pack_can_print_appendix1_in_the_2024_layout(client, make_user, sign_in, plans, monkeypatch):
+    monkeypatch.setattr(service, "indicator_summary", lambda: service.EMPTY_SUMMARY)
+    last, this = plans
+    sign_in(make_user("admin"))
+    page = client.get(f"/plans/{this.id}/documents").get_data(as_text=True)
+    assert "Appendix 1 layout" in page and "Appendix 2 layout" in page
+    response = client.post(f"/plans/{this.id}/documents/pack", data={
+        "pack-title": "WRES Report 2024", "pack-appendix1_plan": str(last.id), "pack-appendix1_style": "2024",
+        "pack-style": "2021", "pack-as_at": "2024-09-26"})
+    document = _open(response)
+    assert _texts(_rows(document, 0)[0]) == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert _texts(_rows(document, 1)[0])[:2] == ["Action", "Relates to WRES indicator(s)"]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Table 1: Appendix 1: Progress Report: WRES action plan 2023-24, by theme",
+                        "Table 2: Appendix 2: WRES action plan 2024-25, by theme"]
+
+
 def test_bad_as_at_date_shows_the_error_and_no_file(client, make_user, sign_in, plans):
     sign_in(make_user("admin"))
     response = client.post(f"/plans/{plans[1].id}/documents/appendix2", data={

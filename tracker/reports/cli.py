@@ -27,16 +27,20 @@ from tracker.reports.docx_reader import DocxReadError, read_plan_tables
 @click.option("--title", default=None, help="The document's title (the cover's, for the pack).")
 @click.option("--appendix1-plan", "appendix1_plan_id", type=int, default=None,
               help="For the pack: the plan reported on in Appendix 1 (default: last year's plan).")
+@click.option("--appendix1-style", "appendix1_style", type=click.Choice(service.STYLES), default=None,
+              help="For the pack: the layout of Appendix 1, 2021 (default) or 2024.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx to write.")
 @with_appcontext
 def export_docx_command(plan_id: int, document: str, style: str | None, as_at: datetime | None, history: bool,
-                        title: str | None, appendix1_plan_id: int | None, out: Path):
+                        title: str | None, appendix1_plan_id: int | None, appendix1_style: str | None,
+                        out: Path):
     """Write a board document of a plan to a Word file and print its path."""
     plan = service.load_plan(plan_id)
     if plan is None:
         raise click.ClickException(f"There is no plan with id {plan_id}: the id is the number in the plan's "
                                    "web address, /plans/<id>.")
-    styles = {"appendix1_style": style} if document == "appendix1" else {"style": style}
+    styles = ({"appendix1_style": style} if document == "appendix1"
+              else {"style": style, "appendix1_style": appendix1_style})
     options = service.ExportOptions(document=document, as_at=as_at.date() if as_at else clock.today(),
                                     include_history=history, title=title, appendix1_plan_id=appendix1_plan_id,
                                     **{key: value for key, value in styles.items() if value})

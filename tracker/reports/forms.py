@@ -68,7 +68,8 @@ class IndicatorsForm(FlaskForm):
 class PackForm(FlaskForm):
     title = StringField("Cover title", validators=[DataRequired("Enter the cover's title"), Length(max=300)])
     appendix1_plan = SelectField("Plan reported on in Appendix 1", coerce=int)
-    style = _style()
+    appendix1_style = StyleField("Appendix 1 layout", choices=APPENDIX1_STYLE_CHOICES, default="2021")
+    style = StyleField("Appendix 2 layout", choices=STYLE_CHOICES, default="2024")
     as_at = _as_at()
     include_history = BooleanField("Include the dated history of updates in Appendix 1")
 

@@ -230,7 +230,7 @@ def _pack(plan: Plan, options: ExportOptions, title: str, settings: Organisation
                               title=default_title("appendix2", plan))
     return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
                             style=options.style, include_history=options.include_history,
-                            generated_on=clock.today())
+                            generated_on=clock.today(), appendix1_style=options.appendix1_style)
 
 
 def _appendix1_plan(plan: Plan, plan_id: int | None) -> Plan:

@@ -111,7 +111,7 @@ def download(plan_id: int, document: str):
 def _options(document: str, form: FlaskForm) -> service.ExportOptions:
     data = form.data
     styles = ({"appendix1_style": data.get("style") or "2021"} if document == "appendix1"
-              else {"style": data.get("style") or "2024"})
+              else {"style": data.get("style") or "2024", "appendix1_style": data.get("appendix1_style") or "2021"})
     return service.ExportOptions(
         document=document, as_at=data.get("as_at") or clock.today(), **styles,
         include_history=bool(data.get("include_history")), title=data.get("title"),

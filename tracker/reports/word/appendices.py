@@ -12,6 +12,7 @@ from tracker.dates import long_date
 from tracker.reports.documents import PlanDocument, PrintedAction
 from tracker.reports.word.cells import (
     theme_heading,
+    typed_bullets_to_lists,
     write_action,
     write_comments,
     write_listed_action,
@@ -19,7 +20,7 @@ from tracker.reports.word.cells import (
     write_rag_word,
     write_text,
 )
-from tracker.reports.word.page import new_document
+from tracker.reports.word.page import caption_last_table, new_document
 from tracker.reports.word.tables import (
     THEME_FILL,
     add_full_width_row,
@@ -77,6 +78,7 @@ def build_appendix1(plan: PlanDocument, *, include_history: bool, generated_on: 
     sorted into Train / Retain / Reform (2024 layout)."""
     document = new_document(plan.title, plan.trust_name, generated_on)
     add_appendix1(document, plan, include_history=include_history, style=style)
+    typed_bullets_to_lists(document)
     return document
 
 
@@ -84,6 +86,7 @@ def build_appendix2(plan: PlanDocument, *, style: str, generated_on: date) -> Do
     """Appendix 2: next year's plan in the 2021 or the 2024 layout."""
     document = new_document(plan.title, plan.trust_name, generated_on)
     add_appendix2(document, plan, style=style)
+    typed_bullets_to_lists(document)
     return document
 
 
@@ -145,6 +148,7 @@ def _add_plan(
     """Heading, trust, 'As at' line, then the table with a theme row before each theme."""
     _add_heading(document, plan)
     table = add_table(document, headers, widths)
+    caption_last_table(document, table_caption(plan))
     for theme in plan.themes:
         add_full_width_row(table, widths, theme_heading(theme), THEME_FILL)
         for action in theme.actions:
@@ -152,6 +156,11 @@ def _add_plan(
             for cell, write in zip(cells, writers):
                 write(cell, action)
             keep_whole_if_it_fits(table, cells, widths)
+
+
+def table_caption(plan: PlanDocument) -> str:
+    """'Appendix 2: Inclusion and Belonging Action Plan 2024-25, by theme' (after 'Table N: ')."""
+    return f"{plan.title.strip() or 'Action plan'}, by theme"
 
 
 def _add_heading(document: Document, plan: PlanDocument) -> None:
@@ -199,6 +208,7 @@ def _add_sections(document: Document, plan: PlanDocument, *, include_history: bo
                            f"{long_date(as_at)}, or the date shown beside it." if as_at else
                            "No action has a RAG rating yet.")
     table = add_table(document, (PRIORITY_AREAS, *columns), widths)
+    caption_last_table(document, table_caption(plan))
     for theme in plan.themes:
         cells = add_row(table, widths)
         write_lines(cells[0], [theme_heading(theme)], bold=True)

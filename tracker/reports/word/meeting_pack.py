@@ -9,7 +9,8 @@ from docx.document import Document
 from docx.table import _Cell
 
 from tracker.dates import long_date, short_date
-from tracker.reports.word.page import new_document, to_bytes
+from tracker.reports.word.cells import typed_bullets_to_lists
+from tracker.reports.word.page import caption_last_table, new_document, to_bytes
 from tracker.reports.word.tables import SMALL, add_row, add_table, shade, split_lines, widths_mm, write_lines
 from tracker.reports.word.wording import RAG_FILLS, RAG_WORDS, text_colour_on
 from tracker.reviews.agenda_rules import AgendaRow, ReviewRow, cut_at_sentence
@@ -57,8 +58,10 @@ def build_meeting_pack(pack: MeetingPack) -> Document:
     document.add_paragraph(f"{len(pack.rows)} action{'s' if len(pack.rows) != 1 else ''} on the agenda, "
                            f"each with its latest progress update and why it is here.")
     table = add_table(document, HEADERS, WIDTHS)
+    caption_last_table(document, f"Actions on the agenda, {pack.forum} meeting {long_date(pack.held_on)}")
     for row in pack.rows:
         _add_action(table, row)
+    typed_bullets_to_lists(document)
     return document
 
 

@@ -17,9 +17,7 @@ from tracker.reports.word.cells import typed_bullets_to_lists
 from tracker.reports.word.indicators import add_indicator_summary
 from tracker.reports.word.page import (
     CONTENT_WIDTH,
-    add_caption,
     add_field_showing,
-    caption_before,
     new_document,
     new_section,
 )
@@ -49,6 +47,7 @@ def build_board_pack(
     style: str,
     include_history: bool,
     generated_on: date,
+    appendix1_style: str = "2021",
 ) -> Document:
     """Cover page with contents, then each part in its own landscape section starting on a new page."""
     if style not in STYLES:
@@ -58,11 +57,9 @@ def build_board_pack(
     new_section(document)
     add_indicator_summary(document, summary, bme_label=appendix2.bme_label)
     new_section(document)
-    add_appendix1(document, appendix1, include_history=include_history)
-    _caption_last_table(document, f"{_part_name(appendix1.title)}, by theme")
+    add_appendix1(document, appendix1, include_history=include_history, style=appendix1_style)
     new_section(document)
     add_appendix2(document, appendix2, style=style)
-    _caption_last_table(document, f"{_part_name(appendix2.title)}, by theme")
     typed_bullets_to_lists(document)
     _fill_contents(document, contents, _bookmark_headings(document))
     _update_fields_on_open(document)
@@ -78,28 +75,6 @@ def _add_cover(document: Document, cover: Cover) -> Paragraph:
     document.add_paragraph(f"Lead director: {cover.lead_director}")
     document.add_paragraph("Contents", style="TOC Heading")
     return document.add_paragraph()
-
-
-def _part_name(title: str) -> str:
-    """'Appendix 2: Inclusion and Belonging Action Plan 2024-25' as it reads in a caption."""
-    return title.strip() or "Action plan"
-
-
-def _caption_last_table(document: Document, text: str) -> None:
-    """Put a 'Table N: …' caption above the document's last table, unless it has one."""
-    if not document.tables:
-        return
-    table = document.tables[-1]._tbl
-    previous = table.getprevious()
-    if previous is not None and _style_id(previous) == "Caption":
-        return
-    caption_before(add_caption(document, "Table", text), table)
-
-
-def _style_id(paragraph) -> str | None:
-    """The w:pStyle of a w:p element (None for other elements or no style)."""
-    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return style.get(qn("w:val")) if style is not None else None
 
 
 def _bookmark_headings(document: Document) -> list[Entry]:

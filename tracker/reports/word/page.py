@@ -178,6 +178,23 @@ def add_field_showing(paragraph: Paragraph, instruction: str, result: str) -> No
     _field_char(paragraph, "end")
 
 
+def caption_last_table(document: Document, text: str) -> None:
+    """Put a 'Table N: …' caption above the document's last table, unless it has one already."""
+    if not document.tables:
+        return
+    table = document.tables[-1]._tbl
+    previous = table.getprevious()
+    if previous is not None and _style_id(previous) == "Caption":
+        return
+    caption_before(add_caption(document, "Table", text), table)
+
+
+def _style_id(element) -> str | None:
+    """The w:pStyle of a w:p element (None for other elements or no style)."""
+    style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else None
+
+
 def caption_before(paragraph: Paragraph, element) -> None:
     """Move a caption paragraph so it stands just before `element` (e.g. a table), kept with it."""
     paragraph.paragraph_format.keep_with_next = True
