@@ -1,8 +1,8 @@
 """Owners and leads texts are read as people: whole names first, then split at ; , / & and 'and',
 matched by name, email, alias, job title or initials."""
+from tracker.audit.models import AuditEvent
 from tracker.auth.models import PersonAlias
 from tracker.auth.service import PeopleDirectory, delete_alias, resolve_people, save_alias, split_people
-from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
 
