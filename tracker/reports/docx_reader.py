@@ -604,8 +604,8 @@ _MONTHS = {name: number for number, names in enumerate(
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
      ("nov", "november"), ("dec", "december")), start=1) for name in names}
 _DATED = re.compile(
-    r"^\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})"
-    r"|(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4}))\s*(?:[-–—:]\s*)?(.*)$", re.S)
+    r"^\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)"
+    r"|(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?!\d))\s*(?:[-–—:]\s*)?(.*)$", re.S)
 _AUTHOR = re.compile(r"^(.*\S)\s+\(([^()]{2,80})\)$", re.S)
 
 
