@@ -172,13 +172,16 @@ class PeopleMatch:
 class PeopleDirectory:
     """Every user and alias, loaded once (two queries), to match the people texts of a whole file.
 
-    A text is matched whole first (name, email, alias, a job title held by one user, initials
-    of one user's name); only when that fails is it split, at ";" and line breaks, then "with"
+    A text is matched whole first (name, email, alias, the lead text of earlier actions, a job
+    title held by one user, initials of one user's name); only when that fails is it split, at ";" and line breaks, then "with"
     (supporting leads), ",", "/", "&" and " and ", and at last word by word, so that
     "Head of Nursing and Midwifery" is never cut in two.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: dict[str, tuple[list[User], list[User]]] | None = None) -> None:
+        """`known`: lead texts already used in the trust's plans (person_key → owners, supporting
+        leads), from the layer that keeps plans; a whole text found there means the same people again."""
+        self.known = known or {}
         users = sorted(db.session.scalars(select(User)).all(), key=lambda u: (not u.active, u.id))
         self.names: dict[str, User] = {}
         self.emails: dict[str, User] = {}
@@ -200,7 +203,8 @@ class PeopleDirectory:
             self.aliases[alias.key] = list(alias.users)
 
     def whole(self, text: str) -> tuple[list[User], str] | None:
-        """(users, how) when the whole text names someone; how is '' for a name or email."""
+        """(users, how) when the whole text names someone; how is '' for a name or email, 'known'
+        for a lead text used before (its supporting leads are in self.known), else the guess made."""
         key = person_key(text)
         if not key:
             return None
@@ -210,6 +214,8 @@ class PeopleDirectory:
             return [self.emails[key]], ""
         if key in self.aliases and self.aliases[key]:
             return self.aliases[key], "alias"
+        if key in self.known and self.known[key][0]:
+            return self.known[key][0], "known"
         if key in self.titles:
             return [self.titles[key]], "job title"
         stripped = text.strip(" .,;")
@@ -220,6 +226,10 @@ class PeopleDirectory:
     def match(self, text: str | None) -> PeopleMatch:
         """Who the text names (see the class)."""
         result = PeopleMatch()
+        whole = " ".join((text or "").split())
+        if ";" in whole and self.whole(whole):
+            self._resolve(whole, 0, False, result)
+            return result
         for part in split_people(text):
             self._resolve(part, 0, False, result)
         return result
@@ -232,7 +242,9 @@ class PeopleDirectory:
         if found:
             users, how = found
             out.add(users, supporting)
-            if how:
+            if how == "known":
+                out.add(self.known[person_key(text)][1], True)
+            elif how:
                 out.guesses.append(f"'{text}' read as {', '.join(u.name for u in users)} ({how})")
             return
         for position in range(level, len(PEOPLE_SEPARATORS)):

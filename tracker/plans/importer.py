@@ -14,12 +14,12 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker import clock
 from tracker.actions.by_when import ByWhenKind
-from tracker.actions.models import Action
+from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.models import Role, User
-from tracker.auth.service import PeopleDirectory, create_user
+from tracker.auth.service import PeopleDirectory, create_user, person_key
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
@@ -137,11 +137,37 @@ class _Named:
         return self.owners + self.supporting
 
 
+def known_lead_texts() -> dict[str, tuple[list[User], list[User]]]:
+    """Lead texts already used in the trust's plans ("PG & LF") → the owners and supporting leads they
+    were given, where every action using the text agrees (two queries for the links, one for the users)."""
+    rows = db.session.execute(select(Action.id, Action.lead_text).where(Action.lead_text != "")).all()
+    owners = _links(action_owners)
+    supporting = _links(action_supporting_leads)
+    users = {user.id: user for user in db.session.scalars(select(User))} if rows else {}
+    found: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+    for action_id, text in rows:
+        people = (tuple(owners.get(action_id, ())), tuple(supporting.get(action_id, ())))
+        key = person_key(text)
+        if not people[0]:
+            continue
+        found[key] = people if found.get(key, people) == people else None
+    return {key: ([users[i] for i in people[0]], [users[i] for i in people[1]])
+            for key, people in found.items() if people is not None}
+
+
+def _links(table) -> dict[int, list[int]]:
+    links: dict[int, list[int]] = {}
+    for action_id, user_id in db.session.execute(select(table.c.action_id, table.c.user_id)
+                                                 .order_by(table.c.action_id, table.c.user_id)):
+        links.setdefault(action_id, []).append(user_id)
+    return links
+
+
 def _people(rows: list[PlanRow], actor) -> tuple[dict[str, _Named], list[str], list[str]]:
     """Everyone named, by lower-case name (see PeopleDirectory: "PG & LF" is two people); texts
     matching nobody are added as inactive owners. Also returns the guesses made, to show."""
     names = {name.lower(): name for row in rows for name in (*row.owners, *row.supporting_leads)}
-    directory = PeopleDirectory()
+    directory = PeopleDirectory(known_lead_texts())
     people: dict[str, _Named] = {}
     created: dict[str, User] = {}
     guesses: list[str] = []

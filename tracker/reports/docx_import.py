@@ -19,7 +19,7 @@ from tracker.auth.service import PeopleDirectory, PeopleMatch, person_key
 from tracker.errors import DomainError
 from tracker.governance.models import Forum
 from tracker.governance.service import find_forum
-from tracker.plans.importer import default_title
+from tracker.plans.importer import default_title, known_lead_texts
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import normalise_status
@@ -129,7 +129,7 @@ def preview_read_plan(read: ReadPlan) -> DocxPreview:
     numbers = theme_numbers(read.themes)
     result = DocxImportResult(plan=None, themes=0, actions=0, updates=0, warnings=read.warnings)
     refs = _refs(read.themes, numbers, result)
-    directory = PeopleDirectory()
+    directory = PeopleDirectory(known_lead_texts())
     themes = []
     for read_theme, number in zip(read.themes, numbers):
         actions = []
@@ -165,7 +165,7 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
     refs = _refs(read.themes, numbers, result)
     themes = _themes(plan, read.themes, numbers, actor)
     result.themes = len({theme.id for theme in themes if theme is not None})
-    directory = PeopleDirectory()
+    directory = PeopleDirectory(known_lead_texts())
     for read_theme, theme in zip(read.themes, themes):
         for action in read_theme.actions:
             _store_action(plan, action, refs[(action.table, action.row)], theme, actor, result, directory)
