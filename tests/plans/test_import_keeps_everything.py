@@ -80,3 +80,43 @@ def test_owners_with_and_in_a_name_are_one_new_person_and_with_gives_supporting_
     assert [u.name for u in action.supporting_leads] == ["Lesley Faux"]
     assert result.new_people == ["Head of Nursing and Midwifery"]
     assert db.session.scalar(db.select(User).where(User.name == "Head of Nursing and Midwifery")).active is False
+
+
+def test_a_file_with_something_to_check_is_previewed_before_create_plan(client, sign_in, make_user, tmp_path, app,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "PLAN_IMPORT_FOLDER", str(tmp_path))
+    sign_in(make_user("admin", name="Lesley Faux"))
+    make_user(name="Paul Green")
+    content = csv_text([["1.1", "Run a pilot", "PG & LF", "CANCELLED", "Replaced by the regional programme", "£5k"]],
+                       ["ref", "action", "owners", "status", "progress", "Budget"]).encode("cp1252")
+    response = client.post("/plans/import", data={"year": "2024-25", "title": "Imported",
+                                                  "file": (io.BytesIO(content), "plan.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and response.location.startswith("/plans/import/")
+    assert db.session.scalars(db.select(Action)).all() == []
+    page = client.get(response.location).get_data(as_text=True)
+    assert "1 action. 5 things to check below. Nothing has been stored yet." in page
+    warnings = page[page.index("Check before you create the plan"):page.index('id="create"')]
+    for text in ("Row 2, cancelled_reason: CANCELLED with no cancelled_reason: the progress text is kept as the reason",
+                 "Budget: This column is not one the import reads: its text in 1 row is not kept",
+                 "The file has no columns theme, indicators, by_when",
+                 "&#39;PG&#39; read as Paul Green (initials)", "&#39;LF&#39; read as Lesley Faux (initials)"):
+        assert text in warnings, text
+    assert "Paul Green, Lesley Faux" in page and 'value="2024-25"' in page and 'value="Imported"' in page
+    created = client.post(response.location, data={"year": "2024-25", "title": "Imported"})
+    assert created.status_code == 302
+    action = db.session.scalars(db.select(Action)).one()
+    assert action.cancelled_reason == "Replaced by the regional programme"
+    assert sorted(u.name for u in action.owners) == ["Lesley Faux", "Paul Green"]
+    assert list(tmp_path.iterdir()) == []
+    assert client.get(response.location).location == "/plans/import"
+
+
+def test_a_file_with_nothing_to_check_is_imported_at_once(client, sign_in, make_user):
+    sign_in(make_user("admin"))
+    content = csv_text([["1.1", "1. Recruitment", "Do it", "2", "", "Dec 2024", "", "", "", "", "", ""]],
+                       ["ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums", "priority",
+                        "rag", "status", "progress"]).encode()
+    response = client.post("/plans/import", data={"year": "2024-25", "file": (io.BytesIO(content), "plan.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and response.location.startswith("/plans/") and "import" not in response.location

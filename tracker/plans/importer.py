@@ -184,6 +184,39 @@ def _people(rows: list[PlanRow], actor) -> tuple[dict[str, _Named], list[str], l
     return people, [user.name for user in created.values()], guesses
 
 
+@dataclass
+class PlanPreview:
+    """What importing a read file would do, worked out without storing anything."""
+
+    rows: list[PlanRow]
+    owners: dict[int, list[str]]
+    supporting: dict[int, list[str]]
+    warnings: list[str]
+    new_people: list[str]
+    new_forums: list[str]
+
+
+def preview_plan(read: PlanFile) -> PlanPreview:
+    """The people and forums each row would get, and every warning the import would give."""
+    directory = PeopleDirectory(known_lead_texts())
+    matches = {name.lower(): directory.match(name)
+               for row in read.rows for name in (*row.owners, *row.supporting_leads)}
+    guesses = list(dict.fromkeys(guess for match in matches.values() for guess in match.guesses))
+    new_people = list(dict.fromkeys(text for match in matches.values() for text in match.unknown))
+    owners, supporting = {}, {}
+    for row in read.rows:
+        owners[row.row] = list(dict.fromkeys(
+            [u.name for name in row.owners for u in matches[name.lower()].owners]
+            + [text for name in row.owners for text in matches[name.lower()].unknown]))
+        supporting[row.row] = list(dict.fromkeys(
+            [u.name for name in row.owners for u in matches[name.lower()].supporting]
+            + [u.name for name in row.supporting_leads for u in matches[name.lower()].users]
+            + [text for name in row.supporting_leads for text in matches[name.lower()].unknown]))
+    new_forums = list(dict.fromkeys(name for row in read.rows for name in row.forums if find_forum(name) is None))
+    return PlanPreview(read.rows, owners, supporting, [w.describe(with_file=False) for w in read.warnings] + guesses,
+                       new_people, new_forums)
+
+
 def _forums(rows: list[PlanRow], actor) -> tuple[dict[str, Forum], list[str]]:
     names = {name.lower(): name for row in rows for name in row.forums}
     forums: dict[str, Forum] = {}
