@@ -89,11 +89,15 @@ def test_vertically_merged_cells_are_filled_down_to_every_row_they_span():
         ("1.1", "People Team", "Dec 2024"), ("1.2", "People Team", "Dec 2024"), ("1.3", "People Team", "Mar 2025")]
 
 
-def test_a_separate_ref_column_gives_the_references():
+def test_a_separate_ref_column_gives_the_references_and_its_theme_rows():
     headers = ("No.", "Action", "By who", "By when")
-    found = actions(document_with([headers, ("2.1", "Run listening events", "LF", "Ongoing"),
-                                   ("2.10", "Publish the pay gap", "LF", "Dec 2024")]))
-    assert [(a.ref, a.text) for a in found] == [("2.1", "Run listening events"), ("2.10", "Publish the pay gap")]
+    read = read_plan_tables(document_with([headers, ("2", "Speaking up", "", ""),
+                                           ("2.1", "Run listening events", "LF", "Ongoing"),
+                                           ("2.10", "Publish the pay gap", "LF", "Dec 2024")]))
+    [theme] = read.themes
+    assert (theme.number, theme.title) == ("2", "Speaking up")
+    assert [(a.ref, a.text) for a in theme.actions] == [("2.1", "Run listening events"),
+                                                        ("2.10", "Publish the pay gap")]
 
 
 @pytest.mark.parametrize("text", ["All", "all indicators", "All WRES indicators"])

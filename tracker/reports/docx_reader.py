@@ -480,7 +480,7 @@ class _PlanReader:
             fills.setdefault(field, cell.fill)
             if cell.text:
                 values[field] = f"{values[field]}\n{cell.text}" if values.get(field) else cell.text
-        theme = _theme_of(filled, values, max(fields) + 1)
+        theme = _theme_of(filled, values, max(fields) + 1) or _ref_column_theme(values, filled)
         if theme:
             self.themes.append((theme[0], theme[1], []))
             return
@@ -553,6 +553,14 @@ def _theme_of(filled, values: dict[str, str], width: int) -> tuple[str, str] | N
         return match.group(1), " ".join(match.group(2).split())
     if span >= width - 1 and span > 1:
         return "", " ".join(text.split())
+    return None
+
+
+def _ref_column_theme(values: dict[str, str], filled) -> tuple[str, str] | None:
+    """(number, title) for a theme row of a table with a Ref column: '1' | 'Inclusive recruitment' and nothing else."""
+    ref = values.get("ref", "").strip().rstrip(".")
+    if len(filled) == 2 and set(values) == {"ref", "action"} and re.fullmatch(r"\d{1,3}", ref):
+        return ref, " ".join(values["action"].split())
     return None
 
 
