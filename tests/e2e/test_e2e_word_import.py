@@ -1,5 +1,5 @@
-"""The EDI lead checks a trust's own Word plan before creating it: every field, and every guess or
-loss listed in a warning callout above "Create plan"."""
+"""The EDI lead checks a trust's own Word plan or plan file before creating it (every field, and every
+guess or loss listed in a warning callout above "Create plan"), and keeps the people aliases."""
 from __future__ import annotations
 
 import io
@@ -63,3 +63,37 @@ def test_edi_lead_previews_a_trust_word_plan_with_its_warnings(page, live_server
     problems = check_accessibility(page, "word-import-preview")
     assert not problems, describe(problems)
     assert callout.bounding_box()["y"] < page.get_by_role("button", name="Create plan").bounding_box()["y"]
+
+
+def test_edi_lead_sees_a_plan_files_guesses_before_create_plan(page, live_server):
+    sign_in(page, ADMIN)
+    page.goto("/plans/import")
+    page.get_by_label("Year").fill("2039-40")
+    content = ("ref,action,owners,status,progress,Budget\r\n"
+               "1.1,Run a pilot,LF / Head of Nursing and Midwifery,CANCELLED,Replaced by the regional programme,£5k\r\n")
+    page.locator("input[type=file][name=file]").set_input_files(files=[{
+        "name": "plan.csv", "buffer": content.encode("cp1252"), "mimeType": "text/csv"}])
+    page.get_by_role("button", name="Import plan").click()
+    page.wait_for_url(re.compile(r"/plans/import/[A-Za-z0-9_-]+$"))
+    callout = page.locator(".nhsuk-warning-callout")
+    expect(callout).to_contain_text("the progress text is kept as the reason")
+    expect(callout).to_contain_text("Budget: This column is not one the import reads")
+    expect(page.locator("table")).to_contain_text("Cancelled: Replaced by the regional programme")
+    expect(page.get_by_label("Year")).to_have_value("2039-40")
+    problems = check_accessibility(page, "plan-file-import-preview")
+    assert not problems, describe(problems)
+
+
+def test_edi_lead_adds_a_people_alias(page, live_server):
+    sign_in(page, ADMIN)
+    page.get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_role("link", name="People aliases").click()
+    page.get_by_role("link", name="Add an alias").click()
+    page.get_by_label("Text used in plans").fill("Workforce Directors")
+    page.get_by_label("Who it stands for").fill("Kerry Smith\nLesley Faux")
+    page.get_by_role("button", name="Save alias").click()
+    page.wait_for_url(re.compile(r"/admin/aliases$"))
+    expect(page.locator("table")).to_contain_text("Workforce Directors")
+    expect(page.locator("table")).to_contain_text("Kerry Smith, Lesley Faux")
+    problems = check_accessibility(page, "admin-people-aliases")
+    assert not problems, describe(problems)

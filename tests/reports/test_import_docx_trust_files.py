@@ -98,3 +98,14 @@ def test_create_plan_stores_owners_status_rag_reason_and_the_dated_history_in_or
     [update] = second.updates
     assert (update.narrative, update.rag_reason, update.as_at) == (
         "Pairs agreed; sessions start in May.", "waiting on the board diary", TODAY)
+
+
+def test_a_cancelled_action_with_no_reason_is_kept_with_a_warning(app):
+    from tracker.reports.docx_import import NO_REASON, preview_read_plan
+    from tracker.reports.docx_reader import read_plan_tables
+    read = read_plan_tables(trust_file([APPENDIX1, ("1.1 Run a pilot", "", "", "CANCELLED", "", "")]))
+    preview = preview_read_plan(read)
+    [(_theme, _number, [item])] = preview.themes
+    assert (item.status, item.cancelled_reason) == ("CANCELLED", NO_REASON)
+    assert f"Table 1, row 2: CANCELLED with no reason or comments; the reason is recorded as '{NO_REASON}'" \
+        in preview.warnings

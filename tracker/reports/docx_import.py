@@ -138,6 +138,7 @@ def preview_read_plan(read: ReadPlan) -> DocxPreview:
             result.warnings += action.notes
             status, narrative = _status(action)
             reason = _reason(narrative)[0] if status == "CANCELLED" else ""
+            _note_no_reason(action, reason, result)
             _priority(action, result)
             forums = _forums(action.forums, result)
             updates = _updates(action, narrative if status != "CANCELLED" else _reason(narrative)[1], directory)
@@ -230,6 +231,7 @@ def _store_action(plan: Plan, read: ReadAction, ref: str, theme: Theme | None, a
     result.warnings += read.notes
     status, narrative = _status(read)
     reason, narrative = _reason(narrative) if status == "CANCELLED" else ("", narrative)
+    _note_no_reason(read, reason, result)
     action = create_action(plan, ActionData(
         ref=ref, text=read.text, theme=theme, outcome=read.outcome, lead_text=read.by_who, by_when=read.by_when,
         priority=_priority(read, result), equality_objectives=read.objectives, edi_goals=read.goals,
@@ -266,6 +268,12 @@ def _updates(read: ReadAction, narrative: str, directory: PeopleDirectory) -> li
     if not updates and read.rag_reason:
         updates.append((clock.today(), f"RAG {read.rag or ''}: {read.rag_reason}".replace(" :", ":"), None))
     return updates
+
+
+def _note_no_reason(read: ReadAction, reason: str, result: DocxImportResult) -> None:
+    if reason == NO_REASON:
+        result.warnings += (f"Table {read.table}, row {read.row}: CANCELLED with no reason or comments; the reason "
+                            f"is recorded as '{NO_REASON}'",)
 
 
 def _status(read: ReadAction) -> tuple[str | None, str]:
