@@ -164,3 +164,9 @@ def test_dated_comments_are_split_into_a_history_oldest_first():
         (date(2024, 3, 12), "Panel trained", "Laura Reynolds"),
         (date(2024, 6, 5), "Launched", ""),
     ]
+
+
+def test_a_status_column_gives_the_status_and_the_comments_stay_whole():
+    headers = ("Action", "By who", "Status", "Progress to date")
+    [action] = actions(document_with([headers, ("1.1 Do it", "LF", "On track", "NHS ENGLAND PILOT\nJoined in May.")]))
+    assert (action.status, action.comments) == ("On track", "NHS ENGLAND PILOT\nJoined in May.")

@@ -502,9 +502,10 @@ class _PlanReader:
                 text = f"{ref} {text}"
             ref = ref_text
         comments_cell = values.get("comments", "")
-        status, comments = _split_status(comments_cell)
         if values.get("status"):
-            status = " ".join(values["status"].split())
+            status, comments = " ".join(values["status"].split()), comments_cell
+        else:
+            status, comments = _split_status(comments_cell)
         undated, history = split_history(comments)
         rag, reason, rest = _split_rag(values.get("rag", ""))
         source = "word" if rag else ""
