@@ -1,7 +1,10 @@
 """Read the action table(s) of an Appendix 1 or Appendix 2 Word document.
 
 Columns are found by their header text, so both our own exports and the
-trusts' hand-made documents (2021 and 2024 layouts) can be imported.
+trusts' hand-made documents (2021 and 2024 layouts) can be imported. The XML is
+read as Word shows it with tracked changes accepted (see `read_plan_tables`);
+RAG comes from a word, a letter or the cell's shading (`shade_rag`, SHADE_HUES);
+dated comments become a history (`split_history`). Pure: no database.
 """
 from __future__ import annotations
 
