@@ -50,7 +50,7 @@ BAD_FILES = [
     ("EBCDIC", "plan.csv", (HEADER + "\r\n1.1,x,y\r\n").encode("cp500"), "plan.csv does not look like a CSV file"),
     ("NUL bytes", "plan.csv", HEADER.encode() + b"\r\n1.1\x00,\x00\x00,x\r\n", "plan.csv does not look like a CSV file"),
     ("10,000 columns", "plan.csv", (",".join(f"column {n}" for n in range(10_000)) + "\r\n" + "x," * 9_999 + "x\r\n")
-     .encode(), "plan.csv is missing the columns ref, theme, action"),
+     .encode(), "plan.csv is missing the columns ref, action"),
     ("10,000 columns around the real ones", "plan.csv",
      _csv(_row(indicators="12", **{f"extra {n}": "x" for n in range(9_990)}),
           columns=[*COLUMNS, *(f"extra {n}" for n in range(9_990))]), "Row 2, indicators: '12' is not a WRES indicator"),

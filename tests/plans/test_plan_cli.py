@@ -60,7 +60,7 @@ def test_a_bad_file_prints_every_problem_exits_non_zero_and_stores_nothing(runne
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty.csv is empty."),
-    (b"ref,action\n1.1,x\n", "empty.csv is missing the columns theme, indicators"),
+    (b"ref,theme\n1.1,x\n", "empty.csv is missing the column action"),
 ])
 def test_an_unreadable_file_is_refused(runner, tmp_path, content, message):
     path = tmp_path / "empty.csv"

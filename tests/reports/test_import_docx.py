@@ -82,7 +82,8 @@ def test_round_trip_through_appendix2(runner, source, style, tmp_path):
     plan = db.session.get(Plan, new_id)
     assert (plan.year, plan.title, plan.status) == ("2025-26", "WRES action plan 2025-26", "draft")
     assert "Imported 4 actions in 2 themes" in result.output
-    assert ("No user matches these 'By who' names; they are kept as written and no owner is set: "
+    assert ("No user matches these 'By who' names, so they are not made owners (the text is kept as "
+            "written as the action lead): "
             "BA / Execs; Kerry Smith BA RC JMcC") in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
 
@@ -123,7 +124,8 @@ def test_status_comments_forums_and_cancelled_reason(app, fixed_today):
         "1", "CANCELLED", "superseded by the system programme", [])
     assert second.theme is None and db.session.scalar(select(func.count()).select_from(Theme)) == 0
     assert result.summary_lines()[1:] == [
-        "No user matches these 'By who' names; they are kept as written and no owner is set: D&I Lead",
+        "No user matches these 'By who' names, so they are not made owners (the text is kept as written as "
+        "the action lead): D&I Lead",
         "No forum matches these 'Where reported' entries, so they are not linked: ICS People Board",
         "Actions without a reference were numbered 1",
     ]

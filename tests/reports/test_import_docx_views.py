@@ -72,7 +72,8 @@ def test_upload_preview_then_create(client, folder, admin, make_user):
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "<h1>Check the plan found in plan-2024.docx</h1>" in page
-    assert "2 actions in 1 group. Nothing has been stored yet." in page
+    assert "2 actions in 1 group. 1 thing to check below. Nothing has been stored yet." in page
+    assert "No user matches these &#39;By who&#39; names" in page and "People Team" in page
     assert "1. Deliver an inclusive recruitment programme" in page
     assert "Analyse shortlisting for band 8A and above" in page and "People Team" in page and "Dec 2024" in page
     assert _plans() == 0

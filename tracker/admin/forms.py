@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, RadioField, SelectField, StringField
+from wtforms import DecimalField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from tracker.auth.models import Role
@@ -115,3 +115,14 @@ class SettingsForm(FlaskForm):
                                 validators=[_at_most(200, "Lead director")])
     report_author = StringField("Report author (optional)", filters=[_strip],
                                 validators=[_at_most(200, "Report author")])
+
+
+class AliasForm(FlaskForm):
+    """A text used in plans for people, and who it stands for (names or emails, one a line or separated by ;)."""
+
+    text = StringField("Text used in plans", filters=[_strip],
+                       validators=[DataRequired("Enter the text used in plans, like 'BA / Execs'"),
+                                   _at_most(200, "The text")])
+    people = TextAreaField("Who it stands for", filters=[_strip],
+                           validators=[DataRequired("Enter the name or email of at least one person"),
+                                       _at_most(2000, "The list of people")])

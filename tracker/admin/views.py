@@ -1,14 +1,15 @@
 """Admin screens: users and organisation settings."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import selectinload
 
 from tracker.admin import queries, service
-from tracker.admin.forms import ROLE_HINTS, SettingsForm, UserFilterForm, UserForm
+from tracker.admin.forms import ROLE_HINTS, AliasForm, SettingsForm, UserFilterForm, UserForm
 from tracker.audit.service import events_for
 from tracker.auth import service as accounts
 from tracker.auth.access import admin_required, current_actor
-from tracker.auth.models import User
+from tracker.auth.models import PersonAlias, User
 from tracker.database import committing
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -170,3 +171,76 @@ def settings():
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form,
                            events=events_for("settings", current.id, limit=RECENT_EVENTS))
+
+
+# People aliases: what texts used in plans ("BA / Execs", "EDI Lead") mean, for imports.
+
+@bp.route("/aliases")
+@admin_required
+def aliases():
+    rows = db.session.scalars(db.select(PersonAlias).options(selectinload(PersonAlias.users))
+                              .order_by(PersonAlias.key)).all()
+    return render_template("admin/aliases.html", aliases=rows)
+
+
+@bp.route("/aliases/new", methods=["GET", "POST"])
+@admin_required
+def new_alias():
+    return _alias_page(None, AliasForm(), "admin.new_alias")
+
+
+@bp.route("/aliases/<int:alias_id>", methods=["GET", "POST"])
+@admin_required
+def edit_alias(alias_id: int):
+    alias = db.get_or_404(PersonAlias, alias_id)
+    form = AliasForm()
+    if request.method == "GET":
+        form.text.data, form.people.data = alias.text, "\n".join(user.email or user.name for user in alias.users)
+    return _alias_page(alias, form, "admin.edit_alias")
+
+
+@bp.route("/aliases/<int:alias_id>/delete", methods=["POST"])
+@admin_required
+def delete_alias(alias_id: int):
+    alias = db.get_or_404(PersonAlias, alias_id)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with committing():
+        accounts.delete_alias(alias, current_actor())
+    flash(f"Alias '{alias.text}' deleted.", "success")
+    return redirect(url_for("admin.aliases"))
+
+
+def _alias_page(alias: PersonAlias | None, form: AliasForm, endpoint: str):
+    if form.validate_on_submit():
+        try:
+            with committing():
+                saved = accounts.save_alias(alias, form.text.data, _alias_people(form.people.data),
+                                            current_actor())
+        except DomainError as error:
+            show_error(form, error, default_field="people")
+        else:
+            flash(f"Alias '{saved.text}' saved: it stands for {', '.join(u.name for u in saved.users)}.", "success")
+            return redirect(url_for("admin.aliases"))
+    events = events_for("person_alias", alias.id, limit=RECENT_EVENTS) if alias else []
+    return render_template("admin/alias.html", alias=alias, form=form, button_form=ButtonForm(), events=events,
+                           action=url_for(endpoint, **({"alias_id": alias.id} if alias else {}))), \
+        400 if form.is_submitted() else 200
+
+
+def _alias_people(text: str) -> list[User]:
+    """The users named by exact name or email, one a line or separated by ';'; raises UserError naming the rest."""
+    names = accounts.split_people(text)
+    keys = {accounts.person_key(name) for name in names}
+    users = db.session.scalars(db.select(User).where(db.func.lower(User.name).in_(keys) | User.email.in_(keys))).all()
+    found = {}
+    for user in sorted(users, key=lambda u: (not u.active, u.id)):
+        found.setdefault(accounts.person_key(user.name), user)
+        if user.email:
+            found.setdefault(user.email, user)
+    unknown = [name for name in names if accounts.person_key(name) not in found]
+    if unknown:
+        raise accounts.UserError(f"No user is called {', '.join(unknown)}: add them under Users first, "
+                                 "or write their name or email as the Users page shows it", field="people")
+    return list(dict.fromkeys(found[accounts.person_key(name)] for name in names))

@@ -5,8 +5,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.clock import utcnow
@@ -69,3 +69,31 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.name!r}>"
+
+
+person_alias_users = Table(
+    "person_alias_users",
+    db.metadata,
+    Column("alias_id", ForeignKey("person_aliases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class PersonAlias(db.Model):
+    """A way plans name people ("BA / Execs", "EDI Lead") and the user(s) it stands for.
+
+    Imports match a 'By who' or owners text against these before splitting it into names.
+    """
+
+    __tablename__ = "person_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the EDI lead typed it, spaces tidied; matched without regard to case.
+    text: Mapped[str] = mapped_column(String(200))
+    #: Lower-case text with single spaces: unique, so one text never means two things.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    users: Mapped[list[User]] = relationship(secondary=person_alias_users, order_by="User.name")
+
+    def __repr__(self) -> str:
+        return f"<PersonAlias {self.id} {self.text!r}>"

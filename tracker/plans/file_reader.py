@@ -23,6 +23,10 @@ from tracker.spreadsheets import Problem, Unreadable, normalise_header, read_tab
 
 COLUMNS = ("ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums",
            "priority", "rag", "status", "progress")
+#: The only columns a file must have; any other missing column is read as blank, with a warning.
+REQUIRED_COLUMNS = ("ref", "action")
+#: The cancellation reason of a CANCELLED action that has neither a reason nor progress text.
+NOT_RECORDED = "Not recorded"
 EXTRA_COLUMNS = ("supporting_leads", "lead_text", "equality_objectives", "edi_goals", "category",
                  "rag_as_at", "cancelled_reason")
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
@@ -76,6 +80,14 @@ class PlanRow:
     category: str | None = None
     rag_as_at: date | None = None
     cancelled_reason: str = ""
+
+
+@dataclass
+class PlanFile:
+    """A plan file read: its actions, and what was guessed or left out (each with its row and column)."""
+
+    rows: list[PlanRow]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class RowReader:
@@ -184,28 +196,58 @@ def split_names(text: str) -> list[str]:
 
 def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> list[PlanRow]:
     """Every action in the file, validated; raises TransferError naming every problem."""
+    return read_plan(content, filename, max_rows=max_rows).rows
+
+
+def read_plan(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> PlanFile:
+    """Every action in the file, validated, with warnings for whatever was guessed or not kept.
+
+    Raises TransferError naming every problem. Only `ref` and `action` must be columns of the
+    file; any other documented column that is missing is read as blank and named in a warning,
+    and the text of columns the import does not read is named in a warning too.
+    """
     name = filename or "The file"
     try:
-        table = read_table(name, content, wanted=HEADER_NAMES, header=header_row, limit=max_rows)
+        table = read_table(name, content, header=header_row, limit=max_rows)
     except Unreadable as error:
         raise TransferError(error.message) from None
-    missing = [column for column in COLUMNS if normalise_header(column) not in table.headers]
+    missing = [column for column in REQUIRED_COLUMNS if normalise_header(column) not in table.headers]
     if missing:
         raise TransferError(f"{name} is missing the column{'s' if len(missing) > 1 else ''} "
-                            f"{', '.join(missing)}. Its first row must name the columns "
-                            f"{', '.join(COLUMNS)}.")
-    records = _records(table.frame)
+                            f"{', '.join(missing)}. Its header row must name at least the columns "
+                            f"{', '.join(REQUIRED_COLUMNS)}; the others are "
+                            f"{', '.join(c for c in ALL_COLUMNS if c not in REQUIRED_COLUMNS)}.")
+    warnings = _column_warnings(name, table)
+    records = _records(table.frame[[c for c in table.frame.columns if c in HEADER_NAMES]])
     if not records:
         raise TransferError(f"{name} has no actions: there are no rows below the header row.")
     if table.truncated:
         raise TransferError(f"{name} has more than {max_rows:,} actions, the most one import can take. "
                             "Split it into smaller files.")
-    rows, problems = validate_records(name, records)
+    rows, problems = validate_records(name, records, warnings)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         raise TransferError(f"{name} has {count}. Nothing has been imported: "
                             "correct every row listed and upload the file again.", problems)
-    return rows
+    return PlanFile(rows, warnings)
+
+
+def _column_warnings(name: str, table) -> list[Problem]:
+    """A warning for the documented columns the file lacks, and one for each other column holding text."""
+    warnings = []
+    absent = [column for column in COLUMNS if normalise_header(column) not in table.headers]
+    if absent:
+        warnings.append(Problem(name, None, None, f"The file has no column{'s' if len(absent) > 1 else ''} "
+                                f"{', '.join(absent)}: left blank for every action"))
+    for column in table.frame.columns:
+        if column in HEADER_NAMES:
+            continue
+        filled = int(table.frame[column].map(lambda cell: bool(str(cell).strip())).sum())
+        if filled:
+            warnings.append(Problem(name, None, table.headers.get(column, column),
+                                    f"This column is not one the import reads: its text in {filled} "
+                                    f"row{'s' if filled != 1 else ''} is not kept"))
+    return warnings
 
 
 def header_row(rows: Iterator[tuple[int, list[str]]]) -> int:
@@ -234,10 +276,15 @@ def _records(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
     return records
 
 
-def validate_records(file: str, records: list[tuple[int, dict[str, str]]]) -> tuple[list[PlanRow], list[Problem]]:
-    """Rows checked one by one, then across the file (unique refs, one title per theme)."""
+def validate_records(file: str, records: list[tuple[int, dict[str, str]]],
+                     warnings: list[Problem] | None = None) -> tuple[list[PlanRow], list[Problem]]:
+    """Rows checked one by one, then across the file (unique refs, one title per theme).
+
+    Guesses made on the way (a cancellation reason taken from the progress text) are added to `warnings`.
+    """
     problems: list[Problem] = []
-    rows = [_parse_row(RowReader(file, number, values, problems)) for number, values in records]
+    warnings = warnings if warnings is not None else []
+    rows = [_parse_row(RowReader(file, number, values, problems), warnings) for number, values in records]
     _check_refs(file, rows, problems)
     _check_themes(file, rows, problems)
     order = {column: i for i, column in enumerate(ALL_COLUMNS)}
@@ -245,7 +292,7 @@ def validate_records(file: str, records: list[tuple[int, dict[str, str]]]) -> tu
     return rows, problems
 
 
-def _parse_row(read: RowReader) -> PlanRow:
+def _parse_row(read: RowReader, warnings: list[Problem]) -> PlanRow:
     ref = read.text("ref", required="Enter the action's reference, like 1.1")
     number, title = read.parse("theme", lambda text: split_theme(text, ref), ("", ""))
     row = PlanRow(
@@ -266,7 +313,14 @@ def _parse_row(read: RowReader) -> PlanRow:
         cancelled_reason=read.text("cancelled_reason"),
     )
     if row.status == "CANCELLED" and not row.cancelled_reason:
-        read.problem("cancelled_reason", "Give the reason the action was cancelled: its status is CANCELLED")
+        if row.progress:
+            row.cancelled_reason = row.progress
+            warnings.append(Problem(read.file, read.number, "cancelled_reason", "CANCELLED with no cancelled_reason: "
+                                    "the progress text is kept as the reason"))
+        else:
+            row.cancelled_reason = NOT_RECORDED
+            warnings.append(Problem(read.file, read.number, "cancelled_reason", "CANCELLED with no reason and no "
+                                    f"progress text: the reason is recorded as '{NOT_RECORDED}'"))
     return row
 
 

@@ -141,3 +141,13 @@ class RolloverForm(FlaskForm):
         for row in self.rows:
             if row.carry.data and (row.by_when.data or "").strip() == suggested.get(row.action_id.data, ""):
                 row.by_when.data = value
+
+
+class ImportConfirmForm(FlaskForm):
+    """"Create plan" on the import preview: the year and title, the file being kept on the server."""
+
+    year = StringField("Year", validators=[DataRequired("Enter the plan year, like 2024-25"), Length(max=7)])
+    title = StringField("Title (optional)", validators=[Length(max=300)])
+
+    validate_title = ImportForm.validate_title
+    validate_year = ImportForm.validate_year

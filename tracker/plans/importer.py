@@ -14,18 +14,19 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker import clock
 from tracker.actions.by_when import ByWhenKind
-from tracker.actions.models import Action
+from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.models import Role, User
-from tracker.auth.service import create_user, resolve_people, split_people
+from tracker.auth.service import PeopleDirectory, create_user, person_key
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
-from tracker.plans.file_reader import PlanRow, read_plan_file
+from tracker.plans.file_reader import PlanFile, PlanRow, read_plan
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
+from tracker.spreadsheets import Problem
 
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -42,6 +43,8 @@ class ImportResult:
     new_people: list[str] = field(default_factory=list)
     new_forums: list[str] = field(default_factory=list)
     unparsed_by_when: list[str] = field(default_factory=list)
+    #: What was guessed or not kept, one sentence each ("Row 4, cancelled_reason: …").
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """'Imported 29 actions in 4 themes; 3 new people were added as inactive users: …'."""
@@ -58,6 +61,8 @@ class ImportResult:
         if self.unparsed_by_when:
             text += (f" The 'by when' of {', '.join(self.unparsed_by_when)} could not be read as a date; "
                      "it is kept as written.")
+        if self.warnings:
+            text += " Check: " + " ".join(warning.rstrip(".") + "." for warning in self.warnings)
         return text
 
 
@@ -76,11 +81,11 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     Raises file_reader.TransferError (the file), PlanError (the year) or ActionError; nothing is
     committed here, so the caller rolls back and nothing is stored.
     """
-    rows = _rows(rows_or_file, filename)
+    rows, warnings = _rows(rows_or_file, filename)
     year = check_year(year)
     plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
     themes = _add_themes(plan, rows, actor)
-    people, new_people = _people(rows, actor)
+    people, new_people, guesses = _people(rows, actor)
     forums, new_forums = _forums(rows, actor)
     updates = 0
     unparsed = []
@@ -92,19 +97,24 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
             post_update(action, UpdateData(status=row.status, rag=row.rag, narrative=row.progress,
                                            as_at=row.rag_as_at or clock.today()), actor, historical=True)
             updates += 1
-    result = ImportResult(plan, len(rows), len(themes), updates, new_people, new_forums, unparsed)
+    result = ImportResult(plan, len(rows), len(themes), updates, new_people, new_forums, unparsed,
+                          [w.describe(with_file=False) for w in warnings] + guesses)
     record(actor, plan, "imported", {
+        "warnings": [None, result.warnings],
         "file": [None, filename], "actions": [None, len(rows)], "themes": [None, len(themes)],
         "progress updates": [None, updates], "new people": [None, new_people], "new forums": [None, new_forums],
     }, summary=f"Imported {len(rows)} actions from {filename}")
     return result
 
 
-def _rows(rows_or_file, filename: str) -> list[PlanRow]:
+def _rows(rows_or_file, filename: str) -> tuple[list[PlanRow], list[Problem]]:
+    if isinstance(rows_or_file, PlanFile):
+        return rows_or_file.rows, rows_or_file.warnings
     if isinstance(rows_or_file, list):
-        return rows_or_file
+        return rows_or_file, []
     content = rows_or_file if isinstance(rows_or_file, bytes) else rows_or_file.read()
-    return read_plan_file(content, filename)
+    read = read_plan(content, filename)
+    return read.rows, read.warnings
 
 
 def _add_themes(plan: Plan, rows: list[PlanRow], actor) -> dict[str, Theme]:
@@ -115,21 +125,96 @@ def _add_themes(plan: Plan, rows: list[PlanRow], actor) -> dict[str, Theme]:
     return themes
 
 
-def _people(rows: list[PlanRow], actor) -> tuple[dict[str, User], list[str]]:
-    """Everyone named, by lower-case name; people nobody knows are added as inactive owners."""
-    names = {name.lower(): name for row in rows for name in (*row.owners, *row.supporting_leads)}
-    people: dict[str, User] = {}
-    created: list[str] = []
-    for key, name in names.items():
-        found, _unknown = resolve_people(split_people(name))
-        if found:
-            people[key] = found[0]
+@dataclass
+class _Named:
+    """The users one owners or supporting_leads name stands for."""
+
+    owners: list[User]
+    supporting: list[User]
+
+    @property
+    def users(self) -> list[User]:
+        return self.owners + self.supporting
+
+
+def known_lead_texts() -> dict[str, tuple[list[User], list[User]]]:
+    """Lead texts already used in the trust's plans ("PG & LF") → the owners and supporting leads they
+    were given, where every action using the text agrees (two queries for the links, one for the users)."""
+    rows = db.session.execute(select(Action.id, Action.lead_text).where(Action.lead_text != "")).all()
+    owners = _links(action_owners)
+    supporting = _links(action_supporting_leads)
+    users = {user.id: user for user in db.session.scalars(select(User))} if rows else {}
+    found: dict[str, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+    for action_id, text in rows:
+        people = (tuple(owners.get(action_id, ())), tuple(supporting.get(action_id, ())))
+        key = person_key(text)
+        if not people[0]:
             continue
-        is_email = bool(EMAIL.fullmatch(name))
-        people[key] = create_user(email=name if is_email else None, name=name, role=Role.OWNER.value,
-                                  actor=actor, active=False)
-        created.append(name)
-    return people, created
+        found[key] = people if found.get(key, people) == people else None
+    return {key: ([users[i] for i in people[0]], [users[i] for i in people[1]])
+            for key, people in found.items() if people is not None}
+
+
+def _links(table) -> dict[int, list[int]]:
+    links: dict[int, list[int]] = {}
+    for action_id, user_id in db.session.execute(select(table.c.action_id, table.c.user_id)
+                                                 .order_by(table.c.action_id, table.c.user_id)):
+        links.setdefault(action_id, []).append(user_id)
+    return links
+
+
+def _people(rows: list[PlanRow], actor) -> tuple[dict[str, _Named], list[str], list[str]]:
+    """Everyone named, by lower-case name (see PeopleDirectory: "PG & LF" is two people); texts
+    matching nobody are added as inactive owners. Also returns the guesses made, to show."""
+    names = {name.lower(): name for row in rows for name in (*row.owners, *row.supporting_leads)}
+    directory = PeopleDirectory(known_lead_texts())
+    people: dict[str, _Named] = {}
+    created: dict[str, User] = {}
+    guesses: list[str] = []
+    for key, name in names.items():
+        match = directory.match(name)
+        guesses += [guess for guess in match.guesses if guess not in guesses]
+        for unknown in match.unknown:
+            if unknown.lower() not in created:
+                is_email = bool(EMAIL.fullmatch(unknown))
+                created[unknown.lower()] = create_user(email=unknown if is_email else None, name=unknown,
+                                                       role=Role.OWNER.value, actor=actor, active=False)
+            match.add([created[unknown.lower()]], False)
+        people[key] = _Named(match.owners, match.supporting)
+    return people, [user.name for user in created.values()], guesses
+
+
+@dataclass
+class PlanPreview:
+    """What importing a read file would do, worked out without storing anything."""
+
+    rows: list[PlanRow]
+    owners: dict[int, list[str]]
+    supporting: dict[int, list[str]]
+    warnings: list[str]
+    new_people: list[str]
+    new_forums: list[str]
+
+
+def preview_plan(read: PlanFile) -> PlanPreview:
+    """The people and forums each row would get, and every warning the import would give."""
+    directory = PeopleDirectory(known_lead_texts())
+    matches = {name.lower(): directory.match(name)
+               for row in read.rows for name in (*row.owners, *row.supporting_leads)}
+    guesses = list(dict.fromkeys(guess for match in matches.values() for guess in match.guesses))
+    new_people = list(dict.fromkeys(text for match in matches.values() for text in match.unknown))
+    owners, supporting = {}, {}
+    for row in read.rows:
+        owners[row.row] = list(dict.fromkeys(
+            [u.name for name in row.owners for u in matches[name.lower()].owners]
+            + [text for name in row.owners for text in matches[name.lower()].unknown]))
+        supporting[row.row] = list(dict.fromkeys(
+            [u.name for name in row.owners for u in matches[name.lower()].supporting]
+            + [u.name for name in row.supporting_leads for u in matches[name.lower()].users]
+            + [text for name in row.supporting_leads for text in matches[name.lower()].unknown]))
+    new_forums = list(dict.fromkeys(name for row in read.rows for name in row.forums if find_forum(name) is None))
+    return PlanPreview(read.rows, owners, supporting, [w.describe(with_file=False) for w in read.warnings] + guesses,
+                       new_people, new_forums)
 
 
 def _forums(rows: list[PlanRow], actor) -> tuple[dict[str, Forum], list[str]]:
@@ -145,16 +230,19 @@ def _forums(rows: list[PlanRow], actor) -> tuple[dict[str, Forum], list[str]]:
     return forums, created
 
 
-def _action_data(row: PlanRow, themes: dict[str, Theme], people: dict[str, User],
+def _action_data(row: PlanRow, themes: dict[str, Theme], people: dict[str, _Named],
                  forums: dict[str, Forum]) -> ActionData:
+    owners = list(dict.fromkeys(user for name in row.owners for user in people[name.lower()].owners))
+    supporting = list(dict.fromkeys(
+        [user for name in row.owners for user in people[name.lower()].supporting]
+        + [user for name in row.supporting_leads for user in people[name.lower()].users]))
     return ActionData(
         ref=row.ref, text=row.action, theme=themes.get(row.theme_number), category=row.category,
         outcome=row.outcome, lead_text=row.lead_text, by_when=row.by_when, priority=row.priority,
         equality_objectives=row.equality_objectives, edi_goals=row.edi_goals, status=row.status,
         rag=row.rag, rag_as_at=row.rag_as_at, cancelled_reason=row.cancelled_reason,
         indicators=row.indicators,
-        owners=[people[name.lower()] for name in row.owners],
-        supporting_leads=[people[name.lower()] for name in row.supporting_leads],
+        owners=owners, supporting_leads=[user for user in supporting if user not in owners],
         forums=[forums[name.lower()] for name in row.forums],
     )
 

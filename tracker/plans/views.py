@@ -4,7 +4,7 @@ archiving, restoring and deleting a plan, each after a confirmation page."""
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,8 +16,16 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum
-from tracker.plans import file_reader, file_writer, importer, rollover, service
-from tracker.plans.forms import NEW_PLAN, FilterForm, ImportForm, PlanForm, RolloverForm, ThemeForm
+from tracker.plans import file_reader, file_writer, importer, rollover, service, uploads
+from tracker.plans.forms import (
+    NEW_PLAN,
+    FilterForm,
+    ImportConfirmForm,
+    ImportForm,
+    PlanForm,
+    RolloverForm,
+    ThemeForm,
+)
 from tracker.plans.models import Plan, Theme
 from tracker.plans.queries import (
     Filters,
@@ -187,15 +195,22 @@ def _summary_items(problems: list) -> list[tuple[str, str]]:
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def import_plan():
+    """Read the file; a file with something guessed or not kept goes to the preview first."""
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
         upload = form.file.data
+        content, name = upload.stream.read(), file_reader.clean_filename(upload.filename)
         try:
+            read = file_reader.read_plan(content, name)
+            preview = importer.preview_plan(read)
+            if preview.warnings:
+                token = uploads.save(content, {"name": name, "year": form.year.data, "title": form.title.data or ""},
+                                     current_user.id)
+                return redirect(url_for("plans.import_preview", token=token))
             with committing():
-                result = importer.import_plan(upload.stream.read(), year=form.year.data, title=form.title.data,
-                                              actor=current_actor(),
-                                              filename=file_reader.clean_filename(upload.filename))
+                result = importer.import_plan(read, year=form.year.data, title=form.title.data,
+                                              actor=current_actor(), filename=name)
         except DomainError as error:
             form.file.errors.append(str(error))
             problems = getattr(error, "problems", [])
@@ -205,6 +220,39 @@ def import_plan():
     status = 400 if form.is_submitted() else 200
     return render_template("plans/import.html", form=form, problems=problems,
                            summary_items=_summary_items(problems)), status
+
+
+@bp.route("/import/<token>", methods=["GET", "POST"])
+@admin_required
+def import_preview(token: str):
+    """Every action of the uploaded file and every guess or loss, before "Create plan"."""
+    stored = uploads.load(token, current_user.id)
+    if stored is None:
+        flash("That upload has expired or has already been imported. Upload the file again.", "info")
+        return redirect(url_for("plans.import_plan"))
+    content, details = stored
+    form = ImportConfirmForm() if request.method == "POST" else ImportConfirmForm(
+        formdata=None, year=details.get("year", ""), title=details.get("title", ""))
+    try:
+        read = file_reader.read_plan(content, details["name"])
+    except DomainError as error:
+        uploads.remove(token, current_user.id)
+        flash(str(error), "info")
+        return redirect(url_for("plans.import_plan"))
+    if form.validate_on_submit():
+        try:
+            with committing():
+                result = importer.import_plan(read, year=form.year.data, title=form.title.data,
+                                              actor=current_actor(), filename=details["name"])
+        except DomainError as error:
+            show_error(form, error, default_field="year")
+        else:
+            uploads.remove(token, current_user.id)
+            flash(result.summary(), "success")
+            return redirect(url_for("plans.detail", plan_id=result.plan.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("plans/import_preview.html", form=form, preview=importer.preview_plan(read),
+                           name=details["name"], token=token), status
 
 
 @bp.route("/import/template.csv")

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from tracker import clock
 from tracker.actions.models import Action
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
-from tracker.auth.service import resolve_people, split_people
+from tracker.auth.models import User
+from tracker.auth.service import PeopleDirectory, PeopleMatch, person_key
 from tracker.errors import DomainError
 from tracker.governance.models import Forum
 from tracker.governance.service import find_forum
-from tracker.plans.importer import default_title
+from tracker.plans.importer import default_title, known_lead_texts
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.rag import normalise_status
@@ -45,7 +47,7 @@ class DocxImportError(DomainError):
 class DocxImportResult:
     """What an import from Word created, and what it could not link."""
 
-    plan: Plan
+    plan: Plan | None
     themes: int
     actions: int
     updates: int
@@ -53,6 +55,7 @@ class DocxImportResult:
     unmatched_forums: list[str] = field(default_factory=list)
     numbered: list[str] = field(default_factory=list)
     warnings: tuple[str, ...] = ()
+    guesses: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         """One line per fact worth telling the user."""
@@ -60,13 +63,16 @@ class DocxImportResult:
                  f"theme{'' if self.themes == 1 else 's'}, with {self.updates} progress comment"
                  f"{'' if self.updates == 1 else 's'}."]
         if self.unknown_people:
-            lines.append("No user matches these 'By who' names; they are kept as written and no owner is set: "
+            lines.append("No user matches these 'By who' names, so they are not made owners (the text is kept as "
+                         "written as the action lead): "
                          + "; ".join(self.unknown_people))
         if self.unmatched_forums:
             lines.append("No forum matches these 'Where reported' entries, so they are not linked: "
                          + "; ".join(self.unmatched_forums))
         if self.numbered:
             lines.append("Actions without a reference were numbered " + ", ".join(self.numbered))
+        if self.guesses:
+            lines.append("Owners matched by a guess, to check: " + "; ".join(self.guesses))
         return lines + list(self.warnings)
 
 
@@ -91,6 +97,60 @@ def check_read_plan(read: ReadPlan) -> list[str]:
     return problems
 
 
+@dataclass
+class PreviewAction:
+    """One action as it will be stored: every field, with owners and forums as matched now."""
+
+    read: ReadAction
+    ref: str
+    owners: list[str]
+    supporting: list[str]
+    unmatched_people: list[str]
+    forums: list[str]
+    status: str | None
+    cancelled_reason: str
+    history: int
+
+
+@dataclass
+class DocxPreview:
+    """What "Create plan" would store, and every loss or guess, before anything is stored."""
+
+    themes: list[tuple[ReadTheme, str, list[PreviewAction]]]
+    warnings: list[str]
+
+    @property
+    def count(self) -> int:
+        return sum(len(actions) for _theme, _number, actions in self.themes)
+
+
+def preview_read_plan(read: ReadPlan) -> DocxPreview:
+    """The plan as it would be imported now, with every warning the import would give (stores nothing)."""
+    numbers = theme_numbers(read.themes)
+    result = DocxImportResult(plan=None, themes=0, actions=0, updates=0, warnings=read.warnings)
+    refs = _refs(read.themes, numbers, result)
+    directory = PeopleDirectory(known_lead_texts())
+    themes = []
+    for read_theme, number in zip(read.themes, numbers):
+        actions = []
+        for action in read_theme.actions:
+            people = _people(action, directory, result)
+            result.warnings += action.notes
+            status, narrative = _status(action)
+            reason = _reason(narrative)[0] if status == "CANCELLED" else ""
+            _note_no_reason(action, reason, result)
+            _priority(action, result)
+            forums = _forums(action.forums, result)
+            updates = _updates(action, narrative if status != "CANCELLED" else _reason(narrative)[1], directory)
+            actions.append(PreviewAction(
+                read=action, ref=refs[(action.table, action.row)], owners=[u.name for u in people.owners],
+                supporting=[u.name for u in people.supporting], unmatched_people=people.unknown,
+                forums=[forum.name for forum in forums], status=status, cancelled_reason=reason,
+                history=len(updates)))
+        themes.append((read_theme, number, actions))
+    return DocxPreview(themes, result.summary_lines()[1:])
+
+
 def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, filename: str) -> DocxImportResult:
     """Create a draft plan with the themes and actions read from a Word document.
 
@@ -106,11 +166,14 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
     refs = _refs(read.themes, numbers, result)
     themes = _themes(plan, read.themes, numbers, actor)
     result.themes = len({theme.id for theme in themes if theme is not None})
+    directory = PeopleDirectory(known_lead_texts())
     for read_theme, theme in zip(read.themes, themes):
         for action in read_theme.actions:
-            _store_action(plan, action, refs[(action.table, action.row)], theme, actor, result)
+            _store_action(plan, action, refs[(action.table, action.row)], theme, actor, result, directory)
     record(actor, plan, "imported", {"file": [None, filename], "actions": [None, result.actions],
-                                     "themes": [None, result.themes]},
+                                     "themes": [None, result.themes],
+                                     "progress updates": [None, result.updates],
+                                     "warnings": [None, result.summary_lines()[1:]]},
            summary=f"Imported {result.actions} actions from {filename}")
     return result
 
@@ -155,24 +218,62 @@ def _themes(plan: Plan, read_themes: tuple[ReadTheme, ...], numbers: list[str], 
     return [stored.get(number) if number else None for number in numbers]
 
 
+def _people(read: ReadAction, directory: PeopleDirectory, result: DocxImportResult) -> PeopleMatch:
+    match = directory.match(read.by_who)
+    result.unknown_people += [name for name in match.unknown if name not in result.unknown_people]
+    result.guesses += [guess for guess in match.guesses if guess not in result.guesses]
+    return match
+
+
 def _store_action(plan: Plan, read: ReadAction, ref: str, theme: Theme | None, actor,
-                  result: DocxImportResult) -> Action:
-    owners, unknown = resolve_people(split_people(read.by_who))
-    result.unknown_people += [name for name in unknown if name not in result.unknown_people]
+                  result: DocxImportResult, directory: PeopleDirectory) -> Action:
+    people = _people(read, directory, result)
+    result.warnings += read.notes
     status, narrative = _status(read)
     reason, narrative = _reason(narrative) if status == "CANCELLED" else ("", narrative)
+    _note_no_reason(read, reason, result)
     action = create_action(plan, ActionData(
         ref=ref, text=read.text, theme=theme, outcome=read.outcome, lead_text=read.by_who, by_when=read.by_when,
         priority=_priority(read, result), equality_objectives=read.objectives, edi_goals=read.goals,
         status=status, rag=read.rag, cancelled_reason=reason, indicators=list(read.indicators),
-        owners=owners, forums=_forums(read.forums, result),
+        owners=people.owners, supporting_leads=people.supporting, forums=_forums(read.forums, result),
     ), actor)
     result.actions += 1
-    if narrative:
-        post_update(action, UpdateData(status=status, rag=read.rag, narrative=narrative, as_at=clock.today()),
-                    actor, historical=True)
+    updates = _updates(read, narrative, directory)
+    for position, (day, text, author) in enumerate(updates):
+        latest = position == len(updates) - 1
+        update = post_update(action, UpdateData(
+            status=status if latest else None, rag=read.rag if latest else None, narrative=text,
+            rag_reason=read.rag_reason if latest else "", as_at=day), actor, historical=True)
+        if author is not None:
+            update.author_id = author.id
         result.updates += 1
     return action
+
+
+def _updates(read: ReadAction, narrative: str, directory: PeopleDirectory) -> list[tuple[date, str, User | None]]:
+    """(day, text, author) of each progress update to post, oldest first.
+
+    Each dated comment is an update on its day, its author the user named in "(Name)" after it
+    (kept in the text when nobody has that name); the undated text is one update dated today,
+    unless it repeats the latest dated comment. A RAG reason with no text at all becomes the text.
+    """
+    updates: list[tuple[date, str, User | None]] = []
+    for comment in read.history:
+        author = directory.names.get(person_key(comment.author)) if comment.author else None
+        text = comment.text if author or not comment.author else f"{comment.text} ({comment.author})"
+        updates.append((comment.on, text, author))
+    if narrative and not (updates and " ".join(narrative.split()) == " ".join(updates[-1][1].split())):
+        updates.append((clock.today(), narrative, None))
+    if not updates and read.rag_reason:
+        updates.append((clock.today(), f"RAG {read.rag or ''}: {read.rag_reason}".replace(" :", ":"), None))
+    return updates
+
+
+def _note_no_reason(read: ReadAction, reason: str, result: DocxImportResult) -> None:
+    if reason == NO_REASON:
+        result.warnings += (f"Table {read.table}, row {read.row}: CANCELLED with no reason or comments; the reason "
+                            f"is recorded as '{NO_REASON}'",)
 
 
 def _status(read: ReadAction) -> tuple[str | None, str]:

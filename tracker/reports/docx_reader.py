@@ -1,20 +1,24 @@
 """Read the action table(s) of an Appendix 1 or Appendix 2 Word document.
 
 Columns are found by their header text, so both our own exports and the
-trusts' hand-made documents (2021 and 2024 layouts) can be imported.
+trusts' hand-made documents (2021 and 2024 layouts) can be imported. The XML is
+read as Word shows it with tracked changes accepted (see `read_plan_tables`);
+RAG comes from a word, a letter or the cell's shading (`shade_rag`, SHADE_HUES);
+dated comments become a history (`split_history`). Pure: no database.
 """
 from __future__ import annotations
 
+import colorsys
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from zipfile import BadZipFile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
 from tracker.errors import DomainError
@@ -35,10 +39,24 @@ COLUMN_PHRASES = (
     ("outcome", ("outcome", "success measure")),
     ("action", ("action",)),
 )
+#: Whole headers that name a separate reference column ("Ref", "No.", "Action no").
+REF_HEADERS = {"ref", "ref no", "reference", "no", "number", "action no", "action number", "action ref", "item"}
+#: Whole headers that name a status column.
+STATUS_HEADERS = {"status", "progress status", "current status"}
 _REF = re.compile(r"^\s*(?:action\s*)?(\d{1,3}(?:\.\d{1,3})*)\s*[.:]?\s+(.*)$", re.I | re.S)
 _THEME = re.compile(r"^\s*(\d{1,3})\.\s+(.+)$", re.S)
 _NUMBERS = re.compile(r"(\d+)\s*[-–]\s*(\d+)|(\d+)")
-_RAG_WORDS = {**{word: word for word in RAG_VALUES}, "complete": "blue"}
+_RAG_WORDS = {**{word: word for word in RAG_VALUES}, "complete": "blue", "completed": "blue",
+              "r": "red", "a": "amber", "g": "green", "b": "blue"}
+#: RAG read from a cell's shading when it holds no RAG word: the fill's hue (degrees) must fall in
+#: one of these bands, with saturation and brightness at least SHADE_MIN (0-1), so white, greys,
+#: black, purples and pale tints give no rating. Word's own fills fall well inside: red FF0000
+#: (0°), amber FFC000 (45°), yellow FFFF00 (60°, read as amber), green 00B050 (148°) and
+#: 92D050 (84°), blue 0070C0 (205°) and 00B0F0 (196°).
+SHADE_HUES = (("red", 0, 15), ("amber", 15, 66), ("green", 66, 170), ("blue", 180, 255), ("red", 340, 360))
+SHADE_MIN = 0.35
+#: An indicators cell reading "All" (or "All indicators") means every WRES indicator.
+ALL_INDICATORS = re.compile(r"^\s*all(\s+(wres\s+)?indicators?)?\s*$", re.I)
 LABELLED_LINES = ("outcome:", "priority:")
 
 
@@ -47,8 +65,22 @@ class DocxReadError(DomainError):
 
 
 @dataclass(frozen=True)
+class ReadUpdate:
+    """A dated progress comment found in a comments cell ("12 Mar 2024 – text (author)")."""
+
+    on: date
+    text: str
+    author: str = ""
+
+
+@dataclass(frozen=True)
 class ReadAction:
-    """One action row as found in the document (table and row are 1-based)."""
+    """One action row as found in the document (table and row are 1-based).
+
+    `comments` is the undated progress text; `history` the dated comments, oldest first.
+    `rag_source` says how the RAG was read: "word" ("Green", "G"), "shading" (the cell's fill)
+    or "" (not rated). `notes` are this row's guesses and losses, for the preview.
+    """
 
     ref: str
     text: str
@@ -65,6 +97,10 @@ class ReadAction:
     outcome: str
     table: int
     row: int
+    rag_reason: str = ""
+    rag_source: str = ""
+    history: tuple[ReadUpdate, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,20 +122,26 @@ class ReadPlan:
 
 
 def read_plan_tables(file: bytes | str | os.PathLike, *, name: str | None = None) -> ReadPlan:
-    """Read every action table of a .docx (bytes or path) into themes and actions."""
+    """Read every action table of a .docx (bytes or path) into themes and actions.
+
+    Tracked changes are read as accepted (insertions and moved-to text kept, deletions and
+    moved-from text dropped), text in content controls is read, vertically merged cells are
+    filled down to every row they span, and list bullets and numbers are kept at the start of
+    their lines ("• ", "1.").
+    """
     label = name or (os.fspath(file) if isinstance(file, (str, os.PathLike)) else "the file")
     document = _open(file, label)
     tables = document.element.body.findall(f".//{qn('w:tbl')}")
     if not tables:
         raise DocxReadError(f"{label} holds no tables; expected an action plan table")
-    reader = _PlanReader(label)
+    reader = _PlanReader(label, _Numbering(document))
     for number, tbl in enumerate(tables, start=1):
         reader.read_table(number, tbl)
     if not reader.columns:
         raise DocxReadError(
             f"{label}: none of its {len(tables)} table(s) has a header row with an 'Action' "
             "column and 'By who' / 'Action lead', 'By when' or similar columns"
-            f" (first row of table 1: {' | '.join(_row_texts(tables[0])[:8])!r})"
+            f" (first row of table 1: {' | '.join(_row_texts(tables[0], reader.numbering)[:8])!r})"
         )
     return reader.result()
 
@@ -107,6 +149,10 @@ def read_plan_tables(file: bytes | str | os.PathLike, *, name: str | None = None
 def column_field(header: str) -> str | None:
     """The field a header names ('By who' and 'Action lead' both give 'by_who')."""
     words = " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
+    if words in REF_HEADERS or header.strip() == "#":
+        return "ref"
+    if words in STATUS_HEADERS:
+        return "status"
     padded = f" {words} "
     for field, phrases in COLUMN_PHRASES:
         if any(f" {phrase}" in padded for phrase in phrases):
@@ -115,12 +161,26 @@ def column_field(header: str) -> str | None:
 
 
 def parse_indicators(text: str) -> tuple[tuple[int, ...], bool]:
-    """Indicator numbers from '2, 3', '2 & 3', 'Indicators 1-9'; flag if any were not 1-9."""
+    """Indicator numbers from '2, 3', '2 & 3', 'Indicators 1-9', 'All'; flag if any were not 1-9."""
+    if ALL_INDICATORS.match(text):
+        return tuple(range(1, 10)), True
     numbers: set[int] = set()
     for low, high, single in _NUMBERS.findall(text):
         numbers.update(range(int(low), int(high) + 1) if low else {int(single)})
     valid = tuple(sorted(n for n in numbers if 1 <= n <= 9))
     return valid, len(valid) == len(numbers)
+
+
+def shade_rag(fill: str | None) -> str | None:
+    """The RAG a cell's RRGGBB fill stands for (see SHADE_HUES), or None."""
+    if not fill or not re.fullmatch(r"[0-9A-Fa-f]{6}", fill):
+        return None
+    red, green, blue = (int(fill[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
+    if saturation < SHADE_MIN or value < SHADE_MIN:
+        return None
+    degrees = hue * 360
+    return next((rag for rag, low, high in SHADE_HUES if low <= degrees < high), None)
 
 
 def _open(file: bytes | str | os.PathLike, label: str):
@@ -134,72 +194,330 @@ def _open(file: bytes | str | os.PathLike, label: str):
         raise DocxReadError(f"{label} is not a Word .docx document ({error})") from error
 
 
-def _cell_text(tc) -> str:
-    """The cell's paragraphs joined by newlines, trailing spaces removed."""
-    lines = [Paragraph(p, None).text.rstrip() for p in tc.findall(qn("w:p"))]
+# --- Reading the XML as Word shows it with every tracked change accepted ---------------------
+
+_W = {name: qn(f"w:{name}") for name in (
+    "p", "r", "t", "tab", "br", "cr", "del", "moveFrom", "ins", "moveTo", "sdt", "sdtContent", "sdtPr",
+    "showingPlcHdr", "pPr", "rPr", "delText", "instrText", "tc", "tr", "tbl", "trPr", "tcPr", "vMerge",
+    "shd", "numPr", "numId", "ilvl", "pStyle", "noBreakHyphen", "customXml", "smartTag", "hyperlink",
+    "fldSimple", "gridSpan", "gridBefore", "tblPr", "tblGrid", "bookmarkStart", "proofErr", "footnoteReference")}
+_W_VAL = qn("w:val")
+_SKIPPED = {_W["del"], _W["moveFrom"], _W["pPr"], _W["rPr"], _W["delText"], _W["instrText"], _W["sdtPr"],
+            _W["tbl"], qn("w:sdtEndPr")}
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _inline_text(element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag in _SKIPPED or tag == _MC_FALLBACK:
+            continue
+        if tag == _W["t"]:
+            parts.append(child.text or "")
+        elif tag == _W["tab"]:
+            parts.append("\t")
+        elif tag in (_W["br"], _W["cr"]):
+            parts.append("\n")
+        elif tag == _W["noBreakHyphen"]:
+            parts.append("-")
+        elif tag == _W["sdt"] and _is_placeholder(child):
+            continue
+        else:
+            _inline_text(child, parts)
+
+
+def _is_placeholder(sdt) -> bool:
+    """A content control still showing its 'Click or tap here to enter text.' prompt."""
+    properties = sdt.find(_W["sdtPr"])
+    return properties is not None and properties.find(_W["showingPlcHdr"]) is not None
+
+
+def _paragraphs(container) -> list:
+    """The w:p of a cell in order, including those inside content controls and tracked moves."""
+    found = []
+    for child in container:
+        tag = child.tag
+        if tag == _W["p"]:
+            found.append(child)
+        elif tag == _W["sdt"]:
+            if not _is_placeholder(child):
+                content = child.find(_W["sdtContent"])
+                if content is not None:
+                    found += _paragraphs(content)
+        elif tag in (_W["customXml"], _W["ins"], _W["moveTo"]):
+            found += _paragraphs(child)
+    return found
+
+
+def _paragraph_deleted(p) -> bool:
+    """A paragraph whose mark is a tracked deletion and that keeps no text."""
+    properties = p.find(_W["pPr"])
+    run_properties = properties.find(_W["rPr"]) if properties is not None else None
+    return run_properties is not None and (run_properties.find(_W["del"]) is not None
+                                           or run_properties.find(_W["moveFrom"]) is not None)
+
+
+class _Numbering:
+    """List bullets and numbers as Word draws them: '• ' for bullets, '1.' / '1.2' / 'a)' for numbers."""
+
+    FORMATS = {"decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "bullet",
+               "decimalZero", "none"}
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.styles: dict[str, tuple[str, int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering = None
+        if numbering is not None:
+            abstract = {}
+            for definition in numbering.findall(qn("w:abstractNum")):
+                levels = {}
+                for level in definition.findall(qn("w:lvl")):
+                    levels[int(level.get(qn("w:ilvl"), "0"))] = (
+                        _child_val(level, "w:numFmt") or "decimal", _child_val(level, "w:lvlText") or "",
+                        int(_child_val(level, "w:start") or "1"))
+                abstract[definition.get(qn("w:abstractNumId"))] = levels
+            for num in numbering.findall(qn("w:num")):
+                self.levels[num.get(qn("w:numId"))] = abstract.get(_child_val(num, "w:abstractNumId"), {})
+        for style in document.styles.element.findall(qn("w:style")):
+            num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None:
+                self.styles[style.get(qn("w:styleId"))] = (_child_val(num_pr, "w:numId") or "",
+                                                            int(_child_val(num_pr, "w:ilvl") or "0"))
+
+    def prefix(self, p) -> str:
+        """The bullet or number Word shows before this paragraph ('' for none)."""
+        properties = p.find(_W["pPr"])
+        if properties is None:
+            return ""
+        num_pr = properties.find(_W["numPr"])
+        if num_pr is not None:
+            num_id, level = _child_val(num_pr, "w:numId") or "", int(_child_val(num_pr, "w:ilvl") or "0")
+        else:
+            num_id, level = self.styles.get(_child_val(properties, "w:pStyle") or "", ("", 0))
+        if not num_id or num_id == "0":
+            return ""
+        levels = self.levels.get(num_id, {})
+        kind, pattern, start = levels.get(level, ("bullet", "", 1))
+        if kind == "bullet":
+            return "• "
+        if kind == "none":
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]
+        text = pattern or f"%{level + 1}."
+        for index in range(level + 1):
+            index_kind, _, index_start = levels.get(index, ("decimal", "", 1))
+            text = text.replace(f"%{index + 1}", _number(counters.get(index, index_start), index_kind))
+        return text + " "
+
+
+def _child_val(element, tag: str) -> str | None:
+    child = element.find(qn(tag))
+    return child.get(_W_VAL) if child is not None else None
+
+
+def _number(value: int, kind: str) -> str:
+    if kind in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (value - 1) % 26)
+        return letter.upper() if kind == "upperLetter" else letter
+    if kind in ("lowerRoman", "upperRoman"):
+        roman = _roman(value)
+        return roman.lower() if kind == "lowerRoman" else roman
+    return f"{value:02d}" if kind == "decimalZero" else str(value)
+
+
+def _roman(value: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for number, letters in numerals:
+        while value >= number:
+            out, value = out + letters, value - number
+    return out
+
+
+def _cell_text(tc, numbering: _Numbering) -> str:
+    """The cell's lines as Word shows them with changes accepted, trailing spaces removed."""
+    lines = []
+    for p in _paragraphs(tc):
+        parts: list[str] = []
+        _inline_text(p, parts)
+        text = "".join(parts)
+        if not text.strip() and _paragraph_deleted(p):
+            continue
+        prefix = numbering.prefix(p) if text.strip() else ""
+        lines.append((prefix + text).rstrip())
     return "\n".join(lines).strip("\n ")
 
 
-def _row_cells(tr) -> list[tuple[int, int, str]]:
-    """(first grid column, span, text) for each cell of a row."""
-    column = tr.grid_before
+def _cell_fill(tc) -> str | None:
+    """The cell's background fill (w:shd), or that of its first shaded paragraph."""
+    properties = tc.find(_W["tcPr"])
+    shading = properties.find(_W["shd"]) if properties is not None else None
+    fill = shading.get(qn("w:fill")) if shading is not None else None
+    if fill and fill.lower() != "auto":
+        return fill
+    for p in _paragraphs(tc):
+        p_properties = p.find(_W["pPr"])
+        shading = p_properties.find(_W["shd"]) if p_properties is not None else None
+        fill = shading.get(qn("w:fill")) if shading is not None else None
+        if fill and fill.lower() != "auto":
+            return fill
+    return None
+
+
+def _rows(tbl) -> list:
+    """The table's rows, those inside content controls included, tracked-deleted rows left out."""
+    rows = []
+    for child in tbl:
+        if child.tag == _W["tr"]:
+            properties = child.find(_W["trPr"])
+            if properties is None or properties.find(_W["del"]) is None:
+                rows.append(child)
+        elif child.tag in (_W["sdt"], _W["customXml"]):
+            content = child.find(_W["sdtContent"]) if child.tag == _W["sdt"] else child
+            if content is not None:
+                rows += _rows(content)
+    return rows
+
+
+def _tcs(tr) -> list:
     cells = []
-    for tc in tr.findall(qn("w:tc")):
-        cells.append((column, tc.grid_span, _cell_text(tc)))
-        column += tc.grid_span
+    for child in tr:
+        if child.tag == _W["tc"]:
+            cells.append(child)
+        elif child.tag in (_W["sdt"], _W["customXml"]):
+            content = child.find(_W["sdtContent"]) if child.tag == _W["sdt"] else child
+            if content is not None:
+                cells += _tcs(content)
     return cells
 
 
-def _row_texts(tbl) -> list[str]:
+@dataclass
+class _Cell:
+    column: int
+    span: int
+    text: str
+    fill: str | None
+    merged: str  # "restart", "continue" or ""
+
+
+def _row_cells(tr, numbering: _Numbering) -> list[_Cell]:
+    """Each cell of a row with its first grid column, span, text, fill and vertical merge."""
+    properties = tr.find(_W["trPr"])
+    before = properties.find(_W["gridBefore"]) if properties is not None else None
+    column = int(before.get(_W_VAL, "0")) if before is not None else 0
+    cells = []
+    for tc in _tcs(tr):
+        tc_properties = tc.find(_W["tcPr"])
+        span_element = tc_properties.find(_W["gridSpan"]) if tc_properties is not None else None
+        span = int(span_element.get(_W_VAL, "1")) if span_element is not None else 1
+        v_merge = tc_properties.find(_W["vMerge"]) if tc_properties is not None else None
+        merged = "" if v_merge is None else ("restart" if v_merge.get(_W_VAL) == "restart" else "continue")
+        cells.append(_Cell(column, span, _cell_text(tc, numbering), _cell_fill(tc), merged))
+        column += span
+    return cells
+
+
+def _row_texts(tbl, numbering: _Numbering) -> list[str]:
     """Texts of the first row's cells, for error messages."""
-    rows = tbl.findall(qn("w:tr"))
-    return [text for _, _, text in _row_cells(rows[0])] if rows else []
+    rows = _rows(tbl)
+    return [cell.text for cell in _row_cells(rows[0], numbering)] if rows else []
 
 
 class _PlanReader:
     """Accumulates themes and actions over the tables of one document."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, numbering: _Numbering) -> None:
         self.label = label
+        self.numbering = numbering
         self.columns: tuple[str, ...] = ()
         self.warnings: list[str] = []
         self.themes: list[tuple[str, str, list[ReadAction]]] = []
 
     def read_table(self, number: int, tbl) -> None:
         """Find the header row, then read the rows below it."""
-        rows = tbl.findall(qn("w:tr"))
+        rows = _rows(tbl)
         for position, tr in enumerate(rows[:3]):
-            fields = {col: column_field(text) for col, _, text in _row_cells(tr)}
+            headers = {cell.column: cell.text for cell in _row_cells(tr, self.numbering)}
+            fields = {col: column_field(text) for col, text in headers.items()}
             fields = {col: f for col, f in fields.items() if f}
             if "action" in fields.values() and len(set(fields.values())) >= 2:
-                self.columns = self.columns or tuple(fields.values())
+                self.columns = self.columns or tuple(dict.fromkeys(fields.values()))
+                unread: dict[int, int] = {}
+                above: dict[int, str] = {}
                 for row_number, row in enumerate(rows[position + 1:], start=position + 2):
-                    self._read_row(number, row_number, row, fields)
+                    self._read_row(number, row_number, row, fields, above, unread)
+                for col, count in unread.items():
+                    self.warnings.append(f"Table {number}, column '{headers[col] or 'with no header'}': the "
+                                         f"import does not read this column; its text in {count} "
+                                         f"row{'s' if count != 1 else ''} is not kept")
                 return
 
-    def _read_row(self, table: int, row: int, tr, fields: dict[int, str]) -> None:
+    def _read_row(self, table: int, row: int, tr, fields: dict[int, str], above: dict[int, str],
+                  unread: dict[int, int]) -> None:
         """A theme row opens a theme; any other row with text is an action."""
-        cells = [(col, span, text) for col, span, text in _row_cells(tr)]
-        filled = [(col, span, text) for col, span, text in cells if text]
+        cells = _row_cells(tr, self.numbering)
+        for cell in cells:
+            if cell.merged == "continue":
+                cell.text = above.get(cell.column, "")
+            elif cell.merged == "restart":
+                above[cell.column] = cell.text
+            else:
+                above.pop(cell.column, None)
+        filled = [(cell.column, cell.span, cell.text) for cell in cells if cell.text]
         if not filled:
             return
         values: dict[str, str] = {}
-        for col, _, text in cells:
-            if col in fields and fields[col] not in values:
-                values[fields[col]] = text
-        theme = _theme_of(filled, values, max(fields) + 1)
+        fills: dict[str, str | None] = {}
+        for cell in cells:
+            field = fields.get(cell.column)
+            if field is None:
+                continue
+            fills.setdefault(field, cell.fill)
+            if cell.text:
+                values[field] = f"{values[field]}\n{cell.text}" if values.get(field) else cell.text
+        theme = _theme_of(filled, values, max(fields) + 1) or _ref_column_theme(values, filled)
         if theme:
             self.themes.append((theme[0], theme[1], []))
             return
+        for cell in cells:
+            if cell.column not in fields and cell.text and cell.merged != "continue":
+                unread[cell.column] = unread.get(cell.column, 0) + 1
         if not self.themes:
             self.themes.append(("", "", []))
-        self.themes[-1][2].append(self._action(table, row, values))
+        self.themes[-1][2].append(self._action(table, row, values, fills))
 
-    def _action(self, table: int, row: int, values: dict[str, str]) -> ReadAction:
+    def _action(self, table: int, row: int, values: dict[str, str], fills: dict[str, str | None]) -> ReadAction:
         """Build an action from the cell texts keyed by field."""
+        notes: list[str] = []
+        where = f"Table {table}, row {row}"
         ref, text, labelled = _split_action(values.get("action", ""))
-        status, comments = _split_status(values.get("comments", ""))
-        rag, rest = _split_rag(values.get("rag", ""))
+        if values.get("ref"):
+            ref_text = values["ref"].strip().rstrip(".")
+            if ref and ref != ref_text:
+                text = f"{ref} {text}"
+            ref = ref_text
+        comments_cell = values.get("comments", "")
+        if values.get("status"):
+            status, comments = " ".join(values["status"].split()), comments_cell
+        else:
+            status, comments = _split_status(comments_cell)
+        undated, history = split_history(comments)
+        rag, reason, rest = _split_rag(values.get("rag", ""))
+        source = "word" if rag else ""
+        if rag is None and "rag" in fills:
+            rag = shade_rag(fills["rag"])
+            if rag:
+                source = "shading"
+                notes.append(f"{where}: RAG {rag.capitalize()} taken from the cell's shading "
+                             f"(#{fills['rag'].upper()}); the cell has no RAG word")
         indicator_text = values.get("indicators", "")
         indicators, all_valid = parse_indicators(indicator_text)
         if indicator_text and not all_valid:
@@ -207,16 +525,20 @@ class _PlanReader:
                 f"{self.label}, table {table}, row {row}, column 'Relates to WRES indicator(s)': "
                 f"{indicator_text!r} names numbers outside 1-9; kept {list(indicators)}"
             )
+        by_when = values.get("by_when", "")
+        if rest and by_when and rest != by_when:
+            notes.append(f"{where}: the RAG cell also says {rest!r}, which is not kept (the By when column "
+                         f"says {by_when!r})")
         return ReadAction(
             ref=ref, text=text, indicators=indicators,
             by_who=values.get("by_who", ""),
-            by_when=values.get("by_when", rest),
-            status=status, comments=comments,
+            by_when=by_when or rest,
+            status=status, comments=undated,
             forums=values.get("forums", ""),
             priority=values.get("priority") or labelled.get("priority") or None,
             objectives=values.get("objectives", ""), goals=values.get("goals", ""),
             rag=rag, outcome=values.get("outcome") or labelled.get("outcome", ""),
-            table=table, row=row,
+            table=table, row=row, rag_reason=reason, rag_source=source, history=history, notes=tuple(notes),
         )
 
     def result(self) -> ReadPlan:
@@ -235,6 +557,14 @@ def _theme_of(filled, values: dict[str, str], width: int) -> tuple[str, str] | N
         return match.group(1), " ".join(match.group(2).split())
     if span >= width - 1 and span > 1:
         return "", " ".join(text.split())
+    return None
+
+
+def _ref_column_theme(values: dict[str, str], filled) -> tuple[str, str] | None:
+    """(number, title) for a theme row of a table with a Ref column: '1' | 'Inclusive recruitment' and nothing else."""
+    ref = values.get("ref", "").strip().rstrip(".")
+    if len(filled) == 2 and set(values) == {"ref", "action"} and re.fullmatch(r"\d{1,3}", ref):
+        return ref, " ".join(values["action"].split())
     return None
 
 
@@ -258,14 +588,81 @@ def _split_status(text: str) -> tuple[str | None, str]:
     """A first line in capitals (e.g. 'PROGRESS MADE') is the status word."""
     first, _, rest = text.partition("\n")
     word = first.strip().rstrip(".:")
-    if word and word == word.upper() and any(c.isalpha() for c in word) and len(word) <= 60:
+    if word and word == word.upper() and any(c.isalpha() for c in word) and len(word) <= 60 \
+            and not _DATED.match(first):
         return word, rest.strip()
     return None, text
 
 
-def _split_rag(text: str) -> tuple[str | None, str]:
-    """('green', 'Oct 2024') from 'Green\\nOct 2024'; (None, text) when unrated."""
+_RAG_FIRST = re.compile(r"^\s*(red|amber|green|blue|complete|completed|r|a|g|b)\b\s*(?:\(complete\))?"
+                        r"\s*(?:[-–—:,]\s*)?(.*)$", re.I | re.S)
+
+
+def _split_rag(text: str) -> tuple[str | None, str, str]:
+    """(rag, reason, rest) from the RAG cell: 'Green - on track\\nOct 2024' → ('green', 'on track', 'Oct 2024').
+
+    The rating is a word (Red, Amber, Green, Blue, Complete) or its letter (R, A, G, B); words
+    after it on its line are the reason; the lines below are the rest (the by-when of our 2024 layout).
+    """
     first, _, rest = text.partition("\n")
-    words = first.strip().lower().split()
-    rag = _RAG_WORDS.get(words[0]) if words else None
-    return (rag, rest.strip()) if rag else (None, text)
+    match = _RAG_FIRST.match(first)
+    if not match:
+        return None, "", text.strip()
+    return _RAG_WORDS[match.group(1).lower()], match.group(2).strip(), rest.strip()
+
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+     ("nov", "november"), ("dec", "december")), start=1) for name in names}
+_DATED = re.compile(
+    r"^\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?!\d)"
+    r"|(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?!\d))\s*(?:[-–—:]\s*)?(.*)$", re.S)
+_AUTHOR = re.compile(r"^(.*\S)\s+\(([^()]{2,80})\)$", re.S)
+
+
+def split_history(text: str) -> tuple[str, tuple[ReadUpdate, ...]]:
+    """(undated text, dated comments oldest first) from a comments cell.
+
+    A line starting with a date ("12 Mar 2024 – …", "12/03/2024: …") opens a dated comment;
+    the lines after it, up to the next dated line, belong to it. A trailing "(Name)" is kept as
+    its author. Lines before the first dated one are the undated text.
+    """
+    undated: list[str] = []
+    found: list[tuple[date, list[str]]] = []
+    for line in text.split("\n"):
+        day, rest = _dated(line)
+        if day is not None:
+            found.append((day, [rest]))
+        elif found:
+            found[-1][1].append(line)
+        else:
+            undated.append(line)
+    updates = []
+    for day, lines in found:
+        body = "\n".join(lines).strip()
+        author = ""
+        match = _AUTHOR.match(body)
+        if match:
+            body, author = match.group(1).strip(), match.group(2).strip()
+        if body:
+            updates.append(ReadUpdate(day, body, author))
+    ordered = sorted(enumerate(updates), key=lambda pair: (pair[1].on, -pair[0]))
+    return "\n".join(undated).strip(), tuple(update for _, update in ordered)
+
+
+def _dated(line: str) -> tuple[date | None, str]:
+    match = _DATED.match(line)
+    if not match:
+        return None, line
+    try:
+        if match.group(1):
+            month = _MONTHS.get(match.group(2).lower())
+            if month is None:
+                return None, line
+            return date(int(match.group(3)), month, int(match.group(1))), match.group(7).strip()
+        year = int(match.group(6))
+        year = year + 2000 if year < 100 else year
+        return date(year, int(match.group(5)), int(match.group(4))), match.group(7).strip()
+    except ValueError:
+        return None, line

@@ -19,9 +19,10 @@ from tracker.extensions import db
 from tracker.forms import show_error
 from tracker.plans.models import Plan
 from tracker.plans.queries import list_plans
+from tracker.rag import RAG_LABELS
 from tracker.reports import service
-from tracker.reports.docx_import import check_read_plan, import_read_plan
-from tracker.reports.docx_reader import DocxReadError, ReadPlan, read_plan_tables
+from tracker.reports.docx_import import check_read_plan, import_read_plan, preview_read_plan
+from tracker.reports.docx_reader import DocxReadError, read_plan_tables
 from tracker.reports.forms import (
     APPENDIX1_STYLE_HINT,
     STYLE_HINT,
@@ -185,11 +186,7 @@ def import_docx_preview(token: str):
             return redirect(url_for("plans.detail", plan_id=result.plan.id))
     status = 400 if form.is_submitted() else 200
     return render_template("reports/import_preview.html", form=form, read=read, name=name, token=token,
-                           count=_count(read)), status
-
-
-def _count(read: ReadPlan) -> int:
-    return sum(len(theme.actions) for theme in read.themes)
+                           preview=preview_read_plan(read), rag_labels=RAG_LABELS), status
 
 
 # The uploaded document is kept on the server, never sent back to the browser, so "Create plan"
