@@ -147,6 +147,14 @@ def test_rag_words_and_letters_with_the_words_after_them_as_the_reason(text, rag
     assert (action.rag, action.rag_reason, action.rag_source) == (rag, reason, "word")
 
 
+@pytest.mark.parametrize("text, rag, by_when", [
+    ("Not rated", None, ""), ("Amber\nas at 1 Jun 2021", "amber", ""), ("Green\nOct 2024", "green", "Oct 2024"),
+])
+def test_our_appendix_1_rag_cell_gives_no_by_when(text, rag, by_when):
+    [action] = actions(document_with([HEADERS, row(rag=text, by_when="")]))
+    assert (action.rag, action.by_when) == (rag, by_when)
+
+
 def test_text_in_a_column_the_import_does_not_read_is_named():
     headers = ("Action", "By who", "By when", "Budget")
     read = read_plan_tables(document_with([headers, ("1.1 Do it", "LF", "Dec 2024", "£5,000"),

@@ -67,7 +67,8 @@ def test_appendix_2_round_trip(demo, style):
     _common(original, copied)
     for ref, action in original.items():
         copy = copied[ref]
-        assert copy.priority == action.priority, ref
+        # The 2021 layout, as published, has no Must / Should / Could: priority is kept by the 2024 one.
+        assert copy.priority == (action.priority if style == "2024" else None), ref
         if style == "2021":
             assert (copy.indicators, copy.status) == (action.indicators, action.status), ref
             latest = action.updates[0].narrative if action.updates else ""

@@ -598,13 +598,21 @@ _RAG_FIRST = re.compile(r"^\s*(red|amber|green|blue|complete|completed|r|a|g|b)\
                         r"\s*(?:[-–—:,]\s*)?(.*)$", re.I | re.S)
 
 
+_NOT_RATED = re.compile(r"^\s*not rated\s*$", re.I)
+_RATED_ON = re.compile(r"^\s*as at\b", re.I)
+
+
 def _split_rag(text: str) -> tuple[str | None, str, str]:
     """(rag, reason, rest) from the RAG cell: 'Green - on track\\nOct 2024' → ('green', 'on track', 'Oct 2024').
 
     The rating is a word (Red, Amber, Green, Blue, Complete) or its letter (R, A, G, B); words
     after it on its line are the reason; the lines below are the rest (the by-when of our 2024 layout).
+    Our Appendix 1's "Not rated" and its "as at <date>" line under an older rating are not the rest.
     """
+    text = "\n".join(line for line in text.split("\n") if not _RATED_ON.match(line))
     first, _, rest = text.partition("\n")
+    if _NOT_RATED.match(first):
+        return None, "", rest.strip()
     match = _RAG_FIRST.match(first)
     if not match:
         return None, "", text.strip()
