@@ -9,7 +9,7 @@ from tracker.actions.figures import indicator_figures
 from tracker.actions.forms import ActionForm, ProgressUpdateForm
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, current_actor, require_action_update
-from tracker.auth.service import resolve_people, split_people
+from tracker.auth.service import PeopleDirectory, resolve_people, split_people
 from tracker.database import committing
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -53,8 +53,8 @@ def detail(action_id: int):
     )
 
 
-def _people_field(form_field, errors: list[str]):
-    users, unknown = resolve_people(split_people(form_field.data))
+def _people_field(form_field, errors: list[str], directory: PeopleDirectory):
+    users, unknown = resolve_people(split_people(form_field.data), directory)
     for name in unknown:
         form_field.errors.append(f"No user is called '{name}'. Add them in Admin, Users first, or check the spelling")
         errors.append(name)
@@ -64,8 +64,9 @@ def _people_field(form_field, errors: list[str]):
 def _action_data(form: ActionForm, plan: Plan) -> service.ActionData | None:
     """The form as ActionData, or None when a name or theme did not match (errors set on the form)."""
     unknown: list[str] = []
-    owners = _people_field(form.owners, unknown)
-    supporting = _people_field(form.supporting_leads, unknown)
+    directory = PeopleDirectory()
+    owners = _people_field(form.owners, unknown, directory)
+    supporting = _people_field(form.supporting_leads, unknown, directory)
     theme = db.session.get(Theme, form.theme.data) if form.theme.data else None
     if theme is not None and theme.plan_id != plan.id:
         form.theme.errors.append("Choose one of this plan's themes")

@@ -24,7 +24,7 @@ from tracker.actions.rag_rules import propose_rag
 from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_opening_update
 from tracker.audit.service import record
-from tracker.auth.service import resolve_people, split_people
+from tracker.auth.service import PeopleDirectory, resolve_people, split_people
 from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -253,6 +253,7 @@ class _CopyData:
 def _check_rows(rows: list[CarryRow], actions: dict[int, Action]) -> tuple[list[Problem], dict[int, _CopyData]]:
     """Each row's problems, and what each copy gets (owners matched to users, forums found)."""
     forums = {forum.id: forum for forum in db.session.scalars(select(Forum))}
+    directory = PeopleDirectory() if any(row.owners for row in rows) else None
     problems, data = [], {}
     for row in rows:
         ref = actions[row.action_id].ref
@@ -260,7 +261,7 @@ def _check_rows(rows: list[CarryRow], actions: dict[int, Action]) -> tuple[list[
         if len(by_when) > BY_WHEN_LENGTH:
             problems.append(Problem(row.action_id, "by_when", f"The by when for {ref} must be {BY_WHEN_LENGTH} "
                                                                f"characters or fewer (it has {len(by_when)})"))
-        owners, unknown = resolve_people(split_people(row.owners))
+        owners, unknown = resolve_people(split_people(row.owners), directory)
         if unknown:
             names = ", ".join(f"'{name}'" for name in unknown)
             problems.append(Problem(row.action_id, "owners", f"No user is called {names} (owners of {ref}). "
