@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker import clock
+from tracker import clock, uploads
 from tracker.actions.queries import requested_page
 from tracker.auth.access import admin_required, current_actor
 from tracker.database import committing
@@ -16,7 +16,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum
-from tracker.plans import file_reader, file_writer, importer, rollover, service, uploads
+from tracker.plans import file_reader, file_writer, importer, rollover, service
 from tracker.plans.forms import (
     NEW_PLAN,
     FilterForm,
@@ -47,6 +47,8 @@ MIME_TYPES = {
 }
 #: Row problems listed one by one in the error summary; all of them are in the table below it.
 SUMMARY_PROBLEMS = 10
+#: Plan files waiting between the import preview and "Create plan" (setting PLAN_IMPORT_FOLDER).
+PLAN_FILE = "plan"
 
 
 def _forums() -> list:
@@ -205,7 +207,7 @@ def import_plan():
             read = file_reader.read_plan(content, name)
             preview = importer.preview_plan(read)
             if preview.warnings:
-                token = uploads.save(content, {"name": name, "year": form.year.data, "title": form.title.data or ""},
+                token = uploads.save(PLAN_FILE, content, {"name": name, "year": form.year.data, "title": form.title.data or ""},
                                      current_user.id)
                 return redirect(url_for("plans.import_preview", token=token))
             with committing():
@@ -226,7 +228,7 @@ def import_plan():
 @admin_required
 def import_preview(token: str):
     """Every action of the uploaded file and every guess or loss, before "Create plan"."""
-    stored = uploads.load(token, current_user.id)
+    stored = uploads.load(PLAN_FILE, token, current_user.id)
     if stored is None:
         flash("That upload has expired or has already been imported. Upload the file again.", "info")
         return redirect(url_for("plans.import_plan"))
@@ -236,7 +238,7 @@ def import_preview(token: str):
     try:
         read = file_reader.read_plan(content, details["name"])
     except DomainError as error:
-        uploads.remove(token, current_user.id)
+        uploads.remove(PLAN_FILE, token, current_user.id)
         flash(str(error), "info")
         return redirect(url_for("plans.import_plan"))
     if form.validate_on_submit():
@@ -247,7 +249,7 @@ def import_preview(token: str):
         except DomainError as error:
             show_error(form, error, default_field="year")
         else:
-            uploads.remove(token, current_user.id)
+            uploads.remove(PLAN_FILE, token, current_user.id)
             flash(result.summary(), "success")
             return redirect(url_for("plans.detail", plan_id=result.plan.id))
     status = 400 if form.is_submitted() else 200

@@ -1,16 +1,13 @@
 """The Word documents page of a plan (downloads are POSTs), a forum meeting's pack, and importing a plan from Word."""
 from __future__ import annotations
 
-import re
-import secrets
-import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from tracker import clock
+from tracker import clock, uploads
 from tracker.admin.service import organisation_settings
 from tracker.auth.access import admin_required, current_actor, reviewer_required
 from tracker.database import committing
@@ -43,8 +40,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORMS = {"appendix1": Appendix1Form, "appendix2": Appendix2Form, "indicators": IndicatorsForm, "pack": PackForm}
 #: Uploaded Word documents wait on the server between the preview and "Create plan" for at most a day.
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+#: Word plans waiting between the import preview and "Create plan" (setting DOCX_IMPORT_FOLDER).
+WORD_PLAN = "docx"
 
 
 def _plan_or_404(plan_id: int) -> Plan:
@@ -142,7 +139,7 @@ def import_docx():
         content, name = upload.stream.read(), _display_name(upload.filename)
         problems = _read_problems(content, name)
         if not problems:
-            token = _save_upload(content, name, current_user.id)
+            token = uploads.save(WORD_PLAN, content, {"name": name}, current_user.id)
             return redirect(url_for("reports.import_docx_preview", token=token))
         form.file.errors.extend(problems)
     status = 400 if form.is_submitted() else 200
@@ -166,11 +163,11 @@ def _read_problems(content: bytes, name: str) -> list[str]:
 @bp.route("/plans/import-docx/<token>", methods=["GET", "POST"])
 @admin_required
 def import_docx_preview(token: str):
-    stored = _load_upload(token, current_user.id)
+    stored = uploads.load(WORD_PLAN, token, current_user.id)
     if stored is None:
         flash("That upload has expired or has already been imported. Upload the Word document again.", "info")
         return redirect(url_for("reports.import_docx"))
-    content, name = stored
+    content, name = stored[0], stored[1]["name"]
     read = read_plan_tables(content, name=name)
     form = DocxConfirmForm()
     if form.validate_on_submit():
@@ -181,59 +178,9 @@ def import_docx_preview(token: str):
         except DomainError as error:
             show_error(form, error)
         else:
-            _remove_upload(token, current_user.id)
+            uploads.remove(WORD_PLAN, token, current_user.id)
             flash(" ".join(result.summary_lines()), "success")
             return redirect(url_for("plans.detail", plan_id=result.plan.id))
     status = 400 if form.is_submitted() else 200
     return render_template("reports/import_preview.html", form=form, read=read, name=name, token=token,
                            preview=preview_read_plan(read), rag_labels=RAG_LABELS), status
-
-
-# The uploaded document is kept on the server, never sent back to the browser, so "Create plan"
-# stores exactly what the preview showed. Each upload gets a random token and is only found
-# again by the admin who uploaded it; it is deleted once imported, and after a day if not.
-
-def _upload_folder() -> Path:
-    folder = Path(current_app.config.get("DOCX_IMPORT_FOLDER") or Path(current_app.instance_path) / "docx-imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_paths(token: str, user_id: int) -> tuple[Path, Path] | None:
-    if not UPLOAD_TOKEN.fullmatch(token):
-        return None
-    stem = _upload_folder() / f"{user_id}-{token}"
-    return stem.with_suffix(".docx"), stem.with_suffix(".name")
-
-
-def _save_upload(content: bytes, name: str, user_id: int) -> str:
-    """Keep the document and its file name; returns the token that finds them again."""
-    _remove_stale_uploads()
-    token = secrets.token_urlsafe(24)
-    document, filename = _upload_paths(token, user_id)
-    document.write_bytes(content)
-    filename.write_text(name, encoding="utf-8")
-    return token
-
-
-def _load_upload(token: str, user_id: int) -> tuple[bytes, str] | None:
-    """(content, file name) of this user's upload, or None when unknown or older than a day."""
-    paths = _upload_paths(token, user_id)
-    if paths is None or not all(path.is_file() for path in paths):
-        return None
-    if time.time() - paths[0].stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-        _remove_upload(token, user_id)
-        return None
-    return paths[0].read_bytes(), paths[1].read_text(encoding="utf-8")
-
-
-def _remove_upload(token: str, user_id: int) -> None:
-    for path in _upload_paths(token, user_id) or ():
-        path.unlink(missing_ok=True)
-
-
-def _remove_stale_uploads() -> None:
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for path in _upload_folder().iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)

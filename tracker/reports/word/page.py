@@ -69,14 +69,7 @@ def add_footer(section: Section, generated_on: date) -> None:
 
 def add_field(paragraph: Paragraph, instruction: str) -> None:
     """Append a complex field (e.g. PAGE) that Word and LibreOffice update on display."""
-    _field_char(paragraph, "begin")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
-    _field_char(paragraph, "separate")
-    paragraph.add_run("1")
-    _field_char(paragraph, "end")
+    add_field_showing(paragraph, instruction, "1")
 
 
 def _field_char(paragraph: Paragraph, kind: str) -> None:

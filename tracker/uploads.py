@@ -1,8 +1,9 @@
-"""Plan files waiting between the import preview and "Create plan".
+"""Uploaded files waiting between an import preview and "Create plan" (plan files, Word plans).
 
 The uploaded file stays on the server, never sent back to the browser, so "Create plan" stores
 exactly what the preview showed. Each upload gets a random token and is only found again by the
-admin who uploaded it; it is deleted once imported, and after a day if not.
+admin who uploaded it; it is deleted once imported, and after a day if not. Each kind of upload
+has its own folder: the setting `<KIND>_IMPORT_FOLDER`, else `<instance>/<kind>-imports`.
 """
 from __future__ import annotations
 
@@ -18,43 +19,44 @@ MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config.get("PLAN_IMPORT_FOLDER") or Path(current_app.instance_path) / "plan-imports")
+def _folder(kind: str) -> Path:
+    folder = Path(current_app.config.get(f"{kind.upper()}_IMPORT_FOLDER")
+                  or Path(current_app.instance_path) / f"{kind}-imports")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def _paths(token: str, user_id: int) -> tuple[Path, Path] | None:
+def _paths(kind: str, token: str, user_id: int) -> tuple[Path, Path] | None:
     if not TOKEN.fullmatch(token or ""):
         return None
-    stem = _folder() / f"{user_id}-{token}"
+    stem = _folder(kind) / f"{user_id}-{token}"
     return stem.with_suffix(".upload"), stem.with_suffix(".json")
 
 
-def save(content: bytes, details: dict, user_id: int) -> str:
+def save(kind: str, content: bytes, details: dict, user_id: int) -> str:
     """Keep the file and its details (name, year, title); returns the token that finds them again."""
     cutoff = time.time() - MAX_AGE_SECONDS
-    for path in _folder().iterdir():
+    for path in _folder(kind).iterdir():
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
-    upload, about = _paths(token, user_id)
+    upload, about = _paths(kind, token, user_id)
     upload.write_bytes(content)
     about.write_text(json.dumps(details), encoding="utf-8")
     return token
 
 
-def load(token: str, user_id: int) -> tuple[bytes, dict] | None:
+def load(kind: str, token: str, user_id: int) -> tuple[bytes, dict] | None:
     """(content, details) of this user's upload, or None when unknown or older than a day."""
-    paths = _paths(token, user_id)
+    paths = _paths(kind, token, user_id)
     if paths is None or not all(path.is_file() for path in paths):
         return None
     if time.time() - paths[0].stat().st_mtime > MAX_AGE_SECONDS:
-        remove(token, user_id)
+        remove(kind, token, user_id)
         return None
     return paths[0].read_bytes(), json.loads(paths[1].read_text(encoding="utf-8"))
 
 
-def remove(token: str, user_id: int) -> None:
-    for path in _paths(token, user_id) or ():
+def remove(kind: str, token: str, user_id: int) -> None:
+    for path in _paths(kind, token, user_id) or ():
         path.unlink(missing_ok=True)
