@@ -115,8 +115,8 @@ def test_one_chart_per_indicator_sized_two_to_a_page(built):
 
 def test_charts_have_captions_and_alt_text_with_every_figure(built):
     captions = [p.text for p in built.paragraphs if p.style.name == "Caption"][1:]
-    assert captions == ["Chart 1: indicator 2 – Recruitment measure",
-                        "Chart 2: indicator 5 – HBA from patients / public"]
+    assert captions == ["Chart 1: Indicator 2 – Recruitment measure",
+                        "Chart 2: Indicator 5 – HBA from patients / public"]
     descriptions = [e.get("descr") for e in built.element.body.iter(qn("wp:docPr"))]
     assert descriptions == [
         "Line chart of indicator 2, Recruitment measure, by year. Trust: 1.30 in 2021, 1.27 in 2022, "
@@ -271,8 +271,8 @@ def test_rendered_summary_has_its_table_on_one_page_then_two_charts_a_page(tmp_p
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
     pages = page_texts(tmp_path / "summary.pdf")
-    captions = [[c.split(" – ")[0] for c in re.findall(r"Chart \d: indicator \d[^\n]*", page)] for page in pages]
+    captions = [[c.split(" – ")[0] for c in re.findall(r"Chart \d: Indicator \d[^\n]*", page)] for page in pages]
     assert "Table 1: WRES indicators by year" in pages[0] and "Board membership" in pages[0]
-    assert captions == [[], ["Chart 1: indicator 1", "Chart 2: indicator 2"],
-                        ["Chart 3: indicator 3", "Chart 4: indicator 5"], ["Chart 5: indicator 9"]]
+    assert captions == [[], ["Chart 1: Indicator 1", "Chart 2: Indicator 2"],
+                        ["Chart 3: Indicator 3", "Chart 4: Indicator 5"], ["Chart 5: Indicator 9"]]
     assert pages[1].lstrip().startswith("Trend charts")

@@ -173,5 +173,5 @@ def _add_chart(document: Document, number: int, title: str, png: bytes, descript
     for doc_pr in paragraph._p.iter(qn("wp:docPr")):
         doc_pr.set("descr", description)
         doc_pr.set("title", f"Indicator {number} chart")
-    caption = add_caption(document, "Chart", f"indicator {number}" + (f" – {title}" if title else ""))
+    caption = add_caption(document, "Chart", f"Indicator {number}" + (f" – {title}" if title else ""))
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
