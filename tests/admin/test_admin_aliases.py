@@ -1,7 +1,7 @@
 """The EDI lead says what texts used in plans mean: an alias maps one text to one or more users."""
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import PersonAlias
-from tracker.auth.service import PeopleDirectory
+from tracker.auth.people import PeopleDirectory
 from tracker.extensions import db
 
 

@@ -2,7 +2,8 @@
 matched by name, email, alias, job title or initials."""
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import PersonAlias
-from tracker.auth.service import PeopleDirectory, delete_alias, resolve_people, save_alias, split_people
+from tracker.auth.people import PeopleDirectory, resolve_people, split_people
+from tracker.auth.service import delete_alias, save_alias
 from tracker.extensions import db
 
 

@@ -9,7 +9,7 @@ from tracker.actions.figures import indicator_figures
 from tracker.actions.forms import ActionForm, ProgressUpdateForm
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, current_actor, require_action_update
-from tracker.auth.service import PeopleDirectory, resolve_people, split_people
+from tracker.auth.people import PeopleDirectory, resolve_people, split_people
 from tracker.database import committing
 from tracker.errors import DomainError
 from tracker.extensions import db

@@ -216,7 +216,7 @@ def _alias_page(alias: PersonAlias | None, form: AliasForm, endpoint: str):
     if form.validate_on_submit():
         try:
             with committing():
-                saved = accounts.save_alias(alias, form.text.data, _alias_people(form.people.data),
+                saved = accounts.save_alias(alias, form.text.data, accounts.alias_people(form.people.data),
                                             current_actor())
         except DomainError as error:
             show_error(form, error, default_field="people")
@@ -227,20 +227,3 @@ def _alias_page(alias: PersonAlias | None, form: AliasForm, endpoint: str):
     return render_template("admin/alias.html", alias=alias, form=form, button_form=ButtonForm(), events=events,
                            action=url_for(endpoint, **({"alias_id": alias.id} if alias else {}))), \
         400 if form.is_submitted() else 200
-
-
-def _alias_people(text: str) -> list[User]:
-    """The users named by exact name or email, one a line or separated by ';'; raises UserError naming the rest."""
-    names = accounts.split_people(text)
-    keys = {accounts.person_key(name) for name in names}
-    users = db.session.scalars(db.select(User).where(db.func.lower(User.name).in_(keys) | User.email.in_(keys))).all()
-    found = {}
-    for user in sorted(users, key=lambda u: (not u.active, u.id)):
-        found.setdefault(accounts.person_key(user.name), user)
-        if user.email:
-            found.setdefault(user.email, user)
-    unknown = [name for name in names if accounts.person_key(name) not in found]
-    if unknown:
-        raise accounts.UserError(f"No user is called {', '.join(unknown)}: add them under Users first, "
-                                 "or write their name or email as the Users page shows it", field="people")
-    return list(dict.fromkeys(found[accounts.person_key(name)] for name in names))

@@ -19,7 +19,8 @@ from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.models import Role, User
-from tracker.auth.service import PeopleDirectory, create_user, person_key
+from tracker.auth.people import PeopleDirectory, person_key
+from tracker.auth.service import create_user
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum

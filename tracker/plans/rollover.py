@@ -24,7 +24,7 @@ from tracker.actions.rag_rules import propose_rag
 from tracker.actions.refs import ref_key
 from tracker.actions.service import ActionData, UpdateData, create_action, post_opening_update
 from tracker.audit.service import record
-from tracker.auth.service import PeopleDirectory, resolve_people, split_people
+from tracker.auth.people import PeopleDirectory, resolve_people, split_people
 from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db

@@ -15,7 +15,7 @@ from tracker.actions.models import Action
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.audit.service import record
 from tracker.auth.models import User
-from tracker.auth.service import PeopleDirectory, PeopleMatch, person_key
+from tracker.auth.people import PeopleDirectory, PeopleMatch, person_key
 from tracker.errors import DomainError
 from tracker.governance.models import Forum
 from tracker.governance.service import find_forum
