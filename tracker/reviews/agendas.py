@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
@@ -164,9 +164,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min)
 
 
-def latest_updates_by(action_ids: list[int], before: datetime | None) -> dict[int, ProgressUpdate]:
-    """Each action's latest progress update (posted before `before` when given), in one query."""
-    if not action_ids:
+def latest_updates_by(action_ids: list[int] | Select, before: datetime | None) -> dict[int, ProgressUpdate]:
+    """Each action's latest progress update (posted before `before` when given), in one query.
+
+    `action_ids` is a list of ids or a query selecting them (e.g. a meeting's agenda items).
+    """
+    if isinstance(action_ids, list) and not action_ids:
         return {}
     query = select(ProgressUpdate).where(ProgressUpdate.action_id.in_(action_ids))
     if before is not None:

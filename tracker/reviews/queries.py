@@ -4,7 +4,7 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 from sqlalchemy import Select, bindparam, or_, select
@@ -14,7 +14,7 @@ from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
 from tracker.governance.models import Meeting
 from tracker.reviews import agenda_rules as rules
-from tracker.reviews.agendas import end_of_day, is_upcoming, shown_rating
+from tracker.reviews.agendas import end_of_day, is_upcoming, latest_updates_by, shown_rating
 from tracker.reviews.models import AgendaItem, ForumReview
 
 
@@ -46,18 +46,6 @@ def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, 
     return latest, counts
 
 
-def _latest_updates(meeting_id: int, before: datetime | None) -> dict[int, ProgressUpdate]:
-    """Each agenda action's latest progress update (posted before `before` when given), in one query."""
-    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting_id)
-    query = select(ProgressUpdate).where(ProgressUpdate.action_id.in_(on_agenda))
-    if before is not None:
-        query = query.where(ProgressUpdate.posted_at < before)
-    latest: dict[int, ProgressUpdate] = {}
-    for update_row in db.session.scalars(query.order_by(ProgressUpdate.posted_at, ProgressUpdate.id)):
-        latest[update_row.action_id] = update_row
-    return latest
-
-
 def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
     """The stored agenda as plain rows, in a fixed number of queries whatever its length.
 
@@ -70,7 +58,8 @@ def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
                  joinedload(AgendaItem.escalated_from))
         .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
     past = not is_upcoming(meeting, today)
-    updates = _latest_updates(meeting.id, end_of_day(meeting.held_on) if past else None)
+    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting.id)
+    updates = latest_updates_by(on_agenda, end_of_day(meeting.held_on) if past else None)
     latest, counts = _latest_reviews(meeting.id)
     return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), latest.get(item.action_id),
                         counts.get(item.action_id, 0)) for item in items]
