@@ -53,6 +53,20 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or None
     REQUIRE_SECRET_KEY = True
 
+    # Single sign-on with OpenID Connect (NHSmail, Microsoft Entra ID); README "Single sign-on".
+    #: On when the discovery URL, client id and client secret are all set.
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip() or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip() or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip() or None
+    OIDC_LABEL = os.environ.get("OIDC_LABEL", "").strip() or "Sign in with your NHS account"
+    #: Comma-separated email domains ("nhs.net,mytrust.nhs.uk"). Empty: only users who already
+    #: exist may sign in, whatever their domain, and nobody is created.
+    OIDC_ALLOWED_DOMAINS = os.environ.get("OIDC_ALLOWED_DOMAINS", "")
+    #: An unknown person from an allowed domain is created as a viewer on first sign-in.
+    OIDC_AUTO_CREATE = _bool("OIDC_AUTO_CREATE")
+    #: False hides the password form; an admin can still use /sign-in?local=1 (break-glass).
+    LOCAL_SIGN_IN = _bool("LOCAL_SIGN_IN", default=True)
+
 
 class DevelopmentConfig(Config):
     """Local settings used by ``make run``."""
@@ -73,6 +87,11 @@ class TestConfig(Config):
     BASE_URL = "http://localhost"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # Single sign-on: off unless a test turns it on, whatever the shell says.
+    OIDC_DISCOVERY_URL = OIDC_CLIENT_ID = OIDC_CLIENT_SECRET = None
+    OIDC_ALLOWED_DOMAINS = ""
+    OIDC_AUTO_CREATE = False
+    LOCAL_SIGN_IN = True
 
 
 def config_for_environment() -> type[Config]:

@@ -48,6 +48,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker.auth.access import configure_login
+    from tracker.auth.oidc import configure_sso
     from tracker.database import configure_database
     from tracker.extensions import csrf, db, limiter, migrate
 
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     configure_login(app)
     configure_database(app)
+    configure_sso(app)
 
 
 def register_models(app: Flask) -> None:

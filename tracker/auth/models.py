@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     reminder_delivery: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
     #: The secret in the user's calendar feed address; null when they have no feed.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    #: The NHS account (OpenID Connect subject) first used to sign in, e.g. "entra:<tid>:<oid>" or
+    #: "sub:<sub>"; later single sign-ins must come from the same one. Null until then.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

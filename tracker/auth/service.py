@@ -255,3 +255,103 @@ def delete_alias(alias: PersonAlias, actor: User | None) -> None:
            summary=f"Alias '{alias.text}' deleted", subject_type="person_alias")
     db.session.delete(alias)
     db.session.flush()
+
+
+# Single sign-on: who an NHS account is here. The token itself is checked in tracker/auth/oidc.py.
+
+SSO_SIGNED_IN = "signed in (NHS account)"
+#: Why a single sign-in was refused or failed: the audit verb for each.
+SSO_REFUSALS = {
+    "domain": "NHS sign-in refused: domain",
+    "unknown": "NHS sign-in refused: unknown user",
+    "mismatch": "NHS sign-in refused: account mismatch",
+    "inactive": "NHS sign-in refused: inactive user",
+    "no email": "NHS sign-in refused: no email",
+    "provider": "NHS sign-in failed: provider error",
+    "state": "NHS sign-in failed: state",
+    "token": "NHS sign-in failed: token",
+    "unreachable": "NHS sign-in failed: provider unreachable",
+}
+
+
+@dataclass(frozen=True)
+class SsoOutcome:
+    """The user to sign in, or why not (a key of SSO_REFUSALS) and the email the provider gave."""
+
+    user: User | None
+    refusal: str | None = None
+    email: str | None = None
+
+
+class _SignIn:
+    """The audit subject of a sign-in that matched no user."""
+
+    id = None
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
+
+
+def user_for_sso(email: str | None, subject: str, name: str | None, allowed_domains: tuple[str, ...],
+                 auto_create: bool) -> SsoOutcome:
+    """The user an NHS account signs in as, creating a viewer when allowed; every outcome is audited.
+
+    - an email outside `allowed_domains` is refused; with no domains listed only existing users may
+      sign in and nobody is created;
+    - users are matched by email, ignoring case; an unknown person is created as a viewer only when
+      `auto_create` is on and domains are listed;
+    - the account's subject is stored on the first single sign-in and must match afterwards, and one
+      subject belongs to one user;
+    - inactive users are refused.
+    """
+    email = normalise_email(email)
+    if not email:
+        return _refuse("no email", None, None, f"No email address in the token (subject {subject})", subject)
+    if allowed_domains and email_domain(email) not in allowed_domains:
+        return _refuse("domain", None, email, f"{email} is not in the allowed domains ({', '.join(allowed_domains)})",
+                       subject)
+    user = find_by_email(email)
+    holder = db.session.scalar(select(User).where(User.sso_subject == subject))
+    if holder is not None and holder is not user:
+        return _refuse("mismatch", user, email, f"The NHS account {subject} is linked to {holder.name} "
+                       f"(user {holder.id}), not to {email}", subject)
+    created = False
+    if user is None:
+        if not (auto_create and allowed_domains):
+            return _refuse("unknown", None, email, f"No user has the email {email}", subject)
+        user = create_user(email=email, name=name or email.split("@")[0], role=Role.VIEWER.value, actor=None)
+        created = True
+    if not user.active:
+        return _refuse("inactive", user, email, f"{user.name} is inactive", subject)
+    if user.sso_subject and user.sso_subject != subject:
+        return _refuse("mismatch", user, email, f"The NHS account {subject} is not the one linked to this user "
+                       f"({user.sso_subject})", subject)
+    changes = {}
+    if user.sso_subject is None:
+        changes["sso_subject"] = [None, subject]
+        user.sso_subject = subject
+    summary = "Account created as a viewer on first sign-in" if created else ""
+    record(user, user, SSO_SIGNED_IN, changes, summary=summary)
+    db.session.flush()
+    return SsoOutcome(user, email=email)
+
+
+def _refuse(reason: str, user: User | None, email: str | None, summary: str, subject: str | None) -> SsoOutcome:
+    record_sso_failure(reason, summary, user=user, subject=subject)
+    return SsoOutcome(None, reason, email)
+
+
+def record_sso_failure(reason: str, summary: str, user: User | None = None, subject: str | None = None) -> None:
+    """Audit a single sign-in that did not happen, against the user when one was found."""
+    changes = {"subject": [None, subject]} if subject else {}
+    record(None, user or _SignIn(), SSO_REFUSALS[reason], changes, summary=summary,
+           subject_type=None if user else "sign in")
+    db.session.flush()
+
+
+def record_break_glass(user: User, signed_in: bool) -> None:
+    """Audit a password sign-in while LOCAL_SIGN_IN is off: an admin's, or a refused non-admin's."""
+    verb = "signed in (password, break-glass)" if signed_in else "password sign-in refused: not admin"
+    record(user if signed_in else None, user, verb, {})
+    db.session.flush()
