@@ -15,7 +15,11 @@ from tracker import create_app
 from tracker.extensions import db
 
 #: Routes that need no sign-in at all.
-PUBLIC = {"auth.sign_in", "auth.set_password", "static", "nhsuk_assets", "reminders.calendar_feed", "dashboards.health"}
+PUBLIC = {"auth.sign_in", "auth.set_password", "static", "nhsuk_assets", "reminders.calendar_feed", "dashboards.health",
+          *("auth.sign_in_oidc", "auth.sign_in_oidc_callback")}
+#: Single sign-on starts and ends before anyone is signed in: GET only, 404 unless SSO is configured
+#: (tests/auth/test_single_sign_on.py covers them with SSO on).
+SSO_ROUTES = {"auth.sign_in_oidc": "/sign-in/oidc", "auth.sign_in_oidc_callback": "/sign-in/oidc/callback"}
 #: POST routes any signed-in user may use, whatever their role.
 SIGNED_IN_MAY_POST = {
     "auth.sign_out": "everyone may sign out",
@@ -125,3 +129,11 @@ def test_every_post_refuses_a_missing_csrf_token(_app, world, make_user):
         response = client.post(_url(rule, world), data={"anything": "x"})
         assert response.status_code == 400, (rule.rule, response.status_code)
         assert "The form expired or was sent from another page" in response.get_data(as_text=True)
+
+
+def test_single_sign_on_routes_are_get_only_and_absent_until_configured(client, app):
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules() if rule.endpoint in SSO_ROUTES}
+    assert {endpoint: rule.rule for endpoint, rule in rules.items()} == SSO_ROUTES
+    assert all("POST" not in rule.methods for rule in rules.values())
+    for path in SSO_ROUTES.values():
+        assert client.get(path).status_code == 404
