@@ -287,3 +287,15 @@ def test_local_sign_in_on_keeps_the_password_form_below_the_button(sso_client, m
     assert "Only an admin may use it here" not in page and "Sign in with your NHS account" in page
     assert sso_client.post("/sign-in", data={"email": owner.email, "password": PASSWORD}).status_code == 302
     assert [event.verb for event in _events()] == ["created"]
+
+
+def test_a_code_the_token_endpoint_refuses_signs_nobody_in(sso_client, oidc_provider, make_user):
+    from tests.auth.conftest import to_provider_and_back
+    make_user("owner", email="laura.reynolds@nhs.net")
+    oidc_provider.issue("laura.reynolds@nhs.net")
+    callback = to_provider_and_back(sso_client)
+    oidc_provider.grants.clear()  # the code expired at the provider
+    _assert_token_refused(sso_client.get(callback), sso_client)
+    assert "invalid_grant" in _events("NHS sign-in failed")[0].summary
+    [request] = oidc_provider.token_requests
+    assert request["grant_type"] == "authorization_code" and len(request["code_verifier"]) >= 43

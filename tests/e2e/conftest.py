@@ -117,7 +117,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
+def demo_server(tmp_path_factory, extra_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
     """gunicorn (1 worker, 2 threads) on a free port, on a migrated SQLite file with the demo loaded.
 
     gunicorn starts first and loads the app while the database is migrated and filled; it is
@@ -130,6 +130,7 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
            "BASE_URL": f"http://127.0.0.1:{port}", "SIGN_IN_RATE_LIMIT": "1000 per minute",
            "TRACKER_INSTANCE_PATH": str(folder / "instance")}
     env.pop("TEST_DATABASE_URL", None)
+    env.update(extra_env or {})
     log = folder / "gunicorn.log"
     process = _start_gunicorn(port, env, log)
     server = LiveServer(f"http://127.0.0.1:{port}", database, process, log, env)
@@ -150,10 +151,16 @@ def live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def own_live_server(chromium, tmp_path_factory) -> Iterator[LiveServer]:
+def live_server_env() -> dict[str, str]:
+    """Extra environment for own_live_server; a module overrides it for settings of its own (single sign-on)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def own_live_server(chromium, tmp_path_factory, live_server_env) -> Iterator[LiveServer]:
     """A server of its own for a module whose journey changes the demo for good (a module
     overrides live_server with it), so the shared server's journeys find the demo as loaded."""
-    with demo_server(tmp_path_factory) as server:
+    with demo_server(tmp_path_factory, live_server_env) as server:
         yield server
 
 

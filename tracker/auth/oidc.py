@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import Flask, current_app, request, session
 from joserfc.errors import JoseError
 
 PROVIDER = "nhs"
@@ -89,6 +89,9 @@ def start(redirect_uri: str):
 def finish() -> SsoIdentity:
     """Exchange the code for tokens and check the ID token; raises SsoFailure for anything wrong."""
     client = _client()
+    if request.args.get("error"):
+        client.framework.clear_state_data(session, request.args.get("state"))
+        raise SsoFailure("provider", f"{request.args['error']}: {request.args.get('error_description', '')}".strip())
     try:
         metadata = client.load_server_metadata()
         options = {"iss": {"essential": True, "value": metadata["issuer"]},
@@ -97,8 +100,7 @@ def finish() -> SsoIdentity:
     except MismatchingStateError as error:
         raise SsoFailure("state", "The state is missing, expired or already used") from error
     except OAuthError as error:
-        reason = "provider" if error.error and error.error not in {"mismatching_state"} else "token"
-        raise SsoFailure(reason, f"{error.error}: {error.description or ''}".strip()) from error
+        raise SsoFailure("token", f"The token endpoint said {error.error}: {error.description or ''}".strip()) from error
     except JoseError as error:
         raise SsoFailure("token", f"The ID token failed a check: {error}") from error
     except (requests.RequestException, ValueError, KeyError, TypeError) as error:
