@@ -66,10 +66,10 @@ def test_entra_tokens_without_an_email_claim_use_preferred_username_and_pin_tena
         sso_client, sso_sign_in, make_user):
     user = make_user("owner", email="laura.reynolds@nhs.net")
     response = sso_sign_in(sso_client, None, sub="pairwise-sub", preferred_username="LAURA.REYNOLDS@nhs.net",
-                           oid="00000000-0000-0000-0000-000000000001", tid="37c354b2-85b0-47f5-b222-07b48d774ee3")
+                           oid="00000000-0000-0000-0000-000000000001", tid="11111111-2222-3333-4444-555555555555")
     assert response.status_code == 302 and _signed_in(sso_client)
     assert db.session.get(User, user.id).sso_subject == (
-        "entra:37c354b2-85b0-47f5-b222-07b48d774ee3:00000000-0000-0000-0000-000000000001")
+        "entra:11111111-2222-3333-4444-555555555555:00000000-0000-0000-0000-000000000001")
 
 
 def test_an_email_the_provider_marks_unverified_is_not_used(sso_client, sso_sign_in, make_user):
@@ -299,3 +299,14 @@ def test_a_code_the_token_endpoint_refuses_signs_nobody_in(sso_client, oidc_prov
     assert "invalid_grant" in _events("NHS sign-in failed")[0].summary
     [request] = oidc_provider.token_requests
     assert request["grant_type"] == "authorization_code" and len(request["code_verifier"]) >= 43
+
+
+def test_unlinking_a_users_nhs_account_lets_a_new_account_sign_in(sso_client, sso_app, sso_sign_in, make_user, runner):
+    user = make_user("owner", email="laura.reynolds@nhs.net")
+    assert sso_sign_in(sso_client, "laura.reynolds@nhs.net", sub="old-account").status_code == 302
+    result = runner.invoke(args=["users", "unlink-nhs-account", "Laura.Reynolds@nhs.net"])
+    assert result.exit_code == 0 and "Unlinked sub:old-account from laura.reynolds@nhs.net" in result.output
+    assert _events("NHS account unlinked")[0].changes == {"sso_subject": ["sub:old-account", None]}
+    assert sso_sign_in(sso_app().test_client(), "laura.reynolds@nhs.net", sub="new-account").status_code == 302
+    assert db.session.get(User, user.id).sso_subject == "sub:new-account"
+    assert "No user has the email" in runner.invoke(args=["users", "unlink-nhs-account", "x@nhs.net"]).output

@@ -28,3 +28,16 @@ def create(email, name, role, password, job_title):
     except service.UserError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created user {user.id}: {user.email} ({user.role})")
+
+
+@users_cli.command("unlink-nhs-account")
+@click.argument("email")
+@with_appcontext
+def unlink_nhs_account(email):
+    """Forget the NHS account a user first signed in with, so their next single sign-in links a new one."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email}")
+    with committing():
+        unlinked = service.unlink_sso(user, actor=None)
+    click.echo(f"Unlinked {unlinked} from {user.email}" if unlinked else f"{user.email} has no NHS account linked")

@@ -355,3 +355,13 @@ def record_break_glass(user: User, signed_in: bool) -> None:
     verb = "signed in (password, break-glass)" if signed_in else "password sign-in refused: not admin"
     record(user if signed_in else None, user, verb, {})
     db.session.flush()
+
+
+def unlink_sso(user: User, actor: User | None) -> str | None:
+    """Forget the user's NHS account (a new account, or a re-registered app); returns the one forgotten."""
+    subject = user.sso_subject
+    if subject:
+        user.sso_subject = None
+        record(actor, user, "NHS account unlinked", {"sso_subject": [subject, None]})
+        db.session.flush()
+    return subject
