@@ -310,3 +310,18 @@ def test_unlinking_a_users_nhs_account_lets_a_new_account_sign_in(sso_client, ss
     assert sso_sign_in(sso_app().test_client(), "laura.reynolds@nhs.net", sub="new-account").status_code == 302
     assert db.session.get(User, user.id).sso_subject == "sub:new-account"
     assert "No user has the email" in runner.invoke(args=["users", "unlink-nhs-account", "x@nhs.net"]).output
+
+
+def test_failed_callbacks_are_throttled_but_successful_sign_ins_are_not(sso_app, sso_sign_in, make_user):
+    from tracker.extensions import limiter
+    make_user("owner", email="laura.reynolds@nhs.net")
+    app = sso_app(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="2 per minute")
+    try:
+        codes = [sso_sign_in(app.test_client(), "laura.reynolds@nhs.net").status_code for _ in range(3)]
+        assert codes == [302, 302, 302]
+        client = app.test_client()
+        failures = [client.get("/sign-in/oidc/callback?code=x&state=y").status_code for _ in range(3)]
+        assert failures == [400, 400, 429]
+    finally:
+        limiter.reset()
+        limiter.enabled = False

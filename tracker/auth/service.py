@@ -270,7 +270,6 @@ SSO_REFUSALS = {
     "provider": "NHS sign-in failed: provider error",
     "state": "NHS sign-in failed: state",
     "token": "NHS sign-in failed: token",
-    "unreachable": "NHS sign-in failed: provider unreachable",
 }
 
 

@@ -85,9 +85,10 @@ def sign_in_oidc():
 
 
 @bp.route("/sign-in/oidc/callback")
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], deduct_when=lambda response: response.status_code >= 400)
 def sign_in_oidc_callback():
-    """The provider sends the browser back here with a code (or an error): check it all, then sign in."""
+    """The provider sends the browser back here with a code (or an error): check it all, then sign in.
+    Only failures count towards the sign-in rate limit: a whole trust may sign in from one address."""
     if not oidc.sso_enabled(current_app.config):
         abort(404)
     try:
