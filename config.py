@@ -89,6 +89,7 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     # Single sign-on: off unless a test turns it on, whatever the shell says.
     OIDC_DISCOVERY_URL = OIDC_CLIENT_ID = OIDC_CLIENT_SECRET = None
+    OIDC_LABEL = "Sign in with your NHS account"
     OIDC_ALLOWED_DOMAINS = ""
     OIDC_AUTO_CREATE = False
     LOCAL_SIGN_IN = True

@@ -325,3 +325,27 @@ def test_failed_callbacks_are_throttled_but_successful_sign_ins_are_not(sso_app,
     finally:
         limiter.reset()
         limiter.enabled = False
+
+
+def test_settings_are_read_from_the_environment(monkeypatch):
+    import importlib
+
+    import config
+    from tracker.auth.oidc import allowed_domains, sso_enabled
+    settings = {"OIDC_DISCOVERY_URL": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
+                "OIDC_CLIENT_ID": "client", "OIDC_CLIENT_SECRET": "secret", "OIDC_LABEL": "Sign in with NHSmail",
+                "OIDC_ALLOWED_DOMAINS": " nhs.net, @MyTrust.nhs.uk ,", "OIDC_AUTO_CREATE": "true", "LOCAL_SIGN_IN": "false"}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    try:
+        reloaded = importlib.reload(config).Config
+        values = {name: getattr(reloaded, name) for name in dir(reloaded) if name.isupper()}
+        assert sso_enabled(values) and reloaded.OIDC_LABEL == "Sign in with NHSmail"
+        assert allowed_domains(values) == ("nhs.net", "mytrust.nhs.uk")
+        assert reloaded.OIDC_AUTO_CREATE is True and reloaded.LOCAL_SIGN_IN is False
+        monkeypatch.delenv("OIDC_CLIENT_SECRET")
+        assert not sso_enabled({name: getattr(importlib.reload(config).Config, name) for name in settings})
+    finally:
+        for name in settings:
+            monkeypatch.delenv(name, raising=False)
+        importlib.reload(config)
