@@ -2,9 +2,10 @@
 
 The Content-Security-Policy lets a page load scripts, styles, images, fonts and form posts from this
 site only; no inline script or inline style runs (the layout's script is `static/js-enabled.js`, the
-charts' SVG carries presentation attributes, not `style`). `data:` images are allowed because the
-NHS.UK stylesheet may use them for icons. Strict-Transport-Security is sent only when `BASE_URL` is
-https: sent over plain http it would lock browsers out of a test install.
+charts' SVG carries presentation attributes, not `style`). `data:` images are allowed: they are
+inline bytes that cannot reach another host (no page uses one today). Strict-Transport-Security is
+sent only when `BASE_URL` is https: it tells browsers to use only https with this host for a year,
+which would lock them out of a plain-http install.
 """
 from __future__ import annotations
 
