@@ -147,3 +147,25 @@ def test_the_indicator_chart_is_drawn_under_the_policy(page_as, live_server):
     assert "10px" in sizes
     assert page.evaluate("window.__cspViolations") == []
     chart.screenshot(path=str(shoot(page, "offline-indicator-1-page").with_name("offline-indicator-1-chart.png")))
+
+
+def test_the_chart_with_presentation_attributes_looks_exactly_as_with_matplotlibs_inline_css(browser, monkeypatch):
+    """Pixel for pixel, drawn outside any policy: moving the CSS into attributes changes nothing a person sees."""
+    from tracker.indicators import charts
+
+    chart = charts.Chart("Indicator 2", "ratio", (charts.Series("Likelihood", ((2022, 1.4), (2023, 1.2), (2024, 1.1))),),
+                         reference=1.0, reference_label="1.00 = equal likelihood", non_adverse_range=True)
+    converted = charts.to_svg(chart, "Indicator 2 by year")
+    monkeypatch.setattr(charts, "_without_inline_css", lambda svg: svg)
+    as_matplotlib_wrote_it = charts.to_svg(chart, "Indicator 2 by year")
+    assert "style=" in as_matplotlib_wrote_it and "style=" not in converted
+    context = browser.new_context(viewport={"width": 820, "height": 480})
+    try:
+        page = context.new_page()
+        shots = []
+        for svg in (as_matplotlib_wrote_it, converted):
+            page.set_content(f"<!DOCTYPE html><html><body><div>{svg}</div></body></html>")
+            shots.append(page.locator("svg").screenshot())
+    finally:
+        context.close()
+    assert shots[0] == shots[1]
