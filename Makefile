@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff check .
 
 serve: install
-	TRACKER_ENV=production $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 wsgi:app
+	TRACKER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 scheduler: install
 	TRACKER_ENV=production $(BIN)/flask --app wsgi scheduler

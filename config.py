@@ -26,6 +26,12 @@ def _database_url(default_file: str) -> str:
     return url
 
 
+# Cookies: Secure (sent over https only) in production whatever BASE_URL says, since a proxy in
+# front may end TLS; SESSION_COOKIE_SECURE=false turns that off for a plain-http test install.
+# DevelopmentConfig and TestConfig serve plain http and keep it off.
+COOKIES_SECURE = _bool("SESSION_COOKIE_SECURE", default=True)
+
+
 class Config:
     """Production settings; everything secret comes from the environment."""
 
@@ -35,7 +41,7 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+    SESSION_COOKIE_SECURE = COOKIES_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -73,6 +79,8 @@ class DevelopmentConfig(Config):
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
     REQUIRE_SECRET_KEY = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
 
 
 class TestConfig(Config):

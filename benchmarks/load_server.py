@@ -45,7 +45,7 @@ def environment(database_url: str, port: int) -> dict[str, str]:
     """Production settings with a generated secret, as a real deployment would have."""
     env = {**os.environ, "TRACKER_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
            "DATABASE_URL": database_url, "BASE_URL": f"http://127.0.0.1:{port}", "SIGN_IN_RATE_LIMIT": "100 per minute",
-           "PYTHONPATH": str(ROOT)}
+           "SESSION_COOKIE_SECURE": "false", "PYTHONPATH": str(ROOT)}
     env.pop("TEST_DATABASE_URL", None)
     return env
 

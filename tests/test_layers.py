@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", "spreadsheets", "uploads"}
+GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", "spreadsheets", "uploads", "request_guards"}
 BASE = {"auth", "audit"}
 DOMAIN = {"plans", "actions", "reviews", "governance"}
 FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin"}

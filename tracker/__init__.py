@@ -23,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Escape in every template, including the NHS.UK macros (their files end in .jinja).
     app.jinja_options = {**app.jinja_options, "autoescape": True}
     configure(app, test_config)
+    register_request_guards(app)
+    register_security_headers(app)
     register_extensions(app)
     register_models(app)
     register_templates(app)
@@ -44,6 +46,20 @@ def configure(app: Flask, test_config: dict | None) -> None:
             "or set TRACKER_ENV=development for a local run."
         )
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_request_guards(app: Flask) -> None:
+    """Odd URLs are 404s before any query: bounded `<int:...>` ids (before any route is added), no control characters."""
+    from tracker.request_guards import register_request_guards as install
+
+    install(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Security headers (Content-Security-Policy and the rest) on every response."""
+    from tracker.security_headers import register_security_headers as install
+
+    install(app)
 
 
 def register_extensions(app: Flask) -> None:

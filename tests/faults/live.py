@@ -91,7 +91,8 @@ class LiveServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "TRACKER_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-               "DATABASE_URL": self.database_url, "BASE_URL": self.base, "SIGN_IN_RATE_LIMIT": "1000 per minute"}
+               "DATABASE_URL": self.database_url, "BASE_URL": self.base, "SIGN_IN_RATE_LIMIT": "1000 per minute",
+               "SESSION_COOKIE_SECURE": "false"}
         env.pop("TEST_DATABASE_URL", None)
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
                    "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "wsgi:app"]

@@ -42,10 +42,12 @@ print(json.dumps({"status": signed_in.status_code, "cookies": signed_in.headers.
 """
 
 
-def _production_sign_in(tmp_path, base_url: str) -> dict:
+def _production_sign_in(tmp_path, base_url: str, **settings: str) -> dict:
     env = {**os.environ, "TRACKER_ENV": "production", "SECRET_KEY": "s" * 64, "BASE_URL": base_url,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite'}", "PYTHONPATH": str(ROOT)}
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite'}", "PYTHONPATH": str(ROOT), **settings}
     env.pop("TEST_DATABASE_URL", None)
+    if "SESSION_COOKIE_SECURE" not in settings:
+        env.pop("SESSION_COOKIE_SECURE", None)
     done = subprocess.run([sys.executable, "-c", PRODUCTION_SIGN_IN], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -68,8 +70,14 @@ def test_production_session_cookie_is_httponly_lax_and_secure_on_https(tmp_path)
     assert_no_internals(page)
 
 
-def test_session_cookie_is_not_marked_secure_on_plain_http(tmp_path):
+def test_production_session_cookie_is_secure_even_when_base_url_is_plain_http(tmp_path):
+    """A proxy in front may end TLS and pass plain http on: the cookie stays Secure unless turned off."""
     flags = _session_cookie(_production_sign_in(tmp_path, "http://127.0.0.1:8000"))
+    assert {"HttpOnly", "SameSite=Lax", "Secure"} <= set(flags)
+
+
+def test_session_cookie_secure_false_turns_it_off_for_a_plain_http_test_install(tmp_path):
+    flags = _session_cookie(_production_sign_in(tmp_path, "http://127.0.0.1:8000", SESSION_COOKIE_SECURE="false"))
     assert {"HttpOnly", "SameSite=Lax"} <= set(flags) and "Secure" not in flags
 
 

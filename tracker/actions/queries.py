@@ -25,6 +25,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme, theme_label
+from tracker.request_guards import query_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +129,7 @@ def requested_page(args) -> tuple[int, int | None]:
     """(page number, page size) from a query string: ?page=3, or ?page=all for one long page."""
     if args.get("page") == "all":
         return 1, None
-    number = args.get("page", "1")
-    return (int(number) if number.isdigit() else 1), PAGE_SIZE
+    return query_int("page", 1, args), PAGE_SIZE
 
 
 def read_page(statement: Select, total: int, page: int = 1, size: int | None = PAGE_SIZE,

@@ -14,6 +14,7 @@ from tracker.database import committing
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
+from tracker.request_guards import query_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,7 +40,7 @@ def users():
     """Every user, filtered by role and status, 100 to a page."""
     form = UserFilterForm(request.args)
     pagination = db.paginate(queries.users_query(form.chosen_role(), form.chosen_active()),
-                             page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
+                             page=query_int("page", 1), per_page=USERS_PER_PAGE,
                              max_per_page=USERS_PER_PAGE)
     counts = queries.owned_action_counts([user.id for user in pagination.items])
     return render_template("admin/users.html", form=form, pagination=pagination, counts=counts,

@@ -243,9 +243,32 @@ def to_svg(chart: Chart, description: str = "") -> str:
     text = buffer.getvalue()
     svg = text[text.index("<svg"):]
     svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg[:svg.index(">")], count=2) + svg[svg.index(">"):]
+    svg = _without_inline_css(svg)
     label = _attribute(description or chart.title)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="app-chart" '
                                 'preserveAspectRatio="xMinYMin meet" ', 1)
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>")
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _without_inline_css(svg: str) -> str:
+    """matplotlib's SVG with its CSS written as presentation attributes (`fill="#fff"`, not
+    `style="fill: #fff"`): the pages' Content-Security-Policy runs no inline CSS, and SVG reads
+    both the same way. The `<style>` block's one rule for every element goes on the root, which
+    every element inherits and may override."""
+    root = _STYLE_ELEMENT.search(svg)
+    if root:
+        svg = svg[:root.start()] + svg[root.end():]
+        svg = svg.replace("<svg ", f"<svg {_attributes(root.group(1)).strip()} ", 1)
+    return _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match.group(1)), svg)
+
+
+def _attributes(declarations: str) -> str:
+    """'fill: #fff; stroke-width: 2' → ' fill="#fff" stroke-width="2"'."""
+    pairs = (declaration.partition(":") for declaration in declarations.split(";") if declaration.strip())
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, _colon, value in pairs)
 
 
 def to_png(chart: Chart, dpi: int = PNG_DPI, size: tuple[float, float] = SIZE_INCHES) -> bytes:

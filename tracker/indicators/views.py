@@ -15,6 +15,7 @@ from tracker.indicators.forms import ConfirmForm, EnterForm, ImportForm, Nationa
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.representation import NON_MEDICAL
 from tracker.indicators.tables import DataPackError
+from tracker.request_guards import query_int
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 TREND_ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
@@ -56,7 +57,7 @@ def detail(number: int):
         description = (f"Line chart of indicator {number}, {definition.short_title}, by year; "
                        "the same figures are in the table below it")
         svg = Markup(charts.to_svg(chart, description))
-    breakdown = service.breakdown_year(request.args.get("year", type=int))
+    breakdown = service.breakdown_year(query_int("year"))
     form, targets = _targets(number, breakdown)
     return render_template(
         "indicators/detail.html", number=number, definition=definition, table=table,
@@ -145,7 +146,7 @@ def confirm(token: str):
 def enter():
     form = EnterForm()
     form.label_groups(organisation_settings().bme_label)
-    year = request.args.get("year", type=int)
+    year = query_int("year")
     if request.method == "GET" and year:
         form.year.data = year
         form.fill(service.entered_values(year))

@@ -21,6 +21,7 @@ from wtforms.widgets import HiddenInput
 from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
 from tracker.plans.service import PlanError, check_year
+from tracker.request_guards import bounded_int
 
 
 class PlanForm(FlaskForm):
@@ -50,10 +51,11 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    owner = SelectField("Owner", coerce=int, default=0)
-    indicator = SelectField("WRES indicator", coerce=int, default=0,
+    # bounded_int: a number beyond what an id can be reads as no filter (not a database error).
+    owner = SelectField("Owner", coerce=bounded_int, default=0)
+    indicator = SelectField("WRES indicator", coerce=bounded_int, default=0,
                             choices=[(0, "Any")] + [(n, f"Indicator {n}") for n in range(1, 10)])
-    forum = SelectField("Forum", coerce=int, default=0)
+    forum = SelectField("Forum", coerce=bounded_int, default=0)
     rag = SelectField("RAG", default="", choices=[
         ("", "Any"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("blue", "Blue (complete)"),
         ("none", "Not rated")])

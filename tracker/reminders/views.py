@@ -26,6 +26,7 @@ from tracker.reminders.settings import (
     update_settings,
     user_for_calendar_token,
 )
+from tracker.request_guards import query_int
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -60,7 +61,7 @@ def settings():
 def outbox_page():
     form = OutboxFilterForm(request.args)
     status = form.status.data if form.status.data in outbox.STATUSES else None
-    pagination = db.paginate(outbox.messages_query(status), page=request.args.get("page", 1, type=int),
+    pagination = db.paginate(outbox.messages_query(status), page=query_int("page", 1),
                              per_page=OUTBOX_PER_PAGE, max_per_page=OUTBOX_PER_PAGE)
     counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     return render_template("reminders/outbox.html", form=form, status=status, pagination=pagination,
