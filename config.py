@@ -53,6 +53,13 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or None
     REQUIRE_SECRET_KEY = True
 
+    # Uploaded workbooks and Word documents (tracker/zip_limits.py): refused unread when they would
+    # unpack to more than this many MB, when a part unpacks to more than UPLOAD_MAX_RATIO times its
+    # packed size, or when they hold more than UPLOAD_MAX_PARTS parts.
+    UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200"))
+    UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
+    UPLOAD_MAX_PARTS = int(os.environ.get("UPLOAD_MAX_PARTS", "1000"))
+
 
 class DevelopmentConfig(Config):
     """Local settings used by ``make run``."""

@@ -28,6 +28,7 @@ from tracker.plans.file_reader import PlanFile, PlanRow, read_plan
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.spreadsheets import Problem
+from tracker.uploads import unpack_limits
 
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -114,7 +115,7 @@ def _rows(rows_or_file, filename: str) -> tuple[list[PlanRow], list[Problem]]:
     if isinstance(rows_or_file, list):
         return rows_or_file, []
     content = rows_or_file if isinstance(rows_or_file, bytes) else rows_or_file.read()
-    read = read_plan(content, filename)
+    read = read_plan(content, filename, unpack=unpack_limits())
     return read.rows, read.warnings
 
 
