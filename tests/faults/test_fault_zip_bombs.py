@@ -133,3 +133,18 @@ def test_a_workbook_bomb_among_the_plan_import_checks_does_not_end_in_500(client
                      title="")
     assert response.status_code == 400
     assert "times its packed size, more than the 100 times a real workbook reaches" in page_text(response)
+
+
+@pytest.mark.parametrize("url, field", [("/plans/import", "file"), ("/plans/import-docx", "file"),
+                                        ("/indicators/import", "files")])
+def test_an_upload_over_the_size_limit_gets_the_file_too_large_page_on_every_import(app, client, edi_lead, folders,
+                                                                                  monkeypatch, url, field):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 50_000)
+    before = count_rows()
+    response = _post(client, url, field, bytes(60_000), "plan.xlsx", year="2024-25")
+    text = page_text(response)
+    assert response.status_code == 413
+    assert "<title>The file is too large" in text and "Files must be smaller than 20 MB." in text
+    assert 'class="nhsuk-header' in text
+    assert_no_internals(text)
+    assert count_rows() == before and kept_files(folders) == []
