@@ -82,8 +82,8 @@ def test_the_import_stores_exactly_what_creating_each_action_then_posting_its_up
     forums, _new_forums = importer._forums(read.rows, lead)
     for row in read.rows:
         action = create_action(one_by_one, importer._action_data(row, themes, named, forums), lead)
-        if row.progress:
-            post_update(action, importer._update_data(row), lead, historical=True)
+        for update in importer._update_data(row):
+            post_update(action, update, lead, historical=True)
     db.session.flush()
     db.session.expire_all()
 
@@ -153,7 +153,7 @@ def test_5001_actions_are_refused_while_reading_before_the_rest_of_the_file(app)
 
 def test_a_bad_action_stops_the_bulk_creation_before_anything_is_added(app, people):
     plan = create_plan(PlanData(year="2024-25", title="Plan"), people[0])
-    items = [(importer.ActionData(ref="1.1", text="One"), None), (importer.ActionData(ref="1.1", text="Again"), None)]
+    items = [(importer.ActionData(ref="1.1", text="One"), []), (importer.ActionData(ref="1.1", text="Again"), [])]
     with pytest.raises(ActionError, match="This plan already has an action 1.1"):
         create_actions(plan, items, people[0])
     assert db.session.scalar(select(func.count()).select_from(Action)) == 0

@@ -191,12 +191,13 @@ class CreatedAction:
     by_when_kind: str
 
 
-def create_actions(plan: Plan, items: list[tuple[ActionData, UpdateData | None]],
+def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
                    actor: User | None) -> list[CreatedAction]:
-    """Add many actions at the end of a plan, each with an optional historical update (an import).
+    """Add many actions at the end of a plan, each with its historical updates, oldest first (an import).
 
-    Stores and audits exactly what `create_action` then `post_update(..., historical=True)` store
-    for each item, in order, in a few statements whatever the number: the actions, their owners,
+    Stores and audits exactly what `create_action`, then `post_update(..., historical=True)` for
+    each of its updates, store for each item, in order (an update's `author`, when given, is kept as
+    who wrote it), but in a few statements whatever the number: the actions, their owners,
     supporting leads, forums and indicators, their updates and the audit events each in one bulk
     insert. Raises ActionError, naming the action, before anything is stored. Actions of the plan
     already loaded in the session are not refreshed: read them again.
@@ -205,30 +206,48 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, UpdateData | None]]
         raise PlanArchived(plan)
     start = db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == plan.id))
     taken = set(db.session.scalars(select(Action.ref).where(Action.plan_id == plan.id)))
-    rows, snapshots, updates = [], [], []
+    rows, snapshots = [], []
     for offset, (data, progress) in enumerate(items):
         _check(plan, data, None, taken=taken)
         taken.add(data.ref.strip())
-        if progress is not None and not progress.narrative.strip():
+        if any(not posted.narrative.strip() for posted in progress):
             raise ActionError(f"Action {data.ref.strip()}: describe the progress made", field="narrative")
         values = {**_column_values(data, plan), "plan_id": plan.id, "position": start + offset,
                   "last_update_at": None, "version": 1}
         snapshots.append(_snapshot_of(values, data))
-        update_row = _historical_update(progress, actor) if progress is not None else None
-        if update_row is not None:  # the latest update gives the action its status and RAG, as post_update does
-            values.update(status=update_row["status"], rag=update_row["rag"], rag_as_at=update_row["as_at"],
-                          last_update_at=update_row["posted_at"], version=2)
         rows.append(values)
-        updates.append(update_row)
     if not rows:
         return []
+    # Each update in turn, as post_update: the latest by date gives the action its status and RAG.
+    events_of, stored_of = [], []
+    for values, before, (_data, progress) in zip(rows, snapshots, items, strict=True):
+        events = [event_values(actor, None, "created", diff({}, before), summary=f"Action {values['ref']} created",
+                               subject_type="action")]
+        stored = []
+        for posted in progress:
+            row = _historical_update(posted, posted.author or actor)
+            stored.append(row)
+            latest = values["last_update_at"] is None or values["last_update_at"] <= row["posted_at"]
+            changes = diff({"status": values["status"], "rag": values["rag"]},
+                           {"status": row["status"], "rag": row["rag"]}) if latest else {}
+            events.append(event_values(actor, None, "progress update", changes, subject_type="action",
+                                       summary=f"Progress update on {values['ref']}: {row['status'] or 'no status'}, "
+                                               f"{row['rag'] or 'not rated'}"
+                                               + ("" if latest else " (dated before the latest, so the action "
+                                                                    "keeps its rating)")))
+            if latest:
+                values.update(status=row["status"], rag=row["rag"], rag_as_at=row["as_at"],
+                              last_update_at=row["posted_at"], version=values["version"] + 1)
+        events_of.append(events)
+        stored_of.append(stored)
     insert_rows(Action.__table__, rows)
     ids = dict(db.session.execute(select(Action.position, Action.id).where(
         Action.plan_id == plan.id, Action.position >= start)).all())
     links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
                                       ActionIndicator.__table__: []}
-    events, stored_updates, created = [], [], []
-    for values, before, (data, _progress), update_row in zip(rows, snapshots, items, updates, strict=True):
+    all_events, all_updates, created = [], [], []
+    for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
+                                                                  strict=True):
         action_id = ids[values["position"]]
         created.append(CreatedAction(action_id, values["ref"], values["by_when_kind"]))
         links[action_owners] += [{"action_id": action_id, "user_id": u.id} for u in dict.fromkeys(data.owners)]
@@ -236,33 +255,16 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, UpdateData | None]]
                                            for u in dict.fromkeys(data.supporting_leads)]
         links[action_forums] += [{"action_id": action_id, "forum_id": f.id} for f in dict.fromkeys(data.forums)]
         links[ActionIndicator.__table__] += [{"action_id": action_id, "indicator": n} for n in before["indicators"]]
-        subject = _Subject(action_id)
-        events.append(event_values(actor, subject, "created", diff({}, before), summary=f"Action {values['ref']} created"))
-        if update_row is None:
-            continue
-        stored_updates.append({**update_row, "action_id": action_id})
-        status, rag = update_row["status"], update_row["rag"]
-        events.append(event_values(actor, subject, "progress update",
-                                   diff({"status": before["status"], "rag": before["rag"]},
-                                        {"status": status, "rag": rag}),
-                                   summary=f"Progress update on {values['ref']}: {status or 'no status'}, "
-                                           f"{rag or 'not rated'}"))
+        all_events += [{**event, "subject_id": action_id} for event in events]
+        all_updates += [{**row, "action_id": action_id} for row in stored]
     for table, link_rows in links.items():
         insert_rows(table, link_rows)
-    insert_rows(ProgressUpdate.__table__, stored_updates)
-    record_many(events)
+    insert_rows(ProgressUpdate.__table__, all_updates)
+    record_many(all_events)
     for loaded in (plan, *(data.theme for data, _progress in items if data.theme is not None)):
         if "actions" in loaded.__dict__:
             db.session.expire(loaded, ["actions"])
     return created
-
-
-@dataclass(frozen=True)
-class _Subject:
-    """An action known only by its id, as `event_values` needs it."""
-
-    id: int
-    __tablename__ = "actions"
 
 
 def _historical_update(data: UpdateData, actor: User | None) -> dict:
@@ -302,6 +304,8 @@ class UpdateData:
     rag_reason: str = ""
     evidence_url: str = ""
     as_at: date | None = None
+    #: Who wrote it, when not the person storing it (historical updates read from an imported plan).
+    author: User | None = None
 
 
 class ActionClosedToUpdates(ActionError):

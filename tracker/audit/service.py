@@ -48,11 +48,12 @@ def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: st
 
 def event_values(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
                  subject_type: str | None = None) -> dict[str, Any]:
-    """The columns of the audit event `record` would add, for `record_many`."""
+    """The columns of the audit event `record` would add, for `record_many` (`subject` None: the
+    caller sets subject_id)."""
     return {
         "actor_id": getattr(actor, "id", None),
         "subject_type": subject_type or subject.__tablename__.rstrip("s"),
-        "subject_id": subject.id,
+        "subject_id": getattr(subject, "id", None),
         "verb": verb,
         "summary": summary[:300],
         "changes": {key: [_plain(v) for v in pair] for key, pair in changes.items()},

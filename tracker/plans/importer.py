@@ -103,11 +103,11 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     return result
 
 
-def _update_data(row: PlanRow) -> UpdateData | None:
-    """The row's progress text as an update dated as at its RAG date (else today), or None."""
+def _update_data(row: PlanRow) -> list[UpdateData]:
+    """The row's progress text as an update dated as at its RAG date (else today), if it has any."""
     if not row.progress:
-        return None
-    return UpdateData(status=row.status, rag=row.rag, narrative=row.progress, as_at=row.rag_as_at or clock.today())
+        return []
+    return [UpdateData(status=row.status, rag=row.rag, narrative=row.progress, as_at=row.rag_as_at or clock.today())]
 
 
 def _rows(rows_or_file, filename: str) -> tuple[list[PlanRow], list[Problem]]:
