@@ -241,14 +241,13 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
         events_of.append(events)
         stored_of.append(stored)
     insert_rows(Action.__table__, rows)
-    ids = dict(db.session.execute(select(Action.position, Action.id).where(
-        Action.plan_id == plan.id, Action.position >= start)).all())
+    ids = dict(db.session.execute(select(Action.ref, Action.id).where(Action.plan_id == plan.id)).all())  # refs are unique
     links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
                                       ActionIndicator.__table__: []}
     all_events, all_updates, created = [], [], []
     for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
                                                                   strict=True):
-        action_id = ids[values["position"]]
+        action_id = ids[values["ref"]]
         created.append(CreatedAction(action_id, values["ref"], values["by_when_kind"]))
         links[action_owners] += [{"action_id": action_id, "user_id": u.id} for u in dict.fromkeys(data.owners)]
         links[action_supporting_leads] += [{"action_id": action_id, "user_id": u.id}
