@@ -73,6 +73,13 @@ class Config:
     #: False hides the password form; an admin can still use /sign-in?local=1 (break-glass).
     LOCAL_SIGN_IN = _bool("LOCAL_SIGN_IN", default=True)
 
+    # Uploaded workbooks and Word documents (tracker/zip_limits.py): refused unread when they would
+    # unpack to more than this many MB, when a part unpacks to more than UPLOAD_MAX_RATIO times its
+    # packed size, or when they hold more than UPLOAD_MAX_PARTS parts.
+    UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200"))
+    UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
+    UPLOAD_MAX_PARTS = int(os.environ.get("UPLOAD_MAX_PARTS", "1000"))
+
 
 class DevelopmentConfig(Config):
     """Local settings used by ``make run``."""

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", "spreadsheets", "uploads", "request_guards"}
+GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", "spreadsheets", "uploads",
+          "request_guards", "zip_limits"}
 BASE = {"auth", "audit"}
 DOMAIN = {"plans", "actions", "reviews", "governance"}
 FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin"}
@@ -23,7 +24,7 @@ PURE = [
     "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
     "indicators/datapack.py", "indicators/tables.py", "reports/documents.py", "reports/word",
     "reports/docx_reader.py", "reports/docx_cells.py", "errors.py",
-    "clock.py", "dates.py", "rag.py", "spreadsheets.py", "demo/calendar.py", "demo/story.py",
+    "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
 ]
 WEB_AND_DATABASE = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms")
 

@@ -147,3 +147,8 @@ def register_commands(app: Flask) -> None:
         plan_cli.add_command(command)
     for command in (users_cli, demo_cli, plan_cli, wres_cli, reminders_cli, scheduler_command):
         app.cli.add_command(command)
+
+    # Backups: `flask backup PATH` (SQLite)
+    from tracker.admin.cli import backup_command
+
+    app.cli.add_command(backup_command)

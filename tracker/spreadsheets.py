@@ -19,8 +19,14 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from tracker.errors import DomainError
+from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
+from tracker.zip_limits import WORKBOOK, ArchiveRefused, UnpackLimits, check_archive
 
 DELIMITERS = (",", ";", "\t")
 TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
@@ -111,14 +117,17 @@ def first_row(rows: Iterator[tuple[int, list[str]]]) -> int:
 
 
 def read_table(file: str, data: bytes, *, wanted: Collection[str] | None = None, header: HeaderRule = first_row,
-               limit: int | None = None, search: HeaderSearch | None = None, expected: str = "") -> Table:
+               limit: int | None = None, search: HeaderSearch | None = None, expected: str = "",
+               unpack: UnpackLimits = DEFAULT_LIMITS) -> Table:
     """The file's cells as text, by content (CSV or XLSX) checked against its name; raises Unreadable.
 
     Only columns whose normalised header is in `wanted` are read (every named column when None),
     which keeps wide extracts fast. `limit` is the most data rows read. With `search`, the header
     is the row it finds (`header` is used where it finds none in a CSV file) and a workbook is read
     from the sheet where it matches best; a workbook with no such sheet is Unreadable, naming the
-    sheets looked at and the columns `expected`.
+    sheets looked at and the columns `expected`. A workbook that would unpack beyond `unpack` is
+    refused before it is opened (`tracker.zip_limits`). Reading stops at the first data row past
+    `limit`, so a file far too long is refused without being read to its end.
     """
     if not data or data.isspace():
         raise _unreadable(file, "is empty.")
@@ -126,7 +135,7 @@ def read_table(file: str, data: bytes, *, wanted: Collection[str] | None = None,
     if search is not None:
         header = _searching(search, header)
     if data.startswith(ZIP):
-        return _read_xlsx(file, data, names, header, limit, search, expected)
+        return _read_xlsx(file, data, names, header, limit, search, expected, unpack)
     if data.startswith(OLE2):
         raise _unreadable(file, "is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as an "
                                 "Excel workbook (.xlsx) or as CSV UTF-8, then upload that.")
@@ -289,14 +298,50 @@ def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 # XLSX ----------------------------------------------------------------------------------------
 
+#: Empty rows one after another that end the reading of a sheet: Excel writes a row for every formatted
+#: cell, so a sheet formatted down to row 1,048,576 would otherwise take minutes to read.
+MAX_BLANK_ROWS = 10_000
+_DIMENSION, _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+def _sheet_size(sheet: ReadOnlyWorksheet) -> None:
+    """A read-only sheet's size from its <dimension>, looked for only above its rows.
+
+    openpyxl 3.1 looks for it until the *end* of <sheetData>, so opening a workbook whose sheet has
+    no <dimension> parsed every row of it first: minutes for a sheet of a million empty rows,
+    before any limit could stop the reading. Every sheet is read here after `reset_dimensions()`,
+    so the size is a hint only.
+    """
+    source = sheet._get_source()
+    try:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == _DIMENSION:
+                if element.get("ref"):
+                    (sheet._min_column, sheet._min_row, sheet._max_column,
+                     sheet._max_row) = SheetDimension.from_tree(element).boundaries
+                return
+            if element.tag == _SHEET_DATA:
+                return
+    finally:
+        source.close()
+
+
+ReadOnlyWorksheet._get_size = _sheet_size
+
+_NOT_XLSX = "cannot be opened as an Excel (.xlsx) workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
+
+
 def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule, limit: int | None,
-               search: HeaderSearch | None = None, expected: str = "") -> Table:
+               search: HeaderSearch | None = None, expected: str = "", unpack: UnpackLimits = DEFAULT_LIMITS) -> Table:
+    try:
+        check_archive(file, data, unpack, WORKBOOK)
+    except ArchiveRefused as error:
+        raise _unreadable(file, _NOT_XLSX if error.damaged else error.rest) from None
     # Any failure inside openpyxl means the workbook is damaged or not really .xlsx.
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001
-        raise _unreadable(file, "cannot be opened as an Excel (.xlsx) workbook. Save it again from Excel "
-                                "as .xlsx, or as CSV UTF-8.") from None
+        raise _unreadable(file, _NOT_XLSX) from None
     counted = [0]
     try:
         chosen = _chosen_sheet(file, book, search, expected) if search is not None else 0
@@ -311,8 +356,15 @@ def _read_xlsx(file: str, data: bytes, wanted: set[str] | None, rule: HeaderRule
     def raw_rows():
         sheet = book.worksheets[chosen]
         sheet.reset_dimensions()  # some programs write a wrong size; read every row there is
+        blank = 0
         for cells in sheet.iter_rows():
             counted[0] += 1
+            blank = blank + 1 if all(cell.value is None for cell in cells) else 0
+            if blank > MAX_BLANK_ROWS:
+                raise _unreadable(file, f"has more than {MAX_BLANK_ROWS:,} empty rows one after another, from row "
+                                        f"{counted[0] - blank + 1:,}: they are formatted but hold nothing, and "
+                                        "reading them would take minutes. Delete the unused rows (select them, "
+                                        "delete them and save) or save it as CSV UTF-8, then upload it again.")
             yield cells
 
     try:

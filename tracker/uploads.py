@@ -15,8 +15,15 @@ from pathlib import Path
 
 from flask import current_app
 
+from tracker.zip_limits import UnpackLimits
+
 MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def unpack_limits() -> UnpackLimits:
+    """How far an uploaded workbook or Word document may unpack, from the app's settings."""
+    return UnpackLimits.from_settings(current_app.config)
 
 
 def _folder(kind: str) -> Path:

@@ -8,15 +8,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 
 from tracker import clock
 from tracker.actions.by_when import parse_by_when
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import (
+    Action,
+    ActionIndicator,
+    ProgressUpdate,
+    action_forums,
+    action_owners,
+    action_supporting_leads,
+)
 from tracker.actions.queries import CarriedCopy, carried_copies
 from tracker.actions.rag_rules import Proposal, propose_rag
-from tracker.audit.service import diff, record
+from tracker.actions.refs import ref_order
+from tracker.audit.service import diff, event_values, record, record_many
 from tracker.auth.models import User
+from tracker.database import insert_rows
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum
@@ -91,39 +100,59 @@ def snapshot(action: Action) -> dict:
     }
 
 
-def _apply(action: Action, data: ActionData, plan: Plan) -> None:
+def _column_values(data: ActionData, plan: Plan) -> dict:
+    """The action's own columns (not plan, position, version or dates of updates) as `data` sets them."""
     parsed = parse_by_when(data.by_when, plan_year=plan.year)
-    action.ref = data.ref.strip()
-    action.text = data.text.strip()
+    ref = data.ref.strip()
+    return {
+        "ref": ref, "ref_order": ref_order(ref), "text": data.text.strip(),
+        "theme_id": data.theme.id if data.theme is not None else None, "category": data.category or None,
+        "outcome": (data.outcome or "").strip(), "lead_text": (data.lead_text or "").strip(),
+        "by_when": parsed.text, "by_when_kind": parsed.kind.value, "due_on": parsed.due, "starts_on": parsed.starts,
+        "priority": data.priority or None, "equality_objectives": (data.equality_objectives or "").strip(),
+        "edi_goals": (data.edi_goals or "").strip(), "status": normalise_status(data.status),
+        "rag": normalise_rag(data.rag), "rag_as_at": data.rag_as_at,
+        "cancelled_reason": (data.cancelled_reason or "").strip(),
+    }
+
+
+def _snapshot_of(values: dict, data: ActionData) -> dict:
+    """What `snapshot` gives for an action just given `values` and `data`'s people, forums and indicators."""
+    return {
+        **{name: values[name] for name in AUDITED_FIELDS
+           if name not in {"theme", "indicators", "owners", "supporting_leads", "forums"}},
+        "theme": data.theme.number if data.theme is not None else None,
+        "indicators": sorted(set(data.indicators)),
+        "owners": [user.name for user in dict.fromkeys(data.owners)],
+        "supporting_leads": [user.name for user in dict.fromkeys(data.supporting_leads)],
+        "forums": [forum.name for forum in dict.fromkeys(data.forums)],
+    }
+
+
+def _apply(action: Action, data: ActionData, plan: Plan) -> None:
+    values = _column_values(data, plan)
+    del values["theme_id"], values["ref_order"]  # set by the theme relationship and by the ref
+    for name, value in values.items():
+        setattr(action, name, value)
     action.theme = data.theme
-    action.category = data.category or None
-    action.outcome = (data.outcome or "").strip()
-    action.lead_text = (data.lead_text or "").strip()
-    action.by_when = parsed.text
-    action.by_when_kind = parsed.kind.value
-    action.due_on = parsed.due
-    action.starts_on = parsed.starts
-    action.priority = data.priority or None
-    action.equality_objectives = (data.equality_objectives or "").strip()
-    action.edi_goals = (data.edi_goals or "").strip()
-    action.status = normalise_status(data.status)
-    action.rag = normalise_rag(data.rag)
-    action.rag_as_at = data.rag_as_at
-    action.cancelled_reason = (data.cancelled_reason or "").strip()
     action.indicators = data.indicators
     action.owners = list(dict.fromkeys(data.owners))
     action.supporting_leads = list(dict.fromkeys(data.supporting_leads))
     action.forums = list(dict.fromkeys(data.forums))
 
 
-def _check(plan: Plan, data: ActionData, action: Action | None) -> None:
+def _check(plan: Plan, data: ActionData, action: Action | None, *, taken: set[str] | None = None) -> None:
+    """Refuse data an action cannot have; `taken` (the plan's refs, for a new action) saves a query."""
     if not data.ref.strip():
         raise ActionError("Enter the action's reference, for example 1.1", field="ref")
     if not data.text.strip():
         raise ActionError("Enter what the action is", field="text")
-    clash = db.session.scalar(
-        select(Action.id).where(Action.plan_id == plan.id, Action.ref == data.ref.strip())
-    )
+    if taken is not None:
+        clash = -1 if data.ref.strip() in taken else None
+    else:
+        clash = db.session.scalar(
+            select(Action.id).where(Action.plan_id == plan.id, Action.ref == data.ref.strip())
+        )
     if clash is not None and (action is None or clash != action.id):
         raise ActionError(f"This plan already has an action {data.ref.strip()}", field="ref")
     if data.theme is not None and data.theme.plan_id != plan.id:
@@ -151,6 +180,99 @@ def create_action(plan: Plan, data: ActionData, actor: User | None, *, audit: bo
     if audit:
         record(actor, action, "created", diff({}, snapshot(action)), summary=f"Action {action.ref} created")
     return action
+
+
+@dataclass(frozen=True)
+class CreatedAction:
+    """An action `create_actions` stored: its id and what an import reports of it."""
+
+    id: int
+    ref: str
+    by_when_kind: str
+
+
+def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
+                   actor: User | None) -> list[CreatedAction]:
+    """Add many actions at the end of a plan, each with its historical updates, oldest first (an import).
+
+    Stores and audits exactly what `create_action`, then `post_update(..., historical=True)` for
+    each of its updates, store for each item, in order (an update's `author`, when given, is kept as
+    who wrote it), but in a few statements whatever the number: the actions, their owners,
+    supporting leads, forums and indicators, their updates and the audit events each in one bulk
+    insert. Raises ActionError, naming the action, before anything is stored. Actions of the plan
+    already loaded in the session are not refreshed: read them again.
+    """
+    if plan.is_archived:
+        raise PlanArchived(plan)
+    start = db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == plan.id))
+    taken = set(db.session.scalars(select(Action.ref).where(Action.plan_id == plan.id)))
+    rows, snapshots = [], []
+    for offset, (data, progress) in enumerate(items):
+        _check(plan, data, None, taken=taken)
+        taken.add(data.ref.strip())
+        if any(not posted.narrative.strip() for posted in progress):
+            raise ActionError(f"Action {data.ref.strip()}: describe the progress made", field="narrative")
+        values = {**_column_values(data, plan), "plan_id": plan.id, "position": start + offset,
+                  "last_update_at": None, "version": 1}
+        snapshots.append(_snapshot_of(values, data))
+        rows.append(values)
+    if not rows:
+        return []
+    # Each update in turn, as post_update: the latest by date gives the action its status and RAG.
+    events_of, stored_of = [], []
+    for values, before, (_data, progress) in zip(rows, snapshots, items, strict=True):
+        events = [event_values(actor, None, "created", diff({}, before), summary=f"Action {values['ref']} created",
+                               subject_type="action")]
+        stored = []
+        for posted in progress:
+            row = _historical_update(posted, posted.author or actor)
+            stored.append(row)
+            latest = values["last_update_at"] is None or values["last_update_at"] <= row["posted_at"]
+            changes = diff({"status": values["status"], "rag": values["rag"]},
+                           {"status": row["status"], "rag": row["rag"]}) if latest else {}
+            events.append(event_values(actor, None, "progress update", changes, subject_type="action",
+                                       summary=f"Progress update on {values['ref']}: {row['status'] or 'no status'}, "
+                                               f"{row['rag'] or 'not rated'}"
+                                               + ("" if latest else " (dated before the latest, so the action "
+                                                                    "keeps its rating)")))
+            if latest:
+                values.update(status=row["status"], rag=row["rag"], rag_as_at=row["as_at"],
+                              last_update_at=row["posted_at"], version=values["version"] + 1)
+        events_of.append(events)
+        stored_of.append(stored)
+    insert_rows(Action.__table__, rows)
+    ids = dict(db.session.execute(select(Action.ref, Action.id).where(Action.plan_id == plan.id)).all())  # refs are unique
+    links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
+                                      ActionIndicator.__table__: []}
+    all_events, all_updates, created = [], [], []
+    for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
+                                                                  strict=True):
+        action_id = ids[values["ref"]]
+        created.append(CreatedAction(action_id, values["ref"], values["by_when_kind"]))
+        links[action_owners] += [{"action_id": action_id, "user_id": u.id} for u in dict.fromkeys(data.owners)]
+        links[action_supporting_leads] += [{"action_id": action_id, "user_id": u.id}
+                                           for u in dict.fromkeys(data.supporting_leads)]
+        links[action_forums] += [{"action_id": action_id, "forum_id": f.id} for f in dict.fromkeys(data.forums)]
+        links[ActionIndicator.__table__] += [{"action_id": action_id, "indicator": n} for n in before["indicators"]]
+        all_events += [{**event, "subject_id": action_id} for event in events]
+        all_updates += [{**row, "action_id": action_id} for row in stored]
+    for table, link_rows in links.items():
+        insert_rows(table, link_rows)
+    insert_rows(ProgressUpdate.__table__, all_updates)
+    record_many(all_events)
+    for loaded in (plan, *(data.theme for data, _progress in items if data.theme is not None)):
+        if "actions" in loaded.__dict__:
+            db.session.expire(loaded, ["actions"])
+    return created
+
+
+def _historical_update(data: UpdateData, actor: User | None) -> dict:
+    """The columns of the update post_update(..., historical=True) stores, but its action's id."""
+    as_at = data.as_at or clock.today()
+    return {"author_id": actor.id if actor else None, "posted_at": datetime.combine(as_at, time(12, 0)),
+            "as_at": as_at, "status": normalise_status(data.status), "rag": normalise_rag(data.rag),
+            "proposed_rag": None, "rag_reason": data.rag_reason.strip(), "narrative": data.narrative.strip(),
+            "evidence_url": data.evidence_url.strip()}
 
 
 def update_action(action: Action, data: ActionData, actor: User, expected_version: int) -> Action:
@@ -181,6 +303,8 @@ class UpdateData:
     rag_reason: str = ""
     evidence_url: str = ""
     as_at: date | None = None
+    #: Who wrote it, when not the person storing it (historical updates read from an imported plan).
+    author: User | None = None
 
 
 class ActionClosedToUpdates(ActionError):

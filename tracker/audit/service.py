@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.clock import utcnow
+from tracker.database import insert_rows
 from tracker.extensions import db
 
 
@@ -39,16 +41,30 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
            subject_type: str | None = None) -> AuditEvent:
     """Add one audit event for `subject` (a model instance)."""
-    event = AuditEvent(
-        actor_id=getattr(actor, "id", None),
-        subject_type=subject_type or subject.__tablename__.rstrip("s"),
-        subject_id=subject.id,
-        verb=verb,
-        summary=summary[:300],
-        changes={key: [_plain(v) for v in pair] for key, pair in changes.items()},
-    )
+    event = AuditEvent(**event_values(actor, subject, verb, changes, summary, subject_type))
     db.session.add(event)
     return event
+
+
+def event_values(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
+                 subject_type: str | None = None) -> dict[str, Any]:
+    """The columns of the audit event `record` would add, for `record_many` (`subject` None: the
+    caller sets subject_id)."""
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "subject_type": subject_type or subject.__tablename__.rstrip("s"),
+        "subject_id": getattr(subject, "id", None),
+        "verb": verb,
+        "summary": summary[:300],
+        "changes": {key: [_plain(v) for v in pair] for key, pair in changes.items()},
+    }
+
+
+def record_many(events: list[dict[str, Any]]) -> None:
+    """Insert many audit events (each from `event_values`) in a few statements, in their order."""
+    if events:
+        at = utcnow()
+        insert_rows(AuditEvent.__table__, [{"at": at, **event} for event in events])
 
 
 def events_for(subject_type: str, subject_id: int, limit: int | None = 200) -> list[AuditEvent]:

@@ -25,6 +25,8 @@ from tracker.indicators.readers import (
 from tracker.indicators.survey_board import read_board, read_survey
 from tracker.indicators.tables import DataPackError, read_sheet
 from tracker.spreadsheets import Problem
+from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
+from tracker.zip_limits import UnpackLimits
 
 KINDS = ("workforce", "recruitment", "disciplinary", "training", "survey", "board")
 EXTENSIONS = (".csv", ".xlsx")
@@ -120,11 +122,13 @@ def _choose(files: Mapping[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], l
 
 def read_datapack(
     source: str | Path | Mapping[str, bytes], *, year: int | None = None, bme_labels: Iterable[str] = (),
+    unpack: UnpackLimits = DEFAULT_LIMITS,
 ) -> DataPack:
     """Read and validate a data pack; raises DataPackError listing every problem.
 
     `bme_labels` are the trust's own names for the BME group (e.g. "Global Majority"),
-    accepted in `group` columns alongside White / BME / Unknown.
+    accepted in `group` columns alongside White / BME / Unknown. A workbook that would unpack
+    beyond `unpack` is refused unread (`tracker.zip_limits`).
     """
     labels = tuple(bme_labels)
     files = source if isinstance(source, Mapping) else _folder(Path(source))
@@ -137,7 +141,7 @@ def read_datapack(
         if kind not in chosen:
             continue
         name, data = chosen[kind]
-        sheet, sheet_problems = read_sheet(name, data, WANTED, EXPECTED[kind])
+        sheet, sheet_problems = read_sheet(name, data, WANTED, EXPECTED[kind], unpack=unpack)
         parsed = READERS[kind](sheet, labels) if sheet is not None else Parsed(None, None, sheet_problems)
         problems += parsed.problems
         if parsed.summary is not None:

@@ -33,6 +33,7 @@ from tracker.indicators.representation import NON_MEDICAL, aspirational_targets
 from tracker.indicators.results import AspirationalTarget, NotCalculable, Share
 from tracker.indicators.wres import WresResult, compute_wres
 from tracker.reports.documents import IndicatorLine, IndicatorSummary
+from tracker.uploads import unpack_limits
 
 
 class IndicatorError(DomainError):
@@ -105,7 +106,7 @@ def headlines(result: WresResult) -> list[Headline]:
 
 def read_pack(source: str | Path | Mapping[str, bytes], year: int) -> DataPack:
     """Read and validate a data pack, accepting the trust's own BME label; raises DataPackError."""
-    return read_datapack(source, year=year, bme_labels=[organisation_settings().bme_label])
+    return read_datapack(source, year=year, bme_labels=[organisation_settings().bme_label], unpack=unpack_limits())
 
 
 def missing_indicators(missing: Iterable[str]) -> dict[str, list[int]]:

@@ -12,6 +12,8 @@ import pandas as pd
 
 from tracker.errors import DomainError
 from tracker.spreadsheets import Problem, Unreadable, first_row, normalise_header, read_table
+from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
+from tracker.zip_limits import UnpackLimits
 
 #: Where the header is when no row names any of the columns looked for.
 HEADER_ROW = 1
@@ -89,7 +91,7 @@ def header_search(wanted: set[str] | None):
 
 
 def read_sheet(file: str, data: bytes, wanted: set[str] | None = None,
-               expected: str = "") -> tuple[Sheet | None, list[Problem]]:
+               expected: str = "", unpack: UnpackLimits = DEFAULT_LIMITS) -> tuple[Sheet | None, list[Problem]]:
     """CSV or XLSX bytes as a Sheet, or the problems that stop it being read.
 
     Only columns whose normalised header is in `wanted` are kept (all when None),
@@ -101,7 +103,7 @@ def read_sheet(file: str, data: bytes, wanted: set[str] | None = None,
     """
     try:
         table = read_table(file, data, wanted=wanted, header=first_row, search=header_search(wanted),
-                           expected=expected)
+                           expected=expected, unpack=unpack)
     except Unreadable as error:
         return None, error.problems
     sheet = Sheet(file, table.frame, table.headers, table.header_row)

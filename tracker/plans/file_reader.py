@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from tracker.errors import DomainError
 from tracker.rag import normalise_rag, normalise_status
 from tracker.spreadsheets import Problem, Unreadable, normalise_header, read_table
+from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
+from tracker.zip_limits import UnpackLimits
 
 COLUMNS = ("ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums",
            "priority", "rag", "status", "progress")
@@ -194,21 +196,24 @@ def split_names(text: str) -> list[str]:
     return list(names.values())
 
 
-def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> list[PlanRow]:
+def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS,
+                   unpack: UnpackLimits = DEFAULT_LIMITS) -> list[PlanRow]:
     """Every action in the file, validated; raises TransferError naming every problem."""
-    return read_plan(content, filename, max_rows=max_rows).rows
+    return read_plan(content, filename, max_rows=max_rows, unpack=unpack).rows
 
 
-def read_plan(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> PlanFile:
+def read_plan(content: bytes, filename: str, *, max_rows: int = MAX_ROWS,
+              unpack: UnpackLimits = DEFAULT_LIMITS) -> PlanFile:
     """Every action in the file, validated, with warnings for whatever was guessed or not kept.
 
     Raises TransferError naming every problem. Only `ref` and `action` must be columns of the
     file; any other documented column that is missing is read as blank and named in a warning,
-    and the text of columns the import does not read is named in a warning too.
+    and the text of columns the import does not read is named in a warning too. A workbook that
+    would unpack beyond `unpack` is refused unread, and reading stops at row `max_rows` + 1.
     """
     name = filename or "The file"
     try:
-        table = read_table(name, content, header=header_row, limit=max_rows)
+        table = read_table(name, content, header=header_row, limit=max_rows, unpack=unpack)
     except Unreadable as error:
         raise TransferError(error.message) from None
     missing = [column for column in REQUIRED_COLUMNS if normalise_header(column) not in table.headers]

@@ -16,7 +16,7 @@ from tracker import clock
 from tracker.actions.by_when import ByWhenKind
 from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.refs import ref_key
-from tracker.actions.service import ActionData, UpdateData, create_action, post_update
+from tracker.actions.service import ActionData, UpdateData, create_actions
 from tracker.audit.service import record
 from tracker.auth.models import Role, User
 from tracker.auth.people import PeopleDirectory, person_key
@@ -28,6 +28,7 @@ from tracker.plans.file_reader import PlanFile, PlanRow, read_plan
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.spreadsheets import Problem
+from tracker.uploads import unpack_limits
 
 EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;]+")
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue"}
@@ -88,16 +89,10 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     themes = _add_themes(plan, rows, actor)
     people, new_people, guesses = _people(rows, actor)
     forums, new_forums = _forums(rows, actor)
-    updates = 0
-    unparsed = []
-    for row in rows:
-        action = create_action(plan, _action_data(row, themes, people, forums), actor)
-        if action.by_when_kind == ByWhenKind.UNPARSED:
-            unparsed.append(action.ref)
-        if row.progress:
-            post_update(action, UpdateData(status=row.status, rag=row.rag, narrative=row.progress,
-                                           as_at=row.rag_as_at or clock.today()), actor, historical=True)
-            updates += 1
+    actions = create_actions(plan, [(_action_data(row, themes, people, forums), _update_data(row)) for row in rows],
+                             actor)
+    unparsed = [action.ref for action in actions if action.by_when_kind == ByWhenKind.UNPARSED.value]
+    updates = sum(1 for row in rows if row.progress)
     result = ImportResult(plan, len(rows), len(themes), updates, new_people, new_forums, unparsed,
                           [w.describe(with_file=False) for w in warnings] + guesses)
     record(actor, plan, "imported", {
@@ -108,13 +103,20 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     return result
 
 
+def _update_data(row: PlanRow) -> list[UpdateData]:
+    """The row's progress text as an update dated as at its RAG date (else today), if it has any."""
+    if not row.progress:
+        return []
+    return [UpdateData(status=row.status, rag=row.rag, narrative=row.progress, as_at=row.rag_as_at or clock.today())]
+
+
 def _rows(rows_or_file, filename: str) -> tuple[list[PlanRow], list[Problem]]:
     if isinstance(rows_or_file, PlanFile):
         return rows_or_file.rows, rows_or_file.warnings
     if isinstance(rows_or_file, list):
         return rows_or_file, []
     content = rows_or_file if isinstance(rows_or_file, bytes) else rows_or_file.read()
-    read = read_plan(content, filename)
+    read = read_plan(content, filename, unpack=unpack_limits())
     return read.rows, read.warnings
 
 

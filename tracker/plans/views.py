@@ -204,7 +204,7 @@ def import_plan():
         upload = form.file.data
         content, name = upload.stream.read(), file_reader.clean_filename(upload.filename)
         try:
-            read = file_reader.read_plan(content, name)
+            read = file_reader.read_plan(content, name, unpack=uploads.unpack_limits())
             preview = importer.preview_plan(read)
             if preview.warnings:
                 token = uploads.save(PLAN_FILE, content, {"name": name, "year": form.year.data, "title": form.title.data or ""},
@@ -236,7 +236,7 @@ def import_preview(token: str):
     form = ImportConfirmForm() if request.method == "POST" else ImportConfirmForm(
         formdata=None, year=details.get("year", ""), title=details.get("title", ""))
     try:
-        read = file_reader.read_plan(content, details["name"])
+        read = file_reader.read_plan(content, details["name"], unpack=uploads.unpack_limits())
     except DomainError as error:
         uploads.remove(PLAN_FILE, token, current_user.id)
         flash(str(error), "info")

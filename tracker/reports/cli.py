@@ -11,6 +11,7 @@ from tracker.errors import DomainError
 from tracker.reports import service
 from tracker.reports.docx_import import DocxImportError, import_read_plan
 from tracker.reports.docx_reader import DocxReadError, read_plan_tables
+from tracker.uploads import unpack_limits
 
 
 @click.command("export-docx")
@@ -63,7 +64,7 @@ def import_docx_command(path: Path, year: str, title: str | None):
     """Create a draft plan from the action table(s) of a Word document; prints the new plan's id last."""
     try:
         with committing():
-            read = read_plan_tables(path.read_bytes(), name=path.name)
+            read = read_plan_tables(path.read_bytes(), name=path.name, unpack=unpack_limits())
             result = import_read_plan(read, year=year, title=title, actor=None, filename=path.name)
     except DocxImportError as error:
         for problem in error.problems:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker import clock
-from tracker.actions.models import Action
-from tracker.actions.service import ActionData, UpdateData, create_action, post_update
+from tracker.actions.service import ActionData, UpdateData, create_actions
 from tracker.audit.service import record
 from tracker.auth.models import User
 from tracker.auth.people import PeopleDirectory, PeopleMatch, person_key
@@ -167,9 +166,11 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
     themes = _themes(plan, read.themes, numbers, actor)
     result.themes = len({theme.id for theme in themes if theme is not None})
     directory = PeopleDirectory(known_lead_texts())
-    for read_theme, theme in zip(read.themes, themes):
-        for action in read_theme.actions:
-            _store_action(plan, action, refs[(action.table, action.row)], theme, actor, result, directory)
+    items = [_action_items(action, refs[(action.table, action.row)], theme, result, directory)
+             for read_theme, theme in zip(read.themes, themes) for action in read_theme.actions]
+    create_actions(plan, items, actor)
+    result.actions += len(items)
+    result.updates += sum(len(updates) for _data, updates in items)
     record(actor, plan, "imported", {"file": [None, filename], "actions": [None, result.actions],
                                      "themes": [None, result.themes],
                                      "progress updates": [None, result.updates],
@@ -225,30 +226,26 @@ def _people(read: ReadAction, directory: PeopleDirectory, result: DocxImportResu
     return match
 
 
-def _store_action(plan: Plan, read: ReadAction, ref: str, theme: Theme | None, actor,
-                  result: DocxImportResult, directory: PeopleDirectory) -> Action:
+def _action_items(read: ReadAction, ref: str, theme: Theme | None, result: DocxImportResult,
+                  directory: PeopleDirectory) -> tuple[ActionData, list[UpdateData]]:
+    """The action a row stores and its progress updates, oldest first (the latest brings its status and RAG)."""
     people = _people(read, directory, result)
     result.warnings += read.notes
     status, narrative = _status(read)
     reason, narrative = _reason(narrative) if status == "CANCELLED" else ("", narrative)
     _note_no_reason(read, reason, result)
-    action = create_action(plan, ActionData(
+    data = ActionData(
         ref=ref, text=read.text, theme=theme, outcome=read.outcome, lead_text=read.by_who, by_when=read.by_when,
         priority=_priority(read, result), equality_objectives=read.objectives, edi_goals=read.goals,
         status=status, rag=read.rag, cancelled_reason=reason, indicators=list(read.indicators),
         owners=people.owners, supporting_leads=people.supporting, forums=_forums(read.forums, result),
-    ), actor)
-    result.actions += 1
+    )
     updates = _updates(read, narrative, directory)
-    for position, (day, text, author) in enumerate(updates):
-        latest = position == len(updates) - 1
-        update = post_update(action, UpdateData(
-            status=status if latest else None, rag=read.rag if latest else None, narrative=text,
-            rag_reason=read.rag_reason if latest else "", as_at=day), actor, historical=True)
-        if author is not None:
-            update.author_id = author.id
-        result.updates += 1
-    return action
+    last = len(updates) - 1
+    return data, [UpdateData(status=status if position == last else None, rag=read.rag if position == last else None,
+                             narrative=text, rag_reason=read.rag_reason if position == last else "", as_at=day,
+                             author=author)
+                  for position, (day, text, author) in enumerate(updates)]
 
 
 def _updates(read: ReadAction, narrative: str, directory: PeopleDirectory) -> list[tuple[date, str, User | None]]:

@@ -24,6 +24,8 @@ from lxml.etree import XMLSyntaxError
 from tracker.errors import DomainError
 from tracker.reports.documents import RAG_VALUES
 from tracker.reports.docx_cells import Numbering, row_cells, row_texts, table_rows
+from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
+from tracker.zip_limits import WORD_DOCUMENT, ArchiveRefused, UnpackLimits, check_archive
 
 #: (field, phrases): a header names the field when it contains one of the phrases.
 #: Order matters: "action lead" must be tried before "action".
@@ -122,16 +124,18 @@ class ReadPlan:
     warnings: tuple[str, ...]
 
 
-def read_plan_tables(file: bytes | str | os.PathLike, *, name: str | None = None) -> ReadPlan:
+def read_plan_tables(file: bytes | str | os.PathLike, *, name: str | None = None,
+                     unpack: UnpackLimits = DEFAULT_LIMITS) -> ReadPlan:
     """Read every action table of a .docx (bytes or path) into themes and actions.
 
     Tracked changes are read as accepted (insertions and moved-to text kept, deletions and
     moved-from text dropped), text in content controls is read, vertically merged cells are
     filled down to every row they span, and list bullets and numbers are kept at the start of
-    their lines ("• ", "1.").
+    their lines ("• ", "1."). A document that would unpack beyond `unpack` is refused unread
+    (`tracker.zip_limits`).
     """
     label = name or (os.fspath(file) if isinstance(file, (str, os.PathLike)) else "the file")
-    document = _open(file, label)
+    document = _open(file, label, unpack)
     tables = document.element.body.findall(f".//{qn('w:tbl')}")
     if not tables:
         raise DocxReadError(f"{label} holds no tables; expected an action plan table")
@@ -184,15 +188,25 @@ def shade_rag(fill: str | None) -> str | None:
     return next((rag for rag, low, high in SHADE_HUES if low <= degrees < high), None)
 
 
-def _open(file: bytes | str | os.PathLike, label: str):
-    """Open the document or explain why it cannot be opened."""
-    source = BytesIO(file) if isinstance(file, (bytes, bytearray)) else file
-    if not isinstance(source, BytesIO) and not os.path.exists(source):
-        raise DocxReadError(f"{label}: file not found")
+def _open(file: bytes | str | os.PathLike, label: str, unpack: UnpackLimits = DEFAULT_LIMITS):
+    """Open the document, once its package is known not to unpack beyond `unpack`, or explain why it cannot be."""
+    if not isinstance(file, (bytes, bytearray)):
+        if not os.path.isfile(file):
+            raise DocxReadError(f"{label}: file not found")
+        with open(file, "rb") as opened:
+            file = opened.read()
     try:
-        return docx.Document(source)
+        check_archive(label, bytes(file), unpack, WORD_DOCUMENT)
+    except ArchiveRefused as error:
+        if error.damaged:
+            raise DocxReadError(f"{label} is not a Word .docx document: it is not in the .docx format or it is "
+                                "damaged. Save it again from Word as a Word Document (.docx).") from None
+        raise DocxReadError(error.message) from None
+    try:
+        return docx.Document(BytesIO(file))
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as error:
-        raise DocxReadError(f"{label} is not a Word .docx document ({error})") from error
+        raise DocxReadError(f"{label} is not a Word .docx document, or it is damaged ({error}). Save it again "
+                            "from Word as a Word Document (.docx).") from error
 
 
 class _PlanReader:

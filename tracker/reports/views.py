@@ -154,7 +154,7 @@ def _display_name(filename: str | None) -> str:
 def _read_problems(content: bytes, name: str) -> list[str]:
     """Why the document cannot be imported ([] when it can)."""
     try:
-        read = read_plan_tables(content, name=name)
+        read = read_plan_tables(content, name=name, unpack=uploads.unpack_limits())
     except DocxReadError as error:
         return [str(error)]
     return [f"{name}, {problem}" for problem in check_read_plan(read)]
@@ -168,7 +168,7 @@ def import_docx_preview(token: str):
         flash("That upload has expired or has already been imported. Upload the Word document again.", "info")
         return redirect(url_for("reports.import_docx"))
     content, name = stored[0], stored[1]["name"]
-    read = read_plan_tables(content, name=name)
+    read = read_plan_tables(content, name=name, unpack=uploads.unpack_limits())
     form = DocxConfirmForm()
     if form.validate_on_submit():
         try:
