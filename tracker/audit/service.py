@@ -38,11 +38,12 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
            subject_type: str | None = None) -> AuditEvent:
-    """Add one audit event for `subject` (a model instance)."""
+    """Add one audit event for `subject` (a model instance; None, with a subject_type, for an event
+    about no stored thing, such as a failed sign-in with an email that names no user)."""
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         subject_type=subject_type or subject.__tablename__.rstrip("s"),
-        subject_id=subject.id,
+        subject_id=getattr(subject, "id", None),
         verb=verb,
         summary=summary[:300],
         changes={key: [_plain(v) for v in pair] for key, pair in changes.items()},

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.service import diff, record
 from tracker.auth.models import PersonAlias, Role, User
 from tracker.auth.people import person_key, split_people
+from tracker.auth.sessions import end_all_sessions
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -46,10 +50,31 @@ def find_by_email(email: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (never says which was wrong)."""
-    user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    return user
+    user, reason = check_sign_in(email, password)
+    return None if reason else user
+
+
+@cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def check_sign_in(email: str, password: str) -> tuple[User | None, str]:
+    """(user, "") when this email and password sign in; otherwise the user if any and the reason,
+    for the audit trail only ("unknown email", "wrong password", "no password set", "inactive").
+    An unknown email costs a password check too, so the time taken does not say which emails exist."""
+    user = find_by_email(email) if email else None
+    if user is None:
+        check_password_hash(_stand_in_hash(), password)
+        return None, "unknown email"
+    if not user.password_hash:
+        check_password_hash(_stand_in_hash(), password)
+        return user, "no password set"
+    if not user.check_password(password):
+        return user, "wrong password"
+    if not user.active:
+        return user, "inactive"
+    return user, ""
 
 
 def check_password_rules(password: str) -> None:
@@ -103,9 +128,11 @@ def user_for_password_token(token: str, secret_key: str, max_age: int = PASSWORD
 
 
 def set_password(user: User, password: str, actor: User | None) -> None:
+    """Set the password and end every session of the user: a copied cookie stops working."""
     check_password_rules(password)
     user.set_password(password)
-    record(actor, user, "password set", {})
+    ended = end_all_sessions(user, "password set")
+    record(actor, user, "password set", {}, summary=_ended_summary("Password set", ended))
 
 
 def _clean_name(name: str | None) -> str:
@@ -172,7 +199,8 @@ def deactivate_user(user: User, actor: User | None) -> None:
         return
     _check_admin_may_go(user, actor, "active", "You cannot deactivate your own account")
     user.active = False
-    record(actor, user, "deactivated", {"active": [True, False]})
+    ended = end_all_sessions(user, "deactivated")
+    record(actor, user, "deactivated", {"active": [True, False]}, summary=_ended_summary("Deactivated", ended))
     db.session.flush()
 
 
@@ -186,14 +214,22 @@ def reactivate_user(user: User, actor: User | None) -> None:
 
 
 def reset_password(user: User, secret_key: str, actor: User | None) -> str:
-    """A new one-time set-password token; the current password works until the new one is set."""
+    """A new one-time set-password token; every session of the user ends now, and the current
+    password works until the new one is set."""
     if not user.email:
         raise UserError(f"{user.name} has no email address, so cannot sign in. Add their email first")
     if not user.active:
         raise UserError(f"{user.name} is inactive. Reactivate them before resetting their password")
-    record(actor, user, "password reset", {})
+    ended = end_all_sessions(user, "password reset")
+    record(actor, user, "password reset", {}, summary=_ended_summary("Password reset", ended))
     db.session.flush()
     return password_link_token(user, secret_key)
+
+
+def _ended_summary(done: str, sessions_ended: int) -> str:
+    if not sessions_ended:
+        return done
+    return f"{done}; {sessions_ended} sign-in session{'s' if sessions_ended != 1 else ''} ended"
 
 
 

@@ -2,9 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from tracker.auth import service
+from tracker.auth import limits, service, sessions
 from tracker.auth.forms import SetPasswordForm, SignInForm
 from tracker.database import committing
 from tracker.extensions import limiter
@@ -29,18 +29,19 @@ def sign_in():
         return redirect(url_for("dashboards.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.email.errors.append("Email address or password is not right")
-        else:
-            login_user(user)
+        with committing():
+            result = limits.password_sign_in(form.email.data, form.password.data, request.remote_addr)
+        if result.user is not None:
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboards.home"))
+        form.email.errors.append(result.message)
+        return render_template("auth/sign_in.html", form=form), 429 if result.waiting else 200
     return render_template("auth/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
+    with committing():
+        sessions.end_current_session()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
 
