@@ -149,3 +149,17 @@ def fixed_today(monkeypatch):
         return day
 
     return freeze
+
+
+# Sessions and sign-in limits: the time of day matters, not only the date.
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Set the current time (naive UTC) for tracker.clock.utcnow: clock_at(datetime(2024, 11, 1, 9, 0));
+    call again to move it."""
+    import tracker.clock as clock
+
+    def set_time(moment):
+        monkeypatch.setattr(clock, "utcnow", lambda: moment)
+        return moment
+
+    return set_time

@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from tracker.auth import service
+from tracker.auth import service, sessions
 from tracker.auth.models import Role
 from tracker.database import committing
 
@@ -28,3 +28,16 @@ def create(email, name, role, password, job_title):
     except service.UserError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created user {user.id}: {user.email} ({user.role})")
+
+
+@users_cli.command("sign-out-everywhere")
+@click.argument("email")
+@with_appcontext
+def sign_out_everywhere(email):
+    """End every sign-in session of the user with EMAIL, on every device."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email}")
+    with committing():
+        count = sessions.sign_out_everywhere(user, actor=None)
+    click.echo(f"Signed {user.email} out everywhere: {count} session{'s' if count != 1 else ''} ended.")
