@@ -59,9 +59,10 @@ class Config:
     #: A session ends after this many hours without a request, and this many days after sign-in.
     SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
     SESSION_MAX_DAYS = float(os.environ.get("SESSION_MAX_DAYS", "7"))
-    #: Failed sign-ins within the window: an account waits after this many (1 minute, doubling up to
-    #: the window), an address is refused after this many.
+    #: An account waits after this many failed sign-ins with no quiet period between them (1 minute,
+    #: doubling up to the window); an address is refused after SIGN_IN_ADDRESS_FAILURES in the window.
     SIGN_IN_ACCOUNT_FAILURES = int(os.environ.get("SIGN_IN_ACCOUNT_FAILURES", "5"))
+    SIGN_IN_ACCOUNT_QUIET_MINUTES = int(os.environ.get("SIGN_IN_ACCOUNT_QUIET_MINUTES", "60"))
     SIGN_IN_ADDRESS_FAILURES = int(os.environ.get("SIGN_IN_ADDRESS_FAILURES", "50"))
     SIGN_IN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_FAILURE_WINDOW_MINUTES", "15"))
     #: How many proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto (0: none, the

@@ -259,3 +259,12 @@ def test_the_admin_user_page_lists_open_sessions_and_recent_sign_ins(app, owner,
 ])
 def test_the_browser_is_summarised(agent, summary):
     assert sessions.agent_summary(agent) == summary
+
+
+def test_a_cookie_used_from_another_address_ends_its_session_for_everyone(app, owner):
+    browser = _signed_in(app, owner)
+    copy = _copy_of(app, browser)
+    copy.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert not _works(copy, owner)
+    assert _refused_with(browser, ENDED)
+    assert db.session.scalar(select(SignInSession.ended_reason)) == "used elsewhere"

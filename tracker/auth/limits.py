@@ -1,17 +1,21 @@
 """Sign-in limits that stop password guessing without locking people out.
 
 Failed sign-ins are counted in the database (`sign_in_failures`), so every app server and worker
-sees the same counts. Two counts, over the last SIGN_IN_FAILURE_WINDOW_MINUTES (15):
+sees the same counts. Two counts:
 
-- per account (the email tried, whether or not it names a user): after SIGN_IN_ACCOUNT_FAILURES (5)
-  the account waits 1 minute from its last failure, doubling with each further failure (2, 4, 8)
-  up to the window. While it waits every attempt is refused with the same message, saying when to
-  try again, without the password being checked, so a right guess is worth nothing. Attempts
-  refused this way are not counted again, so the wait never grows past the window. A successful
-  sign-in clears the account's count.
-- per address: after SIGN_IN_ADDRESS_FAILURES (50) failures from one address, that address is
-  refused until the oldest of them leaves the window. The limit is far above the account's, so many
-  people behind one proxy are not refused because a few of them mistyped.
+- per account (the email tried, whether or not it names a user): its failures count until a
+  successful sign-in or until SIGN_IN_ACCOUNT_QUIET_MINUTES (60) pass with none. From the
+  SIGN_IN_ACCOUNT_FAILURES-th (5th) on, the account waits 1 minute after its newest failure,
+  doubling with each further failure (2, 4, 8) up to SIGN_IN_FAILURE_WINDOW_MINUTES (15). While it
+  waits every attempt is refused with the same message, saying when to try again, without the
+  password being checked, so a right guess is worth nothing; attempts refused this way are not
+  counted. (A count over a 15-minute window alone would forget the first failures during the waits
+  1 + 2 + 4 + 8 minutes, and the doubling would start again; a guesser is held to one guess a
+  quarter of an hour instead.)
+- per address: after SIGN_IN_ADDRESS_FAILURES (50) failures from one address within
+  SIGN_IN_FAILURE_WINDOW_MINUTES (15), that address is refused until the oldest of them leaves the
+  window. The limit is far above the account's, so many people behind one proxy are not refused
+  because a few of them mistyped.
 
 Two workers counting at the same moment may each let one more attempt through; the limits are
 about guesses per quarter hour, so that does not matter.
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from tracker import clock
 from tracker.audit.service import record
@@ -33,6 +37,8 @@ from tracker.extensions import db
 
 GENERIC_FAILURE = "Email address or password is not right"
 FIRST_WAIT = timedelta(minutes=1)
+#: An account's newest failures read to work out its wait (the waits let through a few hundred a day at most).
+ACCOUNT_FAILURES_READ = 500
 #: Failures are kept this long (the audit trail keeps the history).
 KEEP_FAILURES = timedelta(days=1)
 
@@ -56,25 +62,34 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["SIGN_IN_FAILURE_WINDOW_MINUTES"])
 
 
-def account_wait(failures: int, last_failure: datetime) -> datetime | None:
-    """Until when an account with `failures` in the window, the last at `last_failure`, must wait."""
-    allowed = current_app.config["SIGN_IN_ACCOUNT_FAILURES"]
-    if failures < allowed:
+def account_wait(failures: list[datetime], allowed: int, cap: timedelta, quiet: timedelta) -> datetime | None:
+    """Until when an account must wait, given its failure times (any order): the failures since the
+    last quiet period (`quiet` with none) count; from the `allowed`th on, the wait after the newest
+    is 1 minute, doubling with each further one, at most `cap`."""
+    counted = 0
+    later = None
+    for moment in sorted(failures, reverse=True):
+        if later is not None and later - moment > quiet:
+            break
+        counted, later = counted + 1, moment
+    if counted < allowed:
         return None
-    wait = min(FIRST_WAIT * 2 ** min(failures - allowed, 20), _window())
-    return last_failure + wait
+    newest = max(failures)
+    return newest + min(FIRST_WAIT * 2 ** min(counted - allowed, 20), cap)
 
 
 def refusal(email: str, address: str, now: datetime) -> Wait | None:
     """The wait this attempt meets, if any (two indexed queries)."""
-    since = now - _window()
-    count, last = db.session.execute(
-        select(func.count(), func.max(SignInFailure.at))
-        .where(SignInFailure.email == email[:254], SignInFailure.at > since)
-    ).one()
-    until = account_wait(count, last) if count else None
+    config = current_app.config
+    quiet = timedelta(minutes=config["SIGN_IN_ACCOUNT_QUIET_MINUTES"])
+    failures = db.session.scalars(
+        select(SignInFailure.at).where(SignInFailure.email == email[:254], SignInFailure.at > now - KEEP_FAILURES)
+        .order_by(SignInFailure.at.desc()).limit(ACCOUNT_FAILURES_READ)
+    ).all()
+    until = account_wait(list(failures), config["SIGN_IN_ACCOUNT_FAILURES"], _window(), quiet) if failures else None
     if until is not None and until > now:
         return Wait("account", until)
+    since = now - _window()
     limit = current_app.config["SIGN_IN_ADDRESS_FAILURES"]
     oldest_counted = db.session.scalar(
         select(SignInFailure.at).where(SignInFailure.address == address[:64], SignInFailure.at > since)

@@ -117,7 +117,8 @@ class SignInSession(db.Model):
     #: Updated at most once every few minutes (sessions.TOUCH_INTERVAL), not on every request.
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
-    #: "signed out", "password set", "password reset", "deactivated", "signed out everywhere"
+    #: "signed out", "password set", "password reset", "deactivated", "signed out everywhere",
+    #: "used elsewhere" (the cookie came from another address or browser)
     ended_reason: Mapped[str | None] = mapped_column(String(40))
     #: "Chrome on Windows": a summary, not the whole header.
     user_agent: Mapped[str | None] = mapped_column(String(100))

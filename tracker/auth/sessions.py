@@ -237,8 +237,15 @@ def _signed_out_elsewhere():
 
 
 def _forget_token(_app, **_extra) -> None:
-    """Flask-Login's strong session protection dropped its own keys: drop the token too."""
-    session.pop(TOKEN_KEY, None)
+    """Flask-Login's strong session protection found the cookie used from another address or browser
+    and dropped its own keys: drop the token too, and end its session (on its own transaction, as in
+    _touch), so no copy of the cookie works either."""
+    token = session.pop(TOKEN_KEY, None)
+    if isinstance(token, str):
+        with db.engine.begin() as connection:
+            connection.execute(update(SignInSession)
+                               .where(SignInSession.token_hash == token_hash(token), SignInSession.ended_at.is_(None))
+                               .values(ended_at=clock.utcnow(), ended_reason="used elsewhere"))
 
 
 def configure_sessions(app: Flask) -> None:
