@@ -109,7 +109,7 @@ def test_a_copied_cookie_stops_working_after_an_admin_signs_the_user_out_everywh
     copy = _copy_of(app, laptop)
     assert _works(copy, owner) and _works(phone, owner)
     page = admin_browser.get(f"/admin/users/{owner.id}").get_data(as_text=True)
-    assert "Sign Laura Reynolds out everywhere" in page and "ends all 2 of these sessions" in page
+    assert "Sign Laura Reynolds out everywhere" in page and "ends all 2 of these sessions at once" in page
     response = admin_browser.post(f"/admin/users/{owner.id}/sign-out-everywhere", follow_redirects=True)
     assert "Laura Reynolds is signed out everywhere" in response.get_data(as_text=True)
     assert "Laura Reynolds is not signed in anywhere" in response.get_data(as_text=True)
@@ -268,3 +268,19 @@ def test_a_cookie_used_from_another_address_ends_its_session_for_everyone(app, o
     assert not _works(copy, owner)
     assert _refused_with(browser, ENDED)
     assert db.session.scalar(select(SignInSession.ended_reason)) == "used elsewhere"
+
+
+def test_a_user_sees_their_sessions_and_signs_out_of_the_others(app, owner, make_user):
+    laptop, phone = _signed_in(app, owner), _signed_in(app, owner)
+    someone_else = _signed_in(app, make_user("viewer"))
+    page = laptop.get("/sessions").get_data(as_text=True)
+    assert page.count('<tr class="nhsuk-table__row">') == 2 and page.count("This browser") == 1
+    assert "after 8 hours without activity, or 7 days after you signed in" in page
+    response = laptop.post("/sessions/sign-out-others", follow_redirects=True)
+    assert "You are signed out of 1 other session." in response.get_data(as_text=True)
+    assert "You are not signed in anywhere else." in response.get_data(as_text=True)
+    assert _works(laptop, owner) and not _works(phone, owner)
+    assert "Your sessions" in someone_else.get("/").get_data(as_text=True)
+    assert someone_else.get("/sessions").status_code == 200
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "signed out other sessions"))
+    assert audit.actor_id == owner.id and audit.subject_id == owner.id and audit.changes == {"sessions ended": [None, 1]}

@@ -62,6 +62,16 @@ def _amount(value: float, unit: str) -> str:
     return f"{value:g} {unit}" if value == 1 else f"{value:g} {unit}s"
 
 
+def idle_text() -> str:
+    """'8 hours': how long a session may go unused."""
+    return _amount(current_app.config["SESSION_IDLE_HOURS"], "hour")
+
+
+def max_age_text() -> str:
+    """'7 days': how long a session lasts at most."""
+    return _amount(current_app.config["SESSION_MAX_DAYS"], "day")
+
+
 # Starting and ending sessions. Callers commit (inside `with committing():`).
 
 def start_session(user: User, method: str) -> SignInSession:
@@ -125,6 +135,27 @@ def sign_out_everywhere(user: User, actor: User | None) -> int:
     return count
 
 
+def sign_out_other_sessions(user: User, keep_session_id: int | None) -> int:
+    """The user ends their sessions on other browsers and devices, keeping this one; audited."""
+    result = db.session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None), SignInSession.id != keep_session_id)
+        .values(ended_at=clock.utcnow(), ended_reason="signed out by the user elsewhere")
+        .execution_options(synchronize_session=False)
+    )
+    count = result.rowcount or 0
+    record(user, user, "signed out other sessions", {"sessions ended": [None, count]},
+           summary=f"{user.name} signed out of {count} other session{'s' if count != 1 else ''}",
+           subject_type="sign_in")
+    db.session.flush()
+    return count
+
+
+def current_session_id() -> int | None:
+    """The id of this request's session (once the user is loaded)."""
+    return g.get("sign_in_session_id")
+
+
 def prune(now: datetime) -> int:
     """Delete sessions that ended or timed out more than KEEP_ENDED ago (run at each sign-in: the
     table holds only recent sessions, so this is a short scan)."""
@@ -176,11 +207,9 @@ def why_refused(row, now: datetime) -> str | None:
     if row is None or row.ended_at is not None or not row.User.active:
         return SESSION_ENDED
     if now - row.created_at > max_age():
-        days = current_app.config["SESSION_MAX_DAYS"]
-        return f"Your session has ended: a session lasts at most {_amount(days, 'day')}. Sign in again."
+        return f"Your session has ended: a session lasts at most {max_age_text()}. Sign in again."
     if now - row.last_seen_at > idle_limit():
-        hours = current_app.config["SESSION_IDLE_HOURS"]
-        return f"Your session timed out after {_amount(hours, 'hour')} without activity. Sign in again."
+        return f"Your session timed out after {idle_text()} without activity. Sign in again."
     return None
 
 

@@ -2,12 +2,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from tracker.auth import limits, service, sessions
+from tracker.auth.access import current_actor
 from tracker.auth.forms import SetPasswordForm, SignInForm
 from tracker.database import committing
 from tracker.extensions import limiter
+from tracker.forms import ButtonForm
 
 bp = Blueprint("auth", __name__)
 
@@ -44,6 +46,28 @@ def sign_out():
         sessions.end_current_session()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sessions")
+@login_required
+def my_sessions():
+    """Where the signed-in user is signed in, this browser first."""
+    rows = sessions.open_sessions(current_user.id)
+    this_one = sessions.current_session_id()
+    rows.sort(key=lambda row: row.id != this_one)
+    return render_template("auth/sessions.html", rows=rows, this_one=this_one, button_form=ButtonForm(),
+                           idle=sessions.idle_text(), longest=sessions.max_age_text())
+
+
+@bp.route("/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_other_sessions():
+    """End the user's sessions everywhere but this browser."""
+    with committing():
+        count = sessions.sign_out_other_sessions(current_actor(), sessions.current_session_id())
+    flash(f"You are signed out of {count} other session{'s' if count != 1 else ''}." if count
+          else "You were not signed in anywhere else.", "success")
+    return redirect(url_for("auth.my_sessions"))
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
