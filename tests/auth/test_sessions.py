@@ -284,3 +284,12 @@ def test_a_user_sees_their_sessions_and_signs_out_of_the_others(app, owner, make
     assert someone_else.get("/sessions").status_code == 200
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "signed out other sessions"))
     assert audit.actor_id == owner.id and audit.subject_id == owner.id and audit.changes == {"sessions ended": [None, 1]}
+
+
+def test_moving_today_does_not_time_sessions_out(app, owner, fixed_today):
+    from datetime import date
+
+    fixed_today(date(2024, 11, 1))
+    browser = _signed_in(app, owner)
+    fixed_today(date(2025, 1, 8))
+    assert _works(browser, owner)

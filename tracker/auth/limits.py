@@ -130,7 +130,7 @@ def password_sign_in(email: str, password: str, address: str) -> SignInResult:
     caller commits whatever the result."""
     email = (service.normalise_email(email) or "")[:254]
     address = (address or "unknown")[:64]
-    now = clock.utcnow()
+    now = clock.wall_time()
     wait = refusal(email, address, now)
     if wait is not None:
         user = service.find_by_email(email) if email else None

@@ -77,7 +77,7 @@ def max_age_text() -> str:
 def start_session(user: User, method: str) -> SignInSession:
     """Sign `user` in on this browser by `method` (PASSWORD or NHS_ACCOUNT): a new session row, its
     token in a fresh cookie (nothing from before sign-in is kept), and "signed in" in the audit trail."""
-    now = clock.utcnow()
+    now = clock.wall_time()
     token = secrets.token_urlsafe(32)
     row = SignInSession(user_id=user.id, token_hash=token_hash(token), method=method, created_at=now,
                         last_seen_at=now, user_agent=agent_summary(request.user_agent.string),
@@ -103,7 +103,7 @@ def end_current_session() -> None:
     if isinstance(token, str):
         row = db.session.scalar(select(SignInSession).where(SignInSession.token_hash == token_hash(token)))
         if row is not None and row.ended_at is None:
-            row.ended_at, row.ended_reason = clock.utcnow(), "signed out"
+            row.ended_at, row.ended_reason = clock.wall_time(), "signed out"
             user = db.session.get(User, row.user_id)
             record(user, user, "signed out", {}, summary=f"{user.email or user.name} signed out",
                    subject_type="sign_in")
@@ -119,7 +119,7 @@ def end_all_sessions(user: User, reason: str) -> int:
     result = db.session.execute(
         update(SignInSession)
         .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
-        .values(ended_at=clock.utcnow(), ended_reason=reason)
+        .values(ended_at=clock.wall_time(), ended_reason=reason)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
@@ -140,7 +140,7 @@ def sign_out_other_sessions(user: User, keep_session_id: int | None) -> int:
     result = db.session.execute(
         update(SignInSession)
         .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None), SignInSession.id != keep_session_id)
-        .values(ended_at=clock.utcnow(), ended_reason="signed out by the user elsewhere")
+        .values(ended_at=clock.wall_time(), ended_reason="signed out by the user elsewhere")
         .execution_options(synchronize_session=False)
     )
     count = result.rowcount or 0
@@ -173,7 +173,7 @@ def prune(now: datetime) -> int:
 
 def open_sessions(user_id: int) -> list[SignInSession]:
     """The user's sessions that still work, newest first."""
-    now = clock.utcnow()
+    now = clock.wall_time()
     return list(db.session.scalars(
         select(SignInSession)
         .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None),
@@ -183,7 +183,7 @@ def open_sessions(user_id: int) -> list[SignInSession]:
 
 
 def open_session_count(user_id: int) -> int:
-    now = clock.utcnow()
+    now = clock.wall_time()
     return db.session.scalar(
         select(func.count()).select_from(SignInSession)
         .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None),
@@ -219,7 +219,7 @@ def load_user_from_session(_request=None) -> User | None:
     if not isinstance(token, str) or not token:
         return None
     row = db.session.execute(_session_query(), {"token_hash": token_hash(token)}).first()
-    now = clock.utcnow()
+    now = clock.wall_time()
     message = why_refused(row, now)
     if message is not None:
         for key in (TOKEN_KEY, *_LOGIN_KEYS):
@@ -274,7 +274,7 @@ def _forget_token(_app, **_extra) -> None:
         with db.engine.begin() as connection:
             connection.execute(update(SignInSession)
                                .where(SignInSession.token_hash == token_hash(token), SignInSession.ended_at.is_(None))
-                               .values(ended_at=clock.utcnow(), ended_reason="used elsewhere"))
+                               .values(ended_at=clock.wall_time(), ended_reason="used elsewhere"))
 
 
 def configure_sessions(app: Flask) -> None:
