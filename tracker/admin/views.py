@@ -80,7 +80,7 @@ def _user_page(user: User, form: UserForm, account_errors: tuple[str, ...] = (),
         account_errors=account_errors, events=events_for("user", user.id, limit=RECENT_EVENTS),
         owned=queries.owned_action_counts([user.id]).get(user.id, 0),
         open_sessions=sessions.open_sessions(user.id),
-        sign_in_events=events_for("sign_in", user.id, limit=RECENT_SIGN_INS),
+        sign_in_events=[(event, user) for event in events_for("sign_in", user.id, limit=RECENT_SIGN_INS)],
     ), status
 
 

@@ -41,7 +41,6 @@ NHS_ACCOUNT = "NHS account"
 KEEP_ENDED = timedelta(days=1)
 
 SESSION_ENDED = "Your session has ended. Sign in again."
-SIGN_IN_FIRST = "Sign in to see this page."
 #: Flask-Login's own keys, cleared with the token.
 _LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 
@@ -261,7 +260,7 @@ def _signed_out_elsewhere():
     """Pages that need sign-in send signed-out people to the sign-in page; a session that ended
     has already said why, so the usual "Sign in to see this page" is not added."""
     if not g.get("session_ended"):
-        flash(SIGN_IN_FIRST, "info")
+        flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
