@@ -48,7 +48,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    #: A per-worker flood guard on sign-in POSTs, before any password is checked; the limits that
+    #: count failures are SIGN_IN_ACCOUNT_FAILURES and SIGN_IN_ADDRESS_FAILURES, kept in the database.
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -79,6 +81,20 @@ class Config:
     UPLOAD_MAX_UNPACKED_MB = float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200"))
     UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
     UPLOAD_MAX_PARTS = int(os.environ.get("UPLOAD_MAX_PARTS", "1000"))
+
+    # Sessions and sign-in limits (tracker/auth/sessions.py, tracker/auth/limits.py).
+    #: A session ends after this many hours without a request, and this many days after sign-in.
+    SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
+    SESSION_MAX_DAYS = float(os.environ.get("SESSION_MAX_DAYS", "7"))
+    #: An account waits after this many failed sign-ins with no quiet period between them (1 minute,
+    #: doubling up to the window); an address is refused after SIGN_IN_ADDRESS_FAILURES in the window.
+    SIGN_IN_ACCOUNT_FAILURES = int(os.environ.get("SIGN_IN_ACCOUNT_FAILURES", "5"))
+    SIGN_IN_ACCOUNT_QUIET_MINUTES = int(os.environ.get("SIGN_IN_ACCOUNT_QUIET_MINUTES", "60"))
+    SIGN_IN_ADDRESS_FAILURES = int(os.environ.get("SIGN_IN_ADDRESS_FAILURES", "50"))
+    SIGN_IN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_FAILURE_WINDOW_MINUTES", "15"))
+    #: How many proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto (0: none, the
+    #: peer address is the client's).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):

@@ -149,3 +149,17 @@ def fixed_today(monkeypatch):
         return day
 
     return freeze
+
+
+# Sessions and sign-in limits: the time of day matters, not only the date.
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Set the time sign-in sessions and sign-in waits see (tracker.clock.wall_time, naive UTC):
+    clock_at(datetime(2024, 11, 1, 9, 0)); call again to move it. 'today' is fixed_today's."""
+    import tracker.clock as clock
+
+    def set_time(moment):
+        monkeypatch.setattr(clock, "wall_time", lambda: moment)
+        return moment
+
+    return set_time

@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Escape in every template, including the NHS.UK macros (their files end in .jinja).
     app.jinja_options = {**app.jinja_options, "autoescape": True}
     configure(app, test_config)
+    trust_proxies(app)
     register_request_guards(app)
     register_security_headers(app)
     register_extensions(app)
@@ -60,6 +61,17 @@ def register_security_headers(app: Flask) -> None:
     from tracker.security_headers import register_security_headers as install
 
     install(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind n trusted proxies, the client's address is the one the nth proxy from the app saw
+    (what sign-in limits and the audit trail record); with 0 it is the peer's, and the headers,
+    which anyone can send, are ignored."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -10,6 +10,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def wall_time() -> datetime:
+    """The real current UTC time, naive, for how long sign-in sessions and sign-in waits last.
+
+    Kept apart from `utcnow` so that tests which set "today" (and move it days on with one
+    signed-in browser) do not time sessions out; tests of timeouts set this one."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def uk_time(moment: datetime) -> datetime:
     """`moment`, a naive UTC time as stored, as the time in the UK (aware)."""
     return moment.replace(tzinfo=UTC).astimezone(UK)

@@ -2,7 +2,7 @@
 from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import User
+from tracker.auth.models import SignInFailure, SignInSession, User
 from tracker.governance.models import Forum, Meeting
 from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
 from tracker.plans.models import Plan, Theme
@@ -10,7 +10,7 @@ from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun, R
 from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
 ALL_MODELS = (
-    User, AuditEvent, OrganisationSettings, Forum, Meeting, Plan, Theme, Action, ActionIndicator, ProgressUpdate,
+    User, SignInSession, SignInFailure, AuditEvent, OrganisationSettings, Forum, Meeting, Plan, Theme, Action, ActionIndicator, ProgressUpdate,
     AgendaItem, ForumReview, MeetingAgenda, IndicatorYear, IndicatorValue, NationalValue,
     ReminderSettings, ReminderRun, ReminderItem, OutboxMessage, SchedulerLock,
 )

@@ -24,9 +24,10 @@ def test_an_existing_user_signs_in_and_their_nhs_account_is_stored(sso_client, s
     page = sso_client.get("/").get_data(as_text=True)
     assert "My actions" in page and "Laura Reynolds (owner)" in page
     assert db.session.get(User, user.id).sso_subject == "sub:abc-123"
+    [linked] = _events("NHS account linked")
+    assert (linked.actor_id, linked.subject_id, linked.changes) == (user.id, user.id, {"sso_subject": [None, "sub:abc-123"]})
     [event] = _events("signed in")
-    assert (event.verb, event.actor_id, event.subject_id) == ("signed in (NHS account)", user.id, user.id)
-    assert event.changes == {"sso_subject": [None, "sub:abc-123"]}
+    assert (event.subject_type, event.subject_id, event.changes["method"]) == ("sign_in", user.id, [None, "NHS account"])
 
 
 def test_a_second_sign_in_from_the_same_account_works_and_another_account_is_refused(
@@ -44,7 +45,9 @@ def test_a_second_sign_in_from_the_same_account_works_and_another_account_is_ref
     assert db.session.get(User, user.id).sso_subject == "sub:abc-123"
     refused = _events("NHS sign-in refused")[-1]
     assert (refused.verb, refused.subject_id) == ("NHS sign-in refused: account mismatch", user.id)
-    assert refused.changes == {"subject": [None, "sub:someone-else"]}
+    assert refused.changes["subject"] == [None, "sub:someone-else"]
+    assert (refused.subject_type, refused.changes["email"], refused.changes["address"]) == (
+        "sign_in", [None, "laura.reynolds@nhs.net"], [None, "127.0.0.1"])
 
 
 def test_an_account_already_linked_to_one_user_cannot_sign_in_as_another(sso_client, sso_app, sso_sign_in, make_user):
@@ -94,7 +97,7 @@ def test_a_token_signed_with_a_key_the_provider_does_not_publish_is_refused(
     _assert_token_refused(sso_sign_in(sso_client, "laura.reynolds@nhs.net"), sso_client)
     assert db.session.get(User, user.id).sso_subject is None
     [event] = _events("NHS sign-in failed")
-    assert event.verb == "NHS sign-in failed: token" and event.subject_type == "sign in"
+    assert event.verb == "NHS sign-in failed: token" and event.subject_type == "sign_in"
     assert "signature" in event.summary.lower()
 
 
@@ -198,8 +201,8 @@ def test_an_unknown_person_from_an_allowed_domain_is_created_as_a_viewer_when_au
     user = db.session.scalar(select(User).where(User.email == "new.person@nhs.net"))
     assert (user.name, user.role, user.sso_subject, user.password_hash) == ("New Person", "viewer", "sub:new-sub", None)
     verbs = [(event.verb, event.subject_id) for event in _events()]
-    assert verbs == [("created", user.id), ("signed in (NHS account)", user.id)]
-    assert _events("signed in")[0].summary == "Account created as a viewer on first sign-in"
+    assert verbs == [("created", user.id), ("NHS account linked", user.id), ("signed in", user.id)]
+    assert _events("NHS account linked")[0].summary == "Account created as a viewer on first sign-in"
 
 
 def test_auto_create_is_off_when_no_domains_are_listed_but_existing_users_of_any_domain_sign_in(
@@ -276,8 +279,11 @@ def test_break_glass_lets_an_admin_sign_in_with_a_password_and_refuses_everyone_
     assert not _signed_in(client)
     response = client.post("/sign-in?local=1", data={"email": admin.email, "password": PASSWORD})
     assert response.status_code == 302 and "Edi Lead (admin)" in client.get("/").get_data(as_text=True)
-    verbs = [(event.verb, event.subject_id) for event in _events() if event.verb != "created"]
-    assert verbs == [("password sign-in refused: not admin", owner.id), ("signed in (password, break-glass)", admin.id)]
+    trail = [(event.verb, event.subject_id, (event.changes.get("reason") or event.changes.get("method"))[1])
+             for event in _events() if event.verb != "created"]
+    assert trail == [("sign-in failed", owner.id, "not an admin (password sign-in is for admins only)"),
+                     ("sign-in failed", admin.id, "wrong password"),
+                     ("signed in", admin.id, "break-glass password")]
 
 
 def test_local_sign_in_on_keeps_the_password_form_below_the_button(sso_client, make_user):
@@ -286,7 +292,8 @@ def test_local_sign_in_on_keeps_the_password_form_below_the_button(sso_client, m
     page = sso_client.get("/sign-in?local=1").get_data(as_text=True)
     assert "Only an admin may use it here" not in page and "Sign in with your NHS account" in page
     assert sso_client.post("/sign-in", data={"email": owner.email, "password": PASSWORD}).status_code == 302
-    assert [event.verb for event in _events()] == ["created"]
+    assert [(event.verb, event.changes.get("method")) for event in _events()] == [
+        ("created", None), ("signed in", [None, "password"])]
 
 
 def test_a_code_the_token_endpoint_refuses_signs_nobody_in(sso_client, oidc_provider, make_user):

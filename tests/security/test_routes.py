@@ -23,6 +23,7 @@ SSO_ROUTES = {"auth.sign_in_oidc": "/sign-in/oidc", "auth.sign_in_oidc_callback"
 #: POST routes any signed-in user may use, whatever their role.
 SIGNED_IN_MAY_POST = {
     "auth.sign_out": "everyone may sign out",
+    "auth.sign_out_other_sessions": "everyone may end their own sessions on other devices",
     "reminders.preferences": "everyone chooses how they get their own reminders",
     "reminders.create_calendar_link": "everyone manages their own calendar link",
     "reminders.revoke_calendar_link": "everyone manages their own calendar link",

@@ -8,6 +8,7 @@ from tracker.admin import queries, service
 from tracker.admin.forms import ROLE_HINTS, AliasForm, SettingsForm, UserFilterForm, UserForm
 from tracker.audit.service import events_for
 from tracker.auth import service as accounts
+from tracker.auth import sessions
 from tracker.auth.access import admin_required, current_actor
 from tracker.auth.models import PersonAlias, User
 from tracker.database import committing
@@ -20,6 +21,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 100
 RECENT_EVENTS = 20
+RECENT_SIGN_INS = 10
+SIGN_INS_PER_PAGE = 100
 PASSWORD_LINK_KEY = "admin_password_link"
 
 
@@ -77,6 +80,8 @@ def _user_page(user: User, form: UserForm, account_errors: tuple[str, ...] = (),
         "admin/user.html", user=user, form=form, role_hints=ROLE_HINTS, button_form=ButtonForm(),
         account_errors=account_errors, events=events_for("user", user.id, limit=RECENT_EVENTS),
         owned=queries.owned_action_counts([user.id]).get(user.id, 0),
+        open_sessions=sessions.open_sessions(user.id),
+        sign_in_events=[(event, user) for event in events_for("sign_in", user.id, limit=RECENT_SIGN_INS)],
     ), status
 
 
@@ -144,6 +149,14 @@ def reset_password(user_id: int):
     return redirect(url_for("admin.password_link", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@admin_required
+def sign_out_everywhere(user_id: int):
+    """End every session of the user at once, on every device; audited."""
+    return _button_change(user_id, sessions.sign_out_everywhere,
+                          "{name} is signed out everywhere. They can sign in again.")
+
+
 @bp.route("/users/<int:user_id>/password-link")
 @admin_required
 def password_link(user_id: int):
@@ -155,6 +168,18 @@ def password_link(user_id: int):
     else:
         session.pop(PASSWORD_LINK_KEY)
     return render_template("admin/password_link.html", user=user, link=link)
+
+
+@bp.route("/sign-ins")
+@admin_required
+def sign_ins():
+    """Who signed in, who failed to (and the email tried), who signed out and whose sessions ended."""
+    failed_only = request.args.get("failed") == "1"
+    page = max(1, query_int("page", 1))
+    rows = db.session.execute(queries.sign_in_events(failed_only)
+                              .offset((page - 1) * SIGN_INS_PER_PAGE).limit(SIGN_INS_PER_PAGE + 1)).all()
+    return render_template("admin/sign_ins.html", rows=rows[:SIGN_INS_PER_PAGE], page=page,
+                           has_next=len(rows) > SIGN_INS_PER_PAGE, failed_only=failed_only)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

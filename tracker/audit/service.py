@@ -40,7 +40,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(actor, subject, verb: str, changes: dict[str, list[Any]], summary: str = "",
            subject_type: str | None = None) -> AuditEvent:
-    """Add one audit event for `subject` (a model instance)."""
+    """Add one audit event for `subject` (a model instance; None, with a subject_type, for an event
+    about no stored thing, such as a failed sign-in with an email that names no user)."""
     event = AuditEvent(**event_values(actor, subject, verb, changes, summary, subject_type))
     db.session.add(event)
     return event

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -100,3 +100,49 @@ class PersonAlias(db.Model):
 
     def __repr__(self) -> str:
         return f"<PersonAlias {self.id} {self.text!r}>"
+
+
+class SignInSession(db.Model):
+    """One signed-in browser. Its cookie holds a random token; only the token's SHA-256 is kept here,
+    so reading this table gives no usable cookies. A session ends at sign-out, when the user's password
+    is set or reset, when they are deactivated or signed out everywhere, or after the idle and absolute
+    timeouts (`tracker.auth.sessions`)."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: hex SHA-256 of the cookie's token; every signed-in request looks it up.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "password" or "NHS account"
+    method: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    #: Updated at most once every few minutes (sessions.TOUCH_INTERVAL), not on every request.
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    #: "signed out", "password set", "password reset", "deactivated", "signed out everywhere",
+    #: "used elsewhere" (the cookie came from another address or browser)
+    ended_reason: Mapped[str | None] = mapped_column(String(40))
+    #: "Chrome on Windows": a summary, not the whole header.
+    user_agent: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} user={self.user_id}>"
+
+
+class SignInFailure(db.Model):
+    """A refused sign-in, counted per account (email) and per address for the sign-in limits
+    (`tracker.auth.limits`). Kept a day; the audit trail keeps the history."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_email_at", "email", "at"),
+                      Index("ix_sign_in_failures_address_at", "address", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    #: The email tried, lower-case (it may name no user).
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.service import diff, record
 from tracker.auth.models import PersonAlias, Role, User
 from tracker.auth.people import person_key, split_people
+from tracker.auth.sessions import end_all_sessions
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -46,10 +50,31 @@ def find_by_email(email: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (never says which was wrong)."""
-    user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    return user
+    user, reason = check_sign_in(email, password)
+    return None if reason else user
+
+
+@cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def check_sign_in(email: str, password: str) -> tuple[User | None, str]:
+    """(user, "") when this email and password sign in; otherwise the user if any and the reason,
+    for the audit trail only ("unknown email", "wrong password", "no password set", "inactive").
+    An unknown email costs a password check too, so the time taken does not say which emails exist."""
+    user = find_by_email(email) if email else None
+    if user is None:
+        check_password_hash(_stand_in_hash(), password)
+        return None, "unknown email"
+    if not user.password_hash:
+        check_password_hash(_stand_in_hash(), password)
+        return user, "no password set"
+    if not user.check_password(password):
+        return user, "wrong password"
+    if not user.active:
+        return user, "inactive"
+    return user, ""
 
 
 def check_password_rules(password: str) -> None:
@@ -103,9 +128,11 @@ def user_for_password_token(token: str, secret_key: str, max_age: int = PASSWORD
 
 
 def set_password(user: User, password: str, actor: User | None) -> None:
+    """Set the password and end every session of the user: a copied cookie stops working."""
     check_password_rules(password)
     user.set_password(password)
-    record(actor, user, "password set", {})
+    ended = end_all_sessions(user, "password set")
+    record(actor, user, "password set", {}, summary=_ended_summary("Password set", ended))
 
 
 def _clean_name(name: str | None) -> str:
@@ -172,7 +199,8 @@ def deactivate_user(user: User, actor: User | None) -> None:
         return
     _check_admin_may_go(user, actor, "active", "You cannot deactivate your own account")
     user.active = False
-    record(actor, user, "deactivated", {"active": [True, False]})
+    ended = end_all_sessions(user, "deactivated")
+    record(actor, user, "deactivated", {"active": [True, False]}, summary=_ended_summary("Deactivated", ended))
     db.session.flush()
 
 
@@ -186,14 +214,22 @@ def reactivate_user(user: User, actor: User | None) -> None:
 
 
 def reset_password(user: User, secret_key: str, actor: User | None) -> str:
-    """A new one-time set-password token; the current password works until the new one is set."""
+    """A new one-time set-password token; every session of the user ends now, and the current
+    password works until the new one is set."""
     if not user.email:
         raise UserError(f"{user.name} has no email address, so cannot sign in. Add their email first")
     if not user.active:
         raise UserError(f"{user.name} is inactive. Reactivate them before resetting their password")
-    record(actor, user, "password reset", {})
+    ended = end_all_sessions(user, "password reset")
+    record(actor, user, "password reset", {}, summary=_ended_summary("Password reset", ended))
     db.session.flush()
     return password_link_token(user, secret_key)
+
+
+def _ended_summary(done: str, sessions_ended: int) -> str:
+    if not sessions_ended:
+        return done
+    return f"{done}; {sessions_ended} sign-in session{'s' if sessions_ended != 1 else ''} ended"
 
 
 
@@ -259,7 +295,6 @@ def delete_alias(alias: PersonAlias, actor: User | None) -> None:
 
 # Single sign-on: who an NHS account is here. The token itself is checked in tracker/auth/oidc.py.
 
-SSO_SIGNED_IN = "signed in (NHS account)"
 #: Why a single sign-in was refused or failed: the audit verb for each.
 SSO_REFUSALS = {
     "domain": "NHS sign-in refused: domain",
@@ -282,19 +317,14 @@ class SsoOutcome:
     email: str | None = None
 
 
-class _SignIn:
-    """The audit subject of a sign-in that matched no user."""
-
-    id = None
-
-
 def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
 
 def user_for_sso(email: str | None, subject: str, name: str | None, allowed_domains: tuple[str, ...],
-                 auto_create: bool) -> SsoOutcome:
-    """The user an NHS account signs in as, creating a viewer when allowed; every outcome is audited.
+                 auto_create: bool, address: str | None = None) -> SsoOutcome:
+    """The user an NHS account signs in as, creating a viewer when allowed; every refusal is audited
+    (the caller starts the session, which audits the sign-in itself).
 
     - an email outside `allowed_domains` is refused; with no domains listed only existing users may
       sign in and nobody is created;
@@ -306,53 +336,48 @@ def user_for_sso(email: str | None, subject: str, name: str | None, allowed_doma
     """
     email = normalise_email(email)
     if not email:
-        return _refuse("no email", None, None, f"No email address in the token (subject {subject})", subject)
+        return _refuse("no email", None, None, address, f"No email address in the token (subject {subject})", subject)
     if allowed_domains and email_domain(email) not in allowed_domains:
-        return _refuse("domain", None, email, f"{email} is not in the allowed domains ({', '.join(allowed_domains)})",
+        return _refuse("domain", None, email, address, f"{email} is not in the allowed domains ({', '.join(allowed_domains)})",
                        subject)
     user = find_by_email(email)
     holder = db.session.scalar(select(User).where(User.sso_subject == subject))
     if holder is not None and holder is not user:
-        return _refuse("mismatch", user, email, f"The NHS account {subject} is linked to {holder.name} "
+        return _refuse("mismatch", user, email, address, f"The NHS account {subject} is linked to {holder.name} "
                        f"(user {holder.id}), not to {email}", subject)
     created = False
     if user is None:
         if not (auto_create and allowed_domains):
-            return _refuse("unknown", None, email, f"No user has the email {email}", subject)
+            return _refuse("unknown", None, email, address, f"No user has the email {email}", subject)
         user = create_user(email=email, name=name or email.split("@")[0], role=Role.VIEWER.value, actor=None)
         created = True
     if not user.active:
-        return _refuse("inactive", user, email, f"{user.name} is inactive", subject)
+        return _refuse("inactive", user, email, address, f"{user.name} is inactive", subject)
     if user.sso_subject and user.sso_subject != subject:
-        return _refuse("mismatch", user, email, f"The NHS account {subject} is not the one linked to this user "
+        return _refuse("mismatch", user, email, address, f"The NHS account {subject} is not the one linked to this user "
                        f"({user.sso_subject})", subject)
-    changes = {}
     if user.sso_subject is None:
-        changes["sso_subject"] = [None, subject]
         user.sso_subject = subject
-    summary = "Account created as a viewer on first sign-in" if created else ""
-    record(user, user, SSO_SIGNED_IN, changes, summary=summary)
-    db.session.flush()
+        summary = "Account created as a viewer on first sign-in" if created else "Linked at first single sign-in"
+        record(user, user, "NHS account linked", {"sso_subject": [None, subject]}, summary=summary)
+        db.session.flush()
     return SsoOutcome(user, email=email)
 
 
-def _refuse(reason: str, user: User | None, email: str | None, summary: str, subject: str | None) -> SsoOutcome:
-    record_sso_failure(reason, summary, user=user, subject=subject)
+def _refuse(reason: str, user: User | None, email: str | None, address: str | None, summary: str,
+            subject: str | None) -> SsoOutcome:
+    record_sso_failure(reason, summary, user=user, subject=subject, email=email, address=address)
     return SsoOutcome(None, reason, email)
 
 
-def record_sso_failure(reason: str, summary: str, user: User | None = None, subject: str | None = None) -> None:
-    """Audit a single sign-in that did not happen, against the user when one was found."""
-    changes = {"subject": [None, subject]} if subject else {}
-    record(None, user or _SignIn(), SSO_REFUSALS[reason], changes, summary=summary,
-           subject_type=None if user else "sign in")
-    db.session.flush()
-
-
-def record_break_glass(user: User, signed_in: bool) -> None:
-    """Audit a password sign-in while LOCAL_SIGN_IN is off: an admin's, or a refused non-admin's."""
-    verb = "signed in (password, break-glass)" if signed_in else "password sign-in refused: not admin"
-    record(user if signed_in else None, user, verb, {})
+def record_sso_failure(reason: str, summary: str, user: User | None = None, subject: str | None = None,
+                       email: str | None = None, address: str | None = None) -> None:
+    """Audit a single sign-in that did not happen in the sign-in trail (Admin, Sign-ins), against the
+    user when one was found."""
+    changes = {"email": [None, email], "address": [None, (address or "")[:64] or None], "reason": [None, summary]}
+    if subject:
+        changes["subject"] = [None, subject]
+    record(None, user, SSO_REFUSALS[reason], changes, summary=summary, subject_type="sign_in")
     db.session.flush()
 
 

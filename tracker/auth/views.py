@@ -2,12 +2,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 
-from tracker.auth import oidc, service
+from tracker.auth import limits, oidc, service, sessions
+from tracker.auth.access import current_actor
 from tracker.auth.forms import SetPasswordForm, SignInForm
 from tracker.database import committing
 from tracker.extensions import limiter
+from tracker.forms import ButtonForm
 
 bp = Blueprint("auth", __name__)
 
@@ -20,11 +22,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
-
-
-def _complete_sign_in(user) -> None:
-    """The one place a user becomes signed in, whichever way they proved who they are."""
-    login_user(user)
 
 
 def _sign_in_methods() -> tuple[bool, bool, bool]:
@@ -46,20 +43,17 @@ def sign_in():
         abort(403)
     form = SignInForm()
     if local and form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if break_glass and user is not None and not user.is_admin:
-            with committing():
-                service.record_break_glass(user, signed_in=False)
-            user = None
-        if user is None:
-            form.email.errors.append("Only an admin can sign in with a password here, with the right email "
-                                     "address and password" if break_glass else "Email address or password is not right")
-        else:
-            if break_glass:
-                with committing():
-                    service.record_break_glass(user, signed_in=True)
-            _complete_sign_in(user)
+        with committing():
+            result = limits.password_sign_in(form.email.data, form.password.data, request.remote_addr,
+                                             admins_only=break_glass)
+        if result.user is not None:
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboards.home"))
+        form.email.errors.append(result.message)
+        return _sign_in_page(form, sso, local, break_glass), 429 if result.waiting else 200
+    return _sign_in_page(form, sso, local, break_glass)
+
+
+def _sign_in_page(form, sso: bool, local: bool, break_glass: bool) -> str:
     return render_template("auth/sign_in.html", form=form, sso=sso, local=local, break_glass=break_glass,
                            sso_label=current_app.config["OIDC_LABEL"], next=_safe_next(request.args.get("next")))
 
@@ -96,24 +90,48 @@ def sign_in_oidc_callback():
     except oidc.SsoFailure as failure:
         current_app.logger.warning("Single sign-on failed (%s): %s", failure.reason, failure.detail)
         with committing():
-            service.record_sso_failure(failure.reason, failure.detail[:300])
+            service.record_sso_failure(failure.reason, failure.detail[:300], address=request.remote_addr)
         return _sso_refused(failure.reason, status=failure.status)
+    next_page = session.pop("sso_next", None)
     with committing():
         outcome = service.user_for_sso(identity.email, identity.subject, identity.name,
                                        oidc.allowed_domains(current_app.config),
-                                       bool(current_app.config.get("OIDC_AUTO_CREATE")))
+                                       bool(current_app.config.get("OIDC_AUTO_CREATE")), address=request.remote_addr)
+        if outcome.user is not None:
+            sessions.start_session(outcome.user, sessions.NHS_ACCOUNT)
     if outcome.user is None:
         return _sso_refused(outcome.refusal, outcome.email)
-    next_page = session.pop("sso_next", None)
-    _complete_sign_in(outcome.user)
     return redirect(_safe_next(next_page) or url_for("dashboards.home"))
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
+    with committing():
+        sessions.end_current_session()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sessions")
+@login_required
+def my_sessions():
+    """Where the signed-in user is signed in, this browser first."""
+    rows = sessions.open_sessions(current_user.id)
+    this_one = sessions.current_session_id()
+    rows.sort(key=lambda row: row.id != this_one)
+    return render_template("auth/sessions.html", rows=rows, this_one=this_one, button_form=ButtonForm(),
+                           idle=sessions.idle_text(), longest=sessions.max_age_text())
+
+
+@bp.route("/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_other_sessions():
+    """End the user's sessions everywhere but this browser."""
+    with committing():
+        count = sessions.sign_out_other_sessions(current_actor(), sessions.current_session_id())
+    flash(f"You are signed out of {count} other session{'s' if count != 1 else ''}." if count
+          else "You were not signed in anywhere else.", "success")
+    return redirect(url_for("auth.my_sessions"))
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
