@@ -1,5 +1,6 @@
 """Error pages: clear messages, never a stack trace."""
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, current_app, g, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
@@ -30,10 +31,30 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
+def page_without_trailing_slash():
+    """`/plans/1/` for `/plans/1`: a redirect (308, keeping the method and query) when the address
+    without its trailing slashes is a page here, so links typed or pasted with one still work."""
+    path = request.path
+    if path == "/" or not path.endswith("/") or path.startswith("//"):
+        return None
+    target = path.rstrip("/") or "/"
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(target, method=request.method)
+    except HTTPException:
+        return None
+    query = request.query_string.decode("latin-1")
+    return redirect(request.script_root + target + ("?" + query if query else ""), code=308)
+
+
+def not_found(_error):
+    return page_without_trailing_slash() or render_error(404)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in (400, 403, 405, 413, 429, 500):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+    app.register_error_handler(404, not_found)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

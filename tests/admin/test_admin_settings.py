@@ -90,3 +90,11 @@ def test_unchanged_settings_record_no_event(admin_client):
     admin_client.post("/admin/settings", data=VALID)
     admin_client.post("/admin/settings", data=VALID)
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "settings")).all()) == 1
+
+
+def test_the_footer_names_the_trust_from_the_settings_not_nhs_england(admin_client):
+    admin_client.post("/admin/settings", data=VALID)
+    page = admin_client.get("/plans/").get_data(as_text=True)
+    footer = page[page.index('<footer'):]
+    assert "© North Staffordshire Combined Healthcare NHS Trust" in footer
+    assert "NHS England" not in footer

@@ -130,3 +130,21 @@ def test_every_form_posted_with_numbers_beyond_the_integer_range_is_refused_not_
             assert response.status_code < 500, (url, sorted(names), response.status_code)
         posted += 1
     assert posted >= 20
+
+
+def test_a_trailing_slash_on_a_page_redirects_to_the_page_keeping_the_query(app, world, admin_client):  # noqa: F811
+    plan_id = world["plan_id"]
+    response = admin_client.get(f"/plans/{plan_id}/?rag=amber&page=2")
+    assert response.status_code == 308 and response.location == f"/plans/{plan_id}?rag=amber&page=2"
+    assert admin_client.get(f"/plans/{plan_id}//").location == f"/plans/{plan_id}"
+    assert admin_client.get(response.location).status_code == 200
+
+
+def test_a_trailing_slash_on_an_unknown_page_or_another_host_is_still_a_404(app, world, admin_client):  # noqa: F811
+    assert admin_client.get("/no-such-page/").status_code == 404
+    protocol_relative = admin_client.get("/", environ_overrides={"PATH_INFO": "//evil.example/"})
+    assert protocol_relative.status_code == 404 and protocol_relative.location is None
+    beyond = admin_client.get("/plans/2147483648/")
+    assert beyond.status_code == 404 and "Page not found" in beyond.get_data(as_text=True)
+    unknown = admin_client.get("/plans/999999/", follow_redirects=True)
+    assert unknown.status_code == 404 and "Page not found" in unknown.get_data(as_text=True)
