@@ -1,8 +1,8 @@
 """Error pages: clear messages, never a stack trace."""
 from flask import Flask, abort, current_app, g, redirect, render_template, request
-from werkzeug.exceptions import HTTPException
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db, login_manager
 
