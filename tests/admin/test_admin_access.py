@@ -39,7 +39,7 @@ def test_non_admins_get_403_on_every_admin_page_and_change_nothing(client, make_
     for path, data in POST_ROUTES:
         assert client.post(path.format(id=target.id), data=data).status_code == 403, path
     assert _state(target) == before
-    assert 'href="/admin/users"' not in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/users"' not in client.get("/my-actions").get_data(as_text=True)
 
 
 def test_visitors_are_sent_to_sign_in(client, make_user):

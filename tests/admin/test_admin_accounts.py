@@ -40,7 +40,7 @@ def test_deactivated_user_cannot_sign_in_but_keeps_their_actions(app, admin_clie
     attempt = other.post("/sign-in", data={"email": owner.email, "password": PASSWORD})
     assert attempt.status_code == 200
     assert "Email address or password is not right" in attempt.get_data(as_text=True)
-    assert other.get("/").status_code == 302
+    assert other.get("/my-actions").status_code == 302
 
 
 def test_reactivated_user_can_sign_in_again(app, admin_client, admin, make_user):
@@ -130,7 +130,7 @@ def test_deactivating_ends_a_session_already_open(app, admin_client, make_user):
     owner = make_user("owner", name="Laura Reynolds")
     theirs = app.test_client()
     assert theirs.post("/sign-in", data={"email": owner.email, "password": PASSWORD}).status_code == 302
-    assert theirs.get("/").status_code == 200
+    assert theirs.get("/my-actions").status_code == 200
     admin_client.post(f"/admin/users/{owner.id}/deactivate")
-    response = theirs.get("/")
+    response = theirs.get("/my-actions")
     assert response.status_code == 302 and response.location.startswith("/sign-in")

@@ -28,7 +28,7 @@ def _copy_of(app, browser):
 
 
 def _works(browser, user) -> bool:
-    response = browser.get("/")
+    response = browser.get("/my-actions")
     return response.status_code == 200 and f"{user.name} ({user.role})" in response.get_data(as_text=True)
 
 
@@ -164,7 +164,7 @@ def test_a_user_id_in_the_cookie_or_a_remember_me_cookie_signs_no_one_in(app, ow
 
 def test_a_page_loads_its_user_and_session_with_one_query(app, owner):
     browser = _signed_in(app, owner)
-    browser.get("/")
+    browser.get("/my-actions")
     statements: list[str] = []
 
     def note(_conn, _cursor, statement, *_args):
@@ -173,7 +173,7 @@ def test_a_page_loads_its_user_and_session_with_one_query(app, owner):
     expected = f"{owner.name} ({owner.role})"
     event.listen(db.engine, "before_cursor_execute", note)
     try:
-        page = browser.get("/").get_data(as_text=True)
+        page = browser.get("/my-actions").get_data(as_text=True)
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
     assert expected in page
@@ -280,7 +280,7 @@ def test_a_user_sees_their_sessions_and_signs_out_of_the_others(app, owner, make
     assert "You are signed out of 1 other session." in response.get_data(as_text=True)
     assert "You are not signed in anywhere else." in response.get_data(as_text=True)
     assert _works(laptop, owner) and not _works(phone, owner)
-    assert "Your sessions" in someone_else.get("/").get_data(as_text=True)
+    assert "Your sessions" in someone_else.get("/my-actions").get_data(as_text=True)
     assert someone_else.get("/sessions").status_code == 200
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "signed out other sessions"))
     assert audit.actor_id == owner.id and audit.subject_id == owner.id and audit.changes == {"sessions ended": [None, 1]}

@@ -11,7 +11,7 @@ def test_sign_in_with_right_password_lands_on_my_actions(client, make_user):
     user = make_user("owner", name="Laura Reynolds")
     response = client.post("/sign-in", data={"email": user.email.upper(), "password": PASSWORD})
     assert response.status_code == 302 and response.location == "/"
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my-actions").get_data(as_text=True)
     assert "My actions" in page and "Laura Reynolds (owner)" in page
 
 
@@ -23,7 +23,7 @@ def test_failed_sign_in_gives_one_generic_message(client, make_user, email, pass
     assert response.status_code == 200
     assert "Email address or password is not right" in page
     assert "There is a problem" in page and "<title>Error: Sign in" in page
-    assert client.get("/").status_code == 302
+    assert client.get("/my-actions").status_code == 302
 
 
 def test_inactive_user_cannot_sign_in(client, make_user):
@@ -60,7 +60,7 @@ def test_sign_out_is_a_post_and_ends_the_session(client, make_user, sign_in):
     sign_in(make_user("owner"))
     assert client.get("/sign-out").status_code == 405
     assert client.post("/sign-out").status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/my-actions").status_code == 302
 
 
 @pytest.fixture

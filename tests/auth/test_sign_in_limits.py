@@ -36,13 +36,13 @@ def test_five_wrong_passwords_make_the_account_wait_even_for_the_right_one(clien
     assert response.status_code == 429
     assert "Too many failed sign-ins for this email address. Try again in 1 minute (after 09:01)." in page
     assert "Email address or password is not right" not in page
-    assert client.get("/").status_code == 302
+    assert client.get("/my-actions").status_code == 302
     wrong = _try(client, user.email, WRONG).get_data(as_text=True)
     assert "Too many failed sign-ins for this email address. Try again in 1 minute (after 09:01)." in wrong
 
     clock_at(START + timedelta(seconds=61))
     assert _try(client, user.email, PASSWORD).status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/my-actions").status_code == 200
 
 
 def test_the_wait_doubles_with_each_further_failure_up_to_fifteen_minutes(client, make_user, clock_at):

@@ -14,14 +14,14 @@ def _events(verb_start: str = "") -> list[AuditEvent]:
 
 
 def _signed_in(client) -> bool:
-    return client.get("/").status_code == 200
+    return client.get("/my-actions").status_code == 200
 
 
 def test_an_existing_user_signs_in_and_their_nhs_account_is_stored(sso_client, sso_sign_in, make_user):
     user = make_user("owner", name="Laura Reynolds", email="laura.reynolds@nhs.net")
     response = sso_sign_in(sso_client, "laura.reynolds@nhs.net", sub="abc-123")
     assert response.status_code == 302 and response.location == "/"
-    page = sso_client.get("/").get_data(as_text=True)
+    page = sso_client.get("/my-actions").get_data(as_text=True)
     assert "My actions" in page and "Laura Reynolds (owner)" in page
     assert db.session.get(User, user.id).sso_subject == "sub:abc-123"
     [linked] = _events("NHS account linked")
@@ -197,7 +197,7 @@ def test_an_unknown_person_from_an_allowed_domain_is_sent_to_the_edi_lead_when_a
 def test_an_unknown_person_from_an_allowed_domain_is_created_as_a_viewer_when_auto_create_is_on(sso_app, sso_sign_in):
     client = sso_app(OIDC_AUTO_CREATE=True).test_client()
     response = sso_sign_in(client, "New.Person@nhs.net", sub="new-sub", name="New  Person")
-    assert response.status_code == 302 and "New Person (viewer)" in client.get("/").get_data(as_text=True)
+    assert response.status_code == 302 and "New Person (viewer)" in client.get("/my-actions").get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "new.person@nhs.net"))
     assert (user.name, user.role, user.sso_subject, user.password_hash) == ("New Person", "viewer", "sub:new-sub", None)
     verbs = [(event.verb, event.subject_id) for event in _events()]
@@ -278,7 +278,7 @@ def test_break_glass_lets_an_admin_sign_in_with_a_password_and_refuses_everyone_
     assert client.post("/sign-in?local=1", data={"email": admin.email, "password": "wrong-password"}).status_code == 200
     assert not _signed_in(client)
     response = client.post("/sign-in?local=1", data={"email": admin.email, "password": PASSWORD})
-    assert response.status_code == 302 and "Edi Lead (admin)" in client.get("/").get_data(as_text=True)
+    assert response.status_code == 302 and "Edi Lead (admin)" in client.get("/my-actions").get_data(as_text=True)
     trail = [(event.verb, event.subject_id, (event.changes.get("reason") or event.changes.get("method"))[1])
              for event in _events() if event.verb != "created"]
     assert trail == [("sign-in failed", owner.id, "not an admin (password sign-in is for admins only)"),

@@ -40,7 +40,7 @@ def owner_with_actions(make_user, make_plan, make_action, fixed_today):
 def test_my_actions_groups_overdue_due_soon_and_stale(client, sign_in, owner_with_actions):
     owner, _plan, _actions = owner_with_actions
     sign_in(owner)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my-actions").get_data(as_text=True)
     sections = ["<h2>Overdue</h2>", "<h2>Due in the next 30 days</h2>", "<h2>No update for 60 days</h2>",
                 "<h2>Other open actions</h2>", "<h2>Complete or closed</h2>"]
     positions = [page.index(heading) for heading in sections]
@@ -150,7 +150,7 @@ def test_list_pages_do_not_run_more_queries_for_more_actions(client, make_user, 
         counts = [_count_queries(lambda: client.get(page.format(plan.id))) for plan in (small, large)]
         counts.append(_count_queries(lambda: client.get(page.format(small.id))))
         assert counts[1] == counts[2], (page, counts)
-    assert _count_queries(lambda: client.get("/")) < 20
+    assert _count_queries(lambda: client.get("/my-actions")) < 20
 
 
 def test_health_check_answers_without_sign_in(client):
@@ -187,6 +187,6 @@ def test_at_half_past_eleven_utc_in_summer_an_action_due_that_day_is_already_ove
     make_action(make_plan(), "1.1", owners=[owner], by_when="30/06/2025", text="Midsummer survey")
     sign_in(owner)
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 6, 30, 22, 30))  # 23:30 in London
-    assert not _marked_overdue(client.get("/").get_data(as_text=True), "Midsummer survey")
+    assert not _marked_overdue(client.get("/my-actions").get_data(as_text=True), "Midsummer survey")
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 6, 30, 23, 30))  # 00:30 on 1 July in London
-    assert _marked_overdue(client.get("/").get_data(as_text=True), "Midsummer survey")
+    assert _marked_overdue(client.get("/my-actions").get_data(as_text=True), "Midsummer survey")

@@ -27,12 +27,12 @@ def test_my_actions_lists_the_copy_with_its_opening_update_and_not_the_old_actio
     db.session.commit()
     sign_in(owner)
     with counting_queries() as before:
-        client.get("/")
+        client.get("/my-actions")
     result = rollover.roll_over(plan, [rollover.suggested_row(db.session.get(Action, old.id))], lead)
     db.session.commit()
     copy = result.carried[0][1]
     with counting_queries() as after:
-        page = client.get("/").get_data(as_text=True)
+        page = client.get("/my-actions").get_data(as_text=True)
     assert page.count("Reverse mentoring for the board") == 1
     row = _row(page, "Reverse mentoring for the board")
     assert f'href="/actions/{copy.id}"' in row and "(2025-26)" in row

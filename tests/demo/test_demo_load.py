@@ -74,7 +74,7 @@ def test_demo_sign_ins_work_one_per_role_and_only_they_are_printed(runner, clien
     assert can_sign_in == {"admin", "owner", "reviewer", "viewer"}
     response = client.post("/sign-in", data={"email": "laura.reynolds@example.org", "password": "demo-password-1"})
     assert response.status_code == 302
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my-actions").get_data(as_text=True)
     assert "3.3" in page and "Review application of Trust Disciplinary Procedure" in page
 
 

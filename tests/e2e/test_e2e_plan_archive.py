@@ -28,7 +28,7 @@ def her_actions_listed(page) -> list[str]:
 def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     plan_id = live_server.plan_id(CURRENT_YEAR)
     page = page_as(ADMIN)
-    page.goto("/")
+    page.goto("/my-actions")
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
     assert her_actions_listed(page) == list(HER_ACTIONS)
 

@@ -90,10 +90,10 @@ def test_plans_list_hides_archived_plans_behind_show_archived(client, world, mak
 
 def test_my_actions_leave_out_archived_plans(client, world, sign_in):
     sign_in(world.owner)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my-actions").get_data(as_text=True)
     assert "Kept recruitment panels" in page and "Archived reverse mentoring" in page
     world.archive()
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my-actions").get_data(as_text=True)
     assert "Kept recruitment panels" in page and "Archived reverse mentoring" not in page
 
 

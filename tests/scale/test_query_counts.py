@@ -18,11 +18,13 @@ from tracker.governance.service import create_forum
 
 #: Values for the arguments a list page may take.
 ARGUMENTS = {"plan_id", "forum_id", "format"}
-NOT_PAGES = {"static", "nhsuk_assets", "dashboards.health"}
+#: Not pages: files, the health check, and the home address (a redirect for all but owners; owners
+#: see My actions there, checked as dashboards.my_actions_page).
+NOT_PAGES = {"static", "nhsuk_assets", "dashboards.health", "dashboards.home"}
 #: Pages whose query count still grows, and why. Strict: a page that stops growing must be removed.
 #: (selectinload sends its IN list in chunks of 500 ids, so unbounded lists use subqueryload.)
 KNOWN_GROWTH: dict[str, str] = {}
-MUST_BE_CHECKED = {"dashboards.home", "plans.detail", "plans.overview", "plans.index", "governance.forums",
+MUST_BE_CHECKED = {"dashboards.my_actions_page", "plans.detail", "plans.overview", "plans.index", "governance.forums",
                    "governance.detail", "admin.users"}
 
 
@@ -105,7 +107,7 @@ def test_my_actions_and_the_plan_page_really_show_the_1000_actions(client, plan_
     last = client.get(plan_url + "?page=20")
     assert "Showing actions 951 to 1000 of 1000." in last.text
     assert _refs(last) == every[950:]
-    home = client.get("/")
+    home = client.get("/my-actions")
     owned = db.session.scalar(select(func.count()).select_from(Action).where(
         Action.owners.any(id=plan_world["people"][0].id) | Action.supporting_leads.any(id=plan_world["people"][0].id)))
     assert home.status_code == 200 and owned > 100

@@ -1,4 +1,4 @@
-"""My actions: the signed-in person's own actions, grouped by what needs doing."""
+"""Home pages: the signed-in person's own actions, grouped by what needs doing, and the current plans."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,7 +12,8 @@ from tracker.actions.models import Action, action_owners, action_supporting_lead
 from tracker.actions.queries import ActionRow, read_rows, row_select
 from tracker.actions.rag_rules import is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
-from tracker.plans.models import Plan
+from tracker.extensions import db
+from tracker.plans.models import Plan, PlanStatus
 from tracker.rag import is_closed
 
 
@@ -76,3 +77,17 @@ def my_actions(user: User, today: date) -> MyActions:
         else:
             groups.other_open.append(action)
     return groups
+
+
+def current_plans() -> list[Plan]:
+    """Plans neither closed nor archived, newest year first (one query)."""
+    return list(db.session.scalars(select(Plan).where(Plan.is_live).order_by(Plan.year.desc(), Plan.id.desc())))
+
+
+def landing_plan(plans: list[Plan]) -> Plan | None:
+    """The plan whose overview is the home page of those who review rather than own actions: the one
+    approved current plan (a draft for next year may sit beside it after the rollover), or the one
+    current plan; None when there are several or none, and the plans list is the home page."""
+    approved = [plan for plan in plans if plan.status == PlanStatus.APPROVED.value]
+    candidates = approved or plans
+    return candidates[0] if len(candidates) == 1 else None
