@@ -80,4 +80,5 @@ def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     expect(page.locator(".nhsuk-warning-callout")).to_have_count(0)
     assert live_server.query("SELECT archived_at FROM plans WHERE id = ?", plan_id) == [(None,)]
     page.get_by_role("link", name="My actions", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
     assert her_actions_listed(page) == list(HER_ACTIONS)
