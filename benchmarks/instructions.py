@@ -45,7 +45,7 @@ def pages(plan_id: int, action_id: int) -> list[tuple[str, str]]:
             ("plan overview", f"/plans/{plan_id}/overview"),
             ("plan page", f"/plans/{plan_id}"),
             ("action page", f"/actions/{action_id}"),
-            ("My actions", "/"),
+            ("My actions", "/my-actions"),
             ("indicators", "/indicators/")]
 
 

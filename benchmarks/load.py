@@ -61,7 +61,7 @@ def targets(session: Session, routes: dict[str, str], plan_id: int, action_id: i
              Target("plan overview", f"/plans/{plan_id}/overview", cookie=cookie),
              Target("plan page", f"/plans/{plan_id}", cookie=cookie),
              Target("action page", f"/actions/{action_id}", cookie=cookie),
-             Target("My actions", "/", cookie=cookie)]
+             Target("My actions", "/my-actions", cookie=cookie)]
     indicators = routes.get("indicators.index")
     if indicators:
         pages.append(Target("indicators", indicators, cookie=cookie))

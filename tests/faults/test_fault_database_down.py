@@ -38,7 +38,7 @@ def _seed() -> dict:
 
 
 def _pages(seeded: dict) -> list[str]:
-    return ["/healthz", "/", "/plans/", f"/plans/{seeded['plan_id']}", f"/plans/{seeded['plan_id']}/overview",
+    return ["/healthz", "/my-actions", "/plans/", f"/plans/{seeded['plan_id']}", f"/plans/{seeded['plan_id']}/overview",
             f"/actions/{seeded['action_id']}", "/forums/"]
 
 
