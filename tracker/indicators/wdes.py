@@ -1,0 +1,366 @@
+"""The ten WDES metrics for one year, from plain data: pure, like wres.py (no Flask, no database).
+
+Definitions follow NHS England, "NHS Workforce Disability Equality Standard (WDES) 2023:
+technical guidance" (version 5, March 2023, publication gateway 00231), section 5 "The WDES
+metrics", and "NHS WDES 2023: metrics" (publication B1710-ii), "Summary of metrics":
+
+- Metric 1: the percentage of staff in AfC pay bands, medical and dental subgroups and VSM
+  (including executive board members) against the overall workforce, done separately for
+  non-clinical and clinical staff, bank staff excluded (the 2023 change). Clusters
+  (`WDES_CLUSTERS`): 1 = AfC bands under 1 to 4; 2 = bands 5-7; 3 = bands 8a-8b;
+  4 = bands 8c-9 and VSM; medical and dental staff (clinical) in 5 = consultants,
+  6 = non-consultant career grades, 7 = trainee grades. Disabled, non-disabled and not-declared
+  shares are shown side by side, and the declaration rate (declared / headcount).
+- Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting
+  compared to Disabled applicants, across all posts:
+  (non-disabled appointed / non-disabled shortlisted) / (Disabled appointed / Disabled shortlisted).
+  1.00 is parity; above 1 favours non-disabled applicants. (Some trusts' reports word it the
+  other way round; the guidance's direction is the one used.)
+- Metric 3: relative likelihood of Disabled staff entering the formal capability process
+  compared to non-disabled staff, on the grounds of performance (not ill health), using a
+  two-year rolling average of the current and the previous year's entries:
+  (Disabled entries / Disabled headcount) / (non-disabled entries / non-disabled headcount).
+- Metrics 4a(i)-(iii), 4b, 5, 6, 7: NHS Staff Survey percentages for Disabled and
+  non-disabled staff; 8: Disabled staff only (adequate adjustments); 9a: the staff
+  engagement score (0-10) for Disabled and non-disabled staff, and the trust's overall;
+  9b: yes / no and the narrative.
+- Metric 10: the percentage difference between the board's membership and the overall
+  workforce, by voting membership and by executive membership: Disabled % of those members
+  minus Disabled % of the overall workforce, in percentage points.
+
+WDES.md's own note differs from the guidance nowhere in these formulas; it leaves metric 3's
+rolling average to be checked (the guidance asks for it, so it is applied when the previous
+year's entries are given, and its absence is noted when they are not).
+
+Relative likelihoods use `ratios.relative_likelihood`: the 95% confidence interval by the log
+method and the small-number flag (a cell of the 2×2 table under 10), as the WRES does.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tracker.indicators import bands
+from tracker.indicators.disability import DISABLED, NON_DISABLED, NOT_DECLARED
+from tracker.indicators.ratios import likelihood_from_percents, not_calculable, relative_likelihood
+from tracker.indicators.results import NotCalculable
+from tracker.indicators.survey_board import EXECUTIVE
+from tracker.indicators.wdes_results import (
+    BoardDifference,
+    DisabilityShare,
+    EngagementScores,
+    LikelihoodMetric,
+    SurveyMetric,
+    Voices,
+    WdesWorkforce,
+)
+
+D, ND = "Disabled", "non-disabled"
+SURVEY_METRICS = ("4a_i", "4a_ii", "4a_iii", "4b", "5", "6", "7", "8")
+METRICS = ("1", "2", "3", *SURVEY_METRICS, "9a", "9b", "10")
+NO_WORKFORCE = "no workforce figures by disability"
+#: (cluster, AfC bands) for non-clinical and clinical staff; technical guidance section 5, metric 1.
+WDES_CLUSTERS = (
+    ("Cluster 1: AfC bands under 1 to 4", frozenset({"<1", "1", "2", "3", "4"})),
+    ("Cluster 2: AfC bands 5 to 7", frozenset({"5", "6", "7"})),
+    ("Cluster 3: AfC bands 8a and 8b", frozenset({"8a", "8b"})),
+    ("Cluster 4: AfC bands 8c to 9 and VSM", frozenset({"8c", "8d", "9", bands.VSM})),
+)
+#: (cluster, medical grade) for medical and dental staff, counted as clinical.
+MEDICAL_CLUSTERS = (
+    ("Cluster 5: Medical and dental consultants", bands.MEDICAL_CONSULTANT),
+    ("Cluster 6: Medical and dental non-consultant career grades", bands.MEDICAL_CAREER),
+    ("Cluster 7: Medical and dental trainee grades", bands.MEDICAL_TRAINEE),
+)
+
+
+@dataclass(frozen=True)
+class Recruitment:
+    """Metric 2's inputs, per group ("Disabled", "non-disabled"): counts, or published percentages appointed."""
+
+    shortlisted: Mapping[str, float] = field(default_factory=dict)
+    appointed: Mapping[str, float] = field(default_factory=dict)
+    #: Percentage of shortlisted applicants appointed, when only the published rates are known.
+    percent_appointed: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CapabilityYear:
+    """Metric 3's inputs for one year: staff entering the formal capability process on performance grounds."""
+
+    year: int | None
+    disabled: float
+    non_disabled: float
+
+
+@dataclass(frozen=True)
+class WdesInputs:
+    """One year's WDES data as plain values.
+
+    workforce: band, category, disability, headcount (`wdes_readers.read_workforce_disability`)
+    · survey: metric ("4a_i" … "8") → {"disabled": %, "non_disabled": %, "disabled_responses": n,
+    "non_disabled_responses": n} · engagement: {"disabled": score, "non_disabled": score,
+    "overall": score} · board: disability, role (executive / non-executive), voting, members.
+    """
+
+    year: int | None = None
+    workforce: pd.DataFrame | None = None
+    recruitment: Recruitment | None = None
+    capability: Sequence[CapabilityYear] = ()
+    #: Headcount per group for metric 3 when no workforce table is given.
+    capability_headcount: Mapping[str, float] | None = None
+    survey: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    engagement: Mapping[str, float | None] | None = None
+    voices: Voices | None = None
+    board: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class WdesResult:
+    """Everything computed for one year."""
+
+    year: int | None
+    workforce: WdesWorkforce | NotCalculable
+    recruitment: LikelihoodMetric
+    capability: LikelihoodMetric
+    survey: dict[str, SurveyMetric]
+    engagement: EngagementScores
+    voices: Voices
+    board: BoardDifference
+
+    def to_dict(self) -> dict:
+        """Every breakdown, figures unrounded."""
+        return {"year": self.year, "metrics": {
+            "1": self.workforce.to_dict(), "2": self.recruitment.to_dict(), "3": self.capability.to_dict(),
+            **{key: self.survey[key].to_dict() for key in SURVEY_METRICS},
+            "9a": self.engagement.to_dict(), "9b": self.voices.to_dict(), "10": self.board.to_dict()}}
+
+
+def _share(rows: pd.DataFrame, key: str, label: str | None = None) -> DisabilityShare:
+    """Disabled / non-disabled / not declared headcount of some workforce rows."""
+    totals = rows.groupby("disability")["headcount"].sum()
+    count = {group: int(totals.get(group, 0)) for group in (DISABLED, NON_DISABLED, NOT_DECLARED)}
+    return DisabilityShare(key, label or key, count[DISABLED], count[NON_DISABLED], count[NOT_DECLARED])
+
+
+def workforce_metric(workforce: pd.DataFrame) -> WdesWorkforce:
+    """Metric 1 with its breakdowns: by band, by cluster for non-clinical and clinical staff, by category."""
+    category, band = workforce["category"], workforce["band"]
+    present = sorted(band.unique(), key=bands.band_rank)
+    non_clinical = workforce[category == bands.NON_CLINICAL]
+    clinical = workforce[category == bands.CLINICAL]
+    medical = workforce[category == bands.MEDICAL]
+    outside = []
+    for rows, key, label in (
+        (workforce[category.isin([bands.CLINICAL, bands.NON_CLINICAL]) & (band == bands.OTHER_PAY_SCALE)],
+         "other pay scale", "Other pay scale (outside the AfC clusters)"),
+        (medical[medical["band"] == bands.MEDICAL_NOT_GIVEN], "medical grade not given",
+         "Medical and dental, grade not given"),
+        (workforce[category == bands.NOT_GIVEN], "category not given",
+         "Staff group not given (neither clinical nor non-clinical)"),
+    ):
+        if len(rows) and rows["headcount"].sum():
+            outside.append(_share(rows, key, label))
+    return WdesWorkforce(
+        overall=_share(workforce, "all", "Overall workforce"),
+        by_band=tuple(_share(workforce[band == code], code, bands.band_label(code)) for code in present),
+        non_clinical=tuple(_share(non_clinical[non_clinical["band"].isin(codes)], name)
+                           for name, codes in WDES_CLUSTERS),
+        clinical=(*(_share(clinical[clinical["band"].isin(codes)], name) for name, codes in WDES_CLUSTERS),
+                  *(_share(medical[medical["band"] == grade], name) for name, grade in MEDICAL_CLUSTERS)),
+        by_category=(_share(non_clinical, "non-clinical", "Non-clinical"),
+                     _share(pd.concat([clinical, medical]), "clinical", "Clinical (medical and dental included)"),
+                     _share(medical, "medical", "of which medical and dental")),
+        outside_clusters=tuple(outside),
+    )
+
+
+def _group(mapping: Mapping[str, float], group: str) -> float | None:
+    """A group's figure, accepting "Disabled"/"disabled" and "non-disabled"/"Non-disabled"/"non_disabled"."""
+    for key in (group, group.lower(), group.capitalize(), group.replace("-", "_")):
+        if key in mapping and mapping[key] is not None:
+            return float(mapping[key])
+    return None
+
+
+def recruitment_metric(recruitment: Recruitment | None) -> LikelihoodMetric:
+    """Metric 2: (non-disabled appointed / shortlisted) / (Disabled appointed / shortlisted)."""
+    if recruitment is None:
+        return LikelihoodMetric(not_calculable("no recruitment figures by disability", ND, D))
+    if recruitment.percent_appointed and not recruitment.shortlisted:
+        rates = [_group(recruitment.percent_appointed, group) for group in (ND, D)]
+        if None in rates:
+            missing = " or ".join(g for g, r in zip((ND, D), rates) if r is None)
+            return LikelihoodMetric(not_calculable(f"no {missing} percentage appointed from shortlisting", ND, D))
+        return LikelihoodMetric(likelihood_from_percents(*rates, group_a=ND, group_b=D))
+    counts = [_group(source, group) for group in (ND, D) for source in (recruitment.appointed, recruitment.shortlisted)]
+    if None in counts:
+        return LikelihoodMetric(not_calculable(
+            "the recruitment figures need shortlisted and appointed for both Disabled and non-disabled applicants",
+            ND, D))
+    return LikelihoodMetric(relative_likelihood(*counts, group_a=ND, group_b=D,
+                                                count_label="appointed", total_label="shortlisted"))
+
+
+def capability_metric(years: Sequence[CapabilityYear], headcount: Mapping[str, float] | None,
+                      year: int | None) -> LikelihoodMetric:
+    """Metric 3: two-year rolling average of entries per head, Disabled against non-disabled.
+
+    Uses this year's entries and the previous year's when given (the average of the two);
+    headcount is this year's Disabled and non-disabled headcount.
+    """
+    if not years:
+        return LikelihoodMetric(not_calculable("no capability process figures by disability", D, ND))
+    if headcount is None:
+        return LikelihoodMetric(not_calculable(NO_WORKFORCE + ", so there is no headcount to compare with", D, ND))
+    ordered = sorted(years, key=lambda item: (item.year is None, item.year or 0))
+    current = [item for item in ordered if item.year == year] if year is not None else ordered[-1:]
+    if not current:
+        return LikelihoodMetric(not_calculable(f"no capability process figures for {year}", D, ND))
+    previous = [item for item in ordered if year is not None and item.year == year - 1]
+    used = tuple(previous + current)
+    entries_d = sum(item.disabled for item in used) / len(used)
+    entries_nd = sum(item.non_disabled for item in used) / len(used)
+    note = None if len(used) == 2 else (
+        "one year's entries only: the guidance uses a two-year rolling average (this year and last)")
+    likelihood = relative_likelihood(entries_d, _group(headcount, D) or 0, entries_nd, _group(headcount, ND) or 0,
+                                     group_a=D, group_b=ND, count_label="entering the formal capability process",
+                                     total_label="staff")
+    return LikelihoodMetric(likelihood, tuple(item.year for item in used), note)
+
+
+def _percent(value: object) -> tuple[float | None, str | None]:
+    """A survey percentage, or None with why."""
+    if value is None:
+        return None, None
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= 100:
+        return None, f"{value} is not a percentage between 0 and 100"
+    return number, None
+
+
+def survey_metrics(survey: Mapping[str, Mapping[str, float | None]]) -> dict[str, SurveyMetric]:
+    """Metrics 4a(i)-8 straight from the staff survey figures (8 is Disabled staff only)."""
+    results = {}
+    for key in SURVEY_METRICS:
+        given = survey.get(key)
+        if not given:
+            results[key] = SurveyMetric(key, None, None, reason=f"no staff survey figures for metric {_name(key)}")
+            continue
+        disabled, bad_d = _percent(given.get("disabled"))
+        non_disabled, bad_nd = _percent(given.get("non_disabled")) if key != "8" else (None, None)
+        wanted = ("disabled",) if key == "8" else ("disabled", "non_disabled")
+        missing = [name.replace("_", "-") for name in wanted if given.get(name) is None]
+        reasons = [why for why in (bad_d, bad_nd) if why]
+        if missing:
+            reasons.append(f"no {' or '.join(missing)} figure for metric {_name(key)}")
+        results[key] = SurveyMetric(
+            key, disabled, non_disabled, _count(given.get("disabled_responses")),
+            _count(given.get("non_disabled_responses")), "; ".join(reasons) or None)
+    return results
+
+
+def _count(value: object) -> int | None:
+    return None if value is None else int(value)
+
+
+def _name(key: str) -> str:
+    """"4a_ii" → "4a(ii)"."""
+    number, _, part = key.partition("_")
+    return f"{number}({part})" if part else number
+
+
+def engagement_metric(engagement: Mapping[str, float | None] | None) -> EngagementScores:
+    """Metric 9a: the engagement scores as given (0-10)."""
+    if not engagement:
+        return EngagementScores(None, None, reason="no staff engagement scores")
+    values = {name: engagement.get(name) for name in ("disabled", "non_disabled", "overall")}
+    bad = [f"{name.replace('_', '-')} score {value} is not between 0 and 10" for name, value in values.items()
+           if value is not None and not (math.isfinite(float(value)) and 0 <= float(value) <= 10)]
+    scores = {name: (None if value is None or any(name.replace("_", "-") in b for b in bad) else float(value))
+              for name, value in values.items()}
+    missing = [name.replace("_", "-") for name in ("disabled", "non_disabled") if values[name] is None]
+    reasons = bad + ([f"no {' or '.join(missing)} engagement score"] if missing else [])
+    return EngagementScores(scores["disabled"], scores["non_disabled"], scores["overall"],
+                            "; ".join(reasons) or None)
+
+
+def board_metric(board: pd.DataFrame | None, workforce_percent: float | None) -> BoardDifference:
+    """Metric 10: Disabled % of voting members and of executive members, each minus the workforce's Disabled %."""
+    if board is None:
+        return BoardDifference(None, None, workforce_percent, reason="no board membership by disability")
+    members = board.rename(columns={"members": "headcount"})
+    voting = members[members["voting"].astype(bool)]
+    executive = members[members["role"] == EXECUTIVE]
+    return BoardDifference(_share(voting, "voting", "Voting members"),
+                           _share(executive, "executive", "Executive members"),
+                           workforce_percent, _share(members, "board", "All board members"))
+
+
+def compute_wdes(inputs: WdesInputs) -> WdesResult:
+    """All WDES metrics for one year; anything not calculable is None with a reason."""
+    workforce = inputs.workforce
+    profile = workforce_metric(workforce) if workforce is not None else NotCalculable(NO_WORKFORCE)
+    headcount = inputs.capability_headcount
+    if headcount is None and isinstance(profile, WdesWorkforce):
+        headcount = {D: profile.overall.disabled, ND: profile.overall.non_disabled}
+    workforce_percent = profile.overall.disabled_percent if isinstance(profile, WdesWorkforce) else None
+    return WdesResult(
+        year=inputs.year,
+        workforce=profile,
+        recruitment=recruitment_metric(inputs.recruitment),
+        capability=capability_metric(inputs.capability, headcount, inputs.year),
+        survey=survey_metrics(inputs.survey),
+        engagement=engagement_metric(inputs.engagement),
+        voices=inputs.voices or Voices(None, reason="metric 9b has not been answered"),
+        board=board_metric(inputs.board, workforce_percent),
+    )
+
+
+def _with_reason(figures: dict, reason: str | None) -> dict:
+    """The figures, with a reason field when any of them is None."""
+    if any(value is None for value in figures.values()):
+        return {**figures, "reason": reason or "not calculable"}
+    return figures
+
+
+def metrics_dict(result: WdesResult) -> dict:
+    """The shape `wdes show --json` prints: one entry per metric, figures unrounded, None with a reason."""
+    profile = result.workforce
+    if isinstance(profile, WdesWorkforce):
+        overall = profile.overall
+        one = _with_reason({"disabled": overall.disabled_percent, "non_disabled": overall.non_disabled_percent,
+                            "not_declared": overall.not_declared_percent,
+                            "declaration_rate": profile.declaration_rate}, "the workforce has no staff")
+    else:
+        one = {"disabled": None, "non_disabled": None, "not_declared": None, "declaration_rate": None,
+               "reason": profile.reason}
+    metrics = {"1": one}
+    for key, metric in (("2", result.recruitment), ("3", result.capability)):
+        rl = metric.likelihood
+        entry = _with_reason({"value": rl.value}, rl.reason)
+        metrics[key] = {**entry, "ci_low": rl.ci_low, "ci_high": rl.ci_high, "small_numbers": rl.small_numbers}
+    for key in SURVEY_METRICS:
+        survey = result.survey[key]
+        figures = {"disabled": survey.disabled} if key == "8" else {
+            "disabled": survey.disabled, "non_disabled": survey.non_disabled}
+        metrics[key] = _with_reason(figures, survey.reason)
+    engagement = result.engagement
+    metrics["9a"] = _with_reason({"disabled": engagement.disabled, "non_disabled": engagement.non_disabled},
+                                 engagement.reason)
+    voices = result.voices.to_dict()
+    metrics["9b"] = _with_reason({"answer": voices["answer"], "text": voices["text"]}, voices["reason"])
+    board = result.board
+    ten = {"voting": board.voting_difference, "executive": board.executive_difference}
+    reasons = [f"{part}: {board.why(part)}" for part in ten if ten[part] is None and board.why(part)]
+    metrics["10"] = _with_reason(ten, board.reason or "; ".join(reasons) or None)
+    return {"year": result.year, "metrics": metrics}
+
+
+def to_json(result: WdesResult, **options) -> str:
+    """`metrics_dict` as JSON text (no NaN or infinity)."""
+    return json.dumps(metrics_dict(result), allow_nan=False, **options)
