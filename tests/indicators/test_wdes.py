@@ -351,3 +351,29 @@ def test_wdes_modules_import_no_flask_or_database():
         imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom) and node.module}
         assert not imported & {"flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy"}, name
+
+
+def test_two_workforce_files_are_a_problem_not_a_choice():
+    files = {"workforce.csv": extract_csv(), "Workforce.xlsx": b"", "survey.csv": b"indicator,group,percent\n5,BME,30\n"}
+    with pytest.raises(DataPackError) as raised:
+        read_datapack_with_disability(files, year=2025)
+    assert [problem.file for problem in raised.value.problems] == ["Workforce.xlsx"]
+    assert "there is already a workforce file (workforce.csv)" in raised.value.problems[0].message
+
+
+def test_a_workforce_file_alone_lists_the_other_files_as_missing(packs):
+    assert packs.wres.summary.missing == ("recruitment", "disciplinary", "training", "survey", "board")
+    assert [item.kind for item in packs.wres.summary.files] == ["workforce"]
+
+
+def test_capability_figures_given_twice_for_a_year_are_not_averaged():
+    metric = capability_metric([CapabilityYear(2025, 2, 3), CapabilityYear(2025, 1, 3)],
+                               {"Disabled": 5, "non-disabled": 9}, 2025)
+    assert metric.value is None
+    assert metric.reason == "capability process figures for 2025 are given more than once"
+
+
+def test_a_bad_engagement_score_leaves_the_other_groups_score():
+    scores = compute_wdes(WdesInputs(2025, engagement={"disabled": 6.4, "non_disabled": 12})).engagement
+    assert (scores.disabled, scores.non_disabled) == (6.4, None)
+    assert scores.reason == "non-disabled score: 12 is not a score between 0 and 10"

@@ -217,8 +217,14 @@ def capability_metric(years: Sequence[CapabilityYear], headcount: Mapping[str, f
         return LikelihoodMetric(not_calculable("no capability process figures by disability", D, ND))
     if headcount is None:
         return LikelihoodMetric(not_calculable(NO_WORKFORCE + ", so there is no headcount to compare with", D, ND))
-    ordered = sorted(years, key=lambda item: (item.year is None, item.year or 0))
-    current = [item for item in ordered if item.year == year] if year is not None else ordered[-1:]
+    ordered = sorted(years, key=lambda item: (item.year is not None, item.year or 0))
+    year = ordered[-1].year if year is None else year
+    repeated = sorted({item.year for item in ordered if sum(other.year == item.year for other in ordered) > 1},
+                      key=str)
+    if repeated:
+        return LikelihoodMetric(not_calculable(
+            f"capability process figures for {', '.join(map(str, repeated))} are given more than once", D, ND))
+    current = [item for item in ordered if item.year == year]
     if not current:
         return LikelihoodMetric(not_calculable(f"no capability process figures for {year}", D, ND))
     previous = [item for item in ordered if year is not None and item.year == year - 1]
@@ -233,14 +239,22 @@ def capability_metric(years: Sequence[CapabilityYear], headcount: Mapping[str, f
     return LikelihoodMetric(likelihood, tuple(item.year for item in used), note)
 
 
-def _percent(value: object) -> tuple[float | None, str | None]:
-    """A survey percentage, or None with why."""
+def _number(value: object, low: float, high: float, what: str) -> tuple[float | None, str | None]:
+    """A figure between `low` and `high`, or None with why (None given is None without a reason)."""
     if value is None:
         return None, None
-    number = float(value)
-    if not math.isfinite(number) or not 0 <= number <= 100:
-        return None, f"{value} is not a percentage between 0 and 100"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None, f"'{value}' is not a number"
+    if not math.isfinite(number) or not low <= number <= high:
+        return None, f"{value} is not {what}"
     return number, None
+
+
+def _percent(value: object) -> tuple[float | None, str | None]:
+    """A survey percentage, or None with why."""
+    return _number(value, 0, 100, "a percentage between 0 and 100")
 
 
 def survey_metrics(survey: Mapping[str, Mapping[str, float | None]]) -> dict[str, SurveyMetric]:
@@ -278,13 +292,13 @@ def engagement_metric(engagement: Mapping[str, float | None] | None) -> Engageme
     """Metric 9a: the engagement scores as given (0-10)."""
     if not engagement:
         return EngagementScores(None, None, reason="no staff engagement scores")
-    values = {name: engagement.get(name) for name in ("disabled", "non_disabled", "overall")}
-    bad = [f"{name.replace('_', '-')} score {value} is not between 0 and 10" for name, value in values.items()
-           if value is not None and not (math.isfinite(float(value)) and 0 <= float(value) <= 10)]
-    scores = {name: (None if value is None or any(name.replace("_", "-") in b for b in bad) else float(value))
-              for name, value in values.items()}
-    missing = [name.replace("_", "-") for name in ("disabled", "non_disabled") if values[name] is None]
-    reasons = bad + ([f"no {' or '.join(missing)} engagement score"] if missing else [])
+    scores, reasons = {}, []
+    for name in ("disabled", "non_disabled", "overall"):
+        scores[name], bad = _number(engagement.get(name), 0, 10, "a score between 0 and 10")
+        if bad:
+            reasons.append(f"{name.replace('_', '-')} score: {bad}")
+    missing = [name.replace("_", "-") for name in ("disabled", "non_disabled") if engagement.get(name) is None]
+    reasons += [f"no {' or '.join(missing)} engagement score"] if missing else []
     return EngagementScores(scores["disabled"], scores["non_disabled"], scores["overall"],
                             "; ".join(reasons) or None)
 

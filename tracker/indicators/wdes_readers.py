@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from tracker.indicators import disability
 from tracker.indicators.cells import count_column, map_values, missing_columns, tally
 from tracker.indicators.datapack import (
     EXPECTED,
+    KINDS,
     WANTED,
     DataPack,
     DataPackSummary,
@@ -128,28 +129,29 @@ def read_datapack_with_disability(
     """
     labels = tuple(bme_labels)
     files = source if isinstance(source, Mapping) else _folder(Path(source))
-    chosen, _, _ = _choose(files)
+    chosen, _, choice_problems = _choose(files)
     if "workforce" not in chosen:
         return Packs(read_datapack(files, year=year, bme_labels=labels, unpack=unpack), None)
     name, data = chosen["workforce"]
-    others = {key: value for key, value in files.items() if key != name}
-    problems: list[Problem] = []
+    others = {key: value for key, value in files.items() if not _is_workforce(key)}
+    problems = [problem for problem in choice_problems if _is_workforce(problem.file)]
     sheet, sheet_problems = read_sheet(name, data, set(WANTED_BOTH), EXPECTED["workforce"], unpack=unpack)
     wres_workforce, wdes_workforce = (Parsed(None, None, sheet_problems), None)
     if sheet is not None:
         wres_workforce, wdes_workforce = read_workforce_both(sheet, labels)
     problems += wres_workforce.problems + (wdes_workforce.problems if wdes_workforce else [])
-    try:
-        rest = read_datapack(others, year=year, bme_labels=labels, unpack=unpack) if others else None
-    except DataPackError as error:
-        problems += [p for p in error.problems if not _only_workforce_missing(p, others)]
-        rest = None
+    rest, other_chosen, ignored, other_problems = None, *_choose(others)
+    if other_chosen or other_problems:
+        try:
+            rest = read_datapack(others, year=year, bme_labels=labels, unpack=unpack)
+        except DataPackError as error:
+            problems += error.problems
     if problems:
         raise DataPackError(problems)
     summary = DataPackSummary(
         (wres_workforce.summary, *(rest.summary.files if rest else ())),
-        tuple(kind for kind in (rest.summary.missing if rest else ()) if kind != "workforce"),
-        rest.summary.ignored if rest else ())
+        tuple(kind for kind in (rest.summary.missing if rest else KINDS) if kind != "workforce"),
+        rest.summary.ignored if rest else tuple(ignored))
     tables = {kind: getattr(rest, kind) for kind in ("recruitment", "disciplinary", "training", "survey", "board")} \
         if rest else {}
     pack = DataPack(summary, year, workforce=wres_workforce.table, **tables)
@@ -158,6 +160,6 @@ def read_datapack_with_disability(
     return Packs(pack, wdes_workforce.table, wdes_workforce.summary)
 
 
-def _only_workforce_missing(problem: Problem, others: Mapping[str, bytes]) -> bool:
-    """The 'no data files found' problem raised only because the workforce file was taken out."""
-    return problem.file == "data pack" and not _choose(others)[0]
+def _is_workforce(name: str) -> bool:
+    """Whether a file of the pack is a workforce file (by its name, as `datapack` matches kinds)."""
+    return PurePath(name).stem.strip().lower() == "workforce"
