@@ -49,12 +49,11 @@ from tracker.indicators.wdes import (
     WdesInputs,
     capability_metric,
     compute_wdes,
-    metrics_dict,
     recruitment_metric,
-    to_json,
 )
 from tracker.indicators.wdes_readers import read_datapack_with_disability
 from tracker.indicators.wdes_results import Voices
+from tracker.indicators.wdes_show import metrics_dict, to_json
 from tracker.indicators.wres import compute_wres
 
 ROWS = [

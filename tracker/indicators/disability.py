@@ -1,9 +1,9 @@
 """ESR Disability → the three WDES groups: Disabled, non-disabled, not declared.
 
 NHS England, "NHS Workforce Disability Equality Standard (WDES) 2023: technical guidance"
-(version 5, March 2023), section 6 "Definitions of disability and improving the Disability
-Declaration Rate": staff are counted as Disabled when they have declared a disability in ESR;
-everyone else who has declared is non-disabled, and the rest are not declared (unknown).
+(version 5, March 2023), "Definitions of disability and improving the Disability Declaration
+Rate": staff are Disabled when they have declared a disability in ESR; those who have declared
+none are non-disabled, and the rest are not declared (unknown), shown as their own share.
 
 ESR's Disability field: "Yes" → Disabled; "No" → non-disabled; "Not Declared", "Prefer Not To
 Answer", "Unspecified" and blank → not declared. Case, spacing and punctuation do not matter,

@@ -1,43 +1,47 @@
 """The ten WDES metrics for one year, from plain data: pure, like wres.py (no Flask, no database).
 
-Definitions follow NHS England, "NHS Workforce Disability Equality Standard (WDES) 2023:
-technical guidance" (version 5, March 2023, publication gateway 00231), section 5 "The WDES
-metrics", and "NHS WDES 2023: metrics" (publication B1710-ii), "Summary of metrics":
+Sources. NHS England, "NHS Workforce Disability Equality Standard (WDES) 2023: technical
+guidance", version 5, updated March 2023, publication gateway 00231, its metric definitions
+(england.nhs.uk/long-read/nhs-wdes-2023-technical-guidance/); NHS England, "NHS WDES 2023:
+metrics", publication B1710-ii, "Changes for 2023" and "Summary of metrics"
+(england.nhs.uk/long-read/nhs-wdes-2023-metrics/).
 
-- Metric 1: the percentage of staff in AfC pay bands, medical and dental subgroups and VSM
-  (including executive board members) against the overall workforce, done separately for
-  non-clinical and clinical staff, bank staff excluded (the 2023 change). Clusters
-  (`WDES_CLUSTERS`): 1 = AfC bands under 1 to 4; 2 = bands 5-7; 3 = bands 8a-8b;
-  4 = bands 8c-9 and VSM; medical and dental staff (clinical) in 5 = consultants,
-  6 = non-consultant career grades, 7 = trainee grades. Disabled, non-disabled and not-declared
-  shares are shown side by side, and the declaration rate (declared / headcount).
-- Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting
-  compared to Disabled applicants, across all posts:
+- Metric 1 ("Summary of metrics", metric 1): the percentage of staff in AfC pay bands, medical
+  and dental subgroups and VSM (including executive board members) against the overall
+  workforce, done separately for non-clinical and clinical staff; bank staff are excluded and
+  VSM means what it means in the WRES ("Changes for 2023"). Clusters (`WDES_CLUSTERS`):
+  1 = AfC bands under 1 to 4; 2 = bands 5-7; 3 = bands 8a-8b; 4 = bands 8c-9 and VSM; medical
+  and dental staff (clinical) in 5 = consultants, 6 = non-consultant career grades, 7 = trainee
+  grades. Disabled, non-disabled and not-declared shares side by side, and the declaration
+  rate (declared / headcount): NHS Employers, "Understanding the WDES metrics", finds about 3%
+  of staff Disabled in ESR against about 18% in the Staff Survey.
+- Metric 2: relative likelihood of non-disabled staff compared to Disabled staff being
+  appointed from shortlisting across all posts:
   (non-disabled appointed / non-disabled shortlisted) / (Disabled appointed / Disabled shortlisted).
-  1.00 is parity; above 1 favours non-disabled applicants. (Some trusts' reports word it the
-  other way round; the guidance's direction is the one used.)
-- Metric 3: relative likelihood of Disabled staff entering the formal capability process
-  compared to non-disabled staff, on the grounds of performance (not ill health), using a
-  two-year rolling average of the current and the previous year's entries:
-  (Disabled entries / Disabled headcount) / (non-disabled entries / non-disabled headcount).
+  1.00 is parity; above 1 favours non-disabled applicants. Some trusts' reports word it the
+  other way round (NCIC's 2025 metric list); the guidance's direction is the one used.
+- Metric 3: relative likelihood of Disabled staff compared to non-disabled staff entering the
+  formal capability process, as measured by entry into the formal capability procedure, on the
+  grounds of performance (not ill health), from a two-year rolling average of this year's and
+  last year's entries: (Disabled entries / Disabled headcount) / (non-disabled entries /
+  non-disabled headcount), the entries averaged and the headcount this year's.
 - Metrics 4a(i)-(iii), 4b, 5, 6, 7: NHS Staff Survey percentages for Disabled and
   non-disabled staff; 8: Disabled staff only (adequate adjustments); 9a: the staff
   engagement score (0-10) for Disabled and non-disabled staff, and the trust's overall;
   9b: yes / no and the narrative.
-- Metric 10: the percentage difference between the board's membership and the overall
-  workforce, by voting membership and by executive membership: Disabled % of those members
-  minus Disabled % of the overall workforce, in percentage points.
+- Metric 10: percentage difference between the organisation's board voting membership and
+  its overall workforce, disaggregated by voting membership and by executive membership of
+  the board: Disabled % of those members minus Disabled % of the overall workforce, in
+  percentage points. Executive members are counted whether or not they vote.
 
-WDES.md's own note differs from the guidance nowhere in these formulas; it leaves metric 3's
-rolling average to be checked (the guidance asks for it, so it is applied when the previous
-year's entries are given, and its absence is noted when they are not).
+Where WDES.md differs from the guidance: it leaves metric 3's rolling average to be checked
+(applied here when last year's entries are given; its absence is noted when they are not).
 
 Relative likelihoods use `ratios.relative_likelihood`: the 95% confidence interval by the log
 method and the small-number flag (a cell of the 2×2 table under 10), as the WRES does.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -333,48 +337,3 @@ def compute_wdes(inputs: WdesInputs) -> WdesResult:
         voices=inputs.voices or Voices(None, reason="metric 9b has not been answered"),
         board=board_metric(inputs.board, workforce_percent),
     )
-
-
-def _with_reason(figures: dict, reason: str | None) -> dict:
-    """The figures, with a reason field when any of them is None."""
-    if any(value is None for value in figures.values()):
-        return {**figures, "reason": reason or "not calculable"}
-    return figures
-
-
-def metrics_dict(result: WdesResult) -> dict:
-    """The shape `wdes show --json` prints: one entry per metric, figures unrounded, None with a reason."""
-    profile = result.workforce
-    if isinstance(profile, WdesWorkforce):
-        overall = profile.overall
-        one = _with_reason({"disabled": overall.disabled_percent, "non_disabled": overall.non_disabled_percent,
-                            "not_declared": overall.not_declared_percent,
-                            "declaration_rate": profile.declaration_rate}, "the workforce has no staff")
-    else:
-        one = {"disabled": None, "non_disabled": None, "not_declared": None, "declaration_rate": None,
-               "reason": profile.reason}
-    metrics = {"1": one}
-    for key, metric in (("2", result.recruitment), ("3", result.capability)):
-        rl = metric.likelihood
-        entry = _with_reason({"value": rl.value}, rl.reason)
-        metrics[key] = {**entry, "ci_low": rl.ci_low, "ci_high": rl.ci_high, "small_numbers": rl.small_numbers}
-    for key in SURVEY_METRICS:
-        survey = result.survey[key]
-        figures = {"disabled": survey.disabled} if key == "8" else {
-            "disabled": survey.disabled, "non_disabled": survey.non_disabled}
-        metrics[key] = _with_reason(figures, survey.reason)
-    engagement = result.engagement
-    metrics["9a"] = _with_reason({"disabled": engagement.disabled, "non_disabled": engagement.non_disabled},
-                                 engagement.reason)
-    voices = result.voices.to_dict()
-    metrics["9b"] = _with_reason({"answer": voices["answer"], "text": voices["text"]}, voices["reason"])
-    board = result.board
-    ten = {"voting": board.voting_difference, "executive": board.executive_difference}
-    reasons = [f"{part}: {board.why(part)}" for part in ten if ten[part] is None and board.why(part)]
-    metrics["10"] = _with_reason(ten, board.reason or "; ".join(reasons) or None)
-    return {"year": result.year, "metrics": metrics}
-
-
-def to_json(result: WdesResult, **options) -> str:
-    """`metrics_dict` as JSON text (no NaN or infinity)."""
-    return json.dumps(metrics_dict(result), allow_nan=False, **options)
