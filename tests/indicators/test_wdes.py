@@ -41,7 +41,7 @@ import pytest
 
 from tracker.indicators.datapack import read_datapack
 from tracker.indicators.ratios import round_half_up
-from tracker.indicators.tables import DataPackError
+from tracker.indicators.tables import DataPackError, read_sheet
 from tracker.indicators.wdes import (
     METRICS,
     CapabilityYear,
@@ -51,7 +51,7 @@ from tracker.indicators.wdes import (
     compute_wdes,
     recruitment_metric,
 )
-from tracker.indicators.wdes_readers import read_datapack_with_disability
+from tracker.indicators.wdes_readers import read_board_disability, read_datapack_with_disability
 from tracker.indicators.wdes_results import Voices
 from tracker.indicators.wdes_show import metrics_dict, to_json
 from tracker.indicators.wres import compute_wres
@@ -376,3 +376,21 @@ def test_a_bad_engagement_score_leaves_the_other_groups_score():
     scores = compute_wdes(WdesInputs(2025, engagement={"disabled": 6.4, "non_disabled": 12})).engagement
     assert (scores.disabled, scores.non_disabled) == (6.4, None)
     assert scores.reason == "non-disabled score: 12 is not a score between 0 and 10"
+
+
+def test_a_board_register_by_disability_feeds_metric_10(result):
+    csv = ("Name,Disability,role,voting\nA,Yes,Executive Director,yes\nB,No,Chief Executive,yes\n"
+           "C,No,Executive,no\nD,No,Non-executive director,yes\nE,Prefer Not To Answer,NED,yes\nF,n,Chair,yes\n")
+    sheet, _ = read_sheet("board.csv", csv.encode(), {"disability", "role", "voting"})
+    parsed = read_board_disability(sheet)
+    assert parsed.summary.groups == {"Disabled": 1, "Non-disabled": 4, "Not declared": 1}
+    board = compute_wdes(WdesInputs(2025, result_workforce(), board=parsed.table)).board
+    # the same six members as BOARD: voting 1 of 5 Disabled, executive 1 of 3
+    assert board.voting_difference == pytest.approx(-5.0)
+    assert board.executive_difference == pytest.approx(100 / 3 - 25)
+
+
+def test_a_board_register_with_an_unknown_role_is_a_problem():
+    sheet, _ = read_sheet("board.csv", b"Disability,role,voting\nYes,Governor,yes\n", {"disability", "role", "voting"})
+    parsed = read_board_disability(sheet)
+    assert [(p.row, p.message) for p in parsed.problems] == [(2, "unknown role 'Governor': use executive or non-executive")]

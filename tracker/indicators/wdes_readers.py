@@ -30,6 +30,7 @@ from tracker.indicators.datapack import (
 )
 from tracker.indicators.fields import HEADCOUNT, PAY_BAND, STAFF_GROUP, Coded, band_field, category_field
 from tracker.indicators.readers import FileSummary, Parsed, no_rows_problem, read_workforce
+from tracker.indicators.survey_board import role_of, voting_of
 from tracker.indicators.tables import DataPackError, Sheet, read_sheet
 from tracker.spreadsheets import Problem
 from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
@@ -163,3 +164,28 @@ def read_datapack_with_disability(
 def _is_workforce(name: str) -> bool:
     """Whether a file of the pack is a workforce file (by its name, as `datapack` matches kinds)."""
     return PurePath(name).stem.strip().lower() == "workforce"
+
+
+def read_board_disability(sheet: Sheet) -> Parsed:
+    """Metric 10's board register: one row per member with Disability, role (executive / non-executive), voting.
+
+    The table (disability, role, voting, members) is what `wdes.board_metric` takes.
+    """
+    required = {"Disability": DISABILITY, "role": ("role",), "voting": ("voting",)}
+    problems = missing_columns(sheet, required, "a board file (Disability, role, voting)")
+    if problems:
+        return Parsed(None, None, problems)
+    group, problems = disability_field(sheet)
+    role_codes, roles, role_problems = map_values(
+        sheet, "role", role_of, lambda v: f"unknown role '{v}': use executive or non-executive" if v else "role is blank")
+    voting_codes, votes, voting_problems = map_values(
+        sheet, "voting", voting_of, lambda v: f"voting must be yes or no, not '{v}'" if v else "voting is blank")
+    problems += no_rows_problem(sheet) + role_problems + voting_problems
+    if problems:
+        return Parsed(None, None, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    table = tally({"disability": group, "role": (role_codes, roles), "voting": (voting_codes, votes)})
+    table = table.rename(columns={"count": "members"}).astype({"members": np.int64})
+    totals = table.groupby("disability")["members"].sum()
+    summary = FileSummary("board by disability", sheet.file, "row-level", len(sheet.frame),
+                          {g: int(totals[g]) for g in disability.GROUPS if g in totals.index}, tuple(sheet.readings))
+    return Parsed(table, summary, [])
