@@ -394,3 +394,13 @@ def test_a_board_register_with_an_unknown_role_is_a_problem():
     sheet, _ = read_sheet("board.csv", b"Disability,role,voting\nYes,Governor,yes\n", {"disability", "role", "voting"})
     parsed = read_board_disability(sheet)
     assert [(p.row, p.message) for p in parsed.problems] == [(2, "unknown role 'Governor': use executive or non-executive")]
+
+
+@pytest.mark.parametrize("folder", ["pack_2024", "pack_2021", "pack_2024_aggregate"])
+def test_the_wres_pack_is_the_same_read_either_way(folder):
+    path = Path(__file__).parent / "data" / folder
+    alone = read_datapack(path, year=2024, bme_labels=["BAME"])
+    packs = read_datapack_with_disability(path, year=2024, bme_labels=["BAME"])
+    assert packs.wres.summary == alone.summary
+    assert compute_wres(packs.wres).to_dict() == compute_wres(alone).to_dict()
+    assert packs.workforce_by_disability is None  # these workforce files have no Disability column
