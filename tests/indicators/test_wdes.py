@@ -404,3 +404,17 @@ def test_the_wres_pack_is_the_same_read_either_way(folder):
     assert packs.wres.summary == alone.summary
     assert compute_wres(packs.wres).to_dict() == compute_wres(alone).to_dict()
     assert packs.workforce_by_disability is None  # these workforce files have no Disability column
+
+
+def test_staff_no_cluster_holds_are_shown_apart_so_the_clusters_and_they_add_up():
+    workforce = pd.DataFrame({
+        "band": ["5", "Other pay scale", "Medical", "3", "Medical Consultant"],
+        "category": ["clinical", "non-clinical", "medical", "not given", "clinical"],
+        "disability": ["Disabled", "Non-disabled", "Not declared", "Disabled", "Non-disabled"],
+        "headcount": [10, 4, 2, 3, 1]})
+    profile = compute_wdes(WdesInputs(2025, workforce)).workforce
+    outside = {s.key: s.headcount for s in profile.outside_clusters}
+    assert outside == {"category not given": 3, "other pay scale": 4, "medical grade not given": 2,
+                       "not in a cluster": 1}
+    in_clusters = sum(s.headcount for s in (*profile.non_clinical, *profile.clinical))
+    assert in_clusters + sum(outside.values()) == profile.overall.headcount == 20

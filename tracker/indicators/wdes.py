@@ -67,7 +67,7 @@ D, ND = "Disabled", "non-disabled"
 SURVEY_METRICS = ("4a_i", "4a_ii", "4a_iii", "4b", "5", "6", "7", "8")
 METRICS = ("1", "2", "3", *SURVEY_METRICS, "9a", "9b", "10")
 NO_WORKFORCE = "no workforce figures by disability"
-#: (cluster, AfC bands) for non-clinical and clinical staff; technical guidance section 5, metric 1.
+#: (cluster, AfC bands) for non-clinical and clinical staff (technical guidance, metric 1).
 WDES_CLUSTERS = (
     ("Cluster 1: AfC bands under 1 to 4", frozenset({"<1", "1", "2", "3", "4"})),
     ("Cluster 2: AfC bands 5 to 7", frozenset({"5", "6", "7"})),
@@ -158,17 +158,15 @@ def workforce_metric(workforce: pd.DataFrame) -> WdesWorkforce:
     non_clinical = workforce[category == bands.NON_CLINICAL]
     clinical = workforce[category == bands.CLINICAL]
     medical = workforce[category == bands.MEDICAL]
-    outside = []
-    for rows, key, label in (
-        (workforce[category.isin([bands.CLINICAL, bands.NON_CLINICAL]) & (band == bands.OTHER_PAY_SCALE)],
-         "other pay scale", "Other pay scale (outside the AfC clusters)"),
-        (medical[medical["band"] == bands.MEDICAL_NOT_GIVEN], "medical grade not given",
-         "Medical and dental, grade not given"),
-        (workforce[category == bands.NOT_GIVEN], "category not given",
-         "Staff group not given (neither clinical nor non-clinical)"),
-    ):
-        if len(rows) and rows["headcount"].sum():
-            outside.append(_share(rows, key, label))
+    afc = frozenset().union(*(codes for _, codes in WDES_CLUSTERS))
+    grades = {grade for _, grade in MEDICAL_CLUSTERS}
+    held = (category.isin([bands.CLINICAL, bands.NON_CLINICAL]) & band.isin(afc)) \
+        | ((category == bands.MEDICAL) & band.isin(grades))
+    rest = workforce[~held]
+    reasons = pd.Series([_outside(b, c) for b, c in zip(rest["band"], rest["category"])], index=rest.index,
+                        dtype=object)
+    outside = tuple(_share(rest[reasons == label], key, label) for key, label in OUTSIDE
+                    if (reasons == label).any() and rest.loc[reasons == label, "headcount"].sum())
     return WdesWorkforce(
         overall=_share(workforce, "all", "Overall workforce"),
         by_band=tuple(_share(workforce[band == code], code, bands.band_label(code)) for code in present),
@@ -179,8 +177,29 @@ def workforce_metric(workforce: pd.DataFrame) -> WdesWorkforce:
         by_category=(_share(non_clinical, "non-clinical", "Non-clinical"),
                      _share(pd.concat([clinical, medical]), "clinical", "Clinical (medical and dental included)"),
                      _share(medical, "medical", "of which medical and dental")),
-        outside_clusters=tuple(outside),
+        outside_clusters=outside,
     )
+
+
+#: (key, label) of the staff no cluster holds, in the order shown.
+OUTSIDE = (
+    ("category not given", "Staff group not given (neither clinical nor non-clinical)"),
+    ("other pay scale", "Other pay scale (outside the AfC clusters)"),
+    ("medical grade not given", "Medical and dental, grade not given"),
+    ("not in a cluster", "Not in a cluster"),
+)
+
+
+def _outside(band: str, category: str) -> str:
+    """Why a workforce row is in no cluster (its OUTSIDE label)."""
+    labels = dict(OUTSIDE)
+    if category == bands.NOT_GIVEN:
+        return labels["category not given"]
+    if band == bands.OTHER_PAY_SCALE:
+        return labels["other pay scale"]
+    if band == bands.MEDICAL_NOT_GIVEN:
+        return labels["medical grade not given"]
+    return labels["not in a cluster"]
 
 
 def _group(mapping: Mapping[str, float], group: str) -> float | None:
