@@ -315,3 +315,45 @@ def test_the_action_page_reads_the_same_number_of_queries_with_no_files_and_with
     after, page = queries(action.id)
     assert after == before
     assert all(f"Toolkit {day}.pdf" in page for day in range(3)) and page.count('app-evidence-files__name">Poster.png<') == 3
+
+
+def test_flask_backup_on_sqlite_copies_the_evidence_files_byte_for_byte(app, client, owned, runner, tmp_path):
+    import sqlite3
+    from contextlib import closing
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("flask backup copies SQLite databases (PostgreSQL: tests/admin/test_evidence_backup.py)")
+    _owner, action = owned
+    content = files.pdf() + b"\x00\xff" * CHUNK_BYTES  # three chunks
+    assert _post(client, action, ("Board paper.pdf", content)).status_code == 302
+    target = tmp_path / "backup.sqlite"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    with closing(sqlite3.connect(target)) as copy:
+        name, digest = copy.execute("SELECT original_name, sha256 FROM evidence_files").fetchone()
+        chunks = [row[0] for row in copy.execute("SELECT data FROM evidence_file_chunks ORDER BY sequence")]
+    assert (name, digest) == ("Board paper.pdf", hashlib.sha256(content).hexdigest())
+    assert len(chunks) == 3 and b"".join(chunks) == content
+
+
+def _appendix1_text(plan_id: int, tmp_path=None) -> tuple[str, bytes]:
+    import docx as python_docx
+
+    from tracker.reports import service as reports
+    content = reports.export_document(reports.load_plan(plan_id), reports.ExportOptions(
+        document="appendix1", as_at=date(2024, 10, 1), include_history=True)).content
+    document = python_docx.Document(io.BytesIO(content))
+    return "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells), content
+
+
+def test_appendix_1_with_history_names_each_updates_evidence_files_and_not_removed_ones(client, owned, make_user,
+                                                                                      sign_in):
+    _owner, action = owned
+    assert _post(client, action, ("Toolkit – final.pdf", files.pdf()), ("Poster.png", files.png()),
+                 narrative="Toolkit shared").status_code == 302
+    text, _content = _appendix1_text(action.plan_id)
+    assert "Toolkit shared (Dawn Ainsworth) Evidence: Toolkit – final.pdf; Poster.png." in text
+    poster = db.session.scalars(select(EvidenceFile).where(EvidenceFile.safe_name == "Poster.png")).one()
+    client.post("/sign-out")
+    sign_in(make_user("admin"))
+    assert client.post(f"/evidence/{poster.id}/remove").status_code == 302
+    text, _content = _appendix1_text(action.plan_id)
+    assert "Toolkit shared (Dawn Ainsworth) Evidence: Toolkit – final.pdf." in text and "Poster.png" not in text

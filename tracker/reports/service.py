@@ -19,6 +19,7 @@ from tracker.actions.models import Action, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import organisation_settings
 from tracker.errors import DomainError
+from tracker.evidence.queries import files_for_updates
 from tracker.extensions import db
 from tracker.plans.importer import ref_key
 from tracker.plans.models import Plan, PlanStatus
@@ -118,8 +119,9 @@ def plan_document(plan: Plan, *, title: str, as_at: date, settings: Organisation
     """The plan's themes in order, each with its actions in reference order (1.2 before 1.10),
     as they stood on the `as_at` day."""
     by_theme: dict[int | None, list[PrintedAction]] = defaultdict(list)
+    evidence = evidence_names([update.id for action in plan.actions for update in action.updates])
     for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
-        by_theme[action.theme_id].append(action_row(action, as_at))
+        by_theme[action.theme_id].append(action_row(action, as_at, evidence))
     themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
     if by_theme.get(None):
         themes.append(ThemeRow("", NO_THEME, tuple(by_theme[None])))
@@ -129,7 +131,7 @@ def plan_document(plan: Plan, *, title: str, as_at: date, settings: Organisation
                         edi_goals_key=plan.edi_goals_key or "")
 
 
-def action_row(action: Action, as_at: date) -> PrintedAction:
+def action_row(action: Action, as_at: date, evidence: dict[int, tuple[str, ...]] | None = None) -> PrintedAction:
     """One action as it stood on the `as_at` day: status, RAG, latest narrative and dated history
     (oldest first) from the updates dated that day or earlier; forums' full names."""
     updates = sorted((u for u in action.updates if u.as_at <= as_at), key=_update_order)
@@ -142,7 +144,7 @@ def action_row(action: Action, as_at: date) -> PrintedAction:
         ref=action.ref, text=action.text, indicators=tuple(action.indicators), by_who=action.by_who,
         by_when=action.by_when, status=status, rag=rag, rag_as_at=rag_as_at,
         narrative=latest.narrative if latest else "",
-        history=tuple(update_line(update) for update in updates),
+        history=tuple(update_line(update, (evidence or {}).get(update.id, ())) for update in updates),
         forums="; ".join(forum.name for forum in action.forums), priority=priority,
         equality_objectives=action.equality_objectives, edi_goals=action.edi_goals,
         outcome=action.outcome, cancelled_reason=action.cancelled_reason or None,
@@ -170,10 +172,20 @@ def rating_on(action: Action, updates: list[ProgressUpdate], day: date, *, later
     return None, None
 
 
-def update_line(update: ProgressUpdate) -> PrintedUpdate:
-    """A progress update as a dated history line with its author's name."""
+def update_line(update: ProgressUpdate, evidence: tuple[str, ...] = ()) -> PrintedUpdate:
+    """A progress update as a dated history line with its author's name and its evidence files' names."""
     return PrintedUpdate(on=update.as_at, author=update.author.name if update.author else "",
-                      status=update.status, rag=update.rag, text=update.narrative)
+                      status=update.status, rag=update.rag, text=update.narrative, evidence=evidence)
+
+
+def evidence_names(update_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The names of each update's evidence files still held (removed ones left out), in one query."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for rows in files_for_updates(update_ids).values():
+        for row in rows:
+            if row.removed_at is None:
+                names[row.update_id].append(row.name)
+    return {update_id: tuple(found) for update_id, found in names.items()}
 
 
 def indicator_summary() -> IndicatorSummary:
