@@ -357,3 +357,49 @@ def test_appendix_1_with_history_names_each_updates_evidence_files_and_not_remov
     assert client.post(f"/evidence/{poster.id}/remove").status_code == 302
     text, _content = _appendix1_text(action.plan_id)
     assert "Toolkit shared (Dawn Ainsworth) Evidence: Toolkit – final.pdf." in text and "Poster.png" not in text
+
+
+def test_the_author_adds_files_to_their_update_on_the_day_it_was_posted(client, owned, app, monkeypatch):
+    _owner, action = owned
+    assert _post(client, action, ("Toolkit.pdf", files.pdf())).status_code == 302
+    update = db.session.scalars(select(ProgressUpdate)).one()
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert f'href="/updates/{update.id}/evidence"' in page
+    form = client.get(f"/updates/{update.id}/evidence").get_data(as_text=True)
+    assert "Add files to your update" in form and 'type="file"' in form
+    monkeypatch.setitem(app.config, "EVIDENCE_MAX_UPDATE_MB", 0.015)  # 15 KB: the 9 KB PDF already counts
+    refused = client.post(f"/updates/{update.id}/evidence", data={"evidence": [(io.BytesIO(files.pdf()), "Again.pdf")]},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "The files add up to 19 KB. The files on one update must be 15 KB or smaller in all" in refused
+    monkeypatch.setitem(app.config, "EVIDENCE_MAX_UPDATE_MB", 50)
+    response = client.post(f"/updates/{update.id}/evidence", data={"evidence": [(io.BytesIO(files.png()), "Poster.png")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    names = db.session.scalars(select(EvidenceFile.safe_name).where(EvidenceFile.update_id == update.id)
+                               .order_by(EvidenceFile.id)).all()
+    assert names == ["Toolkit.pdf", "Poster.png"]
+
+
+def test_files_cannot_be_added_to_an_update_the_next_day_or_by_someone_else(client, owned, fixed_today, make_user,
+                                                                             sign_in):
+    owner, action = owned
+    assert _post(client, action).status_code == 302
+    update = db.session.scalars(select(ProgressUpdate)).one()
+    fixed_today(date(2024, 10, 2))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert f"/updates/{update.id}/evidence" not in page
+    assert "Post a new progress update with the files instead" in client.get(
+        f"/updates/{update.id}/evidence").get_data(as_text=True)
+    refused = client.post(f"/updates/{update.id}/evidence", data={"evidence": [(io.BytesIO(files.pdf()), "Late.pdf")]},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "Files can be added to an update only on the day it was posted (1 October 2024)" in refused
+    fixed_today(date(2024, 10, 1))
+    client.post("/sign-out")
+    supporter = make_user("owner")
+    action.supporting_leads = [supporter]
+    db.session.commit()
+    sign_in(supporter)
+    assert client.get(f"/updates/{update.id}/evidence").status_code == 403
+    assert client.post(f"/updates/{update.id}/evidence", data={"evidence": [(io.BytesIO(files.pdf()), "x.pdf")]},
+                       content_type="multipart/form-data").status_code == 403
+    assert _stored_count()[1] == 0

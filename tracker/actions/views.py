@@ -45,16 +45,23 @@ def detail(action_id: int):
     carried_to = queries.carried_copies(action.id)
     continued = service.continued_as(carried_to)
     updates = queries.latest_updates(action.id, limit)
+    today = clock.today()
+    can_update = can_update_action(current_user, action) and continued is None
+    #: The user's own updates posted today, which they may still add files to.
+    adds_files = {update.id for update in updates.entries if can_update and not action.plan.is_archived
+                  and update.depth == 0 and update.author_id == current_user.id
+                  and clock.uk_date(update.posted_at) == today}
     return render_template(
         "actions/detail.html", action=action, updates=updates, audit=audit,
         evidence=files_for_updates([update.id for update in updates.entries]),
+        adds_files=adds_files,
         carried_to=carried_to, continued_as=continued,
-        today=clock.today(),
+        today=today,
         indicator_latest=indicator_figures(action.indicators),
         forum_reviews=reviews_for_action(action.id),
         objective_links=queries.key_links(action.equality_objectives, action.plan.equality_objectives_key),
         goal_links=queries.key_links(action.edi_goals, action.plan.edi_goals_key),
-        can_update=can_update_action(current_user, action) and continued is None,
+        can_update=can_update,
         can_edit=can_edit_action(current_user, action),
     )
 

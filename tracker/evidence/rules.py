@@ -181,11 +181,13 @@ def file_size(stream: BinaryIO) -> int:
     return size
 
 
-def check_sizes(sizes: list[tuple[str, int]], max_file_bytes: int, max_update_bytes: int) -> list[str]:
-    """Problems with the files' sizes: each one over the per-file limit, then all together over the per-update one."""
+def check_sizes(sizes: list[tuple[str, int]], max_file_bytes: int, max_update_bytes: int,
+                already: int = 0) -> list[str]:
+    """Problems with the files' sizes: each one over the per-file limit, then all together (with the
+    `already` bytes the update holds) over the per-update one."""
     problems = [f"'{name}' is {size_text(size)}. Each file must be {size_text(max_file_bytes)} or smaller."
                 for name, size in sizes if size > max_file_bytes]
-    total = sum(size for _name, size in sizes)
+    total = already + sum(size for _name, size in sizes)
     if total > max_update_bytes:
         problems.append(f"The files add up to {size_text(total)}. The files on one update must be "
                         f"{size_text(max_update_bytes)} or smaller in all: attach the rest to another update.")

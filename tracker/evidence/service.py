@@ -4,15 +4,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.service import PlanArchived, check_open_to_updates
 from tracker.audit.service import record
 from tracker.auth.models import User
+from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.evidence.models import CHUNK_BYTES, EvidenceFile, EvidenceFileChunk
 from tracker.evidence.rules import (
@@ -66,12 +69,13 @@ def limits() -> tuple[int, int]:
             int(float(config.get("EVIDENCE_MAX_UPDATE_MB", 50)) * MB))
 
 
-def check_files(uploads: list[Upload]) -> list[CheckedFile]:
-    """Every upload's type (by content, agreeing with its name) and size; FilesRefused lists every problem."""
+def check_files(uploads: list[Upload], already: int = 0) -> list[CheckedFile]:
+    """Every upload's type (by content, agreeing with its name) and size (with the `already` bytes
+    the update holds); FilesRefused lists every problem."""
     max_file, max_update = limits()
     unpack = UnpackLimits.from_settings(current_app.config)
     sizes = [(upload.name, file_size(upload.stream)) for upload in uploads]
-    problems = check_sizes(sizes, max_file, max_update)
+    problems = check_sizes(sizes, max_file, max_update, already)
     checked = []
     for upload, (_name, size) in zip(uploads, sizes):
         if size > max_file:
@@ -101,6 +105,30 @@ def attach(update: ProgressUpdate, files: list[CheckedFile], actor: User) -> lis
                summary=f"Attached {_described(evidence)} to the progress update of {update.as_at.isoformat()}")
         stored.append(evidence)
     return stored
+
+
+def may_add_files(update: ProgressUpdate, user: User) -> bool:
+    """Files may be added to an update later only by the person who posted it."""
+    return user.is_authenticated and update.author_id is not None and update.author_id == user.id
+
+
+def add_files(update: ProgressUpdate, uploads: list[Upload], actor: User, *, today: date) -> list[EvidenceFile]:
+    """The update's author adds files to it on the day it was posted; on any later day the files go
+    with a new update. The per-update limit counts the files it already holds."""
+    if not may_add_files(update, actor):
+        raise EvidenceError("Only the person who posted an update can add files to it")
+    posted_on = clock.uk_date(update.posted_at)
+    if posted_on != today:
+        raise EvidenceError(f"Files can be added to an update only on the day it was posted ({long_date(posted_on)}). "
+                            "Post a new progress update with the files instead.", field="evidence")
+    if update.action.plan.is_archived:
+        raise PlanArchived(update.action.plan)
+    check_open_to_updates(update.action)
+    if not uploads:
+        raise EvidenceRefused("Choose one or more files to attach")
+    held = db.session.scalar(select(func.coalesce(func.sum(EvidenceFile.size), 0))
+                             .where(EvidenceFile.update_id == update.id, EvidenceFile.removed_at.is_(None)))
+    return attach(update, check_files(uploads, already=int(held)), actor)
 
 
 def _store_chunks(file_id: int, stream: BinaryIO) -> tuple[str, int]:
