@@ -115,11 +115,14 @@ def filename_for(document: str, year: str) -> str:
     return f"{FILE_STEMS[document]}-{year}.docx"
 
 
-def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings) -> PlanDocument:
+def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings,
+                  with_evidence: bool = False) -> PlanDocument:
     """The plan's themes in order, each with its actions in reference order (1.2 before 1.10),
-    as they stood on the `as_at` day."""
+    as they stood on the `as_at` day; `with_evidence` (Appendix 1 with its history) names each
+    update's evidence files, in one more query."""
     by_theme: dict[int | None, list[PrintedAction]] = defaultdict(list)
-    evidence = evidence_names([update.id for action in plan.actions for update in action.updates])
+    evidence = (evidence_names([update.id for action in plan.actions for update in action.updates])
+                if with_evidence else {})
     for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
         by_theme[action.theme_id].append(action_row(action, as_at, evidence))
     themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
@@ -219,7 +222,8 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
 
 
 def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
-    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
+    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings,
+                             with_evidence=options.include_history)
     return build_appendix1(document, include_history=options.include_history, generated_on=clock.today(),
                            style=options.appendix1_style)
 
@@ -237,7 +241,7 @@ def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: Org
 def _pack(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
     progress = _appendix1_plan(plan, options.appendix1_plan_id)
     appendix1 = plan_document(progress, as_at=options.as_at, settings=settings,
-                              title=default_title("appendix1", progress))
+                              title=default_title("appendix1", progress), with_evidence=options.include_history)
     appendix2 = plan_document(plan, as_at=options.as_at, settings=settings,
                               title=default_title("appendix2", plan))
     return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
