@@ -82,6 +82,12 @@ class Config:
     UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
     UPLOAD_MAX_PARTS = int(os.environ.get("UPLOAD_MAX_PARTS", "1000"))
 
+    # Evidence files on progress updates (tracker/evidence): each file at most EVIDENCE_MAX_MB, the
+    # files of one update at most EVIDENCE_MAX_UPDATE_MB together. Only the update form takes a
+    # request that large; every other page keeps MAX_CONTENT_LENGTH.
+    EVIDENCE_MAX_MB = float(os.environ.get("EVIDENCE_MAX_MB", "20"))
+    EVIDENCE_MAX_UPDATE_MB = float(os.environ.get("EVIDENCE_MAX_UPDATE_MB", "50"))
+
     # Sessions and sign-in limits (tracker/auth/sessions.py, tracker/auth/limits.py).
     #: A session ends after this many hours without a request, and this many days after sign-in.
     SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
 GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", "spreadsheets", "uploads",
           "request_guards", "zip_limits"}
 BASE = {"auth", "audit"}
-DOMAIN = {"plans", "actions", "reviews", "governance"}
+DOMAIN = {"plans", "actions", "reviews", "governance", "evidence"}
 FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin"}
 #: Pure code: plain data in, plain data out; no Flask and no database, so it is tested and
 #: benchmarked on its own.
@@ -25,7 +25,7 @@ PURE = [
     "indicators/datapack.py", "indicators/tables.py",
     "indicators/disability.py", "indicators/wdes.py", "indicators/wdes_results.py", "indicators/wdes_readers.py",
     "indicators/wdes_show.py", "reports/documents.py", "reports/word",
-    "reports/docx_reader.py", "reports/docx_cells.py", "errors.py",
+    "reports/docx_reader.py", "reports/docx_cells.py", "errors.py", "evidence/rules.py",
     "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
 ]
 WEB_AND_DATABASE = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms")

@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboards.views import bp as dashboards_bp
     from tracker.error_pages import register_error_handlers
+    from tracker.evidence.views import bp as evidence_bp
     from tracker.governance.views import bp as governance_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.plans.views import bp as plans_bp
@@ -130,7 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reviews.views import bp as reviews_bp
 
     blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, reviews_bp, indicators_bp,
-                  reminders_bp, reports_bp, admin_bp)
+                  reminders_bp, reports_bp, admin_bp, evidence_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_error_handlers(app)

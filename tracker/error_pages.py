@@ -50,10 +50,18 @@ def not_found(_error):
     return page_without_trailing_slash() or render_error(404)
 
 
+def too_large(_error):
+    """413, saying the limits of the page the file was sent to when it has its own."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    message = getattr(view, "too_large_message", None)
+    return render_error(413, message() if message else None)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
-    for code in (400, 403, 405, 413, 429, 500):
+    for code in (400, 403, 405, 429, 500):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+    app.register_error_handler(413, too_large)
     app.register_error_handler(404, not_found)
 
     @app.errorhandler(CSRFError)

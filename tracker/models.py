@@ -3,6 +3,7 @@ from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import SignInFailure, SignInSession, User
+from tracker.evidence.models import EvidenceFile, EvidenceFileChunk
 from tracker.governance.models import Forum, Meeting
 from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
 from tracker.plans.models import Plan, Theme
@@ -13,4 +14,5 @@ ALL_MODELS = (
     User, SignInSession, SignInFailure, AuditEvent, OrganisationSettings, Forum, Meeting, Plan, Theme, Action, ActionIndicator, ProgressUpdate,
     AgendaItem, ForumReview, MeetingAgenda, IndicatorYear, IndicatorValue, NationalValue,
     ReminderSettings, ReminderRun, ReminderItem, OutboxMessage, SchedulerLock,
+    EvidenceFile, EvidenceFileChunk,
 )

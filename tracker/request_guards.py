@@ -4,13 +4,15 @@ The database's integer columns are signed 32-bit; PostgreSQL refuses a larger nu
 with an error (a 500), SQLite with an OverflowError. So every `<int:...>` in a route accepts only
 1 to 2,147,483,647 (anything else is a 404, as an unknown id is), integer query parameters are read
 with `query_int` (out of range or not a number reads as absent), and a path holding a control
-character (NUL included, which PostgreSQL cannot store) is a 404.
+character (NUL included, which PostgreSQL cannot store) is a 404. A request body larger than
+MAX_CONTENT_LENGTH is refused (413) unless its view was marked with `accepts_larger_bodies`.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter, Map
 
 #: The largest value of the database's integer columns (signed 32-bit).
@@ -59,7 +61,28 @@ def refuse_control_characters() -> None:
         abort(400)
 
 
+def accepts_larger_bodies(limit: Callable[[], int], too_large: Callable[[], str]):
+    """Mark a view as taking request bodies up to `limit()` bytes instead of MAX_CONTENT_LENGTH;
+    `too_large()` is what the "The file is too large" page then says (functools.wraps carries both
+    through login_required and the like)."""
+    def mark(view):
+        view.max_body_bytes = limit
+        view.too_large_message = too_large
+        return view
+    return mark
+
+
+def apply_body_limit() -> None:
+    """Before anything reads the form: the marked views' own limit on the request's size."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    limit = getattr(view, "max_body_bytes", None)
+    if limit is not None:
+        request.max_content_length = limit()
+
+
 def register_request_guards(app: Flask) -> None:
-    """Install the bounded `int` converter (before any route is added) and the control-character check."""
+    """Install the bounded `int` converter (before any route is added), the control-character check
+    and the per-view request size limits (before any other check reads the form)."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
+    app.before_request_funcs[None].insert(0, apply_body_limit)

@@ -13,6 +13,7 @@ from tracker import rag as rag_vocabulary
 from tracker.actions.rag_rules import is_overdue
 from tracker.audit.service import is_blank
 from tracker.dates import long_date, short_date
+from tracker.zip_limits import size_text
 
 
 def _uk(value: date | datetime) -> date | datetime:
@@ -155,6 +156,7 @@ def register_template_helpers(app: Flask) -> None:
         date_uk=date_uk, date_short=date_short, datetime_uk=datetime_uk, groupby_theme=groupby_theme,
         select_options=select_options, rag_counts=rag_counts, audit_changes=audit_changes,
     )
+    app.jinja_env.filters["file_size"] = size_text  # evidence files: "2 MB", "463 KB"
     app.jinja_env.globals.update(
         RAG_LABELS=rag_vocabulary.RAG_LABELS,
         RAG_TAG_COLOURS=rag_vocabulary.RAG_TAG_COLOURS,

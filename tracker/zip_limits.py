@@ -25,6 +25,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from tracker.errors import DomainError
 
@@ -91,10 +92,12 @@ def size_text(size: int) -> str:
     return f"{size:,} byte{'s' if size != 1 else ''}"
 
 
-def check_archive(label: str, data: bytes, limits: UnpackLimits = DEFAULT, kind: Kind = WORKBOOK) -> None:
-    """Refuse (ArchiveRefused) a package that would unpack beyond `limits`, reading only its directory."""
+def check_archive(label: str, data: bytes | BinaryIO, limits: UnpackLimits = DEFAULT, kind: Kind = WORKBOOK) -> None:
+    """Refuse (ArchiveRefused) a package that would unpack beyond `limits`, reading only its directory.
+
+    `data` is the file's bytes or a seekable binary file (read from its directory, not copied)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with zipfile.ZipFile(data if hasattr(data, "seek") else io.BytesIO(data)) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
         raise ArchiveRefused(label, f"is damaged or is not a {kind.noun}: its parts could not be listed.",

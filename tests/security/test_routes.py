@@ -33,7 +33,8 @@ SIGNED_IN_MAY_POST = {
 REVIEWER_MAY_POST = {"reports.download", "reviews.record_review", "reviews.review_agenda", "reviews.build_agenda",
                      "reviews.refresh_agenda"}
 #: POST routes an action's owner may use on their own action.
-OWNER_MAY_POST = {"actions.post_update"}
+OWNER_MAY_POST = {"actions.post_update",
+                  "evidence.add_files"}  # evidence files added to their own update, the day it was posted
 
 
 def _rules(app, method: str) -> list[Rule]:
@@ -51,10 +52,20 @@ def world(app, make_user, make_plan, make_action):
     action = make_action(plan, "1.1", owners=[owner])
     forum = create_forum("Inclusion Council", None)
     meeting = add_meeting(forum, date(2030, 1, 8), None)
+    update = _owners_update_today(action, owner)
     db.session.commit()
     return {"plan_id": plan.id, "action_id": action.id, "theme_id": plan.themes[0].id, "forum_id": forum.id,
             "meeting_id": meeting.id, "user_id": owner.id, "year": 2024, "format": "csv",
-            "member_id": owner.id, "document": "appendix1", "message_id": 1, "token": "x", "filename": "x"}
+            "member_id": owner.id, "document": "appendix1", "message_id": 1, "token": "x", "filename": "x",
+            "update_id": update.id}
+
+
+def _owners_update_today(action, owner):
+    """A progress update the owner posted today (evidence files may be added to it today)."""
+    from tracker import clock
+    from tracker.actions.service import UpdateData, post_update
+    return post_update(action, UpdateData(status=None, rag=None, narrative="Started", as_at=clock.today()), owner,
+                       historical=True)
 
 
 def _url(rule: Rule, values: dict) -> str:

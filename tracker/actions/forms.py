@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DateField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from tracker.forms import MultiCheckboxField
@@ -59,6 +59,8 @@ class ProgressUpdateForm(FlaskForm):
     evidence_url = URLField("Link to evidence (optional)",
                             validators=[Optional(), URL(message="Enter a full web address, starting https://"),
                                         Length(max=500)])
+    #: Files the update points to (tracker/evidence): optional, checked by content when posted.
+    evidence = MultipleFileField("Attach files as evidence (optional)")
 
     def __init__(self, *args, current_status=None, **kwargs):
         super().__init__(*args, **kwargs)

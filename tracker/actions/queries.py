@@ -237,7 +237,7 @@ def _updates_query(limited: bool) -> Select:
     chain = chain.union_all(select(earlier.id, earlier.carried_from_id, chain.c.depth + 1)
                             .join(chain, earlier.id == chain.c.from_id).where(chain.c.depth < EARLIER_PLANS))
     source = aliased(Action)
-    query = (select(ProgressUpdate.posted_at, ProgressUpdate.as_at, ProgressUpdate.status, ProgressUpdate.rag,
+    query = (select(ProgressUpdate.id, ProgressUpdate.author_id, ProgressUpdate.posted_at, ProgressUpdate.as_at, ProgressUpdate.status, ProgressUpdate.rag,
                     ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason, ProgressUpdate.narrative,
                     ProgressUpdate.evidence_url, User.name.label("author_name"), chain.c.depth,
                     Plan.year.label("plan_year"), source.ref.label("ref"), func.count().over().label("total"),

@@ -12,11 +12,15 @@ from tracker.auth.access import admin_required, can_edit_action, can_update_acti
 from tracker.auth.people import PeopleDirectory, resolve_people, split_people
 from tracker.database import committing
 from tracker.errors import DomainError
+from tracker.evidence import service as evidence_service
+from tracker.evidence.queries import files_for_updates
 from tracker.extensions import db
 from tracker.forms import show_error
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
+from tracker.request_guards import accepts_larger_bodies
 from tracker.reviews.queries import reviews_for_action
+from tracker.zip_limits import size_text
 
 bp = Blueprint("actions", __name__)
 
@@ -40,15 +44,24 @@ def detail(action_id: int):
     audit = queries.latest_audit(action.id, limit) if current_user.can_review else None
     carried_to = queries.carried_copies(action.id)
     continued = service.continued_as(carried_to)
+    updates = queries.latest_updates(action.id, limit)
+    today = clock.today()
+    can_update = can_update_action(current_user, action) and continued is None
+    #: The user's own updates posted today, which they may still add files to.
+    adds_files = {update.id for update in updates.entries if can_update and not action.plan.is_archived
+                  and update.depth == 0 and update.author_id == current_user.id
+                  and clock.uk_date(update.posted_at) == today}
     return render_template(
-        "actions/detail.html", action=action, updates=queries.latest_updates(action.id, limit), audit=audit,
+        "actions/detail.html", action=action, updates=updates, audit=audit,
+        evidence=files_for_updates([update.id for update in updates.entries]),
+        adds_files=adds_files,
         carried_to=carried_to, continued_as=continued,
-        today=clock.today(),
+        today=today,
         indicator_latest=indicator_figures(action.indicators),
         forum_reviews=reviews_for_action(action.id),
         objective_links=queries.key_links(action.equality_objectives, action.plan.equality_objectives_key),
         goal_links=queries.key_links(action.edi_goals, action.plan.edi_goals_key),
-        can_update=can_update_action(current_user, action) and continued is None,
+        can_update=can_update,
         can_edit=can_edit_action(current_user, action),
     )
 
@@ -135,6 +148,7 @@ def edit(action_id: int):
 
 @bp.route("/actions/<int:action_id>/update", methods=["GET", "POST"])
 @login_required
+@accepts_larger_bodies(evidence_service.request_limit, evidence_service.too_large_message)
 def post_update(action_id: int):
     action = _action_or_404(action_id)
     require_action_update(action)
@@ -153,17 +167,24 @@ def post_update(action_id: int):
     if form.validate_on_submit():
         data = service.UpdateData(status=form.status.data, rag=form.rag.data, narrative=form.narrative.data,
                                   rag_reason=form.rag_reason.data or "", evidence_url=form.evidence_url.data or "")
+        uploads = [evidence_service.Upload(file.filename, file.stream)
+                   for file in request.files.getlist(form.evidence.name) if file and file.filename]
         try:
-            with committing():
-                service.post_update(action, data, current_actor(), today=clock.today())
+            with committing():  # all or nothing: a refused file leaves the update unposted
+                files = evidence_service.check_files(uploads)
+                progress = service.post_update(action, data, current_actor(), today=clock.today())
+                evidence_service.attach(progress, files, current_actor())
         except service.ActionClosedToUpdates as closed:  # carried forward since the form was shown
             return _closed_page(action, closed, 409)
+        except evidence_service.FilesRefused as refused:
+            form.evidence.errors = list(refused.problems)
         except DomainError as error:
             show_error(form, error, default_field="narrative")
         else:
             flash("Your update has been saved.", "success")
             return redirect(url_for("actions.detail", action_id=action.id) + "#timeline")
-    return render_template("actions/update_form.html", form=form, action=action, proposal=proposal)
+    return render_template("actions/update_form.html", form=form, action=action, proposal=proposal,
+                           evidence_limits=[size_text(limit) for limit in evidence_service.limits()])
 
 
 def _closed_page(action: Action, closed: service.ActionClosedToUpdates, status: int):

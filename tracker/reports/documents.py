@@ -32,6 +32,8 @@ class PrintedUpdate:
     status: str | None
     rag: str | None
     text: str
+    #: Names of the evidence files attached to the update (removed ones left out).
+    evidence: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_choice(f"update of {self.on.isoformat()}", "rag", self.rag, RAG_VALUES)

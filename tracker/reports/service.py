@@ -19,6 +19,7 @@ from tracker.actions.models import Action, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import organisation_settings
 from tracker.errors import DomainError
+from tracker.evidence.queries import files_for_updates
 from tracker.extensions import db
 from tracker.plans.importer import ref_key
 from tracker.plans.models import Plan, PlanStatus
@@ -114,12 +115,16 @@ def filename_for(document: str, year: str) -> str:
     return f"{FILE_STEMS[document]}-{year}.docx"
 
 
-def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings) -> PlanDocument:
+def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings,
+                  with_evidence: bool = False) -> PlanDocument:
     """The plan's themes in order, each with its actions in reference order (1.2 before 1.10),
-    as they stood on the `as_at` day."""
+    as they stood on the `as_at` day; `with_evidence` (Appendix 1 with its history) names each
+    update's evidence files, in one more query."""
     by_theme: dict[int | None, list[PrintedAction]] = defaultdict(list)
+    evidence = (evidence_names([update.id for action in plan.actions for update in action.updates])
+                if with_evidence else {})
     for action in sorted(plan.actions, key=lambda a: ref_key(a.ref)):
-        by_theme[action.theme_id].append(action_row(action, as_at))
+        by_theme[action.theme_id].append(action_row(action, as_at, evidence))
     themes = [ThemeRow(theme.number, theme.title, tuple(by_theme.pop(theme.id, ()))) for theme in plan.themes]
     if by_theme.get(None):
         themes.append(ThemeRow("", NO_THEME, tuple(by_theme[None])))
@@ -129,7 +134,7 @@ def plan_document(plan: Plan, *, title: str, as_at: date, settings: Organisation
                         edi_goals_key=plan.edi_goals_key or "")
 
 
-def action_row(action: Action, as_at: date) -> PrintedAction:
+def action_row(action: Action, as_at: date, evidence: dict[int, tuple[str, ...]] | None = None) -> PrintedAction:
     """One action as it stood on the `as_at` day: status, RAG, latest narrative and dated history
     (oldest first) from the updates dated that day or earlier; forums' full names."""
     updates = sorted((u for u in action.updates if u.as_at <= as_at), key=_update_order)
@@ -142,7 +147,7 @@ def action_row(action: Action, as_at: date) -> PrintedAction:
         ref=action.ref, text=action.text, indicators=tuple(action.indicators), by_who=action.by_who,
         by_when=action.by_when, status=status, rag=rag, rag_as_at=rag_as_at,
         narrative=latest.narrative if latest else "",
-        history=tuple(update_line(update) for update in updates),
+        history=tuple(update_line(update, (evidence or {}).get(update.id, ())) for update in updates),
         forums="; ".join(forum.name for forum in action.forums), priority=priority,
         equality_objectives=action.equality_objectives, edi_goals=action.edi_goals,
         outcome=action.outcome, cancelled_reason=action.cancelled_reason or None,
@@ -170,10 +175,20 @@ def rating_on(action: Action, updates: list[ProgressUpdate], day: date, *, later
     return None, None
 
 
-def update_line(update: ProgressUpdate) -> PrintedUpdate:
-    """A progress update as a dated history line with its author's name."""
+def update_line(update: ProgressUpdate, evidence: tuple[str, ...] = ()) -> PrintedUpdate:
+    """A progress update as a dated history line with its author's name and its evidence files' names."""
     return PrintedUpdate(on=update.as_at, author=update.author.name if update.author else "",
-                      status=update.status, rag=update.rag, text=update.narrative)
+                      status=update.status, rag=update.rag, text=update.narrative, evidence=evidence)
+
+
+def evidence_names(update_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The names of each update's evidence files still held (removed ones left out), in one query."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for rows in files_for_updates(update_ids).values():
+        for row in rows:
+            if row.removed_at is None:
+                names[row.update_id].append(row.name)
+    return {update_id: tuple(found) for update_id, found in names.items()}
 
 
 def indicator_summary() -> IndicatorSummary:
@@ -207,7 +222,8 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
 
 
 def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
-    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
+    document = plan_document(plan, title=title, as_at=options.as_at, settings=settings,
+                             with_evidence=options.include_history)
     return build_appendix1(document, include_history=options.include_history, generated_on=clock.today(),
                            style=options.appendix1_style)
 
@@ -225,7 +241,7 @@ def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: Org
 def _pack(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
     progress = _appendix1_plan(plan, options.appendix1_plan_id)
     appendix1 = plan_document(progress, as_at=options.as_at, settings=settings,
-                              title=default_title("appendix1", progress))
+                              title=default_title("appendix1", progress), with_evidence=options.include_history)
     appendix2 = plan_document(plan, as_at=options.as_at, settings=settings,
                               title=default_title("appendix2", plan))
     return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,

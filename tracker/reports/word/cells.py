@@ -59,9 +59,10 @@ def newest_first(history: tuple[PrintedUpdate, ...]) -> list[PrintedUpdate]:
 
 
 def history_line(update: PrintedUpdate) -> str:
-    """'12 Mar 2024 – <text> (<author>)'."""
+    """'12 Mar 2024 – <text> (<author>)', then ' Evidence: <file>; <file>.' when files are attached."""
     author = f" ({update.author})" if update.author else ""
-    return f"{short_date(update.on)} – {' '.join(update.text.split())}{author}"
+    evidence = f" Evidence: {'; '.join(update.evidence)}." if update.evidence else ""
+    return f"{short_date(update.on)} – {' '.join(update.text.split())}{author}{evidence}"
 
 
 def write_rag(cell: _Cell, action: PrintedAction) -> None:

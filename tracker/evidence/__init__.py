@@ -1,0 +1,1 @@
+"""Files attached to progress updates as evidence, kept in the database."""
