@@ -25,10 +25,11 @@ from tracker.plans.forms import (
     PlanForm,
     RolloverForm,
     ThemeForm,
+    filter_query,
+    filters_of,
 )
 from tracker.plans.models import Plan, Theme
 from tracker.plans.queries import (
-    Filters,
     action_count,
     archived_count,
     demo_note,
@@ -95,16 +96,11 @@ def new():
 def detail(plan_id: int):
     plan = db.get_or_404(Plan, plan_id, options=[joinedload(Plan.approved_by)])
     form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
-    filters = Filters(
-        owner_id=form.owner.data or None,
-        indicator=form.indicator.data or None, forum_id=form.forum.data or None,
-        rag=form.rag.data or None, status=form.status.data or None,
-        overdue=bool(form.overdue.data), sort=form.sort.data or "ref",
-    )
     number, size = requested_page(request.args)
-    page = plan_actions(plan, filters, clock.today(), page=number, size=size)
+    page = plan_actions(plan, filters_of(form), clock.today(), page=number, size=size)
+    bulk = ButtonForm() if current_user.is_admin and not plan.is_archived else None
     return render_template("plans/detail.html", plan=plan, form=form, page=page, actions=page.actions,
-                           today=clock.today())
+                           today=clock.today(), bulk_form=bulk, filter_query=filter_query(request.args))
 
 
 @bp.route("/<int:plan_id>/overview")
