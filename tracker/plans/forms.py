@@ -181,3 +181,30 @@ def filter_query(args) -> str:
 def filter_args(query: str) -> MultiDict:
     """`filter_query`'s string read back (anything else in it left out), for a FilterForm."""
     return MultiDict([(name, value) for name, value in parse_qsl(query or "")[:20] if name in FILTER_ARGUMENTS])
+
+
+_SORT_WORDS = {"due": "due date", "rag": "RAG", "updated": "last update", "theme": "theme"}
+
+
+def filter_labels(form: FilterForm) -> list[tuple[str, str]]:
+    """Each filter set on the form as (what, value) as people read it, e.g. ("RAG", "amber"), then the sort when
+    it is not by reference: for an export's note and file name."""
+    def chosen(field) -> str:
+        return str(dict(field.choices or []).get(field.data, field.data))
+
+    labels = []
+    if form.rag.data:
+        labels.append(("RAG", "not rated" if form.rag.data == "none" else form.rag.data))
+    if form.status.data:
+        labels.append(("status", form.status.data))
+    if form.owner.data:
+        labels.append(("owner", chosen(form.owner)))
+    if form.forum.data:
+        labels.append(("forum", chosen(form.forum)))
+    if form.indicator.data:
+        labels.append(("indicator", str(form.indicator.data)))
+    if form.overdue.data:
+        labels.append(("overdue", "only"))
+    if form.sort.data in _SORT_WORDS:
+        labels.append(("sorted by", _SORT_WORDS[form.sort.data]))
+    return labels

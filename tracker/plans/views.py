@@ -25,6 +25,7 @@ from tracker.plans.forms import (
     PlanForm,
     RolloverForm,
     ThemeForm,
+    filter_labels,
     filter_query,
     filters_of,
 )
@@ -34,6 +35,7 @@ from tracker.plans.queries import (
     archived_count,
     demo_note,
     list_plans,
+    matching_versions,
     plan_actions,
     plan_overview,
     plan_people,
@@ -42,10 +44,7 @@ from tracker.plans.queries import (
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-MIME_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MIME_TYPES = file_writer.MIME_TYPES
 #: Row problems listed one by one in the error summary; all of them are in the table below it.
 SUMMARY_PROBLEMS = 10
 #: Plan files waiting between the import preview and "Create plan" (setting PLAN_IMPORT_FOLDER).
@@ -260,12 +259,17 @@ def import_template():
 
 
 @bp.route("/<int:plan_id>/export.<any(csv, xlsx):format>")
-@admin_required
+@login_required
 def export(plan_id: int, format: str):
+    """The plan page's actions as CSV or Excel: those its filters match (every page), in its order."""
     plan = db.get_or_404(Plan, plan_id)
-    rows = importer.plan_rows(plan)
-    content = file_writer.write_csv(rows) if format == "csv" else file_writer.write_xlsx(rows)
-    return _download(content, file_writer.export_filename(plan.year, format), format)
+    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
+    ids = list(matching_versions(plan, filters_of(form), clock.today()))
+    labels = filter_labels(form)
+    note = "Filtered: " + "; ".join([f"{what} {value}" for what, value in labels]
+                                    + [f"{len(ids)} of {action_count(plan)} actions"]) if labels else None
+    return _download(importer.export_file(ids, format, note),
+                     file_writer.export_filename(plan.year, format, [f"{w} {v}" for w, v in labels]), format)
 
 
 @dataclass
