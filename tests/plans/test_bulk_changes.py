@@ -95,7 +95,7 @@ def test_the_confirmation_page_lists_each_change_and_the_actions_already_as_aske
     page = confirm.get_data(as_text=True)
     assert "<h1>Change the by when of 2 actions?</h1>" in page
     rows = re.findall(r">(1\.\d)</a></td>\s*<td[^>]*><span[^>]*>Now </span>([^<]*)</td>\s*<td[^>]*>"
-                      r"<span[^>]*>After </span><span aria-hidden=\"true\">→ </span>([^<]*)</td>", page)
+                      r"<span[^>]*>After </span><span class=\"app-bulk-after\"><span aria-hidden=\"true\">→ </span>([^<]*)</span></td>", page)
     assert rows == [("1.1", "Dec 2024", "31/03/2025"), ("1.3", "Dec 2024", "31/03/2025")]
     assert "1 of the 3 selected actions already has this value and will not change: 1.2." in page
     assert ">Confirm</button>" in page and ">Cancel</a>" in page
