@@ -4,7 +4,7 @@ line saying what was chosen."""
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -57,6 +57,7 @@ def lead(make_user, sign_in):
     ("rag=amber", ["1.2", "1.10", "10.1"]),
     ("rag=amber&sort=due", ["1.2", "10.1", "1.10"]),
     ("sort=rag", ["2.1", "1.2", "1.10", "10.1", "1.1", "1.3"]),
+    ("sort=theme&rag=amber", ["1.2", "1.10", "10.1"]),
     ("rag=amber&forum=FORUM", ["1.10", "10.1"]),
     ("owner=LAURA&sort=due", ["2.1", "10.1", "1.10"]),
     ("overdue=y", ["1.2"]),
@@ -137,3 +138,13 @@ def test_my_actions_exports_the_signed_in_users_actions_in_the_pages_order(clien
     rows = list(load_workbook(io.BytesIO(client.get("/my-actions/export.xlsx").data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "My actions: Laura Reynolds; 3 actions in current plans"
     assert [row[0] for row in rows[2:]] == shown
+
+
+def test_file_names_are_made_safe_and_kept_short():
+    from tracker.plans.file_writer import LONGEST_NAME, export_filename, safe_filename
+
+    assert export_filename("2024/25", "csv", ["owner O'Brien & Sons", "status PROGRESS  MADE"]) == (
+        "wres-plan-2024-25-owner-o-brien-sons-status-progress-made.csv")
+    assert safe_filename(("wres-actions", '../"Ünïcode" forum\r\n'), "xlsx") == "wres-actions-n-code-forum.xlsx"
+    long_name = safe_filename(("wres-plan", "2024-25", "forum " + "x" * 500), "csv")
+    assert len(long_name) <= LONGEST_NAME + len(".csv") and long_name.endswith("x.csv")
