@@ -230,15 +230,17 @@ def test_export_of_an_unknown_plan_is_404(client, sign_in, admin):
 
 
 @pytest.mark.parametrize("role", ["owner", "reviewer", "viewer"])
-def test_only_admins_can_import_and_export(client, sign_in, make_user, make_plan, role):
+def test_only_admins_can_import_but_everyone_who_sees_the_plan_page_can_export_it(client, sign_in, make_user,
+                                                                                   make_plan, role):
     plan = make_plan()
     sign_in(make_user(role))
     before = counts()
     assert client.get("/plans/import").status_code == 403
     assert post_file(client, FIXTURE.read_bytes(), "plan.csv").status_code == 403
     assert client.get("/plans/import/template.csv").status_code == 403
-    assert client.get(f"/plans/{plan.id}/export.csv").status_code == 403
-    assert client.get(f"/plans/{plan.id}/export.xlsx").status_code == 403
+    assert client.get(f"/plans/{plan.id}").status_code == 200
+    assert client.get(f"/plans/{plan.id}/export.csv").status_code == 200
+    assert client.get(f"/plans/{plan.id}/export.xlsx").status_code == 200
     assert counts() == before
 
 

@@ -1,5 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from tracker.forms import MultiCheckboxField
@@ -67,3 +76,42 @@ class ProgressUpdateForm(FlaskForm):
         self.status.choices = status_choices(current_status)
 
 
+
+
+class BulkChangeForm(FlaskForm):
+    """One change for the actions selected on the plan page; the confirmation page carries it in hidden fields."""
+
+    kind = RadioField("What do you want to change?", choices=[], validate_choice=False)
+    by_when = StringField("New by when", validators=[Length(max=200)])
+    owners = StringField("Owner(s)", validators=[Length(max=1000)])
+    owners_mode = RadioField("Add or replace owners", default="add", choices=[
+        ("add", "Add them to each action's owners"), ("replace", "Replace each action's owners with them")])
+    supporting_leads = StringField("Supporting leads", validators=[Length(max=1000)])
+    supporting_leads_mode = RadioField("Add or replace supporting leads", default="add", choices=[
+        ("add", "Add them to each action's supporting leads"),
+        ("replace", "Replace each action's supporting leads with them")])
+    forum = SelectField("Forum", coerce=int, default=0)
+    forums_mode = RadioField("Add or replace the forum", default="add", choices=[
+        ("add", "Add it to the forums each action reports to"),
+        ("replace", "Make it the only forum each action reports to")])
+    priority = SelectField("Must, Should or Could", default="",
+                           choices=[("", "Not set"), ("Must", "Must"), ("Should", "Should"), ("Could", "Could")])
+    theme = SelectField("Theme", coerce=int, default=0)
+    #: The plan page's filters and sort, as its query string, for "Cancel" and "Back to the plan".
+    back = HiddenField()
+
+    def __init__(self, *args, kinds=(), themes=(), forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(kinds)
+        self.forum.choices = [(0, "Choose a forum")] + [(f.id, f.name) for f in forums]
+        self.theme.choices = [(0, "No theme")] + [(t.id, t.label[:120]) for t in themes]
+
+
+def parse_selection(values: list[str]) -> dict[int, int]:
+    """{action id: version} from the plan page's ticked boxes ("12:3"); malformed values are left out."""
+    selected = {}
+    for value in values:
+        action_id, _, version = value.partition(":")
+        if action_id.isdigit() and version.isdigit() and len(action_id) < 10 and len(version) < 10:
+            selected[int(action_id)] = int(version)
+    return selected

@@ -45,6 +45,8 @@ class ActionRow:
     status: str | None
     rag: str | None
     last_update_at: datetime | None
+    #: The action's version when read: the plan page's bulk change skips an action saved since.
+    version: int = 0
 
     @property
     def by_who(self) -> str:
@@ -56,7 +58,7 @@ def row_select() -> Select:
     """SELECT of the list columns, with the plan and theme joined; add WHERE, ORDER BY and LIMIT."""
     return (select(Action.id, Action.ref, Action.text, Plan.year, Theme.number, Theme.title, Action.lead_text,
                    Action.by_when, Action.by_when_kind, Action.due_on, Action.status, Action.rag,
-                   Action.last_update_at)
+                   Action.last_update_at, Action.version)
             .select_from(Action).join(Plan, Plan.id == Action.plan_id)
             .outerjoin(Theme, Theme.id == Action.theme_id))
 
@@ -79,7 +81,7 @@ def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
         theme_label=theme_label(row.number, row.title) if row.number is not None else None,
         lead_text=row.lead_text, owner_names=owners.get(row.id, ()), by_when=row.by_when,
         by_when_kind=row.by_when_kind, due_on=row.due_on, status=row.status, rag=row.rag,
-        last_update_at=row.last_update_at,
+        last_update_at=row.last_update_at, version=row.version,
     )
 
 

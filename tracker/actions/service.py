@@ -9,9 +9,10 @@ from datetime import date, datetime, time
 from functools import cache
 
 from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock
-from tracker.actions.by_when import parse_by_when
+from tracker.actions.by_when import ByWhenKind, parse_by_when
 from tracker.actions.models import (
     Action,
     ActionIndicator,
@@ -415,3 +416,169 @@ def _current_rating_for_update() -> Select:
     return (select(Action.status, Action.rag, Action.last_update_at)
             .where(Action.id == bindparam("action_id"))
             .with_for_update(key_share=True))
+
+
+# Bulk changes: one field of many actions of a plan changed at once (the plan page's "Change selected actions").
+
+#: What a bulk change may set, with the words the pages use for it.
+BULK_KINDS = {
+    "by_when": "By when", "owners": "Owners", "supporting_leads": "Supporting leads", "forums": "Forum",
+    "priority": "Must, Should or Could", "theme": "Theme",
+}
+
+
+class PlanArchivedToChanges(ActionError):
+    """The plan is archived, so its actions cannot be changed."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(f"The {plan.year} plan is archived, so its actions cannot be changed. "
+                         "Restore the plan first if they must change.")
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """One change for many actions: `kind` (a key of BULK_KINDS) names the field; for owners, supporting
+    leads and forums `replace` False adds to those already there, True puts the given ones in their place."""
+
+    kind: str
+    by_when: str = ""
+    people: tuple[User, ...] = ()
+    forums: tuple[Forum, ...] = ()
+    replace: bool = False
+    priority: str | None = None
+    theme: Theme | None = None
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One selected action as the confirmation page shows it: the field's value now and after the change."""
+
+    id: int
+    ref: str
+    before: str
+    after: str
+
+
+@dataclass
+class BulkPreview:
+    """What a bulk change would do: the actions it changes, those that already have the value, and
+    those changed by someone else since they were selected (which it will skip)."""
+
+    changing: list[BulkRow] = field(default_factory=list)
+    unchanged: list[BulkRow] = field(default_factory=list)
+    stale: list[BulkRow] = field(default_factory=list)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk change did: actions changed, already as asked, and skipped because they changed meanwhile."""
+
+    changed: list[BulkRow] = field(default_factory=list)
+    unchanged: list[BulkRow] = field(default_factory=list)
+    skipped: list[BulkRow] = field(default_factory=list)
+
+
+def _check_bulk(plan: Plan, selected: dict[int, int], change: BulkChange) -> None:
+    if plan.is_archived:
+        raise PlanArchivedToChanges(plan)
+    if not selected:
+        raise ActionError("Select at least one action to change", field="selected")
+    if change.kind not in BULK_KINDS:
+        raise ActionError("Choose what to change", field="kind")
+    if change.kind == "by_when":
+        parsed = parse_by_when(change.by_when, plan_year=plan.year)
+        if parsed.kind == ByWhenKind.EMPTY:
+            raise ActionError("Enter the new by when, like 31/03/2025, Dec 2024 or Q3 2024-25", field="by_when")
+        if parsed.kind == ByWhenKind.UNPARSED:
+            raise ActionError(f"'{change.by_when.strip()}' is not a by when the tracker can read: enter a date like "
+                              "31/03/2025, a month like Dec 2024, a quarter like Q3 2024-25 or Ongoing", field="by_when")
+    if change.kind in ("owners", "supporting_leads") and not change.people:
+        raise ActionError("Enter at least one name", field=change.kind)
+    if change.kind == "forums" and not change.forums:
+        raise ActionError("Choose a forum", field="forum")
+    if change.kind == "priority" and change.priority not in (None, "Must", "Should", "Could"):
+        raise ActionError("Choose Must, Should, Could or Not set", field="priority")
+    if change.kind == "theme" and change.theme is not None and change.theme.plan_id != plan.id:
+        raise ActionError("Choose one of this plan's themes", field="theme")
+
+
+def _bulk_values(action: Action, change: BulkChange, plan: Plan) -> dict:
+    """The attributes `change` gives the action, as they would be set on it."""
+    if change.kind == "by_when":
+        parsed = parse_by_when(change.by_when, plan_year=plan.year)
+        return {"by_when": parsed.text, "by_when_kind": parsed.kind.value, "due_on": parsed.due,
+                "starts_on": parsed.starts}
+    if change.kind in ("owners", "supporting_leads", "forums"):
+        given = list(change.forums if change.kind == "forums" else change.people)
+        return {change.kind: list(dict.fromkeys(given if change.replace else [*getattr(action, change.kind), *given]))}
+    if change.kind == "priority":
+        return {"priority": change.priority or None}
+    return {"theme": change.theme}
+
+
+def _shown(change: BulkChange, values: dict) -> str:
+    """The changed field as the confirmation page shows it."""
+    if change.kind == "by_when":
+        return values["by_when"] or "Not set"
+    if change.kind in ("owners", "supporting_leads", "forums"):
+        return "; ".join(item.name for item in values[change.kind]) or "None"
+    if change.kind == "priority":
+        return values["priority"] or "Not set"
+    return values["theme"].label if values["theme"] is not None else "No theme"
+
+
+def _same(action: Action, values: dict) -> bool:
+    return all(getattr(action, name) == value for name, value in values.items())
+
+
+def _bulk_actions(plan: Plan, ids) -> list[Action]:
+    return list(db.session.scalars(
+        select(Action).where(Action.plan_id == plan.id, Action.id.in_(list(ids)))
+        .options(joinedload(Action.theme), selectinload(Action.owners), selectinload(Action.supporting_leads),
+                 selectinload(Action.forums), selectinload(Action.indicator_links))
+        .order_by(Action.ref_order, Action.id)))
+
+
+def _bulk_row(action: Action, change: BulkChange, values: dict) -> BulkRow:
+    now = {name: getattr(action, name) for name in values}
+    return BulkRow(action.id, action.ref, _shown(change, now), _shown(change, values))
+
+
+def preview_bulk_change(plan: Plan, selected: dict[int, int], change: BulkChange) -> BulkPreview:
+    """What `bulk_change` would do to the selected actions ({id: version as selected}); changes nothing."""
+    _check_bulk(plan, selected, change)
+    preview = BulkPreview()
+    for action in _bulk_actions(plan, selected):
+        values = _bulk_values(action, change, plan)
+        row = _bulk_row(action, change, values)
+        if action.version != selected[action.id]:
+            preview.stale.append(row)
+        else:
+            (preview.unchanged if _same(action, values) else preview.changing).append(row)
+    return preview
+
+
+def bulk_change(plan: Plan, selected: dict[int, int], change: BulkChange, actor: User) -> BulkResult:
+    """Make one change to the selected actions ({id: version as selected}), with one audit entry for each
+    action changed, as an edit writes. An action saved by someone else since it was selected is skipped, not
+    overwritten; those that already have the value are left as they are."""
+    _check_bulk(plan, selected, change)
+    result = BulkResult()
+    for action in _bulk_actions(plan, selected):
+        values = _bulk_values(action, change, plan)
+        row = _bulk_row(action, change, values)
+        if action.version != selected[action.id]:
+            result.skipped.append(row)
+            continue
+        if _same(action, values):
+            result.unchanged.append(row)
+            continue
+        before = snapshot(action)
+        for name, value in values.items():
+            setattr(action, name, value)
+        changes = diff(before, snapshot(action))
+        db.session.flush()  # version_id_col: UPDATE … WHERE version = the version read above
+        record(actor, action, "updated", changes, summary=f"Action {action.ref} edited in a bulk change "
+                                                          f"({BULK_KINDS[change.kind].lower()})")
+        result.changed.append(row)
+    return result

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.actions import queries, service
 from tracker.actions.figures import indicator_figures
-from tracker.actions.forms import ActionForm, ProgressUpdateForm
+from tracker.actions.forms import ActionForm, BulkChangeForm, ProgressUpdateForm, parse_selection
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, current_actor, require_action_update
 from tracker.auth.people import PeopleDirectory, resolve_people, split_people
@@ -17,7 +17,9 @@ from tracker.evidence.queries import files_for_updates
 from tracker.extensions import db
 from tracker.forms import show_error
 from tracker.governance.models import Forum
+from tracker.plans.forms import FilterForm, filter_args, filter_query, filters_of
 from tracker.plans.models import Plan, Theme
+from tracker.plans.queries import matching_versions
 from tracker.request_guards import accepts_larger_bodies
 from tracker.reviews.queries import reviews_for_action
 from tracker.zip_limits import size_text
@@ -194,3 +196,88 @@ def _closed_page(action: Action, closed: service.ActionClosedToUpdates, status: 
     forward) conflicts with the request, and nothing was stored; 403 would wrongly say they lack
     the right, and 200 would read as success to anything that checks the status code."""
     return render_template("actions/closed_to_updates.html", action=action, closed=closed), status
+
+
+# Bulk changes from the plan page: choose the change, confirm it, then see what was done.
+
+def _bulk_form(plan: Plan, **kwargs) -> BulkChangeForm:
+    return BulkChangeForm(kinds=service.BULK_KINDS.items(), themes=plan.themes, forums=_forums(), **kwargs)
+
+
+def _bulk_change(form: BulkChangeForm, plan: Plan) -> service.BulkChange | None:
+    """The form as a BulkChange, or None when a name did not match (errors set on the form)."""
+    kind = form.kind.data or ""
+    people: list = []
+    if kind in ("owners", "supporting_leads"):
+        unknown: list[str] = []
+        people = _people_field(form[kind], unknown, PeopleDirectory())
+        if unknown:
+            return None
+    forum = db.session.get(Forum, form.forum.data) if kind == "forums" and form.forum.data else None
+    theme = db.session.get(Theme, form.theme.data) if kind == "theme" and form.theme.data else None
+    return service.BulkChange(
+        kind=kind, by_when=form.by_when.data or "", people=tuple(people), forums=(forum,) if forum else (),
+        replace=(form.data.get(f"{kind}_mode") == "replace"), priority=form.priority.data or None, theme=theme)
+
+
+def _bulk_page(template: str, plan: Plan, form: BulkChangeForm, selected: dict[int, int], status: int = 200, **context):
+    back = url_for("plans.detail", plan_id=plan.id) + (f"?{form.back.data}" if form.back.data else "")
+    return render_template(f"actions/{template}.html", plan=plan, form=form, selected=selected, back=back,
+                           kinds=service.BULK_KINDS, **context), status
+
+
+@bp.route("/plans/<int:plan_id>/actions/bulk", methods=["POST"])
+@admin_required
+def bulk_choose(plan_id: int):
+    """From the plan page's ticked actions (or every action its filters match) to the choice of change."""
+    plan = db.get_or_404(Plan, plan_id)
+    form = _bulk_form(plan, formdata=None, back=filter_query(filter_args(request.form.get("back", ""))))
+    if request.form.get("all_matching") == "y":
+        filters = filters_of(FilterForm(filter_args(form.back.data)))
+        selected = matching_versions(plan, filters, clock.today())
+    else:
+        selected = parse_selection(request.form.getlist("selected"))
+    if plan.is_archived:
+        form.form_errors.append(str(service.PlanArchivedToChanges(plan)))
+    elif not selected:
+        form.form_errors.append("Select at least one action to change: tick its box on the plan page")
+    return _bulk_page("bulk_choose", plan, form, selected, 400 if form.form_errors else 200)
+
+
+@bp.route("/plans/<int:plan_id>/actions/bulk/confirm", methods=["POST"])
+@admin_required
+def bulk_confirm(plan_id: int):
+    """What the change would do to each selected action, before anything is written."""
+    plan = db.get_or_404(Plan, plan_id)
+    form = _bulk_form(plan)
+    selected = parse_selection(request.form.getlist("selected"))
+    if form.validate_on_submit():
+        change = _bulk_change(form, plan)
+        if change is not None:
+            try:
+                preview = service.preview_bulk_change(plan, selected, change)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                return _bulk_page("bulk_confirm", plan, form, selected, preview=preview, change=change)
+    return _bulk_page("bulk_choose", plan, form, selected, 400)
+
+
+@bp.route("/plans/<int:plan_id>/actions/bulk/apply", methods=["POST"])
+@admin_required
+def bulk_apply(plan_id: int):
+    """Write the confirmed change; actions saved by someone else since they were selected are skipped."""
+    plan = db.get_or_404(Plan, plan_id)
+    form = _bulk_form(plan)
+    selected = parse_selection(request.form.getlist("selected"))
+    if form.validate_on_submit():
+        change = _bulk_change(form, plan)
+        if change is not None:
+            try:
+                with committing():
+                    result = service.bulk_change(plan, selected, change, current_actor())
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                return _bulk_page("bulk_result", plan, form, selected, result=result, change=change)
+    return _bulk_page("bulk_choose", plan, form, selected, 400)

@@ -1,5 +1,5 @@
 """Home pages: owners land on their own actions; everyone else on the current plan's overview."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -7,6 +7,7 @@ from tracker import clock
 from tracker.auth.models import Role
 from tracker.dashboards.queries import current_plans, landing_plan, my_actions
 from tracker.extensions import db
+from tracker.plans import file_writer, importer
 
 bp = Blueprint("dashboards", __name__)
 
@@ -27,6 +28,19 @@ def home():
 def my_actions_page():
     return render_template("dashboards/my_actions.html", groups=my_actions(current_user, clock.today()),
                            current_plans=current_plans())
+
+
+@bp.route("/my-actions/export.<any(csv, xlsx):format>")
+@login_required
+def my_actions_export(format: str):
+    """The signed-in user's actions as My actions shows them, group by group, as CSV or Excel."""
+    groups = my_actions(current_user, clock.today())
+    ids = [row.id for rows in (groups.overdue, groups.due_soon, groups.stale, groups.other_open, groups.closed)
+           for row in rows]
+    note = f"My actions: {current_user.name}; {len(ids)} actions in current plans"
+    name = file_writer.safe_filename(("wres-my-actions", current_user.name), format)
+    return Response(importer.export_file(ids, format, note), mimetype=file_writer.MIME_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/healthz")

@@ -1,7 +1,7 @@
 """Forums, their members and meeting dates."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from tracker.forms import ButtonForm, show_error
 from tracker.governance import queries, service
 from tracker.governance.forms import ForumForm, MeetingForm, MemberForm
 from tracker.governance.models import Forum, Meeting
+from tracker.plans import file_writer, importer
 
 bp = Blueprint("governance", __name__, url_prefix="/forums")
 
@@ -59,6 +60,17 @@ def detail(forum_id: int):
         escalating=queries.escalating_forums(forum),
         role_labels=ROLE_LABELS, button_form=ButtonForm(),
     )
+
+
+@bp.route("/<int:forum_id>/actions.<any(csv, xlsx):format>")
+@login_required
+def export(forum_id: int, format: str):
+    """The forum page's open actions as CSV or Excel: all of them (every page), in the page's order."""
+    forum = _forum_or_404(forum_id)
+    ids = [row.id for row in queries.open_actions(forum, 1, None).actions]
+    note = f"Open actions reported to {forum.name} in plans that are not closed; {len(ids)} actions"
+    return Response(importer.export_file(ids, format, note), mimetype=file_writer.MIME_TYPES[format], headers={
+        "Content-Disposition": f'attachment; filename="{file_writer.safe_filename(("wres-actions", forum.name), format)}"'})
 
 
 def _parent(form: ForumForm) -> Forum | None:

@@ -15,6 +15,10 @@ from openpyxl.styles import Alignment, Font
 
 from tracker.plans.file_reader import ALL_COLUMNS, FORMULA_STARTS
 
+MIME_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 WRAPPED_COLUMNS = {"theme": 30, "action": 60, "outcome": 40, "progress": 60, "cancelled_reason": 30}
 EXAMPLE_ROW = {
     "ref": "1.1", "theme": "1. Inclusive recruitment",
@@ -47,16 +51,20 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: list[dict[str, str]]) -> bytes:
-    """The rows as an Excel workbook: bold header, text cells, readable column widths."""
+def write_xlsx(rows: list[dict[str, str]], note: str | None = None) -> bytes:
+    """The rows as an Excel workbook: bold header, text cells, readable column widths; `note` (what the
+    rows were chosen by) on a first line above the header, which the import passes over."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Action plan"
-    sheet.append(list(ALL_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    if note:
+        sheet.append([neutralise(ILLEGAL_CHARACTERS_RE.sub("", note))])
+        sheet.cell(1, 1).font = Font(italic=True)
+    header = sheet.max_row + 1 if note else 1
+    for column_number, column in enumerate(ALL_COLUMNS, start=1):
+        sheet.cell(header, column_number, column).font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row_number, values in enumerate(_cells(rows), start=2):
+    for row_number, values in enumerate(_cells(rows), start=header + 1):
         for column_number, value in enumerate(values, start=1):
             cell = sheet.cell(row_number, column_number, value)
             cell.number_format = "@"
@@ -64,7 +72,7 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
                 cell.alignment = wrap
     for index, column in enumerate(ALL_COLUMNS):
         sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = _width(column, rows)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header + 1}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -82,7 +90,16 @@ def template_csv() -> bytes:
     return write_csv([EXAMPLE_ROW])
 
 
-def export_filename(year: str, extension: str) -> str:
-    """'wres-plan-2024-25.csv'."""
-    safe_year = re.sub(r"[^0-9A-Za-z-]", "-", year)
-    return f"wres-plan-{safe_year}.{extension}"
+def export_filename(year: str, extension: str, parts: tuple[str, ...] | list[str] = ()) -> str:
+    """'wres-plan-2024-25.csv'; with `parts` (the filters shown), 'wres-plan-2024-25-rag-amber.csv'."""
+    return safe_filename(("wres-plan", year, *parts), extension)
+
+
+#: File names are kept shorter than this (before the extension), whatever the filters.
+LONGEST_NAME = 120
+
+
+def safe_filename(parts: tuple[str, ...] | list[str], extension: str) -> str:
+    """The parts as one lower-case file name of letters, digits and hyphens: ('RAG', 'Amber & red') → 'rag-amber-red'."""
+    stem = re.sub(r"-{2,}", "-", "-".join(re.sub(r"[^0-9a-z]+", "-", part.lower()).strip("-") for part in parts))
+    return f"{stem.strip('-')[:LONGEST_NAME].strip('-') or 'wres-actions'}.{extension}"

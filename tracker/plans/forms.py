@@ -1,6 +1,9 @@
 """Forms for plans: the plan and its themes, the plan page's filters, importing a file, rolling over."""
+from urllib.parse import parse_qsl, urlencode
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +23,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
+from tracker.plans.queries import Filters
 from tracker.plans.service import PlanError, check_year
 from tracker.request_guards import bounded_int
 
@@ -153,3 +157,54 @@ class ImportConfirmForm(FlaskForm):
 
     validate_title = ImportForm.validate_title
     validate_year = ImportForm.validate_year
+
+
+def filters_of(form: FilterForm) -> Filters:
+    """The plan page's filters and sort as the form reads them from the query string."""
+    return Filters(
+        owner_id=form.owner.data or None,
+        indicator=form.indicator.data or None, forum_id=form.forum.data or None,
+        rag=form.rag.data or None, status=form.status.data or None,
+        overdue=bool(form.overdue.data), sort=form.sort.data or "ref",
+    )
+
+
+#: The query-string arguments of the plan page's filters and sort.
+FILTER_ARGUMENTS = ("owner", "indicator", "forum", "rag", "status", "overdue", "sort")
+
+
+def filter_query(args) -> str:
+    """The filters and sort of a plan page's query string (no page number), as a query string."""
+    return urlencode([(name, value) for name in FILTER_ARGUMENTS for value in args.getlist(name)][:20])
+
+
+def filter_args(query: str) -> MultiDict:
+    """`filter_query`'s string read back (anything else in it left out), for a FilterForm."""
+    return MultiDict([(name, value) for name, value in parse_qsl(query or "")[:20] if name in FILTER_ARGUMENTS])
+
+
+_SORT_WORDS = {"due": "due date", "rag": "RAG", "updated": "last update", "theme": "theme"}
+
+
+def filter_labels(form: FilterForm) -> list[tuple[str, str]]:
+    """Each filter set on the form as (what, value) as people read it, e.g. ("RAG", "amber"), then the sort when
+    it is not by reference: for an export's note and file name."""
+    def chosen(field) -> str:
+        return str(dict(field.choices or []).get(field.data, field.data))
+
+    labels = []
+    if form.rag.data:
+        labels.append(("RAG", "not rated" if form.rag.data == "none" else form.rag.data))
+    if form.status.data:
+        labels.append(("status", form.status.data))
+    if form.owner.data:
+        labels.append(("owner", chosen(form.owner)))
+    if form.forum.data:
+        labels.append(("forum", chosen(form.forum)))
+    if form.indicator.data:
+        labels.append(("indicator", str(form.indicator.data)))
+    if form.overdue.data:
+        labels.append(("overdue", "only"))
+    if form.sort.data in _SORT_WORDS:
+        labels.append(("sorted by", _SORT_WORDS[form.sort.data]))
+    return labels

@@ -24,6 +24,7 @@ from tracker.auth.service import create_user
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
+from tracker.plans import file_writer
 from tracker.plans.file_reader import PlanFile, PlanRow, read_plan
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
@@ -259,6 +260,21 @@ def plan_rows(plan: Plan) -> list[dict[str, str]]:
         )
     ).all()
     return [action_row(action) for action in sorted(actions, key=lambda a: ref_key(a.ref))]
+
+
+def action_rows(action_ids: list[int]) -> list[dict[str, str]]:
+    """The actions as rows of the export, in the order of `action_ids` (a list page's order)."""
+    actions = {action.id: action for action in db.session.scalars(
+        select(Action).where(Action.id.in_(action_ids)).options(
+            joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
+            subqueryload(Action.forums), subqueryload(Action.indicator_links), subqueryload(Action.updates)))}
+    return [action_row(actions[action_id]) for action_id in action_ids if action_id in actions]
+
+
+def export_file(action_ids: list[int], extension: str, note: str | None = None) -> bytes:
+    """The actions, in this order, as a CSV or Excel file of the import's columns (`note`: Excel's first line)."""
+    rows = action_rows(action_ids)
+    return file_writer.write_csv(rows) if extension == "csv" else file_writer.write_xlsx(rows, note)
 
 
 def action_row(action: Action) -> dict[str, str]:

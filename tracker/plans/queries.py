@@ -128,6 +128,15 @@ def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
     return read_page(rows, db.session.scalar(count, params), page, size, params)
 
 
+def matching_versions(plan: Plan, filters: Filters, today: date) -> dict[int, int]:
+    """{id: version} of every action of the plan the filters match, in the plan page's order (all pages)."""
+    statement = _filtered(select(Action.id, Action.version), _filter_shape(filters))
+    statement = statement.order_by(*ORDERS[filters.sort if filters.sort in ORDERS else "ref"])
+    if filters.sort == "theme":
+        statement = statement.outerjoin(Theme, Theme.id == Action.theme_id)
+    return dict(db.session.execute(statement, _filter_params(plan, filters, today)).all())
+
+
 @dataclass
 class Overview:
     total: int

@@ -25,14 +25,17 @@ from tracker.plans.forms import (
     PlanForm,
     RolloverForm,
     ThemeForm,
+    filter_labels,
+    filter_query,
+    filters_of,
 )
 from tracker.plans.models import Plan, Theme
 from tracker.plans.queries import (
-    Filters,
     action_count,
     archived_count,
     demo_note,
     list_plans,
+    matching_versions,
     plan_actions,
     plan_overview,
     plan_people,
@@ -41,10 +44,7 @@ from tracker.plans.queries import (
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-MIME_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MIME_TYPES = file_writer.MIME_TYPES
 #: Row problems listed one by one in the error summary; all of them are in the table below it.
 SUMMARY_PROBLEMS = 10
 #: Plan files waiting between the import preview and "Create plan" (setting PLAN_IMPORT_FOLDER).
@@ -95,16 +95,11 @@ def new():
 def detail(plan_id: int):
     plan = db.get_or_404(Plan, plan_id, options=[joinedload(Plan.approved_by)])
     form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
-    filters = Filters(
-        owner_id=form.owner.data or None,
-        indicator=form.indicator.data or None, forum_id=form.forum.data or None,
-        rag=form.rag.data or None, status=form.status.data or None,
-        overdue=bool(form.overdue.data), sort=form.sort.data or "ref",
-    )
     number, size = requested_page(request.args)
-    page = plan_actions(plan, filters, clock.today(), page=number, size=size)
+    page = plan_actions(plan, filters_of(form), clock.today(), page=number, size=size)
+    bulk = ButtonForm() if current_user.is_admin and not plan.is_archived else None
     return render_template("plans/detail.html", plan=plan, form=form, page=page, actions=page.actions,
-                           today=clock.today())
+                           today=clock.today(), bulk_form=bulk, filter_query=filter_query(request.args))
 
 
 @bp.route("/<int:plan_id>/overview")
@@ -264,12 +259,17 @@ def import_template():
 
 
 @bp.route("/<int:plan_id>/export.<any(csv, xlsx):format>")
-@admin_required
+@login_required
 def export(plan_id: int, format: str):
+    """The plan page's actions as CSV or Excel: those its filters match (every page), in its order."""
     plan = db.get_or_404(Plan, plan_id)
-    rows = importer.plan_rows(plan)
-    content = file_writer.write_csv(rows) if format == "csv" else file_writer.write_xlsx(rows)
-    return _download(content, file_writer.export_filename(plan.year, format), format)
+    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
+    ids = list(matching_versions(plan, filters_of(form), clock.today()))
+    labels = filter_labels(form)
+    note = "Filtered: " + "; ".join([f"{what} {value}" for what, value in labels]
+                                    + [f"{len(ids)} of {action_count(plan)} actions"]) if labels else None
+    return _download(importer.export_file(ids, format, note),
+                     file_writer.export_filename(plan.year, format, [f"{w} {v}" for w, v in labels]), format)
 
 
 @dataclass
