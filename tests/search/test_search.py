@@ -79,7 +79,7 @@ def test_an_action_is_found_by_outcome_lead_text_owners_and_supporting_leads(sig
 
 
 def test_a_progress_update_is_found_and_links_to_itself_on_its_actions_page(signed_in, owner, make_action, post_update):
-    action = make_action(ref="1.4", owners=[owner], text="Publish the WRES data")
+    action = make_action(ref="1.4", owners=[owner], text="Publish the WRES data", by_when="Ongoing")
     update = post_update(action, "The figures went to the Trust Board in the quarterly portfolio.", owner)
     page = signed_in.get("/search?q=portfolio")
     assert _results(page) == ["Progress update on action 1.4: Publish the WRES data"]

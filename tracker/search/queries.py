@@ -21,6 +21,8 @@ from tracker.plans.models import Plan
 from tracker.search.text import CLOSE, OPEN, Search, fts5_match, marked, plain_query, typed_ref
 
 PAGE_SIZE = 20
+#: Text this long or shorter is shown whole, highlighted; longer text as the passages that match.
+WHOLE_BODY = 300
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def _sqlite_statements(include_archived: bool):
     details = text(
         f"SELECT {_DETAILS}, highlight(search_index, 1, :open, :close) AS title_hl, "
         "highlight(search_index, 2, :open, :close) AS people_hl, "
-        "snippet(search_index, 3, :open, :close, '…', 32) AS body_hl "
+        f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN highlight(search_index, 3, :open, :close) "
+        "ELSE snippet(search_index, 3, :open, :close, '…', 32) END AS body_hl "
         f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid {_DETAIL_JOINS} "
         "WHERE search_index MATCH :match AND search_index.rowid IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
@@ -116,7 +119,8 @@ def _postgresql_statements(include_archived: bool):
     details = text(
         f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
         f"ts_headline('english', e.people, {query}, :title_options) AS people_hl, "
-        f"ts_headline('english', e.body, {query}, :body_options) AS body_hl "
+        f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN ts_headline('english', e.body, {query}, :title_options) "
+        f"ELSE ts_headline('english', e.body, {query}, :body_options) END AS body_hl "
         f"FROM search_entries e {_DETAIL_JOINS} WHERE e.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     return count, page, details
