@@ -182,12 +182,29 @@ def test_the_migration_indexes_rows_already_stored(signed_in, make_action, app):
     db.session.execute(text("DELETE FROM search_entries"))
     db.session.commit()
     assert _found(signed_in, "existed") == []
-    spec = importlib.util.spec_from_file_location("migration_0013", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = _migration()
     aggregate = "string_agg(u.name, ' ')" if db.engine.dialect.name == "postgresql" else "group_concat(u.name, ' ')"
     for statement in migration._BACKFILL:
         db.session.execute(text(statement.format(agg=aggregate)))
     db.session.commit()
     assert len(_found(signed_in, "existed")) == 1
     _index_matches_the_tables()
+
+
+def _migration():
+    spec = importlib.util.spec_from_file_location("migration_0013", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_trigger_that_keeps_the_index_in_step_exists(app):
+    """A later migration that rebuilds one of these tables (SQLite's batch mode copies a table to
+    change it, dropping its triggers) must create the triggers again; this names any it lost."""
+    wanted = {name for name, _event, _table, _body in _migration()._TRIGGERS}
+    if db.engine.dialect.name == "sqlite":
+        wanted |= {"search_index_insert", "search_index_delete", "search_index_update"}
+        have = set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    else:
+        have = set(db.session.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+    assert wanted - have == set()
