@@ -15,7 +15,7 @@ GROUND = {"extensions", "database", "clock", "dates", "errors", "rag", "forms", 
           "request_guards", "zip_limits"}
 BASE = {"auth", "audit"}
 DOMAIN = {"plans", "actions", "reviews", "governance", "evidence"}
-FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin"}
+FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin", "search"}
 #: Pure code: plain data in, plain data out; no Flask and no database, so it is tested and
 #: benchmarked on its own.
 PURE = [
@@ -27,6 +27,7 @@ PURE = [
     "indicators/wdes_show.py", "reports/documents.py", "reports/word",
     "reports/docx_reader.py", "reports/docx_cells.py", "errors.py", "evidence/rules.py",
     "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
+    "search/text.py",
 ]
 WEB_AND_DATABASE = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms")
 

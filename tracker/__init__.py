@@ -129,11 +129,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.reviews.views import bp as reviews_bp
+    from tracker.search.views import bp as search_bp
 
     blueprints = (auth_bp, dashboards_bp, plans_bp, actions_bp, governance_bp, reviews_bp, indicators_bp,
                   reminders_bp, reports_bp, admin_bp, evidence_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    app.register_blueprint(search_bp)
     register_error_handlers(app)
 
 

@@ -9,10 +9,12 @@ from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalVal
 from tracker.plans.models import Plan, Theme
 from tracker.reminders.models import OutboxMessage, ReminderItem, ReminderRun, ReminderSettings, SchedulerLock
 from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
+from tracker.search.models import SearchEntry
 
 ALL_MODELS = (
     User, SignInSession, SignInFailure, AuditEvent, OrganisationSettings, Forum, Meeting, Plan, Theme, Action, ActionIndicator, ProgressUpdate,
     AgendaItem, ForumReview, MeetingAgenda, IndicatorYear, IndicatorValue, NationalValue,
     ReminderSettings, ReminderRun, ReminderItem, OutboxMessage, SchedulerLock,
     EvidenceFile, EvidenceFileChunk,
+    SearchEntry,
 )

@@ -25,7 +25,7 @@ NOT_PAGES = {"static", "nhsuk_assets", "dashboards.health", "dashboards.home"}
 #: (selectinload sends its IN list in chunks of 500 ids, so unbounded lists use subqueryload.)
 KNOWN_GROWTH: dict[str, str] = {}
 MUST_BE_CHECKED = {"dashboards.my_actions_page", "plans.detail", "plans.overview", "plans.index", "governance.forums",
-                   "governance.detail", "admin.users"}
+                   "governance.detail", "admin.users", "search.results"}
 
 
 
@@ -79,6 +79,10 @@ def test_queries_per_page_are_the_same_for_10_and_1000_actions(app, client, plan
     urls = list_page_urls(app, plan_world["values"])
     urls["plans.detail, every action on one page"] = urls["plans.detail"] + "?page=all"
     urls["plans.detail, last page sorted by RAG"] = urls["plans.detail"] + "?sort=rag&page=999"
+    # Search: a word many actions and updates hold, its last page, two words, and archived plans too.
+    urls["search.results, a common word"] = urls["search.results"] + "?q=staff"
+    urls["search.results, last page"] = urls["search.results"] + "?q=staff&page=999"
+    urls["search.results, two words with archived plans"] = urls["search.results"] + "?q=inclusion+council&archived=1"
     _grow_to(plan_world, 10, seed=1)
     small = {endpoint: _queries(client, url) for endpoint, url in urls.items()}
     _grow_to(plan_world, 1000, seed=2)

@@ -243,6 +243,7 @@ def _updates_query(limited: bool) -> Select:
                     ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason, ProgressUpdate.narrative,
                     ProgressUpdate.evidence_url, User.name.label("author_name"), chain.c.depth,
                     Plan.year.label("plan_year"), source.ref.label("ref"), func.count().over().label("total"),
+                    ProgressUpdate.id.label("id"),
                     func.count().over(partition_by=chain.c.depth).label("group_total"))
              .join(chain, chain.c.action_id == ProgressUpdate.action_id)
              .join(source, source.id == ProgressUpdate.action_id).join(Plan, Plan.id == source.plan_id)

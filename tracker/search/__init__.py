@@ -1,0 +1,1 @@
+"""Search across actions, progress updates, forums and meetings."""

@@ -1,0 +1,170 @@
+"""Search results, read with the database's own full-text index (three queries a page).
+
+PostgreSQL: the generated tsvector `search_entries.document` (GIN index, English configuration),
+plainto_tsquery, ranked by ts_rank_cd, highlighted by ts_headline. SQLite: the FTS5 table
+`search_index` (porter stemming), ranked by bm25, highlighted by highlight() and snippet(). Both
+find rows holding every word. Current plans' results come first, then closed plans', then (when
+asked for) archived plans'; forums and meetings belong to no plan and sort with the current ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+from sqlalchemy import bindparam, select, text
+
+from tracker.actions.models import Action
+from tracker.actions.refs import ref_order
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.search.text import CLOSE, OPEN, Search, fts5_match, marked, plain_query, typed_ref
+
+PAGE_SIZE = 20
+#: Text this long or shorter is shown whole, highlighted; longer text as the passages that match.
+WHOLE_BODY = 300
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str  # action / update / forum / meeting
+    source_id: int
+    action_id: int | None
+    action_ref: str | None
+    action_text: str | None
+    plan_id: int | None
+    plan_year: str | None
+    plan_title: str | None
+    plan_state: str | None  # None (current), "closed" or "archived"
+    forum_id: int | None
+    forum_name: str | None
+    held_on: date | None
+    title: Markup
+    people: Markup
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    results: list[Result]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+    def numbers(self) -> list[int | None]:
+        """Page links: the first, the last and two either side of this one; None where some are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        out: list[int | None] = []
+        for number in shown:
+            if out and number - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(number)
+        return out
+
+
+_JOINS = """
+    LEFT JOIN actions a ON a.id = e.action_id
+    LEFT JOIN plans p ON p.id = a.plan_id"""
+_GROUP = "CASE WHEN p.archived_at IS NOT NULL THEN 2 WHEN p.status = 'closed' THEN 1 ELSE 0 END"
+_DETAILS = """
+    e.id, e.kind, e.source_id, e.action_id, a.ref AS action_ref, a.text AS action_text,
+    p.id AS plan_id, p.year AS plan_year, p.title AS plan_title,
+    CASE WHEN p.archived_at IS NOT NULL THEN 'archived' WHEN p.status = 'closed' THEN 'closed' END AS plan_state,
+    f.id AS forum_id, f.name AS forum_name, m.held_on"""
+_DETAIL_JOINS = _JOINS + """
+    LEFT JOIN meetings m ON e.kind = 'meeting' AND m.id = e.source_id
+    LEFT JOIN forums f ON f.id = CASE e.kind WHEN 'forum' THEN e.source_id WHEN 'meeting' THEN m.forum_id END"""
+
+
+def _archived_filter(include_archived: bool) -> str:
+    return "" if include_archived else " AND p.archived_at IS NULL"
+
+
+def _sqlite_statements(include_archived: bool):
+    where = "search_index MATCH :match" + _archived_filter(include_archived)
+    source = "search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS
+    count = text(f"SELECT count(*) FROM {source} WHERE {where}")
+    page = text(f"SELECT e.id FROM {source} WHERE {where} "
+                f"ORDER BY {_GROUP}, bm25(search_index, 10.0, 5.0, 3.0, 1.0), e.id LIMIT :limit OFFSET :offset")
+    details = text(
+        f"SELECT {_DETAILS}, highlight(search_index, 1, :open, :close) AS title_hl, "
+        "highlight(search_index, 2, :open, :close) AS people_hl, "
+        f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN highlight(search_index, 3, :open, :close) "
+        "ELSE snippet(search_index, 3, :open, :close, '…', 32) END AS body_hl "
+        f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid {_DETAIL_JOINS} "
+        "WHERE search_index MATCH :match AND search_index.rowid IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    return count, page, details
+
+
+_TITLE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
+_BODY_OPTIONS = f'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
+
+
+def _postgresql_statements(include_archived: bool):
+    query = "plainto_tsquery('english', :match)"
+    where = f"e.document @@ {query}" + _archived_filter(include_archived)
+    source = "search_entries e" + _JOINS
+    count = text(f"SELECT count(*) FROM {source} WHERE {where}")
+    page = text(f"SELECT e.id FROM {source} WHERE {where} "
+                f"ORDER BY {_GROUP}, ts_rank_cd(e.document, {query}) DESC, e.id LIMIT :limit OFFSET :offset")
+    details = text(
+        f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
+        f"ts_headline('english', e.people, {query}, :title_options) AS people_hl, "
+        f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN ts_headline('english', e.body, {query}, :title_options) "
+        f"ELSE ts_headline('english', e.body, {query}, :body_options) END AS body_hl "
+        f"FROM search_entries e {_DETAIL_JOINS} WHERE e.id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    return count, page, details
+
+
+def search(search_for: Search, include_archived: bool = False, page: int = 1) -> ResultPage:
+    """One page of results, best first: a count, the page's ids, then their details (three queries)."""
+    if search_for.empty:
+        return ResultPage(results=[], total=0, page=1, pages=0)
+    postgres = db.engine.dialect.name == "postgresql"
+    count, page_ids, details = (_postgresql_statements if postgres else _sqlite_statements)(include_archived)
+    params = {"match": plain_query(search_for.words) if postgres else fts5_match(search_for.words)}
+    total = db.session.execute(count, params).scalar_one()
+    pages = -(-total // PAGE_SIZE)
+    number = min(max(page, 1), max(pages, 1))
+    ids = list(db.session.scalars(page_ids, {**params, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}))
+    rows = {}
+    if ids:
+        extra = ({"title_options": _TITLE_OPTIONS, "body_options": _BODY_OPTIONS} if postgres
+                 else {"open": OPEN, "close": CLOSE})
+        rows = {row.id: row for row in db.session.execute(details, {**params, **extra, "ids": ids})}
+    results = [_result(rows[id_]) for id_ in ids if id_ in rows]
+    return ResultPage(results=results, total=total, page=number, pages=pages)
+
+
+def _result(row) -> Result:
+    held_on = row.held_on
+    if isinstance(held_on, str):  # SQLite through text(): an ISO date
+        held_on = date.fromisoformat(held_on)
+    return Result(
+        kind=row.kind, source_id=row.source_id, action_id=row.action_id, action_ref=row.action_ref,
+        action_text=row.action_text, plan_id=row.plan_id, plan_year=row.plan_year, plan_title=row.plan_title,
+        plan_state=row.plan_state, forum_id=row.forum_id, forum_name=row.forum_name, held_on=held_on,
+        title=marked(row.title_hl), people=marked(row.people_hl),
+        snippet=marked(row.body_hl) if OPEN in (row.body_hl or "") or row.kind in ("update", "meeting") else Markup(""),
+    )
+
+
+def action_for_ref(search_for: Search) -> int | None:
+    """The id of the one current plans' action whose reference the search is, else None (one query)."""
+    ref = typed_ref(search_for)
+    if ref is None:
+        return None
+    ids = list(db.session.scalars(
+        select(Action.id).join(Plan, Plan.id == Action.plan_id)
+        .where(Action.ref_order == ref_order(ref), Plan.is_live).limit(2)))
+    return ids[0] if len(ids) == 1 else None
