@@ -2,6 +2,7 @@
 from flask import Flask, abort, current_app, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db, login_manager
@@ -11,6 +12,8 @@ MESSAGES = {
     403: ("You do not have permission to do this", "Your account cannot view or change this page. Ask the EDI lead if you think you should."),
     404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
     405: ("This page cannot be used that way", "Go back and try again."),
+    409: ("Someone else saved this at the same moment", "Nothing you sent was saved. Go back, reload the page to see "
+          "their change, and make yours again."),
     413: ("The file is too large", "Files must be smaller than 20 MB."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
@@ -67,6 +70,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "The form expired or was sent from another page. Go back, reload it and try again.")
+
+    @app.errorhandler(StaleDataError)
+    def saved_at_the_same_moment(error):
+        """Two saves of one row in the same instant: the database's version check stops the second,
+        after the form's own check passed. Nothing of it is kept."""
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):

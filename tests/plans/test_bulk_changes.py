@@ -243,3 +243,32 @@ def test_an_archived_plan_refuses_bulk_changes(client, lead, plan):
         assert response.status_code == 400
         assert "is archived, so its actions cannot be changed" in response.get_data(as_text=True)
     assert _actions(plan)["1.1"].priority is None and _events(plan) == []
+
+
+def test_a_save_in_the_same_instant_as_the_bulk_write_stops_it_with_a_clear_page_and_keeps_nothing(
+        client, lead, plan, monkeypatch):
+    """The version carried from the plan page still matched when the bulk change read the action, but someone
+    saved it before the write: the database's version check stops the write, and nothing of the change is kept."""
+    from tracker.actions import service
+
+    read_and_checked = service._bulk_row
+    others_saved = []
+
+    def saved_by_someone_else_meanwhile(action, change, values):
+        if action.ref == "1.3" and not others_saved:
+            db.session.execute(db.update(Action).where(Action.id == action.id).values(version=Action.version + 1)
+                               .execution_options(synchronize_session=False))
+            others_saved.append(action.ref)
+        return read_and_checked(action, change, values)
+
+    before = {ref: (a.by_when, a.due_on) for ref, a in _actions(plan).items()}
+    data = {"selected": _selection(plan, "1.1", "1.2", "1.3", "1.4"), "back": "", "kind": "by_when",
+            "by_when": "March 2025"}
+    assert client.post(f"/plans/{plan.id}/actions/bulk/confirm", data=data).status_code == 200
+    monkeypatch.setattr(service, "_bulk_row", saved_by_someone_else_meanwhile)
+    response = client.post(f"/plans/{plan.id}/actions/bulk/apply", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409, page
+    assert "Someone else saved this at the same moment" in page and "Nothing you sent was saved" in page
+    assert {ref: (a.by_when, a.due_on) for ref, a in _actions(plan).items()} == before
+    assert _events(plan) == []
