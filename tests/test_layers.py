@@ -21,7 +21,7 @@ FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin"}
 PURE = [
     "actions/by_when.py", "actions/rag_rules.py", "actions/refs.py", "reviews/agenda_rules.py",
     "reminders/rules.py", "reminders/facts.py", "plans/file_reader.py", "plans/file_writer.py",
-    "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
+    "plans/charts.py", "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
     "indicators/datapack.py", "indicators/tables.py", "reports/documents.py", "reports/word",
     "reports/docx_reader.py", "reports/docx_cells.py", "errors.py",
     "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
