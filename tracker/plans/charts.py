@@ -33,6 +33,8 @@ PNG_DPI = 150
 #: Word charts: drawn at the size they are printed on an A4 landscape page.
 WORD_SIZE_INCHES = (9.6, 3.6)
 THEME_LABEL_WIDTH = 34
+#: Room kept under the axes for the legend.
+LEGEND_INCHES = 0.4
 THEME_LABEL_LINES = 2
 THEME_CHART_TITLE = "Actions by theme and RAG"
 TIME_CHART_TITLE = "Actions at each RAG at the end of each month"
@@ -152,9 +154,10 @@ def figure(kind: str, bars: list[Bar], title: str, size: tuple[float, float] | N
         axes.grid(axis="y", color="#d8dde0", linewidth=0.5)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if horizontal and len(bars) < 4 else -0.14),
-                ncol=5, frameon=False, fontsize=8, handlelength=2.5, handleheight=1.4)
-    fig.tight_layout()
+    handles, labels = axes.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=5, frameon=False, fontsize=8, handlelength=2.5,
+               handleheight=1.4)
+    fig.tight_layout(rect=(0, LEGEND_INCHES / size[1], 1, 1))
     return fig
 
 
