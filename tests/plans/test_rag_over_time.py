@@ -109,7 +109,7 @@ def test_the_overview_shows_both_charts_with_their_figures(client, make_user, si
     assert '<title id="rag-over-time-title">Actions at each RAG at the end of each month</title>' in page
     assert "Jun 2024: Red 1, Green 1, Not rated 1." in page
     assert '<th scope="row">Jul 2024</th><td class="nhsuk-table__cell--numeric">1</td>' in page
-    assert 'aria-labelledby="rag-over-time-table-caption"' in page and 'tabindex="0"' in page
+    assert ('tabindex="0" role="region" aria-label="By month: actions at each RAG at the month&#39;s end"' in page)
     assert "Aug 2024" not in page
 
 
