@@ -12,3 +12,12 @@ function markWideTables () {
 }
 markWideTables()
 window.addEventListener('resize', markWideTables)
+
+// NHS.UK's file upload button holds its status ("No file chosen") and its text ("Choose file") side by
+// side with no space between them, so its visible text reads "No file chosenChoose file", which its
+// accessible name does not contain (WCAG 2.5.3, label in name). A space between them mends both.
+document.querySelectorAll('.nhsuk-file-upload__status').forEach(function (status) {
+  if (status.nextSibling === null || status.nextSibling.nodeType !== Node.TEXT_NODE) {
+    status.after(document.createTextNode(' '))
+  }
+})
