@@ -21,7 +21,7 @@ FEATURES = {"indicators", "reminders", "reports", "dashboards", "admin", "search
 PURE = [
     "actions/by_when.py", "actions/rag_rules.py", "actions/refs.py", "reviews/agenda_rules.py",
     "reminders/rules.py", "reminders/facts.py", "plans/file_reader.py", "plans/file_writer.py",
-    "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
+    "plans/charts.py", "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
     "indicators/datapack.py", "indicators/tables.py",
     "indicators/disability.py", "indicators/wdes.py", "indicators/wdes_results.py", "indicators/wdes_readers.py",
     "indicators/wdes_show.py", "reports/documents.py", "reports/word",

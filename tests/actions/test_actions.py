@@ -88,8 +88,8 @@ def test_edit_made_on_a_stale_form_is_refused_with_a_clear_message(client, make_
     assert first.status_code == 302
     second = client.post(f"/actions/{action.id}/edit", data=_form(by_when="Mar 2025", version=str(opened_version)))
     page = second.get_data(as_text=True)
-    assert second.status_code == 200
-    assert "This action changed since you opened it" in page
+    assert second.status_code == 409
+    assert "Someone else saved this action while you were editing it" in page
     db.session.expire_all()
     assert db.session.get(Action, action.id).by_when == "Jan 2025"
 

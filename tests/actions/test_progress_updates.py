@@ -132,7 +132,8 @@ def test_posting_an_update_makes_an_open_edit_form_stale(client, make_user, make
     sign_in(make_user("admin"))
     from tests.actions.test_actions import _form
     page = client.post(f"/actions/{action.id}/edit", data=_form(rag="red", version=str(opened_version)))
-    assert "This action changed since you opened it" in page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "Someone else saved this action while you were editing it" in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Action, action.id).rag == "green"
 

@@ -58,6 +58,7 @@ def test_an_owner_posts_an_update_with_the_keyboard_only(page_as, live_server):
     assert first["text"] == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "maincontent"
+    assert tab(page)["text"] == "Back to action 3.4"  # the back link opens the main content
     assert tab(page)["id"] == "narrative"
     narrative = "Flexible working policy reviewed with staff networks; retirement guidance drafted."
     page.keyboard.type(narrative)

@@ -51,6 +51,8 @@ class ActionForm(FlaskForm):
     rag_as_at = DateField("RAG as at", validators=[Optional()])
     cancelled_reason = TextAreaField("Reason for cancelling")
     version = HiddenField()
+    #: The form's values when it was opened (signed), to show what changed if someone else saves first.
+    opened = HiddenField()
 
     def __init__(self, *args, themes=(), forums=(), current_status=None, **kwargs):
         super().__init__(*args, **kwargs)

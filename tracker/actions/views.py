@@ -1,16 +1,20 @@
 """An action's page, editing it, and posting progress updates."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.actions import queries, service
+from tracker.actions import edit_conflict, queries, service
 from tracker.actions.figures import indicator_figures
 from tracker.actions.forms import ActionForm, BulkChangeForm, ProgressUpdateForm, parse_selection
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, current_actor, require_action_update
 from tracker.auth.people import PeopleDirectory, resolve_people, split_people
 from tracker.database import committing
+from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.evidence import service as evidence_service
 from tracker.evidence.queries import files_for_updates
@@ -124,15 +128,7 @@ def edit(action_id: int):
     action = _action_or_404(action_id)
     form = ActionForm(obj=action, themes=action.plan.themes, forums=_forums(), current_status=action.status)
     if request.method == "GET":
-        form.theme.data = action.theme_id or 0
-        form.owners.data = "; ".join(u.name for u in action.owners)
-        form.supporting_leads.data = "; ".join(u.name for u in action.supporting_leads)
-        form.forums.data = [f.id for f in action.forums]
-        form.indicators.data = action.indicators
-        form.status.data = action.status or ""
-        form.rag.data = action.rag or ""
-        form.priority.data = action.priority or ""
-        form.version.data = action.version
+        _fill(form, action)
     if form.validate_on_submit():
         data = _action_data(form, action.plan)
         if data is not None:
@@ -140,12 +136,108 @@ def edit(action_id: int):
             try:
                 with committing():
                     service.update_action(action, data, current_actor(), version)
+            except service.ActionChanged:
+                return _conflict(action_id, form)
             except DomainError as error:
                 show_error(form, error)
             else:
                 flash("Action saved.", "success")
                 return redirect(url_for("actions.detail", action_id=action.id))
     return render_template("actions/form.html", form=form, plan=action.plan, action=action)
+
+
+def _fill(form: ActionForm, action: Action) -> None:
+    """The form showing the action as it is, with its version and those values kept to compare with later."""
+    form.theme.data = action.theme_id or 0
+    form.owners.data = "; ".join(u.name for u in action.owners)
+    form.supporting_leads.data = "; ".join(u.name for u in action.supporting_leads)
+    form.forums.data = [f.id for f in action.forums]
+    form.indicators.data = action.indicators
+    form.status.data = action.status or ""
+    form.rag.data = action.rag or ""
+    form.priority.data = action.priority or ""
+    form.version.data = action.version
+    form.opened.data = _opened_token(_values(form))
+
+
+def _values(form: ActionForm) -> dict:
+    """The edit form's fields as plain values to compare: text, or sorted lists of ids."""
+    values = {}
+    for name in edit_conflict.FIELDS:
+        data = form[name].data
+        if isinstance(data, list | tuple):
+            values[name] = sorted(int(item) for item in data)
+        elif isinstance(data, date):
+            values[name] = data.isoformat()
+        elif name == "theme":
+            values[name] = int(data or 0)
+        else:
+            values[name] = "\n".join(str(data or "").strip().splitlines())
+    return values
+
+
+def _set_values(form: ActionForm, values: dict) -> None:
+    for name, value in values.items():
+        if name == "rag_as_at":
+            form[name].data = date.fromisoformat(value) if value else None
+        else:
+            form[name].data = value
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="action-edit-opened")
+
+
+def _opened_token(values: dict) -> str:
+    """The form's values when it was opened, and when, signed (so a conflict can show what changed since)."""
+    return _serializer().dumps({"values": values, "at": clock.utcnow().isoformat()})
+
+
+def _opened(form: ActionForm) -> tuple[dict | None, datetime | None]:
+    try:
+        opened = _serializer().loads(form.opened.data or "")
+        return opened["values"], datetime.fromisoformat(opened["at"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None, None
+
+
+def _conflict(action_id: int, form: ActionForm):
+    """Someone else saved the action since this form was opened: what they changed beside what you typed,
+    and the form again with your changes on top of theirs and the new version."""
+    action = _action_or_404(action_id)
+    current = ActionForm(formdata=None, obj=action, themes=action.plan.themes, forums=_forums(),
+                         current_status=action.status)
+    _fill(current, action)
+    now, yours = _values(current), _values(form)
+    opened, opened_at = _opened(form)
+    if opened is None:  # no record of the form as opened: every field that differs counts as yours
+        opened = now
+    fresh = ActionForm(formdata=None, obj=action, themes=action.plan.themes, forums=_forums(),
+                       current_status=action.status)
+    _fill(fresh, action)
+    _set_values(fresh, edit_conflict.reapplied(opened, now, yours))
+    fresh.status.choices = current.status.choices
+    changes = edit_conflict.changes(opened, now, yours)
+    events = [event for event in queries.latest_audit(action.id, limit=10).entries
+              if opened_at is None or event.at >= opened_at]
+    return render_template("actions/form.html", form=fresh, plan=action.plan, action=action,
+                           conflict=changes, conflict_events=events, display=_display(current)), 409
+
+
+def _display(form: ActionForm):
+    """A field's plain value as people read it: choices by their label, lists joined, blanks as "Blank"."""
+    labels = {name: {str(key): label for key, label, *_ in form[name].iter_choices()}
+              for name in ("theme", "indicators", "forums", "priority", "status", "rag")}
+
+    def show(name: str, value) -> str:
+        if isinstance(value, list):
+            return "; ".join(labels[name].get(str(item), str(item)) for item in value) or "None"
+        if name in labels:
+            return labels[name].get(str(value), str(value)) or "Not set"
+        if name == "rag_as_at" and value:
+            return long_date(date.fromisoformat(value))
+        return str(value) if value not in (None, "") else "Blank"
+    return show
 
 
 @bp.route("/actions/<int:action_id>/update", methods=["GET", "POST"])

@@ -8,16 +8,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from tracker.actions.models import Action, ActionIndicator, action_forums, action_owners, action_supporting_leads
+from tracker.actions.by_when import plan_year_bounds
+from tracker.actions.models import (
+    Action,
+    ActionIndicator,
+    ProgressUpdate,
+    action_forums,
+    action_owners,
+    action_supporting_leads,
+)
 from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, read_lists, read_page, row_select
 from tracker.actions.rag_rules import STALE_DAYS
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum
+from tracker.plans.charts import month_ends
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import DEMO_DATA
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES
@@ -258,3 +267,64 @@ def _plan_statuses_query() -> Select:
 
 def plan_statuses(plan: Plan) -> list[str]:
     return list(db.session.scalars(_plan_statuses_query(), {"plan_id": plan.id}))
+
+
+# --- RAG over time (the overview's and the board pack's chart) ---------------------------------
+
+def rag_over_time(plan: Plan, today: date) -> list[tuple[date, Counter]]:
+    """For each month of the plan year up to today's month: (its last day, actions at each RAG that day).
+
+    An action's RAG at a month's end is its latest rated progress update dated (as at) that day or
+    earlier; an action with none takes its own rating if that is dated that day or earlier (an imported
+    or typed-in rating), or has no date (then it counts from the start of the year); otherwise it
+    counts as not rated (None). Every action of the plan is counted every month.
+
+    Grouped in SQL whatever the number of updates, in two queries: each action's last rating in each
+    month, compared with its rating the month before (LAG), is summed as changes per month and RAG;
+    the months are then added up here (at most 12 months by 5 ratings).
+    """
+    start, end = plan_year_bounds(plan.year)
+    ends = month_ends(start, end, today)
+    if not ends:
+        return []
+    total = db.session.scalar(select(func.count(Action.id)).where(Action.plan_id == plan.id)) or 0
+    changes = db.session.execute(_rag_changes_query(len(ends)), {
+        "plan_id": plan.id, "year_start": start, **{f"end_{i}": day for i, day in enumerate(ends)}})
+    deltas = [Counter() for _ in ends]
+    for month, rag, before, count in changes:
+        deltas[month][rag] += count
+        if before is not None:
+            deltas[month][before] -= count
+    months, running = [], Counter()
+    for day, delta in zip(ends, deltas):
+        running.update(delta)
+        counts = Counter({rag: n for rag, n in running.items() if n})
+        counts[None] = total - sum(counts.values())
+        months.append((day, counts))
+    return months
+
+
+@lru_cache(maxsize=12)
+def _rag_changes_query(months: int) -> Select:
+    """(month, rag, the rag before it or NULL, actions) for :plan_id, with month i ending on :end_i."""
+    in_plan = Action.plan_id == bindparam("plan_id")
+    last_end = bindparam(f"end_{months - 1}", type_=Date)
+    updates = (select(ProgressUpdate.action_id.label("action_id"), ProgressUpdate.as_at.label("day"),
+                      literal(1).label("kind"), ProgressUpdate.posted_at.label("posted_at"),
+                      ProgressUpdate.id.label("row_id"), ProgressUpdate.rag.label("rag"))
+               .join(Action, Action.id == ProgressUpdate.action_id)
+               .where(in_plan, ProgressUpdate.rag.is_not(None), ProgressUpdate.as_at <= last_end))
+    own_day = func.coalesce(Action.rag_as_at, bindparam("year_start", type_=Date))
+    own = (select(Action.id, own_day, literal(0), Action.created_at, Action.id, Action.rag)
+           .where(in_plan, Action.rag.is_not(None), own_day <= last_end))
+    rated = union_all(updates, own).subquery("rated")
+    month = case(*[(rated.c.day <= bindparam(f"end_{i}", type_=Date), i) for i in range(months)])
+    ranked = select(rated.c.action_id, month.label("month"), rated.c.rag, func.row_number().over(
+        partition_by=(rated.c.action_id, month),
+        order_by=(rated.c.day.desc(), rated.c.kind.desc(), rated.c.posted_at.desc(), rated.c.row_id.desc()),
+    ).label("n")).subquery("ranked")
+    monthly = select(ranked.c.action_id, ranked.c.month, ranked.c.rag, func.lag(ranked.c.rag).over(
+        partition_by=ranked.c.action_id, order_by=ranked.c.month).label("before")).where(ranked.c.n == 1).subquery("monthly")
+    return (select(monthly.c.month, monthly.c.rag, monthly.c.before, func.count())
+            .where(or_(monthly.c.before.is_(None), monthly.c.before != monthly.c.rag))
+            .group_by(monthly.c.month, monthly.c.rag, monthly.c.before))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,7 +17,8 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum
-from tracker.plans import file_reader, file_writer, importer, rollover, service
+from tracker.plans import charts, file_reader, file_writer, importer, rollover, service
+from tracker.plans.charts import THEME_CHART_TITLE, TIME_CHART_TITLE
 from tracker.plans.forms import (
     NEW_PLAN,
     FilterForm,
@@ -40,6 +42,7 @@ from tracker.plans.queries import (
     plan_overview,
     plan_people,
     plan_statuses,
+    rag_over_time,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -107,8 +110,24 @@ def detail(plan_id: int):
 def overview(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     today = clock.today()
-    return render_template("plans/overview.html", plan=plan, overview=plan_overview(plan, today), today=today,
-                           demo_note=demo_note(plan.id))
+    summary = plan_overview(plan, today)
+    return render_template("plans/overview.html", plan=plan, overview=summary, today=today,
+                           demo_note=demo_note(plan.id), **rag_charts(summary, plan, today))
+
+
+def rag_charts(summary, plan: Plan, today) -> dict:
+    """The overview's two charts (SVG) and their figures: RAG by theme, and RAG at each month's end."""
+    theme_bars = tuple(charts.bar(label, counter) for label, _count, counter in summary.by_theme)
+    month_bars = tuple(charts.bar(charts.month_label(day), counts) for day, counts in rag_over_time(plan, today))
+    return {
+        "rag_labels": charts.LABELS, "rag_order": charts.RAG_ORDER,
+        "theme_bars": theme_bars, "month_bars": month_bars,
+        "theme_svg": Markup(charts.svg_cached("theme", theme_bars, THEME_CHART_TITLE, "rag-by-theme"))
+        if theme_bars else None,
+        "month_svg": Markup(charts.svg_cached("time", month_bars, TIME_CHART_TITLE, "rag-over-time"))
+        if month_bars else None,
+    }
+
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])

@@ -142,3 +142,34 @@ class Cover:
     date: date
     author: str
     lead_director: str
+
+
+#: The columns of a plan chart's figures: the RAG ratings in stacking order, then not rated.
+RAG_COLUMNS = ("Red", "Amber", "Green", "Blue (complete)", "Not rated")
+
+
+@dataclass(frozen=True)
+class RagChart:
+    """One of the plan's RAG charts (PNG bytes) and the figures it is drawn from."""
+
+    title: str
+    #: The heading of the figures' first column: "Theme", "Month".
+    first_column: str
+    #: (label, counts in RAG_COLUMNS order) per bar.
+    rows: tuple[tuple[str, tuple[int, ...]], ...]
+    png: bytes
+    description: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        bad = [label for label, counts in self.rows if len(counts) != len(RAG_COLUMNS)]
+        if bad:
+            raise ValueError(f"chart {self.title!r}: rows {bad} need a count for each of {', '.join(RAG_COLUMNS)}")
+
+
+@dataclass(frozen=True)
+class PlanCharts:
+    """The board pack's charts of the plan: RAG by theme and RAG over time."""
+
+    heading: str
+    charts: tuple[RagChart, ...]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,19 +18,24 @@ from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import organisation_settings
+from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.evidence.queries import files_for_updates
 from tracker.extensions import db
+from tracker.plans import charts
 from tracker.plans.importer import ref_key
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import Plan, PlanStatus, theme_label
+from tracker.plans.queries import rag_over_time
 from tracker.plans.rollover import previous_year
 from tracker.reports.documents import (
     PRIORITIES,
     Cover,
     IndicatorSummary,
+    PlanCharts,
     PlanDocument,
     PrintedAction,
     PrintedUpdate,
+    RagChart,
     ThemeRow,
 )
 from tracker.reports.word import (
@@ -246,7 +251,30 @@ def _pack(plan: Plan, options: ExportOptions, title: str, settings: Organisation
                               title=default_title("appendix2", plan))
     return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
                             style=options.style, include_history=options.include_history,
-                            generated_on=clock.today(), appendix1_style=options.appendix1_style)
+                            generated_on=clock.today(), appendix1_style=options.appendix1_style,
+                            plan_charts=plan_charts(plan, appendix2, options.as_at))
+
+
+def plan_charts(plan: Plan, printed: PlanDocument, as_at: date) -> PlanCharts:
+    """The plan's RAG by theme (as printed in its appendix, on the `as_at` day) and RAG at each month's end
+    up to the `as_at` month, as PNG charts with their figures."""
+    theme_bars = [charts.bar(theme_label(row.number, row.title) if row.number else row.title,
+                             Counter(action.rag for action in row.actions)) for row in printed.themes]
+    month_bars = [charts.bar(charts.month_label(day), counts) for day, counts in rag_over_time(plan, as_at)]
+    found = []
+    if theme_bars:
+        found.append(_rag_chart("theme", theme_bars, f"Actions by theme and RAG on {long_date(as_at)}", "Theme"))
+    if month_bars:
+        found.append(_rag_chart("time", month_bars, charts.TIME_CHART_TITLE, "Month", note=(
+            "Each action's RAG at a month's end is its latest rated progress update dated that day or earlier, "
+            "else its own rating if dated then or undated; otherwise it is counted as not rated.")))
+    return PlanCharts(heading=f"Action plan {plan.year}: RAG by theme and over time", charts=tuple(found))
+
+
+def _rag_chart(kind: str, bars: list, title: str, first_column: str, note: str = "") -> RagChart:
+    size = (charts.WORD_SIZE_INCHES[0], min(1.6 + 0.5 * len(bars), 4.2)) if kind == "theme" else charts.WORD_SIZE_INCHES
+    return RagChart(title=title, first_column=first_column, rows=tuple((item.label, item.counts) for item in bars),
+                    png=charts.to_png(kind, bars, title, size=size), description=charts.describe(title, bars), note=note)
 
 
 def _appendix1_plan(plan: Plan, plan_id: int | None) -> Plan:

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from tracker.dates import long_date
-from tracker.reports.documents import Cover, IndicatorSummary, PlanDocument
+from tracker.reports.documents import Cover, IndicatorSummary, PlanCharts, PlanDocument
 from tracker.reports.word.appendices import STYLES, add_appendix1, add_appendix2
 from tracker.reports.word.cells import typed_bullets_to_lists
 from tracker.reports.word.indicators import add_indicator_summary
@@ -21,6 +21,7 @@ from tracker.reports.word.page import (
     new_document,
     new_section,
 )
+from tracker.reports.word.plan_charts import add_plan_charts
 
 #: Word's own table of contents: heading levels 1-3, entries as hyperlinks.
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -48,8 +49,10 @@ def build_board_pack(
     include_history: bool,
     generated_on: date,
     appendix1_style: str = "2021",
+    plan_charts: PlanCharts | None = None,
 ) -> Document:
-    """Cover page with contents, then each part in its own landscape section starting on a new page."""
+    """Cover page with contents, then each part in its own landscape section starting on a new page
+    (the plan's RAG charts, when given, after the indicator summary)."""
     if style not in STYLES:
         raise ValueError(f"Appendix 2 style must be one of {', '.join(STYLES)}, got {style!r}")
     document = new_document(cover.title, cover.author, generated_on)
@@ -57,6 +60,9 @@ def build_board_pack(
     new_section(document)
     add_indicator_summary(document, summary, bme_label=appendix2.bme_label)
     new_section(document)
+    if plan_charts is not None and plan_charts.charts:
+        add_plan_charts(document, plan_charts)
+        new_section(document)
     add_appendix1(document, appendix1, include_history=include_history, style=appendix1_style)
     new_section(document)
     add_appendix2(document, appendix2, style=style)
