@@ -396,3 +396,18 @@ def test_the_demo_overview_shows_a_year_in_progress_in_every_colour(page_as, liv
     shoot(page, "journey-demo-overview")
     assert all(count > 0 for count in counts.values()), counts
     assert overdue < total / 3, (overdue, total)
+
+
+def test_a_viewers_first_page_is_the_current_plans_overview_with_its_charts(context, live_server):
+    """A viewer owns nothing: signing in lands on the current plan's overview, where both charts are
+    drawn, each with its figures as a table beneath, and My actions is one click away."""
+    page = context.new_page()
+    sign_in(page, VIEWER)
+    assert page.url.endswith(f"/plans/{live_server.plan_id(CURRENT_YEAR)}/overview"), page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
+    expect(page.locator("figure.app-chart-figure svg[role=img]")).to_have_count(2)
+    expect(page.get_by_role("table", name="By theme: actions at each RAG")).to_be_visible()
+    expect(page.get_by_role("table", name="By month: actions at each RAG at the month's end")).to_be_visible()
+    expect(page.get_by_role("link", name="My actions").first).to_be_visible()
+    found = check_accessibility(page, "viewer-first-page-overview")
+    assert not found, describe(found)
