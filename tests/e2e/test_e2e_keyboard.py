@@ -67,7 +67,7 @@ def test_an_owner_posts_an_update_with_the_keyboard_only(page_as, live_server):
     expect(page.locator("#status")).to_have_value("PROGRESS MADE")
     proposed = page.locator("#rag").input_value()
     path = tab_until(page, lambda focused: focused["text"] == "Save update")
-    assert [focused["id"] for focused in path[:-1]] == ["rag", "rag_reason", "evidence_url"]
+    assert [focused["id"] for focused in path[:-1]] == ["rag", "rag_reason", "evidence_url", "evidence"]
     shoot(page, "keyboard-update-form-filled")
     page.keyboard.press("Enter")
 
