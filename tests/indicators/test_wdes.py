@@ -51,6 +51,7 @@ from tracker.indicators.wdes import (
     compute_wdes,
     recruitment_metric,
 )
+from tracker.indicators.wdes_headlines import wdes_headlines
 from tracker.indicators.wdes_readers import read_board_disability, read_datapack_with_disability
 from tracker.indicators.wdes_results import Voices
 from tracker.indicators.wdes_show import metrics_dict, to_json
@@ -418,3 +419,26 @@ def test_staff_no_cluster_holds_are_shown_apart_so_the_clusters_and_they_add_up(
                        "not in a cluster": 1}
     in_clusters = sum(s.headcount for s in (*profile.non_clinical, *profile.clinical))
     assert in_clusters + sum(outside.values()) == profile.overall.headcount == 20
+
+
+def test_headlines_are_one_row_per_stored_figure_with_the_shown_values(result):
+    rows = {(row.metric, row.measure): row for row in wdes_headlines(result)}
+    assert rows[("1", "disabled")].value == 25.0
+    assert (rows[("1", "disabled")].numerator, rows[("1", "disabled")].denominator) == (5, 20)
+    assert rows[("1", "declaration_rate")].value == 70.0
+    assert rows[("2", "value")].value == pytest.approx((100 / 400) / (9 / 45))
+    assert rows[("2", "value")].ci_low < rows[("2", "value")].value < rows[("2", "value")].ci_high
+    assert rows[("4a_i", "disabled")].value == 30.5
+    assert rows[("4a_i", "non_disabled")].value == 25.1
+    assert ("8", "non_disabled") not in rows
+    assert rows[("8", "disabled")].value == 70.2
+    assert rows[("9a", "overall")].value == 6.9
+    assert rows[("9b", "answer")].value == 1.0
+    assert rows[("10", "voting")].value == pytest.approx(result.board.voting_difference)
+    assert rows[("4b", "disabled")].value is None and rows[("4b", "disabled")].reason
+    assert len(rows) == len(wdes_headlines(result))
+
+
+def test_headlines_of_an_empty_year_are_all_null_with_reasons():
+    for row in wdes_headlines(compute_wdes(WdesInputs(year=2025))):
+        assert row.value is None and row.reason, (row.metric, row.measure)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
-from tracker.actions.models import Action, ActionIndicator, ProgressUpdate, action_forums, action_owners
+from tracker.actions.models import Action, ActionMeasure, ProgressUpdate, action_forums, action_owners
 from tracker.actions.service import PlanArchived, UpdateData, post_update
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -90,7 +90,7 @@ def test_deleting_a_draft_removes_its_themes_actions_and_links_and_keeps_the_aud
     assert db.session.get(Plan, plan_id) is None
     assert db.session.scalars(select(Action.plan_id)).all() == [kept.id]
     assert db.session.scalars(select(Theme.plan_id)).all() == [kept.id]
-    assert (_count(action_owners), _count(action_forums), _count(ActionIndicator)) == (1, 1, 1)
+    assert (_count(action_owners), _count(action_forums), _count(ActionMeasure)) == (1, 1, 1)
     assert db.session.get(Action, kept_action.id).owners == [owner]
     [event] = _events("deleted")
     assert (event.subject_type, event.subject_id, event.actor_id) == ("plan", plan_id, admin.id)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from tracker import standards
 from tracker.actions.refs import ref_order
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -38,13 +39,31 @@ action_forums = Table(
 )
 
 
-class ActionIndicator(db.Model):
-    """A WRES indicator (1-9) that an action is meant to move."""
+class ActionMeasure(db.Model):
+    """A WRES indicator or WDES metric that an action is meant to move (`tracker.standards`)."""
 
-    __tablename__ = "action_indicators"
+    __tablename__ = "action_measures"
+    __table_args__ = (Index("ix_action_measures_standard_measure", "standard", "measure"),)
 
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
-    indicator: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    #: "wres" or "wdes".
+    standard: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: The measure's key within its standard: "2", "4a_ii".
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+    @property
+    def code(self) -> str:
+        """ "wres:2", "wdes:4a_ii"."""
+        return standards.code_of(self.standard, self.measure)
+
+
+class ActionHighImpactAction(db.Model):
+    """One of the EDI Improvement Plan's six high impact actions (1-6) that an action serves."""
+
+    __tablename__ = "action_high_impact_actions"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
 
 class Action(db.Model):
@@ -97,8 +116,9 @@ class Action(db.Model):
         secondary=action_supporting_leads, order_by="User.name"
     )
     forums: Mapped[list[Forum]] = relationship(secondary=action_forums, order_by="Forum.name")
-    indicator_links: Mapped[list[ActionIndicator]] = relationship(
-        cascade="all, delete-orphan", order_by="ActionIndicator.indicator"
+    measure_links: Mapped[list[ActionMeasure]] = relationship(cascade="all, delete-orphan")
+    high_impact_action_links: Mapped[list[ActionHighImpactAction]] = relationship(
+        cascade="all, delete-orphan", order_by="ActionHighImpactAction.number"
     )
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="action",
@@ -116,15 +136,46 @@ class Action(db.Model):
         return ref
 
     @property
+    def measures(self) -> list[str]:
+        """The codes of the measures it links to ("wres:2", "wdes:4a_ii"), in the standards' order."""
+        return standards.sort_codes(link.code for link in self.measure_links)
+
+    @measures.setter
+    def measures(self, codes: list[str]) -> None:
+        wanted = standards.sort_codes(codes)
+        kept = [link for link in self.measure_links if link.code in wanted]
+        have = {link.code for link in kept}
+        added = [ActionMeasure(standard=standards.measure(code).standard, measure=standards.measure(code).key)
+                 for code in wanted if code not in have]
+        self.measure_links = kept + added
+
+    @property
+    def measure_names(self) -> list[str]:
+        """ ["WRES 2", "WDES 4a(ii)"]."""
+        return standards.names(self.measures)
+
+    @property
     def indicators(self) -> list[int]:
-        return [link.indicator for link in self.indicator_links]
+        """The WRES indicators (1-9) among its measures."""
+        return sorted(int(link.measure) for link in self.measure_links if link.standard == standards.WRES)
 
     @indicators.setter
     def indicators(self, numbers: list[int]) -> None:
+        """Set the WRES indicators, keeping any WDES metrics."""
+        others = [code for code in self.measures if not code.startswith(f"{standards.WRES}:")]
+        self.measures = others + [standards.code_of(standards.WRES, n) for n in numbers]
+
+    @property
+    def high_impact_actions(self) -> list[int]:
+        """The high impact actions (1-6) it serves."""
+        return [link.number for link in self.high_impact_action_links]
+
+    @high_impact_actions.setter
+    def high_impact_actions(self, numbers: list[int]) -> None:
         wanted = sorted(set(numbers))
-        kept = [link for link in self.indicator_links if link.indicator in wanted]
-        have = {link.indicator for link in kept}
-        self.indicator_links = kept + [ActionIndicator(indicator=n) for n in wanted if n not in have]
+        kept = [link for link in self.high_impact_action_links if link.number in wanted]
+        have = {link.number for link in kept}
+        self.high_impact_action_links = kept + [ActionHighImpactAction(number=n) for n in wanted if n not in have]
 
     @property
     def by_who(self) -> str:

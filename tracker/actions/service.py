@@ -15,7 +15,7 @@ from tracker import clock
 from tracker.actions.by_when import ByWhenKind, parse_by_when
 from tracker.actions.models import (
     Action,
-    ActionIndicator,
+    ActionMeasure,
     ProgressUpdate,
     action_forums,
     action_owners,
@@ -32,6 +32,7 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
 from tracker.rag import normalise_rag, normalise_status
+from tracker.standards import WRES
 
 AUDITED_FIELDS = (
     "ref", "theme", "text", "category", "outcome", "lead_text", "by_when", "priority",
@@ -244,7 +245,7 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
     insert_rows(Action.__table__, rows)
     ids = dict(db.session.execute(select(Action.ref, Action.id).where(Action.plan_id == plan.id)).all())  # refs are unique
     links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
-                                      ActionIndicator.__table__: []}
+                                      ActionMeasure.__table__: []}
     all_events, all_updates, created = [], [], []
     for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
                                                                   strict=True):
@@ -254,7 +255,8 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
         links[action_supporting_leads] += [{"action_id": action_id, "user_id": u.id}
                                            for u in dict.fromkeys(data.supporting_leads)]
         links[action_forums] += [{"action_id": action_id, "forum_id": f.id} for f in dict.fromkeys(data.forums)]
-        links[ActionIndicator.__table__] += [{"action_id": action_id, "indicator": n} for n in before["indicators"]]
+        links[ActionMeasure.__table__] += [{"action_id": action_id, "standard": WRES, "measure": str(n)}
+                                          for n in before["indicators"]]
         all_events += [{**event, "subject_id": action_id} for event in events]
         all_updates += [{**row, "action_id": action_id} for row in stored]
     for table, link_rows in links.items():
@@ -535,7 +537,7 @@ def _bulk_actions(plan: Plan, ids) -> list[Action]:
     return list(db.session.scalars(
         select(Action).where(Action.plan_id == plan.id, Action.id.in_(list(ids)))
         .options(joinedload(Action.theme), selectinload(Action.owners), selectinload(Action.supporting_leads),
-                 selectinload(Action.forums), selectinload(Action.indicator_links))
+                 selectinload(Action.forums), selectinload(Action.measure_links))
         .order_by(Action.ref_order, Action.id)))
 
 

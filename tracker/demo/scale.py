@@ -21,7 +21,7 @@ from tracker import clock
 from tracker.actions.by_when import parse_by_when, plan_year_bounds
 from tracker.actions.models import (
     Action,
-    ActionIndicator,
+    ActionMeasure,
     ProgressUpdate,
     action_forums,
     action_owners,
@@ -40,6 +40,7 @@ from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.governance.service import add_meeting, create_forum
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, create_plan
+from tracker.standards import WRES
 
 ICS = "Riverside and Northgate ICS"
 PLACES = ("Riverside", "Northgate", "Eastfield", "Westbrook", "Southmoor", "Hillcrest", "Lakeside", "Oakwood",
@@ -193,7 +194,7 @@ def refresh_statistics() -> None:
 _COUNTED = {"users": User, "forums": Forum, "forum members": forum_members, "meetings": Meeting, "plans": Plan,
             "themes": Theme, "actions": Action, "owner links": action_owners,
             "supporting lead links": action_supporting_leads, "forum links": action_forums,
-            "indicator links": ActionIndicator, "progress updates": ProgressUpdate, "audit events": AuditEvent}
+            "indicator links": ActionMeasure, "progress updates": ProgressUpdate, "audit events": AuditEvent}
 
 
 def _insert(model):
@@ -373,9 +374,9 @@ def _add_links(ids: list[int], histories: list[tuple], rng: random.Random) -> No
         owners += [{"action_id": action_id, "user_id": u} for u in owner_ids]
         leads += [{"action_id": action_id, "user_id": u} for u in lead_ids]
         forums += [{"action_id": action_id, "forum_id": f.id} for f in action_forum_list]
-        indicators += [{"action_id": action_id, "indicator": n} for n in rng.sample(range(1, 10), rng.randint(1, 3))]
+        indicators += [{"action_id": action_id, "standard": WRES, "measure": str(n)} for n in rng.sample(range(1, 10), rng.randint(1, 3))]
     for table, rows in ((action_owners, owners), (action_supporting_leads, leads), (action_forums, forums),
-                        (ActionIndicator.__table__, indicators)):
+                        (ActionMeasure.__table__, indicators)):
         if rows:
             db.session.execute(insert(table), rows)
 

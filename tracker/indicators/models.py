@@ -1,4 +1,4 @@
-"""Stored WRES results: a year of results, its headline values, and the national reference series."""
+"""Stored results: a WRES or WDES year of results, its headline values, and the national reference series."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -80,3 +80,56 @@ class NationalValue(db.Model):
     indicator: Mapped[int]
     measure: Mapped[str] = mapped_column(String(20))
     value: Mapped[float] = mapped_column(Float)
+
+
+class WdesYear(db.Model):
+    """One WDES year: computed from a WDES data pack, or typed in from a published report."""
+
+    __tablename__ = "wdes_years"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    #: "computed" (from a data pack) or "entered" (typed in).
+    source: Mapped[str] = mapped_column(String(10))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: What the pack held (rows and groups per file, missing files), for the page and the audit trail.
+    pack_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: WdesResult.to_dict(): every breakdown, likelihood and board figure, unrounded.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    imported_by: Mapped[User | None] = relationship()
+    values: Mapped[list[WdesValue]] = relationship(
+        back_populates="wdes_year", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(WdesValue.metric, WdesValue.measure)",
+    )
+
+
+class WdesValue(db.Model):
+    """One headline figure of a WDES year.
+
+    metric is the WDES metric's key ("1", "4a_ii", "9a", "10"); measure is one of:
+    metric 1: "disabled", "non_disabled", "not_declared" (% of headcount), "declaration_rate";
+    2 and 3: "value" (relative likelihood, with ci_low / ci_high and each group's rate as
+    numerator / denominator); 4a(i)-7: "disabled", "non_disabled"; 8: "disabled"; 9a: "disabled",
+    "non_disabled", "overall" (engagement scores 0-10); 9b: "answer" (1 yes, 0 no; the narrative
+    is in the year's result); 10: "voting", "executive" (percentage points).
+    """
+
+    __tablename__ = "wdes_values"
+    __table_args__ = (UniqueConstraint("year", "metric", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("wdes_years.year", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(10))
+    measure: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    small_numbers: Mapped[bool] = mapped_column(default=False)
+    not_calculable_reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))
+
+    wdes_year: Mapped[WdesYear] = relationship(back_populates="values")

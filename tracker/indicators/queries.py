@@ -8,7 +8,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from tracker.actions.models import Action, ActionIndicator, ProgressUpdate
+from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
 from tracker.actions.refs import ref_key
 from tracker.admin.service import organisation_settings
 from tracker.extensions import db
@@ -18,6 +18,7 @@ from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalVal
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
 from tracker.plans.models import Plan
+from tracker.standards import WRES
 
 STANDARD = "wres"
 DEFINITIONS: dict[int, IndicatorDefinition] = {d.number: d for d in load_definitions(STANDARD)}
@@ -224,7 +225,8 @@ def _year_and_ref(action: Action) -> tuple:
 
 def linked_actions(number: int) -> list[LinkedAction]:
     """Actions linked to the indicator in plans that are not closed or archived, newest plan first (three queries)."""
-    linked = (select(ActionIndicator.action_id).where(ActionIndicator.indicator == number)).scalar_subquery()
+    linked = (select(ActionMeasure.action_id)
+              .where(ActionMeasure.standard == WRES, ActionMeasure.measure == str(number))).scalar_subquery()
     actions = list(db.session.scalars(
         select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
         .options(contains_eager(Action.plan), selectinload(Action.owners))))

@@ -256,7 +256,7 @@ def plan_rows(plan: Plan) -> list[dict[str, str]]:
     actions = db.session.scalars(
         select(Action).where(Action.plan_id == plan.id).options(
             joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
-            subqueryload(Action.forums), subqueryload(Action.indicator_links), subqueryload(Action.updates),
+            subqueryload(Action.forums), subqueryload(Action.measure_links), subqueryload(Action.updates),
         )
     ).all()
     return [action_row(action) for action in sorted(actions, key=lambda a: ref_key(a.ref))]
@@ -267,7 +267,7 @@ def action_rows(action_ids: list[int]) -> list[dict[str, str]]:
     actions = {action.id: action for action in db.session.scalars(
         select(Action).where(Action.id.in_(action_ids)).options(
             joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
-            subqueryload(Action.forums), subqueryload(Action.indicator_links), subqueryload(Action.updates)))}
+            subqueryload(Action.forums), subqueryload(Action.measure_links), subqueryload(Action.updates)))}
     return [action_row(actions[action_id]) for action_id in action_ids if action_id in actions]
 
 

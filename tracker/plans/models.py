@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import standards
 from tracker.clock import uk_date
 from tracker.extensions import db
 
@@ -41,6 +42,8 @@ class Plan(db.Model):
     equality_objectives_key: Mapped[str] = mapped_column(Text, default="")
     #: Numbered key for the "Links to EDI goals" column, one per line.
     edi_goals_key: Mapped[str] = mapped_column(Text, default="")
+    #: "wres", "wdes" or "combined" (`tracker.standards.PLAN_STANDARDS`): which measures its actions link to.
+    standard: Mapped[str] = mapped_column(String(10), default=standards.WRES, server_default=standards.WRES)
     version: Mapped[int] = mapped_column(default=1)
     #: When an admin archived the plan; null while it is not archived. An archived plan is kept
     #: whole and opens by its address, but is left out of the plans list (except under "Show
@@ -63,6 +66,11 @@ class Plan(db.Model):
     @property
     def label(self) -> str:
         return f"{self.year}: {self.title}"
+
+    @property
+    def standard_label(self) -> str:
+        """ "WRES plan", "WDES plan" or "Combined EDI plan (WRES and WDES)"."""
+        return standards.PLAN_STANDARDS[self.standard]
 
     @property
     def is_archived(self) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from tracker.actions.by_when import plan_year_bounds
 from tracker.actions.models import (
     Action,
-    ActionIndicator,
+    ActionMeasure,
     ProgressUpdate,
     action_forums,
     action_owners,
@@ -30,6 +30,7 @@ from tracker.plans.charts import month_ends
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import DEMO_DATA
 from tracker.rag import CLOSED_STATUSES, RAG_VALUES
+from tracker.standards import WRES
 
 
 def list_plans(archived: bool = False) -> list[tuple[Plan, int]]:
@@ -94,7 +95,8 @@ def _filter_shape(filters: Filters) -> tuple:
 
 
 def _filter_params(plan: Plan, filters: Filters, today: date) -> dict:
-    return {"plan_id": plan.id, "owner_id": filters.owner_id, "indicator": filters.indicator,
+    indicator = str(filters.indicator) if filters.indicator else None
+    return {"plan_id": plan.id, "owner_id": filters.owner_id, "indicator": indicator,
             "forum_id": filters.forum_id, "rag": filters.rag, "status": filters.status, "today": today}
 
 
@@ -108,7 +110,8 @@ def _filtered(query: Select, shape: tuple) -> Select:
                           .where(action_supporting_leads.c.user_id == bindparam("owner_id"))),
         ))
     if indicator:
-        query = query.where(Action.indicator_links.any(ActionIndicator.indicator == bindparam("indicator")))
+        query = query.where(Action.measure_links.any(and_(ActionMeasure.standard == WRES,
+                                                              ActionMeasure.measure == bindparam("indicator"))))
     if forum:
         query = query.where(Action.forums.any(Forum.id == bindparam("forum_id")))
     if rag == "none":
@@ -201,8 +204,9 @@ def _overview_queries() -> _OverviewQueries:
     return _OverviewQueries(
         counts=select(Action.theme_id, Action.status, Action.rag, func.count(), _count_if(overdue), _count_if(stale))
         .where(in_plan).group_by(Action.theme_id, Action.status, Action.rag),
-        by_indicator=select(ActionIndicator.indicator, Action.rag, func.count())
-        .join(Action, ActionIndicator.action_id == Action.id).where(in_plan).group_by(ActionIndicator.indicator, Action.rag),
+        by_indicator=select(ActionMeasure.measure, Action.rag, func.count())
+        .join(Action, ActionMeasure.action_id == Action.id).where(in_plan, ActionMeasure.standard == WRES)
+        .group_by(ActionMeasure.measure, Action.rag),
         by_forum=select(Forum.name, Action.rag, func.count()).select_from(action_forums)
         .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
         .where(in_plan).group_by(Forum.name, Action.rag),
@@ -228,7 +232,8 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         stale_count += int(stale_here)
     labels = {theme.id: theme.label for theme in plan.themes}
     ordered = [theme.id for theme in plan.themes] + ([None] if None in themes else [])
-    indicators = _rag_counters(db.session.execute(queries.by_indicator, params))
+    indicators = {int(key): counts for key, counts in
+                  _rag_counters(db.session.execute(queries.by_indicator, params)).items()}
     forums = _rag_counters(db.session.execute(queries.by_forum, params))
     first_overdue, first_stale = read_lists(queries.first_overdue, queries.first_stale, params=params)
     return Overview(

@@ -148,7 +148,7 @@ def plan_actions(plan: Plan) -> list[Action]:
         select(Action).where(Action.plan_id == plan.id).options(
             subqueryload(Action.carried_to).joinedload(Action.plan), subqueryload(Action.owners),
             subqueryload(Action.supporting_leads), subqueryload(Action.forums),
-            subqueryload(Action.indicator_links),
+            subqueryload(Action.measure_links), subqueryload(Action.high_impact_action_links),
         )
     ).all()
     return sorted(actions, key=lambda a: ref_key(a.ref))

@@ -92,7 +92,7 @@ def load_plan(plan_id: int) -> Plan | None:
             selectinload(Plan.themes),
             selectinload(Plan.actions).options(
                 selectinload(Action.owners), selectinload(Action.forums),
-                selectinload(Action.indicator_links),
+                selectinload(Action.measure_links),
                 selectinload(Action.updates).selectinload(ProgressUpdate.author),
             ),
         )
