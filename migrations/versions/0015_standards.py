@@ -17,8 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("plans") as batch:
-        batch.add_column(sa.Column("standard", sa.String(length=10), nullable=False, server_default="wres"))
+    op.add_column("plans", sa.Column("standard", sa.String(length=10), nullable=False, server_default="wres"))
 
     op.create_table(
         "action_measures",
@@ -97,5 +96,9 @@ def downgrade():
                "SELECT action_id, CAST(measure AS INTEGER) FROM action_measures WHERE standard = 'wres'")
     op.drop_index("ix_action_measures_standard_measure", table_name="action_measures")
     op.drop_table("action_measures")
-    with op.batch_alter_table("plans") as batch:
-        batch.drop_column("standard")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops a column in place; a batch copy of plans would lose its AUTOINCREMENT and, with
+        # foreign keys on, cascade the drop of the old table to every action.
+        op.execute("ALTER TABLE plans DROP COLUMN standard")
+    else:
+        op.drop_column("plans", "standard")
