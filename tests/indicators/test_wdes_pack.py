@@ -6,12 +6,11 @@ import zipfile
 
 import pytest
 
+from tests.indicators.wdes_packs import DISABLED, HEADCOUNT, NON_DISABLED, NOT_DECLARED, pack, workforce_xlsx
 from tracker.indicators.tables import DataPackError
 from tracker.indicators.wdes import compute_wdes
 from tracker.indicators.wdes_pack import metric_key, read_wdes_datapack
 from tracker.indicators.wdes_show import metrics_dict
-
-from tests.indicators.wdes_packs import DISABLED, HEADCOUNT, NON_DISABLED, NOT_DECLARED, pack, workforce_xlsx
 
 
 def figures(files, year=2025) -> dict:
@@ -67,8 +66,8 @@ def test_metric_2_from_published_percentages_appointed(non_disabled, disabled, e
 def test_row_level_recruitment_and_capability_files():
     recruitment = ("Disability,Appointed\n" + "Yes,Yes\n" * 2 + "Yes,No\n" * 8 + "No,Y\n" * 8 + "No,N\n" * 12
                    + "Not Declared,Yes\n").encode()
-    capability = ("Disability,Date,Grounds\nYes,15/06/2024,Performance\nNo,01/02/2025,Performance\n"
-                  "No,01/05/2023,Performance\nYes,01/05/2024,Ill health\n").encode()
+    capability = (b"Disability,Date,Grounds\nYes,15/06/2024,Performance\nNo,01/02/2025,Performance\n"
+                  b"No,01/05/2023,Performance\nYes,01/05/2024,Ill health\n")
     read = read_wdes_datapack(pack(**{"recruitment.csv": recruitment, "capability.csv": capability}), year=2025)
     assert dict(read.recruitment.shortlisted) == {"Disabled": 10, "non-disabled": 20}
     assert dict(read.recruitment.appointed) == {"Disabled": 2, "non-disabled": 8}

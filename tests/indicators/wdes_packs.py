@@ -42,13 +42,13 @@ CAPABILITY = b"group,entries,year\nDisabled,2,2025\nNon-disabled,4,2025\nDisable
 #: Recruitment by group: non-disabled 100 / 400 = 0.25, Disabled 20 / 100 = 0.2; metric 2 = 1.25.
 RECRUITMENT = b"Group,Shortlisted,Appointed\nDisabled,100,20\nNon-disabled,400,100\nNot declared,10,1\n"
 SURVEY = (
-    "WDES staff survey results 2024\n\n"
-    "Metric,Group,Percent,Responses\n"
-    "4a(i),Disabled,30.5%,210\n4a(i),Non-disabled,25.25%,900\n"
-    "4a ii,Disabled,15,210\n4a ii,Non-disabled,10,900\n"
-    "8,Disabled,71.2,210\n"
-    "9a,Disabled,6.5,\n9a,Non-disabled,7.0,\n9a,overall,6.9,\n"
-).encode()
+    b"WDES staff survey results 2024\n\n"
+    b"Metric,Group,Percent,Responses\n"
+    b"4a(i),Disabled,30.5%,210\n4a(i),Non-disabled,25.25%,900\n"
+    b"4a ii,Disabled,15,210\n4a ii,Non-disabled,10,900\n"
+    b"8,Disabled,71.2,210\n"
+    b"9a,Disabled,6.5,\n9a,Non-disabled,7.0,\n9a,overall,6.9,\n"
+)
 #: KMPT's board: 13 voting members (8 non-executive, 5 executive), none declared Disabled.
 BOARD = ("Disability,Role,Voting\n" + "No,Non-executive,Yes\n" * 8 + "No,Executive,Yes\n" * 5).encode()
 

@@ -41,7 +41,7 @@ from tracker.indicators.cells import count_column, map_values, missing_columns, 
 from tracker.indicators.readers import FileSummary, Parsed, no_rows_problem
 from tracker.indicators.survey_board import voting_of
 from tracker.indicators.tables import DataPackError, Sheet, read_sheet
-from tracker.indicators.wdes import SURVEY_METRICS, CapabilityYear, Recruitment, WdesInputs
+from tracker.indicators.wdes import CapabilityYear, Recruitment, WdesInputs
 from tracker.indicators.wdes_readers import (
     DISABILITY,
     WANTED_BOTH,
