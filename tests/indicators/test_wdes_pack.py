@@ -118,3 +118,19 @@ def test_a_zip_of_the_files_is_read_like_the_files():
                                            ("11", None), ("5(ii)", None)])
 def test_metric_names_as_people_write_them(text, key):
     assert metric_key(text) == key
+
+
+def test_survey_9b_answer_and_narrative_and_responses_left_blank():
+    survey = (b"Metric,Group,Value,Responses,Narrative\n"
+              b"Metric 5,Disabled,45.5,300,\nMetric 5,Non-disabled,55.25,,\n"
+              b"9b,,Yes,,Our Disabled staff network reports to the board twice a year.\n")
+    read = read_wdes_datapack({"survey.csv": survey}, year=2025)
+    assert read.survey == {"5": {"disabled": 45.5, "disabled_responses": 300, "non_disabled": 55.25}}
+    assert read.voices.answer is True
+    assert read.voices.text == "Our Disabled staff network reports to the board twice a year."
+    bad = b"Metric,Group,Value,Responses\n5,Disabled,45.5,many\n9b,,perhaps,\n"
+    with pytest.raises(DataPackError) as caught:
+        read_wdes_datapack({"survey.csv": bad}, year=2025)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [
+        (2, "Responses", "'many' is not a number"),
+        (3, "Value", "metric 9b's answer must be yes or no, not 'perhaps'")]

@@ -37,7 +37,14 @@ import numpy as np
 import pandas as pd
 
 from tracker.indicators import disability
-from tracker.indicators.cells import count_column, map_values, missing_columns, percent_column, rows_count
+from tracker.indicators.cells import (
+    count_column,
+    map_values,
+    missing_columns,
+    optional_count_column,
+    percent_column,
+    rows_count,
+)
 from tracker.indicators.readers import FileSummary, Parsed, no_rows_problem
 from tracker.indicators.survey_board import voting_of
 from tracker.indicators.tables import DataPackError, Sheet, read_sheet
@@ -197,7 +204,7 @@ def read_recruitment(sheet: Sheet) -> tuple[Recruitment | None, FileSummary | No
     return recruitment, _summary("recruitment", sheet, "row-level", _totals(groups)), []
 
 
-def _year_of(text: str, pack_year: int | None) -> int | None:
+def _year_of(text: str) -> int | None:
     """A WDES year from a year ('2024', '2023/24', '2023-24') or a date (1 April-31 March → the year ending)."""
     text = text.strip()
     if re.fullmatch(r"\d{4}(\.0+)?", text):
@@ -237,7 +244,7 @@ def read_capability(sheet: Sheet, year: int | None) -> tuple[tuple[CapabilityYea
         keep = ~ill
     if when is not None:
         cells = sheet.cells(when)
-        distinct = {text: _year_of(text, year) for text in cells.unique()}
+        distinct = {text: _year_of(text) for text in cells.unique()}
         years = cells.map(distinct)
         for row in cells.index[years.isna() & keep]:
             problems.append(Problem(sheet.file, int(row), sheet.header(when),
@@ -306,10 +313,7 @@ def read_survey(sheet: Sheet) -> tuple[dict, dict | None, Voices | None, FileSum
     problems += [p for p in group_problems if not _is_9b_row(p, is_voice)] + no_rows_problem(sheet)
     values = sheet.cells(value_column)
     numbers = pd.to_numeric(values.str.rstrip("%").str.strip(), errors="coerce")
-    responses, response_problems = (count_column(sheet, "responses", what="responses")
-                                    if sheet.has("responses") else (pd.Series(np.nan, index=sheet.frame.index), []))
-    response_problems = [p for p in response_problems if values.get(p.row, "x") != "" and
-                         sheet.cells("responses").get(p.row, "") != ""]
+    responses, response_problems = optional_count_column(sheet, sheet.has("responses"), "responses")
     problems += response_problems
     survey: dict[str, dict] = {}
     engagement: dict[str, float | None] | None = None
