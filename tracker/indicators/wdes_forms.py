@@ -13,7 +13,7 @@ YEAR_MESSAGE = f"Enter the WDES year as 4 digits, from {FIRST_YEAR} to {LAST_YEA
 MEASURE_LABELS = {"disabled": "Disabled staff", "non_disabled": "Non-disabled staff", "not_declared": "Not declared",
                   "declaration_rate": "Declaration rate", "value": "Relative likelihood", "overall": "Whole trust",
                   "voting": "Voting members", "executive": "Executive members"}
-UNITS = {"1": "%", "2": "", "3": "", "9a": " (score 0 to 10)", "10": " (percentage points)"}
+UNITS = {"1": " (%)", "2": "", "3": "", "9a": " (score 0 to 10)", "10": " (percentage points)"}
 
 
 def _year_field() -> IntegerField:
@@ -84,7 +84,7 @@ for _metric, _rows in ENTERABLE.items():
     if _metric == "9b":
         continue
     for _measure, _low, _high in _rows:
-        _unit = UNITS.get(_metric, "%")
+        _unit = UNITS.get(_metric, " (%)")
         _message = f"Metric {metric_name(_metric)}: enter a number from {_low:g} to {_high:g}"
         setattr(WdesEnterForm, field_name(_metric, _measure),
                 DecimalField(f"{MEASURE_LABELS[_measure]}{_unit}", places=None,

@@ -13,7 +13,7 @@ from tracker.errors import DomainError
 from tracker.forms import show_error
 from tracker.indicators import uploads, wdes_service
 from tracker.indicators.tables import DataPackError
-from tracker.indicators.wdes_forms import MEASURE_LABELS, UNITS, WdesConfirmForm, WdesEnterForm, WdesImportForm
+from tracker.indicators.wdes_forms import MEASURE_LABELS, WdesConfirmForm, WdesEnterForm, WdesImportForm
 from tracker.indicators.wdes_headlines import wdes_headlines
 from tracker.indicators.wdes_results import WdesWorkforce
 from tracker.request_guards import query_int
@@ -128,4 +128,4 @@ def enter():
             return redirect("/wdes")
     status = 400 if form.is_submitted() else 200
     return render_template("wdes/enter.html", form=form, enterable=wdes_service.ENTERABLE, titles=_titles(),
-                           units=UNITS, metric_name=wdes_service.metric_name), status
+                           metric_name=wdes_service.metric_name), status
