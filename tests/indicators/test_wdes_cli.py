@@ -71,3 +71,18 @@ def test_show_for_a_year_not_stored_exits_non_zero(runner):
     result = runner.invoke(args=["wdes", "show", "--year", "2019", "--json"])
     assert result.exit_code != 0
     assert "No WDES results are stored for 2019" in result.output
+
+
+def test_import_reads_a_zip_of_the_pack_and_refuses_a_missing_folder(runner, pack_folder, tmp_path_factory):
+    import zipfile
+    archive = tmp_path_factory.mktemp("zipped") / "wdes-2025.zip"
+    with zipfile.ZipFile(archive, "w") as package:
+        for path in sorted(pack_folder.iterdir()):
+            package.write(path, path.name)
+    result = runner.invoke(args=["wdes", "import", str(archive), "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "recruitment.csv (recruitment, aggregate): 3 rows" in result.output
+    missing = runner.invoke(args=["wdes", "import", str(pack_folder / "nowhere"), "--year", "2024"])
+    assert missing.exit_code == 1
+    assert "this folder does not exist" in missing.stderr
+    assert wdes_service.stored_year(2024) is None
