@@ -24,7 +24,7 @@ PURE = [
     "plans/charts.py", "indicators/wres.py", "indicators/ratios.py", "indicators/representation.py", "indicators/likelihoods.py",
     "indicators/datapack.py", "indicators/tables.py",
     "indicators/disability.py", "indicators/wdes.py", "indicators/wdes_results.py", "indicators/wdes_readers.py",
-    "indicators/wdes_show.py", "indicators/wdes_headlines.py", "standards.py", "reports/documents.py", "reports/word",
+    "indicators/wdes_show.py", "indicators/wdes_headlines.py", "indicators/wdes_pack.py", "standards.py", "reports/documents.py", "reports/word",
     "reports/docx_reader.py", "reports/docx_cells.py", "errors.py", "evidence/rules.py",
     "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
     "search/text.py",

@@ -136,6 +136,11 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(search_bp)
+
+    # WDES data: upload with preview, past years typed in
+    from tracker.indicators.wdes_import_views import bp as wdes_data_bp
+
+    app.register_blueprint(wdes_data_bp)
     register_error_handlers(app)
 
 
@@ -167,3 +172,8 @@ def register_commands(app: Flask) -> None:
     from tracker.admin.cli import backup_command
 
     app.cli.add_command(backup_command)
+
+    # WDES data: `flask wdes import/show`
+    from tracker.indicators.wdes_cli import wdes_cli
+
+    app.cli.add_command(wdes_cli)

@@ -111,6 +111,9 @@ PAGES = [
     Page("admin-sign-ins", lambda server: "/admin/sign-ins", roles=("admin",)),
     Page("plan-import", lambda server: "/plans/import", roles=("admin",)),
     Page("indicators-import", lambda server: "/indicators/import", roles=("admin",)),
+    # WDES data
+    Page("wdes-import", lambda server: "/wdes/import", roles=("admin",)),
+    Page("wdes-enter", lambda server: "/wdes/enter", roles=("admin",)),
 ]
 CASES = [(role, page) for page in PAGES for role in page.roles]
 
