@@ -136,6 +136,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(search_bp)
+    from tracker.indicators.wdes_views import bp as wdes_bp
+
+    app.register_blueprint(wdes_bp)
     register_error_handlers(app)
 
 
