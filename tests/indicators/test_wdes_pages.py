@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import event
 
+from tests.indicators.test_app_pages import tables
 from tracker.actions.models import ProgressUpdate
 from tracker.extensions import db
 from tracker.indicators.models import WdesValue, WdesYear
@@ -34,8 +35,6 @@ from tracker.indicators.wdes_headlines import wdes_headlines
 from tracker.indicators.wdes_readers import read_datapack_with_disability
 from tracker.indicators.wdes_results import Voices
 from tracker.plans.models import PlanStatus
-
-from tests.indicators.test_app_pages import tables
 
 ROWS = [
     ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
@@ -84,15 +83,14 @@ def store(result, year: int) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def two_years(app):
-    store(compute_wdes(WdesInputs(
+def two_results() -> list:
+    """The 2024 and 2025 results described above (the browser tests store them too)."""
+    return [compute_wdes(WdesInputs(
         year=2024, workforce=_workforce(ROWS[:10], 2024),
         recruitment=Recruitment({"non-disabled": 300, "Disabled": 50}, {"non-disabled": 60, "Disabled": 5}),
         survey={"4a_i": {"disabled": 35.0, "non_disabled": 24.0}, "8": {"disabled": 72.0}},
         engagement={"disabled": 6.2, "non_disabled": 7.1, "overall": 6.9},
-    )), 2024)
-    store(compute_wdes(WdesInputs(
+    )), compute_wdes(WdesInputs(
         year=2025, workforce=_workforce(ROWS, 2025),
         recruitment=Recruitment({"non-disabled": 400, "Disabled": 45}, {"non-disabled": 100, "Disabled": 9}),
         capability=(CapabilityYear(2025, 2, 3), CapabilityYear(2024, 0, 5)),
@@ -100,7 +98,13 @@ def two_years(app):
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
         board=BOARD,
-    )), 2025)
+    ))]
+
+
+@pytest.fixture
+def two_years(app):
+    for result in two_results():
+        store(result, result.year)
 
 
 @pytest.fixture
@@ -152,12 +156,11 @@ def test_the_metrics_table_shows_two_years_rounded_with_trend_words(client, two_
 def test_figures_not_calculable_are_never_shown_as_0(client, two_years, viewer):
     page = client.get("/wdes/").get_data(as_text=True)
     metric_5 = _row(page, "WDES 5:")
-    assert metric_5[1] == metric_5[2] == ("Disabled: Not calculable No staff survey figures for metric 5 "
-                                          "Non-disabled: Not calculable No staff survey figures for metric 5")
+    # the same reason for both figures is given once
+    assert metric_5[1] == metric_5[2] == "Not calculable No staff survey figures for metric 5"
     assert "0.0%" not in " ".join(metric_5)
     board_2024 = _row(page, "WDES 10:")[1]
-    assert board_2024.startswith("Voting members: Not calculable")
-    assert "pp" not in board_2024
+    assert board_2024 == "Not calculable No board membership by disability"
 
 
 def test_the_national_figures_name_their_source(client, two_years, viewer):

@@ -20,6 +20,12 @@ def wdes_figure(value: float | None, unit: str) -> str:
     return shown(value, unit)
 
 
+@bp.app_template_filter("wdes_item")
+def wdes_item(figures: dict, year: int):
+    """A line's stored figure of a year, or None."""
+    return figures.get(year)
+
+
 @bp.route("/")
 @login_required
 def index():
