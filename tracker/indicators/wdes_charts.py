@@ -65,9 +65,12 @@ def to_svg(chart: WdesChart, description: str, show) -> str:
     years = sorted({year for line in chart.lines for year, _v in line.points})
     low, high = _range(chart)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    inset = 40  # the first and last years drawn clear of the axis labels
 
     def x(year: int) -> float:
-        return LEFT + (plot_w / 2 if len(years) == 1 else plot_w * years.index(year) / (len(years) - 1))
+        if len(years) == 1:
+            return LEFT + plot_w / 2
+        return LEFT + inset + (plot_w - 2 * inset) * years.index(year) / (len(years) - 1)
 
     def y(value: float) -> float:
         return TOP + plot_h * (high - value) / (high - low)
