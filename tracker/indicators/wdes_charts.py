@@ -8,6 +8,7 @@ Policy runs none): presentation attributes only.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -40,15 +41,24 @@ class WdesChart:
         return any(value is not None for line in self.lines for _year, value in line.points)
 
 
-def _range(chart: WdesChart) -> tuple[float, float]:
+def _step(span: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about four gridlines over the span."""
+    rough = span / 4
+    power = 10 ** math.floor(math.log10(rough))
+    return next(power * factor for factor in (1, 2, 2.5, 5, 10) if power * factor >= rough)
+
+
+def _ticks(chart: WdesChart) -> list[float]:
+    """The gridline values: round numbers from the lowest (0, or below it) to above the highest figure."""
     values = [v for line in chart.lines for _y, v in line.points if v is not None]
     if chart.reference is not None:
         values.append(chart.reference)
     low, high = min(values + [0.0]), max(values + [0.0])
-    if high == low:
-        high = low + 1
-    pad = (high - low) * 0.1
-    return (low - pad if low < 0 else 0.0), high + pad
+    step = _step((high - low) * 1.1 or 1.0)
+    first, last = math.floor(low / step), math.ceil(high * 1.05 / step)
+    if last == first:
+        last += 1
+    return [round(index * step, 10) for index in range(first, last + 1)]
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
@@ -63,7 +73,8 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 def to_svg(chart: WdesChart, description: str, show) -> str:
     """The chart as an <svg> element; `show(value)` writes a figure as the page does ("25.0%")."""
     years = sorted({year for line in chart.lines for year, _v in line.points})
-    low, high = _range(chart)
+    ticks = _ticks(chart)
+    low, high = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     inset = 40  # the first and last years drawn clear of the axis labels
 
@@ -81,8 +92,7 @@ def to_svg(chart: WdesChart, description: str, show) -> str:
              f'<title id="wdes-chart-title">{escape(chart.title)}</title>',
              f'<desc id="wdes-chart-desc">{escape(description)}</desc>',
              f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold" fill="#212b32">{escape(chart.title)}</text>']
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    for value in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#d8dde0"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="#4c6272">{escape(show(value))}</text>')
     if low < 0:
