@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 70
+WIDTH, HEIGHT = 680, 320
+LEFT, RIGHT, TOP, BOTTOM = 100, 16, 40, 70
 #: (colour, dash pattern, marker) per line, in order: Disabled, non-disabled, national.
 STYLES = (("#005eb8", "", "circle"), ("#425563", "6 4", "square"), ("#7c2855", "2 3", "triangle"))
 
@@ -115,8 +115,9 @@ def to_svg(chart: WdesChart, description: str, show) -> str:
                          f'{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
         for year, value in points:
             parts.append(_marker(shape, x(year), y(value), colour))
-            if index == 0:
-                parts.append(f'<text x="{x(year):.1f}" y="{y(value) - 9:.1f}" text-anchor="middle" fill="{colour}">'
+            if index < 2:  # the first line's figures above its markers, the second's below
+                label_y = y(value) - 9 if index == 0 else y(value) + 20
+                parts.append(f'<text x="{x(year):.1f}" y="{label_y:.1f}" text-anchor="middle" fill="{colour}">'
                              f'{escape(show(value))}</text>')
         legend_x = LEFT + index * 190
         legend_y = HEIGHT - 22
