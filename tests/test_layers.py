@@ -28,6 +28,7 @@ PURE = [
     "reports/docx_reader.py", "reports/docx_cells.py", "errors.py", "evidence/rules.py",
     "clock.py", "dates.py", "rag.py", "spreadsheets.py", "zip_limits.py", "demo/calendar.py", "demo/story.py",
     "search/text.py",
+    "indicators/wdes_figures.py", "indicators/wdes_charts.py", "indicators/wdes_definitions.py",
 ]
 WEB_AND_DATABASE = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms")
 

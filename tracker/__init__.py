@@ -141,6 +141,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.indicators.wdes_import_views import bp as wdes_data_bp
 
     app.register_blueprint(wdes_data_bp)
+
+    # WDES metrics pages
+    from tracker.indicators.wdes_views import bp as wdes_bp
+
+    app.register_blueprint(wdes_bp)
     register_error_handlers(app)
 
 

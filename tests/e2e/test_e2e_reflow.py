@@ -103,6 +103,8 @@ PAGES = [
     Page("meeting-agenda", _meeting()),
     Page("indicators", lambda server: "/indicators/"),
     Page("indicator-2", lambda server: "/indicators/2"),
+    Page("wdes", lambda server: "/wdes/"),
+    Page("wdes-2", lambda server: "/wdes/2"),
     Page("word-documents", _plan("/documents"), roles=("admin", "reviewer")),
     Page("update-form", _owners_action, roles=("owner",)),
     Page("record-reviews", _meeting("/reviews"), roles=("reviewer",)),

@@ -223,10 +223,11 @@ def _year_and_ref(action: Action) -> tuple:
     return action.plan.year, ref_key(action.ref)
 
 
-def linked_actions(number: int) -> list[LinkedAction]:
-    """Actions linked to the indicator in plans that are not closed or archived, newest plan first (three queries)."""
+def linked_actions(key: int | str, standard: str = WRES) -> list[LinkedAction]:
+    """Actions linked to a measure (a WRES indicator number, or a WDES metric key with standard="wdes") in
+    plans that are not closed or archived, newest plan first (three queries)."""
     linked = (select(ActionMeasure.action_id)
-              .where(ActionMeasure.standard == WRES, ActionMeasure.measure == str(number))).scalar_subquery()
+              .where(ActionMeasure.standard == standard, ActionMeasure.measure == str(key))).scalar_subquery()
     actions = list(db.session.scalars(
         select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
         .options(contains_eager(Action.plan), selectinload(Action.owners))))
