@@ -51,7 +51,7 @@ def test_admin_creates_a_plan_of_each_kind_and_its_pages_say_which(client, admin
     assert created.changes["standard"] == [None, label]
     listing = client.get("/plans/").get_data(as_text=True)
     assert f'<strong class="nhsuk-tag nhsuk-tag--white">{label}</strong>' in listing
-    assert f"2024-25 · {label} · Draft" in client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert f"2024-25 · Draft · {label}</span>" in client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert f"2024-25 · {label}</span>" in client.get(f"/plans/{plan.id}/overview").get_data(as_text=True)
 
 
