@@ -206,7 +206,8 @@ def _check_measures(plan: Plan, data: ActionData) -> None:
     allowed = standards.standards_of_plan(plan.standard)
     for code in measure_codes(data):
         if not standards.is_measure(code):
-            raise MeasureRefused(f"'{code}' is not a WRES indicator or WDES metric: choose from the list", code)
+            shown = code if len(code) <= 20 else f"{code[:20]}…"
+            raise MeasureRefused(f"'{shown}' is not a WRES indicator or WDES metric: choose from the list", code)
         found = standards.measure(code)
         if found.standard not in allowed:
             kind = "WRES indicator" if found.standard == standards.WRES else "WDES metric"
