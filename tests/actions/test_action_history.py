@@ -69,7 +69,7 @@ def test_fields_blank_before_and_after_are_not_shown_as_changes(client, make_use
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     trail = page[page.index('id="audit"'):]
     assert "<strong>lead text</strong>: Kerry → Kerry Smith" in trail
-    assert "<strong>owners</strong>: — → Kerry Smith" in trail and "<strong>indicators</strong>: — → 5, 6, 8" in trail
+    assert "<strong>owners</strong>: — → Kerry Smith" in trail and "<strong>measures</strong>: — → WRES 5, WRES 6, WRES 8" in trail
     for blank_both in ("cancelled reason", "outcome", "supporting leads", "forums", "RAG"):
         assert f"<strong>{blank_both}</strong>" not in trail
 

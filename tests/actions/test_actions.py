@@ -10,7 +10,7 @@ from tracker.extensions import db
 
 def _form(action_ref="1.1", **overrides):
     data = {"ref": action_ref, "theme": "0", "text": "Develop an Inclusive Recruitment Toolkit",
-            "indicators": ["1", "2"], "owners": "", "supporting_leads": "", "lead_text": "AS",
+            "wres_indicators": ["wres:1", "wres:2"], "owners": "", "supporting_leads": "", "lead_text": "AS",
             "by_when": "Q3 2024-25", "outcome": "80% of band 8a+ panels include a Global Majority member",
             "priority": "Must", "equality_objectives": "4", "edi_goals": "1", "status": "", "rag": "",
             "rag_as_at": "", "cancelled_reason": ""}
@@ -42,7 +42,7 @@ def test_admin_adds_an_action_with_every_column(client, make_user, make_plan, si
     assert action.outcome.startswith("80% of band 8a+") and action.lead_text == "AS"
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     for text in ("Action 1.1", "Develop an Inclusive Recruitment Toolkit", "Q3 2024-25", "Due 31 December 2024",
-                 "Amber", "PROGRESS MADE", "Inclusion Council", "Dawn Ainsworth", "Lauren Cartwright", "1, 2"):
+                 "Amber", "PROGRESS MADE", "Inclusion Council", "Dawn Ainsworth", "Lauren Cartwright", "WRES 1", "WRES 2 Recruitment"):
         assert text in page
 
 

@@ -12,22 +12,23 @@ from tracker.actions.models import Action
 from tracker.actions.service import ActionData, update_action
 from tracker.extensions import db
 
-OPENED = {"text": "Build a toolkit", "by_when": "Dec 2024", "rag": "", "indicators": [1]}
+OPENED = {"text": "Build a toolkit", "by_when": "Dec 2024", "rag": "", "wres_indicators": ["wres:1"]}
 
 
 def test_changes_list_each_field_either_person_changed_in_the_forms_order():
     now = {**OPENED, "text": "Build an inclusive recruitment toolkit"}
-    yours = {**OPENED, "by_when": "Mar 2025", "indicators": [1, 2]}
+    yours = {**OPENED, "by_when": "Mar 2025", "wres_indicators": ["wres:1", "wres:2"]}
     found = edit_conflict.changes(OPENED, now, yours)
     assert [(c.name, c.changed_by_them, c.changed_by_you) for c in found] == [
-        ("text", True, False), ("indicators", False, True), ("by_when", False, True)]
+        ("text", True, False), ("wres_indicators", False, True), ("by_when", False, True)]
 
 
 def test_reapplying_keeps_their_changes_where_you_changed_nothing_and_yours_where_you_did():
     now = {**OPENED, "text": "Theirs", "rag": "amber"}
     yours = {**OPENED, "rag": "red", "by_when": "Mar 2025"}
     merged = edit_conflict.reapplied(OPENED, now, yours)
-    assert (merged["text"], merged["rag"], merged["by_when"], merged["indicators"]) == ("Theirs", "red", "Mar 2025", [1])
+    assert (merged["text"], merged["rag"], merged["by_when"], merged["wres_indicators"]) == (
+        "Theirs", "red", "Mar 2025", ["wres:1"])
     assert [c.name for c in edit_conflict.changes(OPENED, now, yours) if c.clash] == ["rag"]
 
 

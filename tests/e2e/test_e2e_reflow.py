@@ -109,6 +109,7 @@ PAGES = [
     Page("update-form", _owners_action, roles=("owner",)),
     Page("record-reviews", _meeting("/reviews"), roles=("reviewer",)),
     Page("action-edit", _action("3.3", "/edit"), roles=("admin",)),
+    Page("plan-new", lambda server: "/plans/new", roles=("admin",)),
     Page("admin-users", lambda server: "/admin/users", roles=("admin",)),
     Page("admin-sign-ins", lambda server: "/admin/sign-ins", roles=("admin",)),
     Page("plan-import", lambda server: "/plans/import", roles=("admin",)),

@@ -1,7 +1,7 @@
 """When two people edit one action: what the other person changed, what you typed, and your changes
 re-applied on top of theirs.
 
-Pure code: each side is a mapping of form field name to a plain value (text, or a sorted list of ids).
+Pure code: each side is a mapping of form field name to a plain value (text, or a sorted list of ids or measure codes).
 "Opened" is the action as the form showed it when you opened it, "now" is the action as saved since,
 "yours" is what you submitted.
 """
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 #: The fields of the edit form, in the order it shows them, with their labels.
 FIELDS = {
-    "ref": "Reference", "theme": "Theme", "text": "Action", "indicators": "WRES indicator(s)", "owners": "Owner(s)",
+    "ref": "Reference", "theme": "Theme", "text": "Action", "wres_indicators": "WRES indicators",
+    "wdes_metrics": "WDES metrics", "high_impact_actions": "EDI Improvement Plan high impact actions", "owners": "Owner(s)",
     "supporting_leads": "Supporting leads", "lead_text": "'By who' as printed", "by_when": "By when",
     "outcome": "Outcome or success measure", "forums": "Where reported or monitored",
     "priority": "Must, Should or Could", "equality_objectives": "Links to equality objectives",

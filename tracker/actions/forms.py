@@ -11,16 +11,24 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from tracker import standards
 from tracker.forms import MultiCheckboxField
 from tracker.rag import STATUS_WORDS
 
-INDICATOR_TITLES = {
-    1: "1. Workforce representation", 2: "2. Appointment from shortlisting", 3: "3. Formal disciplinary process",
-    4: "4. Non-mandatory training and CPD", 5: "5. Harassment from patients or public",
-    6: "6. Harassment from staff", 7: "7. Equal opportunities for progression",
-    8: "8. Discrimination at work", 9: "9. Board membership",
-}
 RAG_CHOICES = [("", "Not rated"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("blue", "Blue (complete)")]
+
+
+#: The measure fields of the action form: one per standard, each listing that standard's measures by code.
+MEASURE_FIELDS = {standards.WRES: "wres_indicators", standards.WDES: "wdes_metrics"}
+
+
+def measure_choices(standard: str) -> list[tuple[str, str]]:
+    """ [("wres:2", "2 Recruitment"), …]: a standard's measures as the form offers them."""
+    return [(m.code, f"{m.label} {m.short_title}") for m in standards.measures(standard)]
+
+
+def hia_choices() -> list[tuple[int, str]]:
+    return [(hia.number, f"{hia.name}: {hia.title}") for hia in standards.high_impact_actions()]
 
 
 def status_choices(current: str | None) -> list[tuple[str, str]]:
@@ -34,8 +42,14 @@ class ActionForm(FlaskForm):
     ref = StringField("Reference", validators=[DataRequired("Enter the reference, like 1.1"), Length(max=20)])
     theme = SelectField("Theme", coerce=int, default=0)
     text = TextAreaField("Action", validators=[DataRequired("Enter what the action is")])
-    indicators = MultiCheckboxField("Relates to WRES indicator(s)", coerce=int,
-                                    choices=list(INDICATOR_TITLES.items()))
+    # Both measure fields are always read, whatever the plan: a code the plan does not allow is refused by
+    # the service with a message, not dropped. The page shows only the plan's standards' fields.
+    wres_indicators = MultiCheckboxField("WRES indicators", choices=measure_choices(standards.WRES),
+                                         validate_choice=False)
+    wdes_metrics = MultiCheckboxField("WDES metrics", choices=measure_choices(standards.WDES),
+                                      validate_choice=False)
+    high_impact_actions = MultiCheckboxField("EDI Improvement Plan high impact actions", coerce=int,
+                                             choices=hia_choices())
     owners = StringField("Owner(s)", validators=[Length(max=1000)])
     supporting_leads = StringField("Supporting leads", validators=[Length(max=1000)])
     lead_text = StringField("'By who' as printed in the plan", validators=[Length(max=300)])

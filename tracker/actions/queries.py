@@ -151,7 +151,7 @@ def read_page(statement: Select, total: int, page: int = 1, size: int | None = P
 def _action_query() -> Select:
     return (select(Action).where(Action.id == bindparam("action_id"))
             .options(joinedload(Action.plan), joinedload(Action.theme), joinedload(Action.measure_links),
-                     joinedload(Action.carried_from).joinedload(Action.plan)))
+                     joinedload(Action.high_impact_action_links), joinedload(Action.carried_from).joinedload(Action.plan)))
 
 
 @cache

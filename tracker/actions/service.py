@@ -11,10 +11,11 @@ from functools import cache
 from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.by_when import ByWhenKind, parse_by_when
 from tracker.actions.models import (
     Action,
+    ActionHighImpactAction,
     ActionMeasure,
     ProgressUpdate,
     action_forums,
@@ -32,17 +33,26 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme
 from tracker.rag import normalise_rag, normalise_status
-from tracker.standards import WRES
 
 AUDITED_FIELDS = (
     "ref", "theme", "text", "category", "outcome", "lead_text", "by_when", "priority",
     "equality_objectives", "edi_goals", "status", "rag", "rag_as_at", "cancelled_reason",
-    "indicators", "owners", "supporting_leads", "forums",
+    "measures", "high_impact_actions", "owners", "supporting_leads", "forums",
 )
+#: Audited fields that are not the action's own columns (snapshots build them from its links).
+_LINKED = {"theme", "measures", "high_impact_actions", "owners", "supporting_leads", "forums"}
 
 
 class ActionError(DomainError):
     """The change could not be made; the message says why."""
+
+
+class MeasureRefused(ActionError):
+    """A measure code the action cannot link to: not a measure, or not of the plan's standards."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, field="measures")
+        self.code = code
 
 
 class ActionChanged(ActionError):
@@ -83,19 +93,40 @@ class ActionData:
     rag: str | None = None
     rag_as_at: date | None = None
     cancelled_reason: str = ""
+    #: WRES indicator numbers (1-9): older callers name WRES links this way; they join `measures`.
     indicators: list[int] = field(default_factory=list)
+    #: Measure codes of any standard ("wres:2", "wdes:4a_ii"), as `tracker.standards` names them.
+    measures: list[str] = field(default_factory=list)
+    #: The EDI Improvement Plan's high impact actions it serves (1-6).
+    high_impact_actions: list[int] = field(default_factory=list)
     owners: list[User] = field(default_factory=list)
     supporting_leads: list[User] = field(default_factory=list)
     forums: list[Forum] = field(default_factory=list)
 
 
+def measure_codes(data: ActionData) -> list[str]:
+    """Every measure `data` links to: its measures and its WRES indicators, as codes (unknown codes kept,
+    for `_check` to refuse), in the standards' order."""
+    codes = dict.fromkeys([*data.measures, *(standards.code_of(standards.WRES, n) for n in data.indicators)])
+    known = [code for code in codes if standards.is_measure(code)]
+    return standards.sort_codes(known) + [code for code in codes if not standards.is_measure(code)]
+
+
+def _hia_names(numbers) -> list[str]:
+    return [f"HIA {n}" for n in sorted(set(numbers))]
+
+
 def snapshot(action: Action) -> dict:
-    """The audited fields as plain values, for before/after comparison."""
+    """The audited fields as plain values, for before/after comparison.
+
+    Measures and high impact actions are recorded by name ("WRES 2", "WDES 4a(ii)", "HIA 2"); entries
+    written before measures existed name WRES indicators under "indicators", and still read as they were.
+    """
     return {
-        **{name: getattr(action, name) for name in AUDITED_FIELDS
-           if name not in {"theme", "indicators", "owners", "supporting_leads", "forums"}},
+        **{name: getattr(action, name) for name in AUDITED_FIELDS if name not in _LINKED},
         "theme": action.theme.number if action.theme else None,
-        "indicators": list(action.indicators),
+        "measures": action.measure_names,
+        "high_impact_actions": _hia_names(action.high_impact_actions),
         "owners": [user.name for user in action.owners],
         "supporting_leads": [user.name for user in action.supporting_leads],
         "forums": [forum.name for forum in action.forums],
@@ -121,10 +152,10 @@ def _column_values(data: ActionData, plan: Plan) -> dict:
 def _snapshot_of(values: dict, data: ActionData) -> dict:
     """What `snapshot` gives for an action just given `values` and `data`'s people, forums and indicators."""
     return {
-        **{name: values[name] for name in AUDITED_FIELDS
-           if name not in {"theme", "indicators", "owners", "supporting_leads", "forums"}},
+        **{name: values[name] for name in AUDITED_FIELDS if name not in _LINKED},
         "theme": data.theme.number if data.theme is not None else None,
-        "indicators": sorted(set(data.indicators)),
+        "measures": standards.names(measure_codes(data)),
+        "high_impact_actions": _hia_names(data.high_impact_actions),
         "owners": [user.name for user in dict.fromkeys(data.owners)],
         "supporting_leads": [user.name for user in dict.fromkeys(data.supporting_leads)],
         "forums": [forum.name for forum in dict.fromkeys(data.forums)],
@@ -137,7 +168,8 @@ def _apply(action: Action, data: ActionData, plan: Plan) -> None:
     for name, value in values.items():
         setattr(action, name, value)
     action.theme = data.theme
-    action.indicators = data.indicators
+    action.measures = measure_codes(data)
+    action.high_impact_actions = sorted(set(data.high_impact_actions))
     action.owners = list(dict.fromkeys(data.owners))
     action.supporting_leads = list(dict.fromkeys(data.supporting_leads))
     action.forums = list(dict.fromkeys(data.forums))
@@ -161,8 +193,26 @@ def _check(plan: Plan, data: ActionData, action: Action | None, *, taken: set[st
         raise ActionError("The theme belongs to another plan", field="theme")
     if any(n not in range(1, 10) for n in data.indicators):
         raise ActionError("WRES indicators are numbered 1 to 9", field="indicators")
+    _check_measures(plan, data)
+    if any(n not in range(1, len(standards.high_impact_actions()) + 1) for n in data.high_impact_actions):
+        raise ActionError("The EDI Improvement Plan's high impact actions are numbered 1 to 6",
+                          field="high_impact_actions")
     if (normalise_status(data.status) or "") == "CANCELLED" and not (data.cancelled_reason or "").strip():
         raise ActionError("Give the reason the action was cancelled", field="cancelled_reason")
+
+
+def _check_measures(plan: Plan, data: ActionData) -> None:
+    """Refuse a code that is not a measure, or is a measure of a standard the plan does not work to."""
+    allowed = standards.standards_of_plan(plan.standard)
+    for code in measure_codes(data):
+        if not standards.is_measure(code):
+            shown = code if len(code) <= 20 else f"{code[:20]}…"
+            raise MeasureRefused(f"'{shown}' is not a WRES indicator or WDES metric: choose from the list", code)
+        found = standards.measure(code)
+        if found.standard not in allowed:
+            kind = "WRES indicator" if found.standard == standards.WRES else "WDES metric"
+            raise MeasureRefused(f"{found.name} is a {kind}, and the {plan.year} plan is a "
+                                 f"{plan.standard_label}: choose from its measures", code)
 
 
 def create_action(plan: Plan, data: ActionData, actor: User | None, *, audit: bool = True) -> Action:
@@ -245,7 +295,7 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
     insert_rows(Action.__table__, rows)
     ids = dict(db.session.execute(select(Action.ref, Action.id).where(Action.plan_id == plan.id)).all())  # refs are unique
     links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
-                                      ActionMeasure.__table__: []}
+                                      ActionMeasure.__table__: [], ActionHighImpactAction.__table__: []}
     all_events, all_updates, created = [], [], []
     for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
                                                                   strict=True):
@@ -255,8 +305,11 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
         links[action_supporting_leads] += [{"action_id": action_id, "user_id": u.id}
                                            for u in dict.fromkeys(data.supporting_leads)]
         links[action_forums] += [{"action_id": action_id, "forum_id": f.id} for f in dict.fromkeys(data.forums)]
-        links[ActionMeasure.__table__] += [{"action_id": action_id, "standard": WRES, "measure": str(n)}
-                                          for n in before["indicators"]]
+        links[ActionMeasure.__table__] += [
+            {"action_id": action_id, "standard": standards.measure(code).standard,
+             "measure": standards.measure(code).key} for code in measure_codes(data)]
+        links[ActionHighImpactAction.__table__] += [{"action_id": action_id, "number": n}
+                                                    for n in sorted(set(data.high_impact_actions))]
         all_events += [{**event, "subject_id": action_id} for event in events]
         all_updates += [{**row, "action_id": action_id} for row in stored]
     for table, link_rows in links.items():

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions import edit_conflict, queries, service
 from tracker.actions.figures import indicator_figures
-from tracker.actions.forms import ActionForm, BulkChangeForm, ProgressUpdateForm, parse_selection
+from tracker.actions.forms import MEASURE_FIELDS, ActionForm, BulkChangeForm, ProgressUpdateForm, parse_selection
 from tracker.actions.models import Action
 from tracker.auth.access import admin_required, can_edit_action, can_update_action, current_actor, require_action_update
 from tracker.auth.people import PeopleDirectory, resolve_people, split_people
@@ -64,6 +64,8 @@ def detail(action_id: int):
         carried_to=carried_to, continued_as=continued,
         today=today,
         indicator_latest=indicator_figures(action.indicators),
+        measures=[standards.measure(code) for code in action.measures],
+        high_impact_actions=[standards.high_impact_action(n) for n in action.high_impact_actions],
         forum_reviews=reviews_for_action(action.id),
         objective_links=queries.key_links(action.equality_objectives, action.plan.equality_objectives_key),
         goal_links=queries.key_links(action.edi_goals, action.plan.edi_goals_key),
@@ -78,6 +80,21 @@ def _people_field(form_field, errors: list[str], directory: PeopleDirectory):
         form_field.errors.append(f"No user is called '{name}'. Add them in Admin, Users first, or check the spelling")
         errors.append(name)
     return users
+
+
+def _measure_fields(plan: Plan) -> list[str]:
+    """The names of the action form's measure fields the plan's page shows, in order."""
+    return [MEASURE_FIELDS[standard] for standard in standards.standards_of_plan(plan.standard)]
+
+
+def _show_error(form: ActionForm, error: DomainError, plan: Plan) -> None:
+    """A refused measure is an error on the field it was ticked in (or the first the page shows)."""
+    if isinstance(error, service.MeasureRefused):
+        shown = _measure_fields(plan)
+        ticked = [name for name in shown if error.code in (form[name].data or [])]
+        form[(ticked or shown)[0]].errors.append(str(error))
+        return
+    show_error(form, error)
 
 
 def _action_data(form: ActionForm, plan: Plan) -> service.ActionData | None:
@@ -98,7 +115,9 @@ def _action_data(form: ActionForm, plan: Plan) -> service.ActionData | None:
         lead_text=form.lead_text.data or "", by_when=form.by_when.data or "", priority=form.priority.data,
         equality_objectives=form.equality_objectives.data or "", edi_goals=form.edi_goals.data or "",
         status=form.status.data, rag=form.rag.data, rag_as_at=form.rag_as_at.data,
-        cancelled_reason=form.cancelled_reason.data or "", indicators=form.indicators.data or [],
+        cancelled_reason=form.cancelled_reason.data or "",
+        measures=[code for name in MEASURE_FIELDS.values() for code in form[name].data or []],
+        high_impact_actions=form.high_impact_actions.data or [],
         owners=owners, supporting_leads=supporting, forums=forums,
     )
 
@@ -115,11 +134,12 @@ def new(plan_id: int):
                 with committing():
                     action = service.create_action(plan, data, current_actor())
             except DomainError as error:
-                show_error(form, error)
+                _show_error(form, error, plan)
             else:
                 flash(f"Action {action.ref} added.", "success")
                 return redirect(url_for("actions.detail", action_id=action.id))
-    return render_template("actions/form.html", form=form, plan=plan, action=None)
+    return render_template("actions/form.html", form=form, plan=plan, action=None,
+                           measure_fields=_measure_fields(plan))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -139,11 +159,12 @@ def edit(action_id: int):
             except service.ActionChanged:
                 return _conflict(action_id, form)
             except DomainError as error:
-                show_error(form, error)
+                _show_error(form, error, action.plan)
             else:
                 flash("Action saved.", "success")
                 return redirect(url_for("actions.detail", action_id=action.id))
-    return render_template("actions/form.html", form=form, plan=action.plan, action=action)
+    return render_template("actions/form.html", form=form, plan=action.plan, action=action,
+                           measure_fields=_measure_fields(action.plan))
 
 
 def _fill(form: ActionForm, action: Action) -> None:
@@ -152,7 +173,9 @@ def _fill(form: ActionForm, action: Action) -> None:
     form.owners.data = "; ".join(u.name for u in action.owners)
     form.supporting_leads.data = "; ".join(u.name for u in action.supporting_leads)
     form.forums.data = [f.id for f in action.forums]
-    form.indicators.data = action.indicators
+    for standard, name in MEASURE_FIELDS.items():
+        form[name].data = [code for code in action.measures if code.startswith(f"{standard}:")]
+    form.high_impact_actions.data = action.high_impact_actions
     form.status.data = action.status or ""
     form.rag.data = action.rag or ""
     form.priority.data = action.priority or ""
@@ -165,7 +188,9 @@ def _values(form: ActionForm) -> dict:
     values = {}
     for name in edit_conflict.FIELDS:
         data = form[name].data
-        if isinstance(data, list | tuple):
+        if name in MEASURE_FIELDS.values():
+            values[name] = standards.sort_codes(code for code in data or [] if standards.is_measure(code))
+        elif isinstance(data, list | tuple):
             values[name] = sorted(int(item) for item in data)
         elif isinstance(data, date):
             values[name] = data.isoformat()
@@ -221,13 +246,15 @@ def _conflict(action_id: int, form: ActionForm):
     events = [event for event in queries.latest_audit(action.id, limit=10).entries
               if opened_at is None or event.at >= opened_at]
     return render_template("actions/form.html", form=fresh, plan=action.plan, action=action,
-                           conflict=changes, conflict_events=events, display=_display(current)), 409
+                           conflict=changes, conflict_events=events, display=_display(current),
+                           measure_fields=_measure_fields(action.plan)), 409
 
 
 def _display(form: ActionForm):
     """A field's plain value as people read it: choices by their label, lists joined, blanks as "Blank"."""
     labels = {name: {str(key): label for key, label, *_ in form[name].iter_choices()}
-              for name in ("theme", "indicators", "forums", "priority", "status", "rag")}
+              for name in ("theme", *MEASURE_FIELDS.values(), "high_impact_actions", "forums", "priority", "status",
+                           "rag")}
 
     def show(name: str, value) -> str:
         if isinstance(value, list):

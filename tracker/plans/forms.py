@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from tracker import standards
 from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
 from tracker.plans.queries import Filters
@@ -31,6 +32,9 @@ from tracker.request_guards import bounded_int
 class PlanForm(FlaskForm):
     year = StringField("Year", validators=[DataRequired("Enter the plan year, like 2024-25"), Length(max=7)])
     title = StringField("Title", validators=[DataRequired("Enter the plan's title"), Length(max=300)])
+    #: Checked by the service, which says which kinds there are.
+    standard = RadioField("What kind of plan is it?", default=standards.WRES,
+                          choices=list(standards.PLAN_STANDARDS.items()), validate_choice=False)
     status = SelectField("Status", choices=[(s.value, s.value.capitalize()) for s in PlanStatus])
     approved_on = DateField("Approved on", validators=[Optional()],
                             render_kw={"placeholder": "YYYY-MM-DD"})

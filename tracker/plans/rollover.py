@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import subqueryload
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.by_when import ByWhenKind, YearLater, a_year_later, parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.rag_rules import propose_rag
@@ -213,6 +213,7 @@ def roll_over(plan: Plan, rows: list[CarryRow], actor, target_id: int | None = N
     try:
         target = _target(plan, target_id)
         _check_refs_free(target, [actions[row.action_id] for row in to_copy])
+        _check_measures_fit(target, [actions[row.action_id] for row in to_copy])
     except RolloverError as error:
         problems.insert(0, Problem(None, "target", str(error)))
     if problems:
@@ -301,6 +302,20 @@ def _check_refs_free(target: Plan | None, to_copy: list[Action]) -> None:
                             field="target")
 
 
+def _check_measures_fit(target: Plan | None, to_copy: list[Action]) -> None:
+    """A draft plan of another kind must allow the measures the carried actions link to (a new plan is of
+    this plan's kind, so always does)."""
+    if target is None:
+        return
+    allowed = standards.standards_of_plan(target.standard)
+    misfits = [action.ref for action in to_copy
+               if any(standards.measure(code).standard not in allowed for code in action.measures)]
+    if misfits:
+        raise RolloverError(f"The {target.year} draft plan is a {target.standard_label}, and actions "
+                            f"{', '.join(misfits)} link to measures it does not allow. Choose another plan, or change "
+                            f"the {target.year} plan's kind first; nothing has been copied.", field="target")
+
+
 def _statuses_before(origins) -> dict[int, str | None]:
     """Each origin's status as the copy should start with it.
 
@@ -320,10 +335,14 @@ def _statuses_before(origins) -> dict[int, str | None]:
     return statuses
 
 
+_TITLE_WORD = {standards.WRES: "WRES", standards.WDES: "WDES", standards.COMBINED: "EDI"}
+
+
 def _new_plan(plan: Plan, actor) -> Plan:
     year = next_year(plan.year)
-    title = plan.title.replace(plan.year, year) if plan.year in plan.title else f"WRES action plan {year}"
-    return create_plan(PlanData(year=year, title=title, equality_objectives_key=plan.equality_objectives_key,
+    title = plan.title.replace(plan.year, year) if plan.year in plan.title else f"{_TITLE_WORD.get(plan.standard, 'WRES')} action plan {year}"
+    return create_plan(PlanData(year=year, title=title, standard=plan.standard,
+                                equality_objectives_key=plan.equality_objectives_key,
                                 edi_goals_key=plan.edi_goals_key), actor)
 
 
@@ -342,7 +361,7 @@ def _carry(origin: Action, data: _CopyData, status: str | None, target: Plan, th
         ref=origin.ref, text=origin.text, theme=themes.get(origin.theme_id), category=origin.category,
         outcome=origin.outcome, lead_text=origin.lead_text, by_when=data.by_when, priority=origin.priority,
         equality_objectives=origin.equality_objectives, edi_goals=origin.edi_goals,
-        indicators=list(origin.indicators), owners=data.owners,
+        measures=list(origin.measures), high_impact_actions=list(origin.high_impact_actions), owners=data.owners,
         supporting_leads=list(origin.supporting_leads), forums=data.forums,
     ), actor)
     copy.carried_from = origin

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.by_when import plan_year_bounds
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
 from tracker.audit.service import diff, record
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -20,7 +20,7 @@ from tracker.reviews.models import AgendaItem, ForumReview
 
 #: The audit verb of the note the demo loader leaves on each plan it loads: the overview shows it.
 DEMO_DATA = "demo data"
-PLAN_FIELDS = ("year", "title", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
+PLAN_FIELDS = ("year", "title", "standard", "status", "approved_on", "approved_by", "equality_objectives_key", "edi_goals_key")
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -39,6 +39,8 @@ class PlanData:
     year: str
     title: str
     status: str = PlanStatus.DRAFT.value
+    #: "wres", "wdes" or "combined" (`tracker.standards.PLAN_STANDARDS`).
+    standard: str = standards.WRES
     approved_on: date | None = None
     approved_by: Forum | None = None
     equality_objectives_key: str = ""
@@ -56,8 +58,9 @@ def check_year(year: str) -> str:
 
 
 def _snapshot(plan: Plan) -> dict:
-    values = {name: getattr(plan, name) for name in PLAN_FIELDS if name != "approved_by"}
+    values = {name: getattr(plan, name) for name in PLAN_FIELDS if name not in ("approved_by", "standard")}
     values["approved_by"] = plan.approved_by.name if plan.approved_by else None
+    values["standard"] = standards.PLAN_STANDARDS.get(plan.standard, plan.standard)
     return values
 
 
@@ -66,13 +69,37 @@ def _apply(plan: Plan, data: PlanData) -> None:
         raise PlanError("Enter the plan's title")
     if data.status not in {s.value for s in PlanStatus}:
         raise PlanError("Status must be draft, approved or closed")
+    if data.standard not in standards.PLAN_STANDARDS:
+        raise PlanError("Choose whether it is a WRES plan, a WDES plan or a combined EDI plan", field="standard")
+    if plan.id is not None and data.standard != plan.standard:
+        _check_standard_change(plan, data.standard)
     plan.year = check_year(data.year)
     plan.title = data.title.strip()
+    plan.standard = data.standard
     plan.status = data.status
     plan.approved_on = data.approved_on
     plan.approved_by = data.approved_by
     plan.equality_objectives_key = (data.equality_objectives_key or "").strip()
     plan.edi_goals_key = (data.edi_goals_key or "").strip()
+
+
+def _check_standard_change(plan: Plan, standard: str) -> None:
+    """Refuse a kind of plan whose standards leave out measures the plan's actions link to, naming them."""
+    allowed = standards.standards_of_plan(standard)
+    rows = db.session.execute(
+        select(Action.ref, ActionMeasure.standard, ActionMeasure.measure)
+        .join(ActionMeasure, ActionMeasure.action_id == Action.id)
+        .where(Action.plan_id == plan.id, ActionMeasure.standard.not_in(allowed))
+        .order_by(Action.ref_order, Action.id)).all()
+    if not rows:
+        return
+    refs = list(dict.fromkeys(ref for ref, _standard, _key in rows))
+    kinds = " and ".join(f"{standards.abbreviation(s)} {'indicators' if s == standards.WRES else 'metrics'}"
+                         for s in sorted({s for _ref, s, _key in rows}))
+    which = f"action {refs[0]} links" if len(refs) == 1 else f"actions {', '.join(refs)} link"
+    raise PlanError(f"The plan cannot become a {standards.PLAN_STANDARDS[standard]}: {which} to {kinds}, which "
+                    f"it would not allow. Remove those links from the actions first, or make it a combined EDI plan.",
+                    field="standard")
 
 
 def create_plan(data: PlanData, actor) -> Plan:

@@ -62,6 +62,7 @@ def _forums() -> list:
 def _plan_data(form: PlanForm) -> service.PlanData:
     return service.PlanData(
         year=form.year.data, title=form.title.data, status=form.status.data,
+        standard=form.standard.data or "",
         approved_on=form.approved_on.data,
         approved_by=db.session.get(Forum, form.approved_by.data) if form.approved_by.data else None,
         equality_objectives_key=form.equality_objectives_key.data or "",
