@@ -75,6 +75,15 @@ def add_wdes_summary(document: Document, summary: WdesSummary, *, national_note:
             write_lines(cells[0], [label], bold=label.startswith("Declaration"))
             _write_figure(cells[1], now, "percent")
             _write_figure(cells[2], then, "percent")
+        _keep_together(table)
+
+
+def _keep_together(table) -> None:
+    """Keep a short table on one page: every row's paragraphs kept with the next row, but the last's."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def headers(summary: WdesSummary) -> tuple[str, ...]:
