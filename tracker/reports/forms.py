@@ -14,7 +14,8 @@ APPENDIX1_STYLE_HINT = ("2021 style: a row per action, with columns Action | By 
                         "Reform (by each action's category), each with its RAG rating.")
 STYLE_HINT = ("2024 style columns: Action | Links to equality objectives | Links to EDI goals | "
               "Must / Should / Could | Action lead | RAG rating (as at the date below). "
-              "2021 style columns: Action | Relates to WRES indicator(s) | By who | By when | "
+              "2021 style columns: Action | Relates to WRES indicator(s) (WDES metric(s) in a WDES plan, "
+              "WRES / WDES measure(s) in a combined plan) | By who | By when | "
               "Comments / progress to date | Where reported / monitored.")
 
 
