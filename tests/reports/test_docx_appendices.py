@@ -164,8 +164,9 @@ def test_appendix2_2021_style(plan_2024):
     assert len(table_rows) == 1 + 4 + 6
     refs = ("1.1", "1.2", "2.8", "3.7", "4.2")
     indicators = {ref: cell_texts(row_of(document, ref))[1] for ref in refs}
-    assert indicators == {"1.1": "Indicator 2", "1.2": "Indicators 1, 2", "2.8": "Indicators 1-9",
-                          "3.7": "Indicators 5, 6, 8", "4.2": ""}
+    assert indicators == {"1.1": "WRES 2", "1.2": "WRES 1; WRES 2",
+                          "2.8": "; ".join(f"WRES {n}" for n in range(1, 10)),
+                          "3.7": "WRES 5; WRES 6; WRES 8", "4.2": ""}
     assert cell_texts(row_of(document, "3.7"))[3] == "08.24\n09.24\n10.2024"
     assert cell_texts(row_of(document, "1.2"))[0] == (
         "1.2 Undertake analysis of applications-shortlisting/interview-appointment for posts "

@@ -119,3 +119,20 @@ def test_the_pack_takes_its_appendix1_layout_from_appendix1_style(runner, plan, 
     assert result.exit_code == 0, result.output
     first_rows = [[cell.text for cell in table.rows[0].cells] for table in docx.Document(str(out)).tables]
     assert ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"] in first_rows
+
+
+def test_hia_column_and_wdes_summary_from_the_command_line(runner, plan, tmp_path):
+    plan.actions[0].high_impact_actions = [6, 2]
+    db.session.commit()
+    paths = {name: tmp_path / f"{name}.docx" for name in ("plain", "hia", "wdes")}
+    for name, extra in (("plain", ["--document", "appendix2"]), ("hia", ["--document", "appendix2", "--hia"]),
+                        ("wdes", ["--document", "wdes"])):
+        result = runner.invoke(args=["plan", "export-docx", "--plan", str(plan.id), *extra, "--style", "2021",
+                                     "--out", str(paths[name])])
+        assert result.exit_code == 0, result.output
+    headers = {name: [c.text for c in docx.Document(str(paths[name])).tables[0].rows[0].cells]
+               for name in ("plain", "hia")}
+    assert "HIA" not in headers["plain"] and headers["hia"][2] == "HIA"
+    assert _first_row(paths["hia"])[2] == "HIA 2; HIA 6"
+    assert [p.text for p in docx.Document(str(paths["wdes"])).paragraphs] == [
+        "WDES summary", "No WDES figures are stored yet, so there is no summary to show."]

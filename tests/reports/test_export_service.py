@@ -112,7 +112,7 @@ def test_export_queries_do_not_grow_with_the_number_of_actions(plan, make_user):
         post_update(action, UpdateData(status="PROGRESS MADE", rag="green", narrative="Done",
                                        as_at=date(2024, 2, 1)), None, historical=True)
     db.session.commit()
-    assert _count_queries(lambda: _export(plan.id)) == before <= 11  # 11: the history's evidence file names
+    assert _count_queries(lambda: _export(plan.id)) == before <= 12  # 12: the HIA links and the history's evidence file names
 
 
 def test_same_data_and_day_give_identical_bytes(plan):
@@ -128,7 +128,8 @@ def test_filenames_and_mime_type(plan):
     loaded = service.load_plan(plan.id)
     names = [service.export_document(loaded, service.ExportOptions(d, TODAY)).filename for d in service.DOCUMENTS]
     assert names == ["wres-appendix-1-2023-24.docx", "wres-appendix-2-2023-24.docx",
-                     "wres-indicator-summary-2023-24.docx", "wres-board-pack-2023-24.docx"]
+                     "wres-indicator-summary-2023-24.docx", "wres-board-pack-2023-24.docx",
+                     "wdes-summary-2023-24.docx"]
     assert service.DOCX_MIME == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

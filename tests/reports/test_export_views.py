@@ -189,10 +189,11 @@ def test_pack_uses_last_years_plan_for_appendix1(client, make_user, sign_in, pla
     assert "Appendix 1: Progress Report: WRES action plan 2023-24" in texts
     assert "Appendix 2: WRES action plan 2024-25" in texts
     assert "No indicator results are stored yet, so there is no summary to show." in texts
-    by_theme, by_month, appendix1, appendix2 = document.tables
+    by_theme, by_month, by_hia, appendix1, appendix2 = document.tables
     assert _texts(_rows(document, 0)[0]) == ["Theme", "Red", "Amber", "Green", "Blue (complete)", "Not rated", "Total"]
     assert _texts(_rows(document, 1)[-1])[0] == "Sep 2024"
-    assert [_texts(tr)[0] for tr in _rows(document, 2)[1:] if len(_texts(tr)) > 1] == [
+    assert _texts(_rows(document, 2)[0])[:3] == ["HIA", "High impact action", "Actions"]
+    assert [_texts(tr)[0] for tr in _rows(document, 3)[1:] if len(_texts(tr)) > 1] == [
         "1.1 Action 1.1 of 2023-24", "1.2 Action 1.2 of 2023-24", "2.1 Action 2.1 of 2023-24"]
     assert len(appendix2.rows) == 1 + 2 + 4
     assert all(s.orientation == 1 for s in document.sections)
@@ -208,15 +209,16 @@ def test_pack_can_print_appendix1_in_the_2024_layout(client, make_user, sign_in,
         "pack-title": "WRES Report 2024", "pack-appendix1_plan": str(last.id), "pack-appendix1_style": "2024",
         "pack-style": "2021", "pack-as_at": "2024-09-26"})
     document = _open(response)
-    assert _texts(_rows(document, 2)[0]) == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
-    assert _texts(_rows(document, 3)[0])[:2] == ["Action", "Relates to WRES indicator(s)"]
+    assert _texts(_rows(document, 3)[0]) == ["WRES Priority Areas", "Train", "Retain", "Reform", "Other actions"]
+    assert _texts(_rows(document, 4)[0])[:2] == ["Action", "Relates to WRES indicator(s)"]
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions == ["Chart 1: Actions by theme and RAG on 26 September 2024",
                         "Table 1: Actions by theme and RAG on 26 September 2024: the figures in the chart",
                         "Chart 2: Actions at each RAG at the end of each month",
                         "Table 2: Actions at each RAG at the end of each month: the figures in the chart",
-                        "Table 3: Appendix 1: Progress Report: WRES action plan 2023-24, by theme",
-                        "Table 4: Appendix 2: WRES action plan 2024-25, by theme"]
+                        "Table 3: Actions by high impact action and RAG on 26 September 2024",
+                        "Table 4: Appendix 1: Progress Report: WRES action plan 2023-24, by theme",
+                        "Table 5: Appendix 2: WRES action plan 2024-25, by theme"]
 
 
 def test_bad_as_at_date_shows_the_error_and_no_file(client, make_user, sign_in, plans):

@@ -30,11 +30,13 @@ from tracker.uploads import unpack_limits
               help="For the pack: the plan reported on in Appendix 1 (default: last year's plan).")
 @click.option("--appendix1-style", "appendix1_style", type=click.Choice(service.STYLES), default=None,
               help="For the pack: the layout of Appendix 1, 2021 (default) or 2024.")
+@click.option("--hia/--no-hia", "show_hia", default=False, show_default=True,
+              help="Appendix 2 (and the pack's): add the HIA column naming each action's high impact actions.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx to write.")
 @with_appcontext
 def export_docx_command(plan_id: int, document: str, style: str | None, as_at: datetime | None, history: bool,
                         title: str | None, appendix1_plan_id: int | None, appendix1_style: str | None,
-                        out: Path):
+                        show_hia: bool, out: Path):
     """Write a board document of a plan to a Word file and print its path."""
     plan = service.load_plan(plan_id)
     if plan is None:
@@ -44,6 +46,7 @@ def export_docx_command(plan_id: int, document: str, style: str | None, as_at: d
               else {"style": style, "appendix1_style": appendix1_style})
     options = service.ExportOptions(document=document, as_at=as_at.date() if as_at else clock.today(),
                                     include_history=history, title=title, appendix1_plan_id=appendix1_plan_id,
+                                    show_hia=show_hia,
                                     **{key: value for key, value in styles.items() if value})
     try:
         exported = service.export_document(plan, options)

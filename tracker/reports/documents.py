@@ -61,6 +61,10 @@ class PrintedAction:
     cancelled_reason: str | None
     #: "Train", "Retain" or "Reform" in plans organised that way (the 2024 Appendix 1's columns).
     category: str = ""
+    #: The measures it links to, as people read them, in the standards' order: ("WRES 2", "WDES 4a(ii)").
+    measures: tuple[str, ...] = ()
+    #: The EDI Improvement Plan's high impact actions it serves (1-6).
+    high_impact_actions: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         where = f"action {self.ref or self.text[:40]!r}"
@@ -70,6 +74,9 @@ class PrintedAction:
         bad = [n for n in self.indicators if not 1 <= n <= 9]
         if bad:
             raise ValueError(f"{where}: WRES indicators are numbered 1 to 9, got {bad}")
+        bad = [n for n in self.high_impact_actions if not 1 <= n <= 6]
+        if bad:
+            raise ValueError(f"{where}: high impact actions are numbered 1 to 6, got {bad}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,8 @@ class PlanDocument:
     #: What the numbers in the "Links to equality objectives" / "Links to EDI goals" columns mean.
     equality_objectives_key: str = ""
     edi_goals_key: str = ""
+    #: The plan's kind: "wres", "wdes" or "combined" (`tracker.standards.PLAN_STANDARDS`).
+    standard: str = "wres"
 
 
 @dataclass(frozen=True)
@@ -173,3 +182,79 @@ class PlanCharts:
 
     heading: str
     charts: tuple[RagChart, ...]
+
+
+@dataclass(frozen=True)
+class HiaLine:
+    """One row of the board pack's progress by high impact action (number None: actions tagged with none)."""
+
+    number: int | None
+    title: str
+    actions: int
+    #: Counts in RAG_COLUMNS order.
+    rag_counts: tuple[int, ...]
+    overdue: int
+
+    def __post_init__(self) -> None:
+        if len(self.rag_counts) != len(RAG_COLUMNS):
+            raise ValueError(f"HIA {self.number}: rag_counts needs a count for each of {', '.join(RAG_COLUMNS)}")
+
+
+@dataclass(frozen=True)
+class HiaProgress:
+    """The plan's actions counted by high impact action, as they stood on `as_at`."""
+
+    as_at: date
+    lines: tuple[HiaLine, ...]
+    #: Actions in the plan (an action serving several HIAs is counted in each of their rows).
+    total: int
+
+
+#: How a WDES figure is written: a percentage, a relative likelihood, an engagement score (0-10),
+#: percentage points (metric 10), or a yes / no answer (metric 9b).
+WDES_UNITS = ("percent", "ratio", "score", "points", "answer")
+
+
+@dataclass(frozen=True)
+class WdesFigure:
+    """One stored WDES figure: its value, or None and the reason it could not be calculated."""
+
+    value: float | None
+    reason: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    small_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class WdesLine:
+    """One row of the WDES summary: a metric (or one part of metric 10) for the year."""
+
+    #: "1", "4a(ii)", "10"
+    label: str
+    title: str
+    unit: str
+    disabled: WdesFigure | None = None
+    non_disabled: WdesFigure | None = None
+    #: Metrics 2 and 3: the relative likelihood with its 95% confidence interval.
+    likelihood: WdesFigure | None = None
+    #: Last year's headline figure (the relative likelihood, else the Disabled figure).
+    last_year: WdesFigure | None = None
+    national: float | None = None
+    national_year: int | None = None
+    trend: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_choice(f"WDES metric {self.label}", "unit", self.unit, WDES_UNITS)
+        _check_choice(f"WDES metric {self.label}", "trend", self.trend, TRENDS)
+
+
+@dataclass(frozen=True)
+class WdesSummary:
+    """A WDES year's metrics, and the declaration of disability in the workforce (metric 1)."""
+
+    year: int | None
+    previous_year: int | None
+    lines: tuple[WdesLine, ...]
+    #: (label, this year, last year): Disabled, non-disabled, not declared, declaration rate.
+    declaration: tuple[tuple[str, WdesFigure, WdesFigure | None], ...] = ()

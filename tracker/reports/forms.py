@@ -14,7 +14,8 @@ APPENDIX1_STYLE_HINT = ("2021 style: a row per action, with columns Action | By 
                         "Reform (by each action's category), each with its RAG rating.")
 STYLE_HINT = ("2024 style columns: Action | Links to equality objectives | Links to EDI goals | "
               "Must / Should / Could | Action lead | RAG rating (as at the date below). "
-              "2021 style columns: Action | Relates to WRES indicator(s) | By who | By when | "
+              "2021 style columns: Action | Relates to WRES indicator(s) (WDES metric(s) in a WDES plan, "
+              "WRES / WDES measure(s) in a combined plan) | By who | By when | "
               "Comments / progress to date | Where reported / monitored.")
 
 
@@ -55,14 +56,24 @@ class Appendix1Form(FlaskForm):
     include_history = BooleanField("Include the dated history of updates")
 
 
+HIA_LABEL = "Show the high impact actions column"
+HIA_HINT = ("Adds an \"HIA\" column naming the EDI Improvement Plan's high impact actions each action serves, "
+            "like \"HIA 1; HIA 6\".")
+
+
 class Appendix2Form(FlaskForm):
     title = _title()
     style = _style()
     as_at = _as_at()
+    show_hia = BooleanField(HIA_LABEL)
 
 
 class IndicatorsForm(FlaskForm):
     """Only a button: the summary has no choices."""
+
+
+class WdesForm(FlaskForm):
+    """Only a button: the WDES summary has no choices."""
 
 
 class PackForm(FlaskForm):
@@ -72,6 +83,7 @@ class PackForm(FlaskForm):
     style = StyleField("Appendix 2 layout", choices=STYLE_CHOICES, default="2024")
     as_at = _as_at()
     include_history = BooleanField("Include the dated history of updates in Appendix 1")
+    show_hia = BooleanField(f"{HIA_LABEL} in Appendix 2")
 
     def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,8 +14,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.rag_rules import is_overdue
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import organisation_settings
 from tracker.dates import long_date
@@ -29,7 +30,10 @@ from tracker.plans.queries import rag_over_time
 from tracker.plans.rollover import previous_year
 from tracker.reports.documents import (
     PRIORITIES,
+    RAG_COLUMNS,
     Cover,
+    HiaLine,
+    HiaProgress,
     IndicatorSummary,
     PlanCharts,
     PlanDocument,
@@ -38,22 +42,30 @@ from tracker.reports.documents import (
     RagChart,
     ThemeRow,
 )
+from tracker.reports.wdes_summary import wdes_summary
 from tracker.reports.word import (
     build_appendix1,
     build_appendix2,
     build_board_pack,
     build_indicator_summary,
+    build_wdes_summary,
     to_bytes,
 )
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack")
+DOCUMENTS = ("appendix1", "appendix2", "indicators", "pack", "wdes")
 STYLES = ("2021", "2024")
 NO_THEME = "Actions without a theme"
 INDICATORS_SERVICE = "tracker.indicators.service"
 EMPTY_SUMMARY = IndicatorSummary(years=(), lines=(), charts=())
 FILE_STEMS = {"appendix1": "wres-appendix-1", "appendix2": "wres-appendix-2",
-              "indicators": "wres-indicator-summary", "pack": "wres-board-pack"}
+              "indicators": "wres-indicator-summary", "pack": "wres-board-pack", "wdes": "wdes-summary"}
+#: A WDES or combined plan's appendices and pack are named for its kind ("wdes-board-pack-2025-26.docx").
+PLAN_FILE_PREFIXES = {standards.WRES: "wres", standards.WDES: "wdes", standards.COMBINED: "edi"}
+PACK_TITLES = {standards.WRES: "Workforce Race Equality Standard (WRES) Report {year}",
+               standards.WDES: "Workforce Disability Equality Standard (WDES) Report {year}",
+               standards.COMBINED: "Workforce Race and Disability Equality Standards (WRES and WDES) Report {year}"}
+NO_HIA = "No high impact action"
 
 
 class ExportError(DomainError):
@@ -74,6 +86,8 @@ class ExportOptions:
     appendix1_plan_id: int | None = None
     #: The layout of Appendix 1: 2021 (a row per action) or 2024 (Train / Retain / Reform).
     appendix1_style: str = "2021"
+    #: Appendix 2 (and the pack's) with an "HIA" column naming each action's high impact actions.
+    show_hia: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ def load_plan(plan_id: int) -> Plan | None:
             selectinload(Plan.themes),
             selectinload(Plan.actions).options(
                 selectinload(Action.owners), selectinload(Action.forums),
-                selectinload(Action.measure_links),
+                selectinload(Action.measure_links), selectinload(Action.high_impact_action_links),
                 selectinload(Action.updates).selectinload(ProgressUpdate.author),
             ),
         )
@@ -111,13 +125,18 @@ def default_title(document: str, plan: Plan) -> str:
     if document == "appendix1":
         return f"Appendix 1: Progress Report: {plan.title}"
     if document == "pack":
-        return f"Workforce Race Equality Standard (WRES) Report {plan.year}"
+        return PACK_TITLES.get(plan.standard, PACK_TITLES[standards.WRES]).format(year=plan.year)
+    if document == "wdes":
+        return "WDES summary"
     return f"Appendix 2: {plan.title}"
 
 
-def filename_for(document: str, year: str) -> str:
-    """'wres-appendix-1-2023-24.docx'."""
-    return f"{FILE_STEMS[document]}-{year}.docx"
+def filename_for(document: str, year: str, standard: str = standards.WRES) -> str:
+    """'wres-appendix-1-2023-24.docx' ('wdes-…' for a WDES plan's appendices and pack, 'edi-…' for a combined plan's)."""
+    stem = FILE_STEMS[document]
+    if document in ("appendix1", "appendix2", "pack"):
+        stem = stem.replace("wres", PLAN_FILE_PREFIXES.get(standard, "wres"), 1)
+    return f"{stem}-{year}.docx"
 
 
 def plan_document(plan: Plan, *, title: str, as_at: date, settings: OrganisationSettings,
@@ -136,7 +155,7 @@ def plan_document(plan: Plan, *, title: str, as_at: date, settings: Organisation
     return PlanDocument(trust_name=settings.trust_name, title=title, year=plan.year, as_at=as_at,
                         themes=tuple(themes), bme_label=settings.bme_label,
                         equality_objectives_key=plan.equality_objectives_key or "",
-                        edi_goals_key=plan.edi_goals_key or "")
+                        edi_goals_key=plan.edi_goals_key or "", standard=plan.standard or standards.WRES)
 
 
 def action_row(action: Action, as_at: date, evidence: dict[int, tuple[str, ...]] | None = None) -> PrintedAction:
@@ -156,7 +175,8 @@ def action_row(action: Action, as_at: date, evidence: dict[int, tuple[str, ...]]
         forums="; ".join(forum.name for forum in action.forums), priority=priority,
         equality_objectives=action.equality_objectives, edi_goals=action.edi_goals,
         outcome=action.outcome, cancelled_reason=action.cancelled_reason or None,
-        category=action.category or "",
+        category=action.category or "", measures=tuple(action.measure_names),
+        high_impact_actions=tuple(sorted(action.high_impact_actions)),
     )
 
 
@@ -222,8 +242,8 @@ def export_document(plan: Plan, options: ExportOptions) -> ExportedFile:
     settings = organisation_settings()
     title = (options.title or "").strip() or default_title(options.document, plan)
     built = {"appendix1": _appendix1, "appendix2": _appendix2, "indicators": _indicators,
-             "pack": _pack}[options.document](plan, options, title, settings)
-    return ExportedFile(filename_for(options.document, plan.year), to_bytes(built))
+             "pack": _pack, "wdes": _wdes}[options.document](plan, options, title, settings)
+    return ExportedFile(filename_for(options.document, plan.year, plan.standard), to_bytes(built))
 
 
 def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
@@ -235,7 +255,7 @@ def _appendix1(plan: Plan, options: ExportOptions, title: str, settings: Organis
 
 def _appendix2(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
     document = plan_document(plan, title=title, as_at=options.as_at, settings=settings)
-    return build_appendix2(document, style=options.style, generated_on=clock.today())
+    return build_appendix2(document, style=options.style, generated_on=clock.today(), show_hia=options.show_hia)
 
 
 def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: OrganisationSettings):
@@ -243,16 +263,46 @@ def _indicators(_plan: Plan, _options: ExportOptions, _title: str, settings: Org
                                    author=settings.report_author or settings.trust_name)
 
 
+def _wdes(_plan: Plan, _options: ExportOptions, _title: str, settings: OrganisationSettings):
+    return build_wdes_summary(wdes_summary(), generated_on=clock.today(),
+                              author=settings.report_author or settings.trust_name)
+
+
 def _pack(plan: Plan, options: ExportOptions, title: str, settings: OrganisationSettings):
+    """A WRES plan's pack carries the WRES indicator summary, a WDES plan's the WDES summary, a combined plan's both."""
     progress = _appendix1_plan(plan, options.appendix1_plan_id)
     appendix1 = plan_document(progress, as_at=options.as_at, settings=settings,
                               title=default_title("appendix1", progress), with_evidence=options.include_history)
     appendix2 = plan_document(plan, as_at=options.as_at, settings=settings,
                               title=default_title("appendix2", plan))
-    return build_board_pack(cover(title, options.as_at, settings), indicator_summary(), appendix1, appendix2,
+    kinds = standards.standards_of_plan(plan.standard or standards.WRES)
+    return build_board_pack(cover(title, options.as_at, settings),
+                            indicator_summary() if standards.WRES in kinds else None, appendix1, appendix2,
                             style=options.style, include_history=options.include_history,
                             generated_on=clock.today(), appendix1_style=options.appendix1_style,
-                            plan_charts=plan_charts(plan, appendix2, options.as_at))
+                            plan_charts=plan_charts(plan, appendix2, options.as_at),
+                            wdes_summary=wdes_summary() if standards.WDES in kinds else None,
+                            hia_progress=hia_progress(plan, options.as_at), show_hia=options.show_hia)
+
+
+def hia_progress(plan: Plan, as_at: date) -> HiaProgress:
+    """The plan's actions (loaded with `load_plan`, so no query more) counted by high impact action: per HIA 1-6
+    and for those tagged with none, by RAG and overdue as they stood on the `as_at` day."""
+    rag_index = {rag: index for index, rag in enumerate(("red", "amber", "green", "blue"))}
+    counts: dict[int | None, list[int]] = {number: [0] * (len(RAG_COLUMNS) + 2)
+                                           for number in [h.number for h in standards.high_impact_actions()] + [None]}
+    for action in plan.actions:
+        row = action_row(action, as_at)
+        late = is_overdue(action.due_on, row.status, row.rag, as_at)
+        for number in sorted(set(action.high_impact_actions)) or [None]:
+            tally = counts.setdefault(number, [0] * (len(RAG_COLUMNS) + 2))
+            tally[0] += 1
+            tally[1 + rag_index.get(row.rag or "", len(RAG_COLUMNS) - 1)] += 1
+            tally[-1] += int(late)
+    lines = tuple(HiaLine(number=number, title=standards.high_impact_action(number).title if number else NO_HIA,
+                          actions=tally[0], rag_counts=tuple(tally[1:-1]), overdue=tally[-1])
+                  for number, tally in counts.items())
+    return HiaProgress(as_at=as_at, lines=lines, total=len(plan.actions))
 
 
 def plan_charts(plan: Plan, printed: PlanDocument, as_at: date) -> PlanCharts:

@@ -22,6 +22,7 @@ from tracker.reports.docx_import import check_read_plan, import_read_plan, previ
 from tracker.reports.docx_reader import DocxReadError, read_plan_tables
 from tracker.reports.forms import (
     APPENDIX1_STYLE_HINT,
+    HIA_HINT,
     STYLE_HINT,
     Appendix1Form,
     Appendix2Form,
@@ -29,6 +30,7 @@ from tracker.reports.forms import (
     DocxUploadForm,
     IndicatorsForm,
     PackForm,
+    WdesForm,
 )
 from tracker.reports.word.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
 from tracker.reviews.agendas import agenda_record
@@ -38,7 +40,8 @@ from tracker.reviews.views import meeting_or_404
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-FORMS = {"appendix1": Appendix1Form, "appendix2": Appendix2Form, "indicators": IndicatorsForm, "pack": PackForm}
+FORMS = {"appendix1": Appendix1Form, "appendix2": Appendix2Form, "indicators": IndicatorsForm, "pack": PackForm,
+         "wdes": WdesForm}
 #: Uploaded Word documents wait on the server between the preview and "Create plan" for at most a day.
 #: Word plans waiting between the import preview and "Create plan" (setting DOCX_IMPORT_FOLDER).
 WORD_PLAN = "docx"
@@ -62,6 +65,7 @@ def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
         "appendix1": {"title": service.default_title("appendix1", plan)},
         "appendix2": {"title": service.default_title("appendix2", plan)},
         "indicators": {},
+        "wdes": {},
         "pack": {"title": service.default_title("pack", plan),
                  "appendix1_plan": previous.id if previous else plan.id},
     }
@@ -77,7 +81,7 @@ def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
 
 def _page(plan: Plan, forms: dict[str, FlaskForm], status: int = 200):
     return render_template("reports/documents.html", plan=plan, forms=forms, style_hint=STYLE_HINT,
-                           appendix1_style_hint=APPENDIX1_STYLE_HINT,
+                           appendix1_style_hint=APPENDIX1_STYLE_HINT, hia_hint=HIA_HINT,
                            settings=organisation_settings(),
                            previous=service.previous_plan(plan)), status
 
@@ -89,7 +93,7 @@ def documents(plan_id: int):
     return _page(plan, _forms(plan))
 
 
-@bp.route("/plans/<int:plan_id>/documents/<any(appendix1, appendix2, indicators, pack):document>", methods=["POST"])
+@bp.route("/plans/<int:plan_id>/documents/<any(appendix1, appendix2, indicators, pack, wdes):document>", methods=["POST"])
 @reviewer_required
 def download(plan_id: int, document: str):
     plan = _plan_or_404(plan_id)
@@ -113,7 +117,7 @@ def _options(document: str, form: FlaskForm) -> service.ExportOptions:
     return service.ExportOptions(
         document=document, as_at=data.get("as_at") or clock.today(), **styles,
         include_history=bool(data.get("include_history")), title=data.get("title"),
-        appendix1_plan_id=data.get("appendix1_plan"),
+        appendix1_plan_id=data.get("appendix1_plan"), show_hia=bool(data.get("show_hia")),
     )
 
 

@@ -30,7 +30,7 @@ from tracker.reports.word.tables import (
     widths_mm,
     write_lines,
 )
-from tracker.reports.word.wording import RAG_WORDS, indicator_list, month_year
+from tracker.reports.word.wording import RAG_WORDS, month_year
 
 STYLES = ("2021", "2024")
 CellWriter = Callable[[_Cell, PrintedAction], None]
@@ -46,6 +46,13 @@ APPENDIX2_2021_HEADERS = (
 )
 APPENDIX2_2021_WIDTHS = widths_mm(76, 28, 30, 25, 68, 40)
 APPENDIX2_2024_WIDTHS = widths_mm(120, 27, 25, 25, 38, 32)
+#: With the HIA column (18 mm), taken from the Action and Comments columns.
+APPENDIX2_2021_HIA_WIDTHS = widths_mm(68, 28, 18, 30, 25, 58, 40)
+APPENDIX2_2024_HIA_WIDTHS = widths_mm(102, 27, 25, 18, 25, 38, 32)
+#: The measures column's header by plan kind: a WRES plan's as the published appendices have it.
+MEASURE_HEADERS = {"wres": "Relates to WRES indicator(s)", "wdes": "Relates to WDES metric(s)",
+                   "combined": "Relates to WRES / WDES measure(s)"}
+HIA_HEADER = "HIA"
 #: The 2024 report's Appendix 1: one row per theme, its actions sorted into these columns by category.
 SECTIONS = ("Train", "Retain", "Reform")
 OTHER_SECTION = "Other actions"
@@ -82,10 +89,10 @@ def build_appendix1(plan: PlanDocument, *, include_history: bool, generated_on: 
     return document
 
 
-def build_appendix2(plan: PlanDocument, *, style: str, generated_on: date) -> Document:
-    """Appendix 2: next year's plan in the 2021 or the 2024 layout."""
+def build_appendix2(plan: PlanDocument, *, style: str, generated_on: date, show_hia: bool = False) -> Document:
+    """Appendix 2: next year's plan in the 2021 or the 2024 layout (with an HIA column when `show_hia`)."""
     document = new_document(plan.title, plan.trust_name, generated_on)
-    add_appendix2(document, plan, style=style)
+    add_appendix2(document, plan, style=style, show_hia=show_hia)
     typed_bullets_to_lists(document)
     return document
 
@@ -110,20 +117,41 @@ def add_appendix1(document: Document, plan: PlanDocument, *, include_history: bo
     _add_plan(document, plan, headers, APPENDIX1_WIDTHS, writers)
 
 
-def add_appendix2(document: Document, plan: PlanDocument, *, style: str) -> None:
-    """Append the Appendix 2 heading and table to a document."""
+def measures_header(standard: str) -> str:
+    """The measures column's header for a WRES, WDES or combined plan."""
+    return MEASURE_HEADERS.get(standard, MEASURE_HEADERS["wres"])
+
+
+def measures_text(action: PrintedAction) -> str:
+    """'WRES 2; WDES 4a(ii)': the measures named with their standard ('WRES 1; WRES 2' from bare
+    indicator numbers when the action carries no measure names)."""
+    names = action.measures or tuple(f"WRES {n}" for n in sorted(set(action.indicators)))
+    return "; ".join(names)
+
+
+def hia_text(action: PrintedAction) -> str:
+    """'HIA 1; HIA 6' ('' when the action serves none)."""
+    return "; ".join(f"HIA {n}" for n in sorted(set(action.high_impact_actions)))
+
+
+def add_appendix2(document: Document, plan: PlanDocument, *, style: str, show_hia: bool = False) -> None:
+    """Append the Appendix 2 heading and table to a document (with an HIA column when `show_hia`)."""
+    hia: list[tuple[str, CellWriter]] = [(HIA_HEADER, lambda cell, a: write_text(cell, hia_text(a)))] if show_hia else []
     if style == "2021":
-        writers: list[CellWriter] = [
-            write_action,
-            lambda cell, a: write_text(cell, indicator_list(a.indicators)),
-            lambda cell, a: write_text(cell, a.by_who),
-            lambda cell, a: write_text(cell, a.by_when),
-            lambda cell, a: write_comments(cell, a, include_history=False),
-            lambda cell, a: write_text(cell, a.forums),
+        columns: list[tuple[str, CellWriter]] = [
+            ("Action", write_action),
+            (measures_header(plan.standard), lambda cell, a: write_text(cell, measures_text(a))),
+            *hia,
+            ("By who", lambda cell, a: write_text(cell, a.by_who)),
+            ("By when", lambda cell, a: write_text(cell, a.by_when)),
+            ("Comments / progress to date", lambda cell, a: write_comments(cell, a, include_history=False)),
+            ("Where reported / monitored", lambda cell, a: write_text(cell, a.forums)),
         ]
-        _add_plan(document, plan, APPENDIX2_2021_HEADERS, APPENDIX2_2021_WIDTHS, writers)
+        widths = APPENDIX2_2021_HIA_WIDTHS if show_hia else APPENDIX2_2021_WIDTHS
+        _add_plan(document, plan, [h for h, _ in columns], widths, [w for _, w in columns])
     elif style == "2024":
-        writers = [
+        headers = appendix2_2024_headers(ratings_as_at(plan))
+        writers: list[CellWriter] = [
             write_action,
             lambda cell, a: write_text(cell, a.equality_objectives),
             lambda cell, a: write_text(cell, a.edi_goals),
@@ -131,8 +159,12 @@ def add_appendix2(document: Document, plan: PlanDocument, *, style: str) -> None
             lambda cell, a: write_text(cell, a.by_who),
             write_rag,
         ]
-        headers = appendix2_2024_headers(ratings_as_at(plan))
-        _add_plan(document, plan, headers, APPENDIX2_2024_WIDTHS, writers)
+        columns = list(zip(headers, writers))
+        widths = APPENDIX2_2024_WIDTHS
+        if show_hia:
+            columns[3:3] = hia
+            widths = APPENDIX2_2024_HIA_WIDTHS
+        _add_plan(document, plan, [h for h, _ in columns], widths, [w for _, w in columns])
         _add_key(document, plan)
     else:
         raise ValueError(f"Appendix 2 style must be one of {', '.join(STYLES)}, got {style!r}")

@@ -1,4 +1,4 @@
-"""The board pack: cover, indicator summary, Appendix 1 and Appendix 2 in one file."""
+"""The board pack: cover, WRES and / or WDES summary, charts, progress by HIA, Appendix 1 and Appendix 2 in one file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +11,10 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from tracker.dates import long_date
-from tracker.reports.documents import Cover, IndicatorSummary, PlanCharts, PlanDocument
+from tracker.reports.documents import Cover, HiaProgress, IndicatorSummary, PlanCharts, PlanDocument, WdesSummary
 from tracker.reports.word.appendices import STYLES, add_appendix1, add_appendix2
 from tracker.reports.word.cells import typed_bullets_to_lists
+from tracker.reports.word.hia import add_hia_progress
 from tracker.reports.word.indicators import add_indicator_summary
 from tracker.reports.word.page import (
     CONTENT_WIDTH,
@@ -22,6 +23,7 @@ from tracker.reports.word.page import (
     new_section,
 )
 from tracker.reports.word.plan_charts import add_plan_charts
+from tracker.reports.word.wdes import add_wdes_summary
 
 #: Word's own table of contents: heading levels 1-3, entries as hyperlinks.
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -41,7 +43,7 @@ class Entry:
 
 def build_board_pack(
     cover: Cover,
-    summary: IndicatorSummary,
+    summary: IndicatorSummary | None,
     appendix1: PlanDocument,
     appendix2: PlanDocument,
     *,
@@ -50,22 +52,34 @@ def build_board_pack(
     generated_on: date,
     appendix1_style: str = "2021",
     plan_charts: PlanCharts | None = None,
+    wdes_summary: WdesSummary | None = None,
+    hia_progress: HiaProgress | None = None,
+    show_hia: bool = False,
 ) -> Document:
-    """Cover page with contents, then each part in its own landscape section starting on a new page
-    (the plan's RAG charts, when given, after the indicator summary)."""
+    """Cover page with contents, then each part in its own landscape section starting on a new page:
+    the WRES indicator summary (None for a WDES plan) and the WDES summary (when given; a combined plan
+    has both), the plan's RAG charts and its progress by high impact action (when given), Appendix 1
+    and Appendix 2 (with its HIA column when `show_hia`)."""
     if style not in STYLES:
         raise ValueError(f"Appendix 2 style must be one of {', '.join(STYLES)}, got {style!r}")
     document = new_document(cover.title, cover.author, generated_on)
     contents = _add_cover(document, cover)
     new_section(document)
-    add_indicator_summary(document, summary, bme_label=appendix2.bme_label)
-    new_section(document)
+    if summary is not None:
+        add_indicator_summary(document, summary, bme_label=appendix2.bme_label)
+        new_section(document)
+    if wdes_summary is not None:
+        add_wdes_summary(document, wdes_summary)
+        new_section(document)
     if plan_charts is not None and plan_charts.charts:
         add_plan_charts(document, plan_charts)
         new_section(document)
+    if hia_progress is not None:
+        add_hia_progress(document, hia_progress)
+        new_section(document)
     add_appendix1(document, appendix1, include_history=include_history, style=appendix1_style)
     new_section(document)
-    add_appendix2(document, appendix2, style=style)
+    add_appendix2(document, appendix2, style=style, show_hia=show_hia)
     typed_bullets_to_lists(document)
     _fill_contents(document, contents, _bookmark_headings(document))
     _update_fields_on_open(document)
