@@ -11,9 +11,11 @@ from functools import cache, lru_cache
 from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
+from tracker import standards
 from tracker.actions.by_when import plan_year_bounds
 from tracker.actions.models import (
     Action,
+    ActionHighImpactAction,
     ActionMeasure,
     ProgressUpdate,
     action_forums,
@@ -68,12 +70,23 @@ def action_count(plan: Plan) -> int:
 @dataclass
 class Filters:
     owner_id: int | None = None
+    #: A measure's code ("wres:2", "wdes:4a_ii"); `indicator` (a WRES number) is the older way to say "wres:N".
+    measure: str | None = None
+    hia: int | None = None
     indicator: int | None = None
     forum_id: int | None = None
     rag: str | None = None  # red/amber/green/blue or "none"
     status: str | None = None
     overdue: bool = False
     sort: str = "ref"
+
+    def __post_init__(self) -> None:
+        if self.indicator and not self.measure:
+            self.measure = standards.code_of(WRES, self.indicator)
+        if self.measure and not standards.is_measure(self.measure):
+            self.measure = None
+        if self.hia is not None and not 1 <= self.hia <= len(standards.high_impact_actions()):
+            self.hia = None
 
 
 _RAG_ORDER = case({"red": 0, "amber": 1, "green": 2, "blue": 4}, value=Action.rag, else_=3)
@@ -90,18 +103,20 @@ ORDERS = {
 
 def _filter_shape(filters: Filters) -> tuple:
     """Which filters are set: the plan page's statements are built once for each shape."""
-    return (bool(filters.owner_id), bool(filters.indicator), bool(filters.forum_id),
+    return (bool(filters.owner_id), bool(filters.measure), bool(filters.hia), bool(filters.forum_id),
             "none" if filters.rag == "none" else filters.rag in RAG_VALUES, bool(filters.status), filters.overdue)
 
 
 def _filter_params(plan: Plan, filters: Filters, today: date) -> dict:
-    indicator = str(filters.indicator) if filters.indicator else None
-    return {"plan_id": plan.id, "owner_id": filters.owner_id, "indicator": indicator,
-            "forum_id": filters.forum_id, "rag": filters.rag, "status": filters.status, "today": today}
+    measure = standards.measure(filters.measure) if filters.measure else None
+    return {"plan_id": plan.id, "owner_id": filters.owner_id,
+            "measure_standard": measure.standard if measure else None, "measure_key": measure.key if measure else None,
+            "hia": filters.hia, "forum_id": filters.forum_id, "rag": filters.rag, "status": filters.status,
+            "today": today}
 
 
 def _filtered(query: Select, shape: tuple) -> Select:
-    owner, indicator, forum, rag, status, overdue = shape
+    owner, measure, hia, forum, rag, status, overdue = shape
     query = query.where(Action.plan_id == bindparam("plan_id"))
     if owner:
         query = query.where(or_(
@@ -109,9 +124,11 @@ def _filtered(query: Select, shape: tuple) -> Select:
             Action.id.in_(select(action_supporting_leads.c.action_id)
                           .where(action_supporting_leads.c.user_id == bindparam("owner_id"))),
         ))
-    if indicator:
-        query = query.where(Action.measure_links.any(and_(ActionMeasure.standard == WRES,
-                                                              ActionMeasure.measure == bindparam("indicator"))))
+    if measure:
+        query = query.where(Action.measure_links.any(and_(ActionMeasure.standard == bindparam("measure_standard"),
+                                                              ActionMeasure.measure == bindparam("measure_key"))))
+    if hia:
+        query = query.where(Action.high_impact_action_links.any(ActionHighImpactAction.number == bindparam("hia")))
     if forum:
         query = query.where(Action.forums.any(Forum.id == bindparam("forum_id")))
     if rag == "none":
