@@ -11,10 +11,11 @@ from functools import cache
 from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.by_when import ByWhenKind, parse_by_when
 from tracker.actions.models import (
     Action,
+    ActionHighImpactAction,
     ActionMeasure,
     ProgressUpdate,
     action_forums,
@@ -84,6 +85,10 @@ class ActionData:
     rag_as_at: date | None = None
     cancelled_reason: str = ""
     indicators: list[int] = field(default_factory=list)
+    #: Codes of every measure ("wres:2", "wdes:4a_ii") and the high impact actions (1-6); an import's
+    #: `create_actions` stores these when given (else the WRES `indicators`).
+    measures: list[str] = field(default_factory=list)
+    high_impact_actions: list[int] = field(default_factory=list)
     owners: list[User] = field(default_factory=list)
     supporting_leads: list[User] = field(default_factory=list)
     forums: list[Forum] = field(default_factory=list)
@@ -245,7 +250,7 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
     insert_rows(Action.__table__, rows)
     ids = dict(db.session.execute(select(Action.ref, Action.id).where(Action.plan_id == plan.id)).all())  # refs are unique
     links: dict[Table, list[dict]] = {action_owners: [], action_supporting_leads: [], action_forums: [],
-                                      ActionMeasure.__table__: []}
+                                      ActionMeasure.__table__: [], ActionHighImpactAction.__table__: []}
     all_events, all_updates, created = [], [], []
     for values, before, (data, _progress), events, stored in zip(rows, snapshots, items, events_of, stored_of,
                                                                   strict=True):
@@ -255,8 +260,12 @@ def create_actions(plan: Plan, items: list[tuple[ActionData, list[UpdateData]]],
         links[action_supporting_leads] += [{"action_id": action_id, "user_id": u.id}
                                            for u in dict.fromkeys(data.supporting_leads)]
         links[action_forums] += [{"action_id": action_id, "forum_id": f.id} for f in dict.fromkeys(data.forums)]
-        links[ActionMeasure.__table__] += [{"action_id": action_id, "standard": WRES, "measure": str(n)}
-                                          for n in before["indicators"]]
+        codes = data.measures or [standards.code_of(WRES, n) for n in before["indicators"]]
+        links[ActionMeasure.__table__] += [{"action_id": action_id, "standard": standards.measure(code).standard,
+                                            "measure": standards.measure(code).key}
+                                           for code in standards.sort_codes(codes)]
+        links[ActionHighImpactAction.__table__] += [{"action_id": action_id, "number": n}
+                                                    for n in sorted(set(data.high_impact_actions))]
         all_events += [{**event, "subject_id": action_id} for event in events]
         all_updates += [{**row, "action_id": action_id} for row in stored]
     for table, link_rows in links.items():
