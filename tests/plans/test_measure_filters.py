@@ -62,6 +62,16 @@ def test_the_plan_page_shows_only_the_actions_of_the_measure_and_hia(client, com
     assert _texts(page) == shown
 
 
+def test_a_measure_of_another_standard_is_shown_as_chosen_and_filters(client, make_plan, make_action, make_user,
+                                                                      sign_in):
+    plan = make_plan()
+    make_action(plan, "1.1", text="Recruitment audit", indicators=[2])
+    sign_in(make_user("viewer"))
+    page = client.get(f"/plans/{plan.id}?measure=wdes:5").get_data(as_text=True)
+    assert '<option value="wdes:5" selected>WDES 5 Equal opportunities for progression</option>' in page
+    assert "No actions match these filters." in page
+
+
 def test_an_older_indicator_link_still_filters_by_that_wres_indicator(client, combined, make_user, sign_in):
     sign_in(make_user("viewer"))
     page = client.get(f"/plans/{combined.id}?indicator=2").get_data(as_text=True)

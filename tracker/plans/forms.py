@@ -74,9 +74,10 @@ class FilterForm(FlaskForm):
     def __init__(self, formdata=None, *args, owners=(), forums=(), statuses=(), plan_standard: str | None = None,
                  **kwargs):
         super().__init__(with_measure(formdata), *args, **kwargs)
-        self.measure.choices = [("", "Any")] + [
-            (m.code, f"{m.name} {m.short_title}")
-            for m in (standards.measures_for_plan(plan_standard) if plan_standard else standards.all_measures())]
+        offered = list(standards.measures_for_plan(plan_standard) if plan_standard else standards.all_measures())
+        if standards.is_measure(self.measure.data or "") and standards.measure(self.measure.data) not in offered:
+            offered.append(standards.measure(self.measure.data))  # a link from elsewhere: show what it filters by
+        self.measure.choices = [("", "Any")] + [(m.code, f"{m.name} {m.short_title}") for m in offered]
         self.owner.choices = [(0, "Anyone")] + [(u.id, u.name) for u in owners]
         self.forum.choices = [(0, "Any")] + [(f.id, f.name) for f in forums]
         self.status.choices = [("", "Any")] + [(s, s) for s in statuses]
