@@ -25,7 +25,11 @@ def _junk(size: int, seed: int = 6) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
-def _csv(*rows: dict, columns=COLUMNS) -> bytes:
+#: The columns of a file from before measures: "indicators" holds WRES indicator numbers.
+OLD_COLUMNS = ["indicators" if column == "measures" else column for column in COLUMNS]
+
+
+def _csv(*rows: dict, columns=OLD_COLUMNS) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
@@ -53,7 +57,7 @@ BAD_FILES = [
      .encode(), "plan.csv is missing the columns ref, action"),
     ("10,000 columns around the real ones", "plan.csv",
      _csv(_row(indicators="12", **{f"extra {n}": "x" for n in range(9_990)}),
-          columns=[*COLUMNS, *(f"extra {n}" for n in range(9_990))]), "Row 2, indicators: '12' is not a WRES indicator"),
+          columns=[*OLD_COLUMNS, *(f"extra {n}" for n in range(9_990))]), "Row 2, indicators: '12' is not a WRES indicator"),
     ("a 200,000-character cell", "plan.csv", HEADER.encode() + b'\r\n"' + b"x" * 200_000 + b'",y\r\n',
      "Row 2, ref: Is 200000 characters long: the most is 20"),
     ("a 100,000-character reference", "plan.csv", _csv(_row(ref="1" * 100_000)),

@@ -28,7 +28,7 @@ from tracker.plans.service import PlanData, create_plan
 def plan_csv(count: int, *, tail: str = "") -> bytes:
     """`count` actions in 4 themes with owners (known and unknown), leads, indicators, forums and progress."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(ALL_COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=[*ALL_COLUMNS, "indicators"], lineterminator="\r\n")
     writer.writeheader()
     for n in range(count):
         theme = 1 + n * 4 // count

@@ -38,7 +38,7 @@ def test_a_cancelled_action_without_a_reason_column_takes_its_progress_as_the_re
 def test_a_file_with_only_ref_and_action_imports_and_names_the_columns_it_lacks(app):
     read = read_plan(b"ref,action\r\n1.1,Do it\r\n", "short.csv")
     assert [row.action for row in read.rows] == ["Do it"]
-    assert warnings_of(read) == [(None, None, "The file has no columns theme, indicators, owners, by_when, "
+    assert warnings_of(read) == [(None, None, "The file has no columns theme, measures, owners, by_when, "
                                               "outcome, forums, priority, rag, status, progress: left blank for "
                                               "every action")]
 
@@ -99,7 +99,7 @@ def test_a_file_with_something_to_check_is_previewed_before_create_plan(client, 
     warnings = page[page.index("Check before you create the plan"):page.index('id="create"')]
     for text in ("Row 2, cancelled_reason: CANCELLED with no cancelled_reason: the progress text is kept as the reason",
                  "Budget: This column is not one the import reads: its text in 1 row is not kept",
-                 "The file has no columns theme, indicators, by_when",
+                 "The file has no columns theme, measures, by_when",
                  "&#39;PG&#39; read as Paul Green (initials)", "&#39;LF&#39; read as Lesley Faux (initials)"):
         assert text in warnings, text
     assert "Paul Green, Lesley Faux" in page and 'value="2024-25"' in page and 'value="Imported"' in page

@@ -124,7 +124,7 @@ def test_a_file_with_three_bad_rows_lists_every_problem_and_stores_nothing(clien
                     "Row 6, ref: Enter the action&#39;s reference, like 1.1",
                     "Row 6, rag: &#39;Purple&#39; is not a RAG rating"):
         assert problem in page
-    assert page.count('<tr class="nhsuk-table__row">\n          <td class="nhsuk-table__cell">') == 4 + 13
+    assert page.count('<tr class="nhsuk-table__row">\n          <td class="nhsuk-table__cell">') == 4 + 14  # the problems, then the column help's rows
     assert "4 problems to correct before the file can be imported" in page
     assert counts() == before
 

@@ -25,7 +25,8 @@ from tracker.plans.file_writer import neutralise, write_csv, write_xlsx
 from tracker.spreadsheets import Problem
 
 DATA = Path(__file__).parent / "data"
-HEADER = list(COLUMNS)
+#: A file of the format before measures: its "indicators" column holds WRES indicator numbers.
+HEADER = ["indicators" if column == "measures" else column for column in COLUMNS]
 
 
 def csv_bytes(rows: list[list[str]], header: list[str] = HEADER, encoding: str = "utf-8") -> bytes:
@@ -61,7 +62,7 @@ def test_a_good_row_is_read_into_plain_values():
     [plan_row] = read_plan_file(content, "plan.csv")
     assert plan_row == PlanRow(
         row=2, ref="2.10", action="Develop a toolkit", theme_number="2", theme_title="Health inequalities",
-        indicators=[1, 2, 3, 4, 7], owners=["Jo Bloggs", "jo.smith@trust.nhs.uk"],
+        measures=["wres:1", "wres:2", "wres:3", "wres:4", "wres:7"], owners=["Jo Bloggs", "jo.smith@trust.nhs.uk"],
         forums=["Inclusion Council", "PCDC"], by_when="Dec 2024", priority="Should", rag="red",
         status="PROGRESS MADE", progress="Toolkit drafted",
     )
@@ -172,7 +173,7 @@ def _export_row(**values: str) -> dict[str, str]:
 
 
 def test_csv_export_has_a_bom_every_column_and_neutralised_cells():
-    content = write_csv([_export_row(action='=HYPERLINK("http://x")', theme="1. Recruitment", indicators="1, 2")])
+    content = write_csv([_export_row(action='=HYPERLINK("http://x")', theme="1. Recruitment", measures="WRES 1; WRES 2")])
     assert content.startswith(b"\xef\xbb\xbf")
     header, cells = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == list(ALL_COLUMNS) and header[:12] == list(COLUMNS)
@@ -181,7 +182,7 @@ def test_csv_export_has_a_bom_every_column_and_neutralised_cells():
 
 def test_xlsx_export_is_text_with_a_bold_header_and_reads_back_the_same():
     rows = [_export_row(ref="2.10", theme="2. Health", action='=HYPERLINK("http://x")\nsecond line',
-                        indicators="1, 2", rag="Amber", rag_as_at="2024-09-30", owners="Jo Bloggs; Ann Other"),
+                        measures="WRES 1; WRES 2", rag="Amber", rag_as_at="2024-09-30", owners="Jo Bloggs; Ann Other"),
             _export_row(ref="2.9", theme="2. Health", action="Café – naïve ‘quotes’ \x07bell")]
     content = write_xlsx(rows)
     sheet = load_workbook(io.BytesIO(content)).active
@@ -298,8 +299,8 @@ def test_only_ref_and_action_columns_are_required_and_missing_ones_are_named():
     header = [c for c in HEADER if c not in ("ref", "action")]
     assert file_error(csv_bytes([], header=header + ["ref"]), "plan.csv") == (
         "plan.csv is missing the column action. Its header row must name at least the columns ref, action; "
-        "the others are theme, indicators, owners, by_when, outcome, forums, priority, rag, status, progress, "
-        "supporting_leads, lead_text, equality_objectives, edi_goals, category, rag_as_at, cancelled_reason.")
+        "the others are theme, measures, owners, by_when, outcome, forums, priority, rag, status, progress, "
+        "high_impact_actions, supporting_leads, lead_text, equality_objectives, edi_goals, category, rag_as_at, cancelled_reason.")
 
 
 def test_a_column_given_twice_is_refused():

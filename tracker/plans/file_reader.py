@@ -17,13 +17,14 @@ from datetime import date
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from tracker import standards
 from tracker.errors import DomainError
 from tracker.rag import normalise_rag, normalise_status
 from tracker.spreadsheets import Problem, Unreadable, normalise_header, read_table
 from tracker.zip_limits import DEFAULT as DEFAULT_LIMITS
 from tracker.zip_limits import UnpackLimits
 
-COLUMNS = ("ref", "theme", "action", "indicators", "owners", "by_when", "outcome", "forums",
+COLUMNS = ("ref", "theme", "action", "measures", "owners", "by_when", "outcome", "forums",
            "priority", "rag", "status", "progress")
 #: The only columns a file must have; any other missing column is read as blank, with a warning.
 REQUIRED_COLUMNS = ("ref", "action")
@@ -31,7 +32,13 @@ REQUIRED_COLUMNS = ("ref", "action")
 NOT_RECORDED = "Not recorded"
 EXTRA_COLUMNS = ("supporting_leads", "lead_text", "equality_objectives", "edi_goals", "category",
                  "rag_as_at", "cancelled_reason")
-ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
+#: The high impact actions an action serves ("HIA 1; HIA 6"): written after the documented columns, never required.
+HIA_COLUMN = "high_impact_actions"
+ALL_COLUMNS = COLUMNS + (HIA_COLUMN,) + EXTRA_COLUMNS
+#: Older files' measure columns, read as well as "measures": "indicators" (or "WRES indicators") holds
+#: WRES indicator numbers ("2, 3", "1-4"), "wdes_metrics" WDES metrics ("4a(ii)", "Metric 5").
+LEGACY_MEASURE_COLUMNS = ("indicators", "wdes_metrics")
+MEASURE_COLUMNS = ("measures", *LEGACY_MEASURE_COLUMNS)
 MAX_ROWS = 5000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PRIORITIES = ("Must", "Should", "Could")
@@ -41,8 +48,12 @@ TEXT_LIMITS = {"ref": 20, "by_when": 200, "lead_text": 300, "equality_objectives
 NAME_LIMIT = 200
 #: The header is the first of this many filled rows that names ref and action.
 HEADER_SEARCH = 10
-#: Each column's normalised header name → the column.
-HEADER_NAMES = {normalise_header(column): column for column in ALL_COLUMNS}
+#: Each column's normalised header name → the column (other names people give the measure and HIA columns too).
+HEADER_NAMES = {normalise_header(column): column for column in (*ALL_COLUMNS, *LEGACY_MEASURE_COLUMNS)} | {
+    normalise_header(name): column for name, column in (
+        ("WRES indicators", "indicators"), ("WRES indicator", "indicators"), ("indicator", "indicators"),
+        ("WDES metric", "wdes_metrics"), ("WDES metrics", "wdes_metrics"), ("measure", "measures"),
+        ("HIA", HIA_COLUMN), ("HIAs", HIA_COLUMN), ("high impact action", HIA_COLUMN))}
 
 
 class TransferError(DomainError):
@@ -66,7 +77,9 @@ class PlanRow:
     action: str
     theme_number: str = ""
     theme_title: str = ""
-    indicators: list[int] = field(default_factory=list)
+    #: Codes of the measures ("wres:2", "wdes:4a_ii"), in the standards' order.
+    measures: list[str] = field(default_factory=list)
+    high_impact_actions: list[int] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)
     supporting_leads: list[str] = field(default_factory=list)
     forums: list[str] = field(default_factory=list)
@@ -83,13 +96,40 @@ class PlanRow:
     rag_as_at: date | None = None
     cancelled_reason: str = ""
 
+    @property
+    def indicators(self) -> list[int]:
+        """The WRES indicators among its measures."""
+        return [int(code.split(":")[1]) for code in self.measures if code.startswith(f"{standards.WRES}:")]
+
+    @property
+    def measure_names(self) -> list[str]:
+        """ ["WRES 2", "WDES 4a(ii)"]."""
+        return standards.names(self.measures)
+
+    @property
+    def hia_names(self) -> list[str]:
+        """ ["HIA 1", "HIA 6"]."""
+        return [standards.high_impact_action(n).name for n in self.high_impact_actions]
+
 
 @dataclass
 class PlanFile:
-    """A plan file read: its actions, and what was guessed or left out (each with its row and column)."""
+    """A plan file read: its actions, and what was guessed or left out (each with its row and column).
+
+    `standard`: the plan kind the file was read for, or (when none was given) the kind its measures
+    show: combined when it links to both WRES indicators and WDES metrics, WDES when only to metrics."""
 
     rows: list[PlanRow]
     warnings: list[Problem] = field(default_factory=list)
+    standard: str = standards.WRES
+
+
+def standard_of_rows(rows: list[PlanRow]) -> str:
+    """The plan kind the rows' measures need: combined, WDES (only WDES metrics) or WRES."""
+    found = {code.split(":")[0] for row in rows for code in row.measures}
+    if found >= {standards.WRES, standards.WDES}:
+        return standards.COMBINED
+    return standards.WDES if found == {standards.WDES} else standards.WRES
 
 
 class RowReader:
@@ -149,6 +189,42 @@ def parse_indicators(text: str) -> list[int]:
     return sorted(numbers)
 
 
+def measure_parser(plan_standard: str | None, column: str = "measures"):
+    """A parser of one measure cell into codes for `RowReader.parse`: "WRES 2; WDES 4a(ii)" in "measures"
+    (a bare number is the plan's standard's; with no plan standard, read as in a combined plan), WRES
+    indicator numbers and ranges in "indicators", WDES metrics in "wdes_metrics"."""
+    def parse(text: str) -> list[str]:
+        if column == "indicators":
+            try:
+                return [standards.code_of(standards.WRES, n) for n in parse_indicators(text)]
+            except ValueError as error:
+                codes, unreadable = standards.parse_measures(text, plan_standard or standards.COMBINED)
+                if unreadable:
+                    raise error from None
+                return codes
+        reading = standards.WDES if column == "wdes_metrics" else plan_standard or standards.COMBINED
+        codes, unreadable = standards.parse_measures(text, reading)
+        if unreadable:
+            kind = ("a WDES metric" if column == "wdes_metrics" else
+                    f"a measure of a {standards.PLAN_STANDARDS[plan_standard]}" if plan_standard else
+                    "a WRES indicator or WDES metric")
+            parts = ", ".join(f"'{part}'" for part in unreadable)
+            raise ValueError(f"{parts} {'is' if len(unreadable) == 1 else 'are'} not {kind}: write measures "
+                             "like WRES 2; WDES 4a(ii)")
+        return codes
+    return parse
+
+
+def parse_hias(text: str) -> list[int]:
+    """'HIA 1; HIA 6', '1, 6' → [1, 6]; blank → []; anything else raises ValueError naming it."""
+    numbers, unreadable = standards.parse_high_impact_actions(text)
+    if unreadable:
+        parts = ", ".join(f"'{part}'" for part in unreadable)
+        raise ValueError(f"{parts} {'is' if len(unreadable) == 1 else 'are'} not a high impact action: "
+                         f"use HIA 1 to HIA {len(standards.high_impact_actions())}, like HIA 2; HIA 6")
+    return numbers
+
+
 def parse_priority(text: str) -> str | None:
     """'must' → 'Must'; blank → None; anything but Must, Should or Could raises ValueError."""
     if not text.strip():
@@ -197,19 +273,20 @@ def split_names(text: str) -> list[str]:
 
 
 def read_plan_file(content: bytes, filename: str, *, max_rows: int = MAX_ROWS,
-                   unpack: UnpackLimits = DEFAULT_LIMITS) -> list[PlanRow]:
+                   unpack: UnpackLimits = DEFAULT_LIMITS, plan_standard: str | None = None) -> list[PlanRow]:
     """Every action in the file, validated; raises TransferError naming every problem."""
-    return read_plan(content, filename, max_rows=max_rows, unpack=unpack).rows
+    return read_plan(content, filename, max_rows=max_rows, unpack=unpack, plan_standard=plan_standard).rows
 
 
 def read_plan(content: bytes, filename: str, *, max_rows: int = MAX_ROWS,
-              unpack: UnpackLimits = DEFAULT_LIMITS) -> PlanFile:
+              unpack: UnpackLimits = DEFAULT_LIMITS, plan_standard: str | None = None) -> PlanFile:
     """Every action in the file, validated, with warnings for whatever was guessed or not kept.
 
     Raises TransferError naming every problem. Only `ref` and `action` must be columns of the
     file; any other documented column that is missing is read as blank and named in a warning,
     and the text of columns the import does not read is named in a warning too. A workbook that
     would unpack beyond `unpack` is refused unread, and reading stops at row `max_rows` + 1.
+    Measures are read for a plan of `plan_standard` (None: whatever kind of plan the file's measures need).
     """
     name = filename or "The file"
     try:
@@ -229,18 +306,20 @@ def read_plan(content: bytes, filename: str, *, max_rows: int = MAX_ROWS,
     if table.truncated:
         raise TransferError(f"{name} has more than {max_rows:,} actions, the most one import can take. "
                             "Split it into smaller files.")
-    rows, problems = validate_records(name, records, warnings)
+    rows, problems = validate_records(name, records, warnings, plan_standard=plan_standard)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         raise TransferError(f"{name} has {count}. Nothing has been imported: "
                             "correct every row listed and upload the file again.", problems)
-    return PlanFile(rows, warnings)
+    return PlanFile(rows, warnings, plan_standard or standard_of_rows(rows))
 
 
 def _column_warnings(name: str, table) -> list[Problem]:
     """A warning for the documented columns the file lacks, and one for each other column holding text."""
     warnings = []
-    absent = [column for column in COLUMNS if normalise_header(column) not in table.headers]
+    present = {HEADER_NAMES.get(header) for header in table.headers}
+    absent = [column for column in COLUMNS if column not in present
+              and not (column == "measures" and present & set(MEASURE_COLUMNS))]
     if absent:
         warnings.append(Problem(name, None, None, f"The file has no column{'s' if len(absent) > 1 else ''} "
                                 f"{', '.join(absent)}: left blank for every action"))
@@ -282,14 +361,16 @@ def _records(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
 
 
 def validate_records(file: str, records: list[tuple[int, dict[str, str]]],
-                     warnings: list[Problem] | None = None) -> tuple[list[PlanRow], list[Problem]]:
+                     warnings: list[Problem] | None = None, *,
+                     plan_standard: str | None = None) -> tuple[list[PlanRow], list[Problem]]:
     """Rows checked one by one, then across the file (unique refs, one title per theme).
 
     Guesses made on the way (a cancellation reason taken from the progress text) are added to `warnings`.
     """
     problems: list[Problem] = []
     warnings = warnings if warnings is not None else []
-    rows = [_parse_row(RowReader(file, number, values, problems), warnings) for number, values in records]
+    rows = [_parse_row(RowReader(file, number, values, problems), warnings, plan_standard)
+            for number, values in records]
     _check_refs(file, rows, problems)
     _check_themes(file, rows, problems)
     order = {column: i for i, column in enumerate(ALL_COLUMNS)}
@@ -297,13 +378,20 @@ def validate_records(file: str, records: list[tuple[int, dict[str, str]]],
     return rows, problems
 
 
-def _parse_row(read: RowReader, warnings: list[Problem]) -> PlanRow:
+def _measures(read: RowReader, plan_standard: str | None) -> list[str]:
+    codes = [code for column in MEASURE_COLUMNS if read.values.get(column)
+             for code in read.parse(column, measure_parser(plan_standard, column), [])]
+    return standards.sort_codes(codes)
+
+
+def _parse_row(read: RowReader, warnings: list[Problem], plan_standard: str | None = None) -> PlanRow:
     ref = read.text("ref", required="Enter the action's reference, like 1.1")
     number, title = read.parse("theme", lambda text: split_theme(text, ref), ("", ""))
     row = PlanRow(
         row=read.number, ref=ref, action=read.text("action", required="Enter the action's text"),
         theme_number=number, theme_title=title,
-        indicators=read.parse("indicators", parse_indicators, []),
+        measures=_measures(read, plan_standard),
+        high_impact_actions=read.parse(HIA_COLUMN, parse_hias, []),
         owners=read.parse("owners", split_names, []),
         supporting_leads=read.parse("supporting_leads", split_names, []),
         forums=read.parse("forums", split_names, []),

@@ -23,7 +23,7 @@ WRAPPED_COLUMNS = {"theme": 30, "action": 60, "outcome": 40, "progress": 60, "ca
 EXAMPLE_ROW = {
     "ref": "1.1", "theme": "1. Inclusive recruitment",
     "action": "Develop an inclusive recruitment toolkit for all recruiting managers",
-    "indicators": "1-2", "owners": "Jo Bloggs; recruitment.lead@example.nhs.uk", "by_when": "Q3 2024-25",
+    "measures": "WRES 1; WRES 2", "high_impact_actions": "HIA 2", "owners": "Jo Bloggs; recruitment.lead@example.nhs.uk", "by_when": "Q3 2024-25",
     "outcome": "80% of band 8a+ interview panels include a BME member",
     "forums": "Inclusion Council; PCDC", "priority": "Must", "rag": "Amber", "status": "PROGRESS MADE",
     "progress": "Toolkit drafted and shared with the staff networks for comment.",

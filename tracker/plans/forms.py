@@ -61,8 +61,9 @@ class FilterForm(FlaskForm):
 
     # bounded_int: a number beyond what an id can be reads as no filter (not a database error).
     owner = SelectField("Owner", coerce=bounded_int, default=0)
-    indicator = SelectField("WRES indicator", coerce=bounded_int, default=0,
-                            choices=[(0, "Any")] + [(n, f"Indicator {n}") for n in range(1, 10)])
+    measure = SelectField("Measure", default="")
+    hia = SelectField("High impact action", coerce=bounded_int, default=0,
+                      choices=[(0, "Any")] + [(h.number, f"{h.name} {h.title}") for h in standards.high_impact_actions()])
     forum = SelectField("Forum", coerce=bounded_int, default=0)
     rag = SelectField("RAG", default="", choices=[
         ("", "Any"), ("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("blue", "Blue (complete)"),
@@ -73,8 +74,13 @@ class FilterForm(FlaskForm):
         ("ref", "Reference"), ("due", "Due date"), ("rag", "RAG (red first)"),
         ("updated", "Last update (newest first)"), ("theme", "Theme")])
 
-    def __init__(self, *args, owners=(), forums=(), statuses=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, formdata=None, *args, owners=(), forums=(), statuses=(), plan_standard: str | None = None,
+                 **kwargs):
+        super().__init__(with_measure(formdata), *args, **kwargs)
+        offered = list(standards.measures_for_plan(plan_standard) if plan_standard else standards.all_measures())
+        if standards.is_measure(self.measure.data or "") and standards.measure(self.measure.data) not in offered:
+            offered.append(standards.measure(self.measure.data))  # a link from elsewhere: show what it filters by
+        self.measure.choices = [("", "Any")] + [(m.code, f"{m.name} {m.short_title}") for m in offered]
         self.owner.choices = [(0, "Anyone")] + [(u.id, u.name) for u in owners]
         self.forum.choices = [(0, "Any")] + [(f.id, f.name) for f in forums]
         self.status.choices = [("", "Any")] + [(s, s) for s in statuses]
@@ -167,18 +173,31 @@ def filters_of(form: FilterForm) -> Filters:
     """The plan page's filters and sort as the form reads them from the query string."""
     return Filters(
         owner_id=form.owner.data or None,
-        indicator=form.indicator.data or None, forum_id=form.forum.data or None,
+        measure=form.measure.data if standards.is_measure(form.measure.data or "") else None,
+        hia=form.hia.data or None, forum_id=form.forum.data or None,
         rag=form.rag.data or None, status=form.status.data or None,
         overdue=bool(form.overdue.data), sort=form.sort.data or "ref",
     )
 
 
-#: The query-string arguments of the plan page's filters and sort.
-FILTER_ARGUMENTS = ("owner", "indicator", "forum", "rag", "status", "overdue", "sort")
+#: The query-string arguments of the plan page's filters and sort ("indicator=2", from older links,
+#: is read as "measure=wres:2").
+FILTER_ARGUMENTS = ("owner", "measure", "hia", "indicator", "forum", "rag", "status", "overdue", "sort")
+
+
+def with_measure(args):
+    """The query string with an older link's "indicator=N" read as "measure=wres:N" (unless it names a measure)."""
+    if args is None or "indicator" not in args:
+        return args
+    pairs = [(name, value) for name, value in args.items(multi=True) if name != "indicator"]
+    if "measure" not in args:
+        pairs.append(("measure", standards.code_of(standards.WRES, (args.get("indicator") or "").strip())))
+    return MultiDict(pairs)
 
 
 def filter_query(args) -> str:
     """The filters and sort of a plan page's query string (no page number), as a query string."""
+    args = with_measure(args)
     return urlencode([(name, value) for name in FILTER_ARGUMENTS for value in args.getlist(name)][:20])
 
 
@@ -205,8 +224,10 @@ def filter_labels(form: FilterForm) -> list[tuple[str, str]]:
         labels.append(("owner", chosen(form.owner)))
     if form.forum.data:
         labels.append(("forum", chosen(form.forum)))
-    if form.indicator.data:
-        labels.append(("indicator", str(form.indicator.data)))
+    if standards.is_measure(form.measure.data or ""):
+        labels.append(("measure", standards.measure(form.measure.data).name))
+    if form.hia.data in {h.number for h in standards.high_impact_actions()}:
+        labels.append(("HIA", str(form.hia.data)))
     if form.overdue.data:
         labels.append(("overdue", "only"))
     if form.sort.data in _SORT_WORDS:

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, subqueryload
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.by_when import ByWhenKind
 from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.refs import ref_key
@@ -25,7 +25,7 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.governance.service import create_forum, find_forum
 from tracker.plans import file_writer
-from tracker.plans.file_reader import PlanFile, PlanRow, read_plan
+from tracker.plans.file_reader import PlanFile, PlanRow, read_plan, standard_of_rows
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, check_year, create_plan
 from tracker.spreadsheets import Problem
@@ -51,7 +51,8 @@ class ImportResult:
 
     def summary(self) -> str:
         """'Imported 29 actions in 4 themes; 3 new people were added as inactive users: …'."""
-        parts = [f"Imported {_count(self.actions, 'action')} in {_count(self.themes, 'theme')}"]
+        parts = [f"Imported {_count(self.actions, 'action')} in {_count(self.themes, 'theme')}"
+                 + ("" if self.plan.standard == standards.WRES else f" into a {self.plan.standard_label}")]
         if self.new_people:
             parts.append(f"{_count(len(self.new_people), 'new person', 'new people')} "
                          f"{'was' if len(self.new_people) == 1 else 'were'} added as inactive users: "
@@ -87,6 +88,8 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     rows, warnings = _rows(rows_or_file, filename)
     year = check_year(year)
     plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
+    # The plan is the kind of plan the file was read for, or the kind its measures need.
+    plan.standard = rows_or_file.standard if isinstance(rows_or_file, PlanFile) else standard_of_rows(rows)
     themes = _add_themes(plan, rows, actor)
     people, new_people, guesses = _people(rows, actor)
     forums, new_forums = _forums(rows, actor)
@@ -198,6 +201,12 @@ class PlanPreview:
     warnings: list[str]
     new_people: list[str]
     new_forums: list[str]
+    #: The kind of plan the import creates (`standards.PLAN_STANDARDS`).
+    standard: str = standards.WRES
+
+    @property
+    def standard_label(self) -> str:
+        return standards.PLAN_STANDARDS[self.standard]
 
 
 def preview_plan(read: PlanFile) -> PlanPreview:
@@ -218,7 +227,7 @@ def preview_plan(read: PlanFile) -> PlanPreview:
             + [text for name in row.supporting_leads for text in matches[name.lower()].unknown]))
     new_forums = list(dict.fromkeys(name for row in read.rows for name in row.forums if find_forum(name) is None))
     return PlanPreview(read.rows, owners, supporting, [w.describe(with_file=False) for w in read.warnings] + guesses,
-                       new_people, new_forums)
+                       new_people, new_forums, read.standard)
 
 
 def _forums(rows: list[PlanRow], actor) -> tuple[dict[str, Forum], list[str]]:
@@ -245,7 +254,7 @@ def _action_data(row: PlanRow, themes: dict[str, Theme], people: dict[str, _Name
         outcome=row.outcome, lead_text=row.lead_text, by_when=row.by_when, priority=row.priority,
         equality_objectives=row.equality_objectives, edi_goals=row.edi_goals, status=row.status,
         rag=row.rag, rag_as_at=row.rag_as_at, cancelled_reason=row.cancelled_reason,
-        indicators=row.indicators,
+        indicators=row.indicators, measures=list(row.measures), high_impact_actions=list(row.high_impact_actions),
         owners=owners, supporting_leads=[user for user in supporting if user not in owners],
         forums=[forums[name.lower()] for name in row.forums],
     )
@@ -257,6 +266,7 @@ def plan_rows(plan: Plan) -> list[dict[str, str]]:
         select(Action).where(Action.plan_id == plan.id).options(
             joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
             subqueryload(Action.forums), subqueryload(Action.measure_links), subqueryload(Action.updates),
+            subqueryload(Action.high_impact_action_links),
         )
     ).all()
     return [action_row(action) for action in sorted(actions, key=lambda a: ref_key(a.ref))]
@@ -267,7 +277,8 @@ def action_rows(action_ids: list[int]) -> list[dict[str, str]]:
     actions = {action.id: action for action in db.session.scalars(
         select(Action).where(Action.id.in_(action_ids)).options(
             joinedload(Action.theme), subqueryload(Action.owners), subqueryload(Action.supporting_leads),
-            subqueryload(Action.forums), subqueryload(Action.measure_links), subqueryload(Action.updates)))}
+            subqueryload(Action.forums), subqueryload(Action.measure_links), subqueryload(Action.updates),
+            subqueryload(Action.high_impact_action_links)))}
     return [action_row(actions[action_id]) for action_id in action_ids if action_id in actions]
 
 
@@ -282,7 +293,8 @@ def action_row(action: Action) -> dict[str, str]:
     latest = action.updates[0] if action.updates else None
     return {
         "ref": action.ref, "theme": action.theme.label if action.theme else "", "action": action.text,
-        "indicators": ", ".join(str(n) for n in action.indicators),
+        "measures": "; ".join(action.measure_names),
+        "high_impact_actions": "; ".join(f"HIA {n}" for n in action.high_impact_actions),
         "owners": "; ".join(user.name for user in action.owners),
         "by_when": action.by_when, "outcome": action.outcome,
         "forums": "; ".join(forum.name for forum in action.forums),

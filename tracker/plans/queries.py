@@ -11,9 +11,11 @@ from functools import cache, lru_cache
 from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
+from tracker import standards
 from tracker.actions.by_when import plan_year_bounds
 from tracker.actions.models import (
     Action,
+    ActionHighImpactAction,
     ActionMeasure,
     ProgressUpdate,
     action_forums,
@@ -68,12 +70,23 @@ def action_count(plan: Plan) -> int:
 @dataclass
 class Filters:
     owner_id: int | None = None
+    #: A measure's code ("wres:2", "wdes:4a_ii"); `indicator` (a WRES number) is the older way to say "wres:N".
+    measure: str | None = None
+    hia: int | None = None
     indicator: int | None = None
     forum_id: int | None = None
     rag: str | None = None  # red/amber/green/blue or "none"
     status: str | None = None
     overdue: bool = False
     sort: str = "ref"
+
+    def __post_init__(self) -> None:
+        if self.indicator and not self.measure:
+            self.measure = standards.code_of(WRES, self.indicator)
+        if self.measure and not standards.is_measure(self.measure):
+            self.measure = None
+        if self.hia is not None and not 1 <= self.hia <= len(standards.high_impact_actions()):
+            self.hia = None
 
 
 _RAG_ORDER = case({"red": 0, "amber": 1, "green": 2, "blue": 4}, value=Action.rag, else_=3)
@@ -90,18 +103,20 @@ ORDERS = {
 
 def _filter_shape(filters: Filters) -> tuple:
     """Which filters are set: the plan page's statements are built once for each shape."""
-    return (bool(filters.owner_id), bool(filters.indicator), bool(filters.forum_id),
+    return (bool(filters.owner_id), bool(filters.measure), bool(filters.hia), bool(filters.forum_id),
             "none" if filters.rag == "none" else filters.rag in RAG_VALUES, bool(filters.status), filters.overdue)
 
 
 def _filter_params(plan: Plan, filters: Filters, today: date) -> dict:
-    indicator = str(filters.indicator) if filters.indicator else None
-    return {"plan_id": plan.id, "owner_id": filters.owner_id, "indicator": indicator,
-            "forum_id": filters.forum_id, "rag": filters.rag, "status": filters.status, "today": today}
+    measure = standards.measure(filters.measure) if filters.measure else None
+    return {"plan_id": plan.id, "owner_id": filters.owner_id,
+            "measure_standard": measure.standard if measure else None, "measure_key": measure.key if measure else None,
+            "hia": filters.hia, "forum_id": filters.forum_id, "rag": filters.rag, "status": filters.status,
+            "today": today}
 
 
 def _filtered(query: Select, shape: tuple) -> Select:
-    owner, indicator, forum, rag, status, overdue = shape
+    owner, measure, hia, forum, rag, status, overdue = shape
     query = query.where(Action.plan_id == bindparam("plan_id"))
     if owner:
         query = query.where(or_(
@@ -109,9 +124,11 @@ def _filtered(query: Select, shape: tuple) -> Select:
             Action.id.in_(select(action_supporting_leads.c.action_id)
                           .where(action_supporting_leads.c.user_id == bindparam("owner_id"))),
         ))
-    if indicator:
-        query = query.where(Action.measure_links.any(and_(ActionMeasure.standard == WRES,
-                                                              ActionMeasure.measure == bindparam("indicator"))))
+    if measure:
+        query = query.where(Action.measure_links.any(and_(ActionMeasure.standard == bindparam("measure_standard"),
+                                                              ActionMeasure.measure == bindparam("measure_key"))))
+    if hia:
+        query = query.where(Action.high_impact_action_links.any(ActionHighImpactAction.number == bindparam("hia")))
     if forum:
         query = query.where(Action.forums.any(Forum.id == bindparam("forum_id")))
     if rag == "none":
@@ -155,7 +172,10 @@ class Overview:
     by_rag: list[tuple[str | None, int]]
     by_status: list[tuple[str, int]]
     by_theme: list[tuple[str, int, Counter]]
-    by_indicator: list[tuple[int, int, Counter]]
+    #: (measure, actions, counts by RAG): every measure of the plan's standards, then any other linked.
+    by_measure: list[tuple[standards.Measure, int, Counter]]
+    #: (high impact action, actions, counts by RAG, overdue actions), HIA 1-6.
+    by_hia: list[tuple[standards.HighImpactAction, int, Counter, int]]
     by_forum: list[tuple[str, int, Counter]]
     overdue: list[ActionRow]
     overdue_count: int
@@ -186,7 +206,8 @@ def _count_if(condition):
 @dataclass(frozen=True)
 class _OverviewQueries:
     counts: Select
-    by_indicator: Select
+    by_measure: Select
+    by_hia: Select
     by_forum: Select
     first_overdue: Select
     first_stale: Select
@@ -204,9 +225,12 @@ def _overview_queries() -> _OverviewQueries:
     return _OverviewQueries(
         counts=select(Action.theme_id, Action.status, Action.rag, func.count(), _count_if(overdue), _count_if(stale))
         .where(in_plan).group_by(Action.theme_id, Action.status, Action.rag),
-        by_indicator=select(ActionMeasure.measure, Action.rag, func.count())
-        .join(Action, ActionMeasure.action_id == Action.id).where(in_plan, ActionMeasure.standard == WRES)
-        .group_by(ActionMeasure.measure, Action.rag),
+        by_measure=select(ActionMeasure.standard, ActionMeasure.measure, Action.rag, func.count())
+        .join(Action, ActionMeasure.action_id == Action.id).where(in_plan)
+        .group_by(ActionMeasure.standard, ActionMeasure.measure, Action.rag),
+        by_hia=select(ActionHighImpactAction.number, Action.rag, func.count(), _count_if(overdue))
+        .join(Action, ActionHighImpactAction.action_id == Action.id).where(in_plan)
+        .group_by(ActionHighImpactAction.number, Action.rag),
         by_forum=select(Forum.name, Action.rag, func.count()).select_from(action_forums)
         .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
         .where(in_plan).group_by(Forum.name, Action.rag),
@@ -217,8 +241,8 @@ def _overview_queries() -> _OverviewQueries:
 
 
 def plan_overview(plan: Plan, today: date) -> Overview:
-    """Counts by RAG, status, theme, indicator and forum (three GROUP BY queries), and the first
-    overdue and stale actions; the page's cost does not grow with the plan."""
+    """Counts by RAG, status, theme, measure, high impact action and forum (five GROUP BY queries), and
+    the first overdue and stale actions; the page's cost does not grow with the plan."""
     queries = _overview_queries()
     params = {"plan_id": plan.id, "today": today,
               "stale_before": datetime.combine(today - timedelta(days=STALE_DAYS), time())}
@@ -232,8 +256,15 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         stale_count += int(stale_here)
     labels = {theme.id: theme.label for theme in plan.themes}
     ordered = [theme.id for theme in plan.themes] + ([None] if None in themes else [])
-    indicators = {int(key): counts for key, counts in
-                  _rag_counters(db.session.execute(queries.by_indicator, params)).items()}
+    linked = {standards.code_of(standard, key): counts for (standard, key), counts in _rag_counters(
+        ((standard, key), rag, count) for standard, key, rag, count in db.session.execute(queries.by_measure, params)
+    ).items() if standards.is_measure(standards.code_of(standard, key))}
+    shown = standards.sort_codes([m.code for m in standards.measures_for_plan(plan.standard)] + list(linked))
+    hias: dict[int, Counter] = {}
+    hia_overdue: Counter = Counter()
+    for number, rag, count, overdue_here in db.session.execute(queries.by_hia, params):
+        hias.setdefault(number, Counter())[rag] += count
+        hia_overdue[number] += int(overdue_here)
     forums = _rag_counters(db.session.execute(queries.by_forum, params))
     first_overdue, first_stale = read_lists(queries.first_overdue, queries.first_stale, params=params)
     return Overview(
@@ -242,7 +273,10 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         by_status=sorted(by_status.items()),
         by_theme=[(labels.get(key, "No theme"), sum(themes.get(key, Counter()).values()), themes.get(key, Counter()))
                   for key in ordered],
-        by_indicator=[(n, sum(indicators.get(n, Counter()).values()), indicators.get(n, Counter())) for n in range(1, 10)],
+        by_measure=[(standards.measure(code), sum(linked.get(code, Counter()).values()), linked.get(code, Counter()))
+                    for code in shown],
+        by_hia=[(hia, sum(hias.get(hia.number, Counter()).values()), hias.get(hia.number, Counter()),
+                 hia_overdue[hia.number]) for hia in standards.high_impact_actions()],
         by_forum=sorted((name, sum(c.values()), c) for name, c in forums.items()),
         overdue=first_overdue,
         overdue_count=overdue_count,

@@ -98,7 +98,8 @@ def new():
 @login_required
 def detail(plan_id: int):
     plan = db.get_or_404(Plan, plan_id, options=[joinedload(Plan.approved_by)])
-    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
+    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan),
+                      plan_standard=plan.standard)
     number, size = requested_page(request.args)
     page = plan_actions(plan, filters_of(form), clock.today(), page=number, size=size)
     bulk = ButtonForm() if current_user.is_admin and not plan.is_archived else None
@@ -283,7 +284,8 @@ def import_template():
 def export(plan_id: int, format: str):
     """The plan page's actions as CSV or Excel: those its filters match (every page), in its order."""
     plan = db.get_or_404(Plan, plan_id)
-    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan))
+    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan),
+                      plan_standard=plan.standard)
     ids = list(matching_versions(plan, filters_of(form), clock.today()))
     labels = filter_labels(form)
     note = "Filtered: " + "; ".join([f"{what} {value}" for what, value in labels]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.service import ActionData, UpdateData, create_actions
 from tracker.audit.service import record
 from tracker.auth.models import User
@@ -160,6 +160,7 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
     if problems:
         raise DocxImportError(filename, problems)
     plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
+    plan.standard = standard_of_read(read)
     result = DocxImportResult(plan=plan, themes=0, actions=0, updates=0, warnings=read.warnings)
     numbers = theme_numbers(read.themes)
     refs = _refs(read.themes, numbers, result)
@@ -177,6 +178,17 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
                                      "warnings": [None, result.summary_lines()[1:]]},
            summary=f"Imported {result.actions} actions from {filename}")
     return result
+
+
+def standard_of_read(read: ReadPlan) -> str:
+    """The kind of plan the document's measures need: combined (WRES indicators and WDES metrics), WDES
+    (only WDES metrics, or a WDES metric column) or WRES."""
+    found = {code.split(":")[0] for theme in read.themes for action in theme.actions for code in action.measures}
+    if "wdes_metrics" in read.columns:
+        found.add(standards.WDES)
+    if found >= {standards.WRES, standards.WDES}:
+        return standards.COMBINED
+    return standards.WDES if standards.WDES in found else standards.WRES
 
 
 def theme_numbers(read_themes: tuple[ReadTheme, ...]) -> list[str]:
@@ -238,6 +250,7 @@ def _action_items(read: ReadAction, ref: str, theme: Theme | None, result: DocxI
         ref=ref, text=read.text, theme=theme, outcome=read.outcome, lead_text=read.by_who, by_when=read.by_when,
         priority=_priority(read, result), equality_objectives=read.objectives, edi_goals=read.goals,
         status=status, rag=read.rag, cancelled_reason=reason, indicators=list(read.indicators),
+        measures=list(read.measures), high_impact_actions=list(read.high_impact_actions),
         owners=people.owners, supporting_leads=people.supporting, forums=_forums(read.forums, result),
     )
     updates = _updates(read, narrative, directory)

@@ -21,6 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml.etree import XMLSyntaxError
 
+from tracker import standards
 from tracker.errors import DomainError
 from tracker.reports.documents import RAG_VALUES
 from tracker.reports.docx_cells import Numbering, row_cells, row_texts, table_rows
@@ -34,6 +35,8 @@ COLUMN_PHRASES = (
     ("priority", ("must should could", "priority")),
     ("objectives", ("equality objective",)),
     ("goals", ("edi goal",)),
+    ("hias", ("high impact action", "hia")),
+    ("wdes_metrics", ("wdes metric", "metric")),
     ("indicators", ("indicator",)),
     ("by_who", ("by who", "action lead", "lead", "owner", "responsible")),
     ("by_when", ("by when", "when", "timescale", "deadline", "target date")),
@@ -44,6 +47,8 @@ COLUMN_PHRASES = (
 )
 #: Whole headers that name a separate reference column ("Ref", "No.", "Action no").
 REF_HEADERS = {"ref", "ref no", "reference", "no", "number", "action no", "action number", "action ref", "item"}
+#: Whole headers that name a column of measures of either standard ("WRES 2; WDES 4a(ii)").
+MEASURE_HEADERS = {"measure", "measures", "wres wdes measures", "wres and wdes measures", "edi measures"}
 #: Whole headers that name a status column.
 STATUS_HEADERS = {"status", "progress status", "current status"}
 _REF = re.compile(r"^\s*(?:action\s*)?(\d{1,3}(?:\.\d{1,3})*)\s*[.:]?\s+(.*)$", re.I | re.S)
@@ -104,6 +109,10 @@ class ReadAction:
     rag_source: str = ""
     history: tuple[ReadUpdate, ...] = ()
     notes: tuple[str, ...] = ()
+    #: Codes of every measure the row names ("wres:2", "wdes:4a_ii"): the WRES `indicators`, a WDES
+    #: metric column's metrics and a measures column's measures.
+    measures: tuple[str, ...] = ()
+    high_impact_actions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,8 @@ def column_field(header: str) -> str | None:
         return "ref"
     if words in STATUS_HEADERS:
         return "status"
+    if words in MEASURE_HEADERS or ("indicator" in words and "metric" in words):
+        return "measures"
     padded = f" {words} "
     for field, phrases in COLUMN_PHRASES:
         if any(f" {phrase}" in padded for phrase in phrases):
@@ -303,6 +314,23 @@ class _PlanReader:
                 f"{self.label}, table {table}, row {row}, column 'Relates to WRES indicator(s)': "
                 f"{indicator_text!r} names numbers outside 1-9; kept {list(indicators)}"
             )
+        codes = [standards.code_of(standards.WRES, n) for n in indicators]
+        for field, column, reading, what in (
+                ("wdes_metrics", "WDES metric", standards.WDES, "WDES metric"),
+                ("measures", "Measures", standards.COMBINED, "WRES indicator or WDES metric")):
+            found, unreadable = standards.parse_measures(values.get(field, ""), reading)
+            codes += found
+            if unreadable:
+                self.warnings.append(f"{self.label}, table {table}, row {row}, column '{column}': "
+                                     f"{', '.join(map(repr, unreadable))} is not a {what}; kept "
+                                     f"{', '.join(standards.names(found)) or 'none'}")
+        hias, unreadable = standards.parse_high_impact_actions(values.get("hias", ""))
+        if unreadable:
+            self.warnings.append(f"{self.label}, table {table}, row {row}, column 'High impact actions': "
+                                 f"{', '.join(map(repr, unreadable))} is not a high impact action (HIA 1 to 6); "
+                                 f"kept {', '.join(f'HIA {n}' for n in hias) or 'none'}")
+        codes = standards.sort_codes(codes)
+        indicators = tuple(int(code.split(":")[1]) for code in codes if code.startswith("wres:"))
         by_when = values.get("by_when", "")
         if rest and by_when and rest != by_when:
             notes.append(f"{where}: the RAG cell also says {rest!r}, which is not kept (the By when column "
@@ -317,6 +345,7 @@ class _PlanReader:
             objectives=values.get("objectives", ""), goals=values.get("goals", ""),
             rag=rag, outcome=values.get("outcome") or labelled.get("outcome", ""),
             table=table, row=row, rag_reason=reason, rag_source=source, history=history, notes=tuple(notes),
+            measures=tuple(codes), high_impact_actions=tuple(hias),
         )
 
     def result(self) -> ReadPlan:
