@@ -52,6 +52,8 @@ def test_the_demo_loads_a_wdes_plan_beside_the_wres_plan_for_the_same_year_marke
         "WDES Action Plan 2026-27 (illustrative)", "approved", "WDES plan")
     assert wdes.approved_on == demo["wres"].approved_on
     assert [theme.number for theme in wdes.themes] == ["1", "2", "3", "4"]
+    assert sorted(action.ref for action in wdes.actions)[:3] == ["D1.1", "D1.2", "D2.1"]
+    assert not {action.ref for action in wdes.actions} & {action.ref for action in demo["wres"].actions}
     assert 10 <= len(wdes.actions) <= 15
     client.post("/sign-in", data={"email": "board.member@example.org", "password": PASSWORD})
     page = client.get(f"/plans/{wdes.id}/overview").get_data(as_text=True)
@@ -64,8 +66,8 @@ def test_the_wdes_plans_actions_link_only_to_wdes_metrics_and_each_serves_a_high
     assert all(action.measures and all(code.startswith("wdes:") for code in action.measures) for action in actions)
     assert all(action.high_impact_actions and set(action.high_impact_actions) <= set(range(1, 7)) for action in actions)
     by_ref = {action.ref: action for action in actions}
-    assert by_ref["4.2"].measure_names == ["WDES 4a(i)", "WDES 4a(ii)", "WDES 4a(iii)", "WDES 4b"]
-    assert (by_ref["4.4"].measures, by_ref["4.4"].high_impact_actions) == (["wdes:10"], [1])
+    assert by_ref["D4.2"].measure_names == ["WDES 4a(i)", "WDES 4a(ii)", "WDES 4a(iii)", "WDES 4b"]
+    assert (by_ref["D4.4"].measures, by_ref["D4.4"].high_impact_actions) == (["wdes:10"], [1])
     assert {code for action in actions for code in action.measures} >= {"wdes:1", "wdes:2", "wdes:3", "wdes:8"}
 
 
