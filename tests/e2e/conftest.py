@@ -49,12 +49,12 @@ class LiveServer:
 
     def action_id(self, year: str, ref: str) -> int:
         rows = self.query("SELECT a.id FROM actions a JOIN plans p ON p.id = a.plan_id "
-                          "WHERE p.year = ? AND a.ref = ?", year, ref)
+                          "WHERE p.year = ? AND a.ref = ? ORDER BY p.standard = 'wdes', p.id", year, ref)
         assert rows, f"no action {ref} in the {year} plan"
         return rows[0][0]
 
     def plan_id(self, year: str) -> int:
-        rows = self.query("SELECT id FROM plans WHERE year = ?", year)
+        rows = self.query("SELECT id FROM plans WHERE year = ? ORDER BY standard = 'wdes', id", year)
         assert rows, f"no {year} plan"
         return rows[0][0]
 

@@ -31,7 +31,7 @@ def carried_by_default(live_server) -> list[tuple[str, str, bool]]:
         "SELECT a.ref FROM actions a JOIN plans p ON p.id = a.plan_id JOIN action_owners o ON o.action_id = a.id "
         "JOIN users u ON u.id = o.user_id WHERE p.year = ? AND u.email = ?", CURRENT_YEAR, OWNER)}
     rows = live_server.query("SELECT a.ref, a.by_when, a.status FROM actions a JOIN plans p ON p.id = a.plan_id "
-                             "WHERE p.year = ? ORDER BY a.ref_order", CURRENT_YEAR)
+                             "WHERE p.year = ? AND p.standard = 'wres' ORDER BY a.ref_order", CURRENT_YEAR)
     return [(ref, by_when, ref in owned) for ref, by_when, status in rows if (status or "") not in NOT_CARRIED_BY_DEFAULT]
 
 

@@ -1,5 +1,6 @@
 """Loading the demo: the trust's published plans, moved onto the current financial year, with a year
-in progress: dated updates, forum members, meetings with agendas and reviews, and published WRES figures.
+in progress: dated updates, forum members, meetings with agendas and reviews, and published WRES figures;
+beside them an illustrative WDES plan and WDES year (the trust's WDES report is not among the sources).
 
 Everything goes through the services the app uses; the caller commits once.
 """
@@ -22,6 +23,7 @@ from tracker.demo.calendar import financial_year_start, move_date, move_years, y
 from tracker.demo.figures import enter_published_figures
 from tracker.demo.meetings import TRUST_BOARD, add_forums, hold_council_meetings
 from tracker.demo.story import STUCK, Story, updates_so_far
+from tracker.demo.wdes import load_wdes_year
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus
@@ -52,8 +54,8 @@ def demo_loaded() -> bool:
 
 
 def load_demo(password: str, path: Path = DEMO_FILE, today: date | None = None) -> list[User]:
-    """Load users, forums, plans with their year so far, meetings and WRES figures; returns the
-    users who can sign in (one per role)."""
+    """Load users, forums, plans with their year so far, meetings, WRES figures and the WDES year;
+    returns the users who can sign in (one per role)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     today = today or clock.today()
     year = DemoYear(today, years_moved(data["plans"][0]["year"], today))
@@ -65,6 +67,7 @@ def load_demo(password: str, path: Path = DEMO_FILE, today: date | None = None) 
         _load_plan(plan_data, users, forums, year, stuck)
     hold_council_meetings(forums, _named(users, data["users"], "reviewer"), today, escalate=stuck)
     enter_published_figures()
+    load_wdes_year()
     return [users[row["name"]] for row in data["users"] if row.get("sign_in")]
 
 
@@ -100,6 +103,7 @@ def _load_plan(row: dict, users: dict[str, User], forums: dict[str, Forum], year
         equality_objectives_key=_numbered(row.get("equality_objectives_key", [])),
         edi_goals_key=_numbered(row.get("edi_goals_key", [])),
     ), actor=None)
+    plan.standard = row.get("standard", plan.standard)
     note_demo_data(plan, _note(row, label, year.years))
     last_day = year_bounds(start)[1]
     for theme_row in row["themes"]:
@@ -120,6 +124,10 @@ def _note(row: dict, label: str, years: int) -> str:
                  f"{'later' if years > 0 else 'earlier'} so that it runs in {label}")
     else:
         moved = "with its dates as published"
+    if row.get("illustrative"):
+        return (f"Demo data: an illustrative {row['year']} WDES plan, not the trust's (the demo's sources are the "
+                f"trust's WRES reports), written in the style of published WDES action plans, {moved}. Its actions, "
+                "progress updates, forum reviews and meetings are illustrative.")
     if row["status"] == PlanStatus.CLOSED.value:
         return (f"Demo data: the trust's published {row['year']} priorities and their progress, {moved}; "
                 "the progress is dated the last day of the year and the texts are as published.")
@@ -147,6 +155,9 @@ def _load_action(plan: Plan, theme, row: dict, users: dict[str, User], forums: d
         supporting_leads=[users[name] for name in row.get("supporting_leads", [])],
         forums=[forums[name] for name in row.get("forums", [])],
     ), actor=None)
+    if "measures" in row:
+        action.measures = row["measures"]
+    action.high_impact_actions = row.get("high_impact_actions", [])
     for update in sorted(row.get("updates", []), key=lambda u: u["on"]):
         post_update(action, UpdateData(status=update.get("status"), rag=update.get("rag"), narrative=update["text"],
                                        as_at=_moved_day(update["on"], year, last_day)),
