@@ -42,7 +42,7 @@ def admin(make_user, sign_in):
 def test_a_wres_plans_form_offers_the_wres_indicators_and_the_high_impact_actions(client, admin, make_plan):
     plan = make_plan(standard="wres")
     page = client.get(f"/plans/{plan.id}/actions/new").get_data(as_text=True)
-    assert "WRES indicators" in page and "WDES metrics" not in page
+    assert "The WRES indicators this action" in page and "The WDES metrics this action" not in page
     assert _values(page, "wres_indicators") == [f"wres:{n}" for n in range(1, 10)]
     assert _values(page, "wdes_metrics") == []
     assert "2 Recruitment" in page
@@ -54,7 +54,7 @@ def test_a_wres_plans_form_offers_the_wres_indicators_and_the_high_impact_action
 def test_a_wdes_plans_form_offers_only_the_wdes_metrics(client, admin, make_plan):
     plan = make_plan(standard="wdes")
     page = client.get(f"/plans/{plan.id}/actions/new").get_data(as_text=True)
-    assert "WDES metrics" in page and "WRES indicators" not in page
+    assert "The WDES metrics this action" in page and "The WRES indicators this action" not in page
     assert _values(page, "wres_indicators") == []
     assert _values(page, "wdes_metrics") == [
         "wdes:1", "wdes:2", "wdes:3", "wdes:4a_i", "wdes:4a_ii", "wdes:4a_iii", "wdes:4b", "wdes:5", "wdes:6",
@@ -66,7 +66,7 @@ def test_a_wdes_plans_form_offers_only_the_wdes_metrics(client, admin, make_plan
 def test_a_combined_plans_form_offers_both_and_saves_both(client, admin, make_plan):
     plan = make_plan(standard="combined")
     page = client.get(f"/plans/{plan.id}/actions/new").get_data(as_text=True)
-    assert page.index("WRES indicators") < page.index("WDES metrics")
+    assert page.index("The WRES indicators this action") < page.index("The WDES metrics this action")
     assert len(_values(page, "wres_indicators")) == 9 and len(_values(page, "wdes_metrics")) == 14
     response = client.post(f"/plans/{plan.id}/actions/new", data=_form(
         wres_indicators=["wres:2"], wdes_metrics=["wdes:4a_ii", "wdes:1"], high_impact_actions=["2", "6"]))
