@@ -60,6 +60,13 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
+def resize(page, width: int, height: int = 844) -> None:
+    """Set the viewport and wait two animation frames: the NHS.UK header moves the links that no longer
+    fit into its "More" menu in the frame after a resize, so a width measured sooner sees them still in a row."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def shoot(page, name: str) -> Path:
     """A full-page screenshot in tests/artifacts/browser/<name>.png, for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ADMIN, check_accessibility, describe, shoot
+from browser_support import ADMIN, check_accessibility, describe, resize, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -43,10 +43,10 @@ def test_edi_lead_makes_a_combined_plan_and_links_an_action_to_measures_of_both_
     violations = check_accessibility(lead, "measures-action-form-combined")
     assert not violations, describe(violations)
     for width in (390, 320):
-        lead.set_viewport_size({"width": width, "height": 800})
+        resize(lead, width, 800)
         assert lead.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), width
         shoot(lead, f"measures-action-form-combined-{width}")
-    lead.set_viewport_size({"width": 1280, "height": 900})
+    resize(lead, 1280, 900)
 
     lead.get_by_label("Reference").fill("1.1")
     lead.get_by_label("Action", exact=True).fill("Reasonable adjustments passport for every new starter")

@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from browser_support import ADMIN, CURRENT_YEAR, VIEWER, check_accessibility, describe, shoot
+from browser_support import ADMIN, CURRENT_YEAR, VIEWER, check_accessibility, describe, resize, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -30,9 +30,9 @@ def _shown_refs(page) -> list[str]:
 def _both_widths(page, name: str) -> None:
     """Screenshots and axe at desktop width and at 390 px (a phone); no serious or critical violation at either."""
     violations = check_accessibility(page, f"{name}-desktop")
-    page.set_viewport_size({"width": 390, "height": 844})
+    resize(page, 390, 844)
     violations += check_accessibility(page, f"{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    resize(page, 1280, 900)
     assert not violations, describe(violations)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ADMIN, CURRENT_YEAR, shoot
+from browser_support import ADMIN, CURRENT_YEAR, resize, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_second_editor_sees_the_first_editors_change_and_reapplies_their_own(pag
     expect(second.get_by_label("Outcome or success measure")).to_have_value(outcome)
     expect(second.get_by_label("Links to EDI goals")).to_have_value("2, 3")
     shoot(second, "edit-conflict")
-    second.set_viewport_size({"width": 320, "height": 800})
+    resize(second, 320, 800)
     assert second.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     shoot(second, "edit-conflict-320")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ADMIN, CURRENT_YEAR, OWNER, REVIEWER, check_accessibility, describe, shoot
+from browser_support import ADMIN, CURRENT_YEAR, OWNER, REVIEWER, check_accessibility, describe, resize, shoot
 from playwright.sync_api import expect
 
 from tests.actions import evidence_files as files
@@ -45,10 +45,10 @@ def test_owner_attaches_a_pdf_reviewer_downloads_it_and_the_edi_lead_removes_it(
     page.get_by_label("Progress since the last update").fill(NARRATIVE)
     page.set_input_files("input[type=file][name=evidence]", str(pdf))
     shoot(page, "evidence1-update-form-desktop")
-    page.set_viewport_size({"width": 390, "height": 844})
+    resize(page, 390, 844)
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, "the update form fits a phone"
     shoot(page, "evidence1-update-form-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    resize(page, 1280, 900)
     page.get_by_role("button", name="Save update").click()
     page.wait_for_url(re.compile(rf"/actions/{action_id}#timeline$"))
     expect(page.get_by_text(NARRATIVE)).to_be_visible()
@@ -77,10 +77,10 @@ def test_owner_attaches_a_pdf_reviewer_downloads_it_and_the_edi_lead_removes_it(
     violations = check_accessibility(admin, "evidence3-remove-confirmation")
     assert not violations, describe(violations)
     shoot(admin, "evidence3-remove-confirmation-desktop")
-    admin.set_viewport_size({"width": 390, "height": 844})
+    resize(admin, 390, 844)
     assert admin.evaluate("document.scrollingElement.scrollWidth") <= 390, "the confirmation fits a phone"
     shoot(admin, "evidence3-remove-confirmation-390")
-    admin.set_viewport_size({"width": 1280, "height": 900})
+    resize(admin, 1280, 900)
     admin.get_by_role("button", name="Remove this file").click()
     admin.wait_for_url(re.compile(rf"/actions/{action_id}#timeline$"))
     expect(admin.get_by_text(re.compile(r"File removed by Lesley Faux on \d{1,2} \w+ \d{4}"))).to_be_visible()

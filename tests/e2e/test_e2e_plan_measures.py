@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from browser_support import CURRENT_YEAR, VIEWER, check_accessibility, describe, shoot
+from browser_support import CURRENT_YEAR, VIEWER, check_accessibility, describe, resize, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -40,10 +40,10 @@ def combined_plan(live_server) -> int:
 
 def _both_widths(page, name: str) -> None:
     violations = check_accessibility(page, f"{name}-desktop")
-    page.set_viewport_size({"width": 390, "height": 844})
+    resize(page, 390, 844)
     violations += check_accessibility(page, f"{name}-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.set_viewport_size({"width": 1280, "height": 900})
+    resize(page, 1280, 900)
     assert not violations, describe(violations)
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from browser_support import ADMIN, CURRENT_YEAR, VIEWER, WCAG_TAGS, blocking, describe, shoot
+from browser_support import ADMIN, CURRENT_YEAR, VIEWER, WCAG_TAGS, blocking, describe, resize, shoot
 from playwright.sync_api import expect
 from test_e2e_reflow import _WIDTHS, _axe
 
@@ -25,6 +25,8 @@ def live_server(own_live_server):
     from tests.indicators.test_wdes_pages import two_results
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
+        connection.execute("DELETE FROM wdes_values")
+        connection.execute("DELETE FROM wdes_years")
         for result in two_results():
             connection.execute("INSERT INTO wdes_years (year, source, imported_at, result) VALUES (?, ?, ?, ?)",
                                (result.year, "computed", "2025-06-01 09:00:00.000000", json.dumps(result.to_dict())))
@@ -47,7 +49,7 @@ def test_wdes_pages_reflow_and_pass_axe(path, name, page_as, live_server):
     page = page_as(VIEWER)
     problems = []
     for width in (1280, 390, 320):
-        page.set_viewport_size({"width": width, "height": 900})
+        resize(page, width, 900)
         response = page.goto(live_server.base_url + path)
         assert response is not None and response.ok
         shoot(page, f"wdes-{width}-{name}")

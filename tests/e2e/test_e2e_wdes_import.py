@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ADMIN, check_accessibility, describe, shoot
+from browser_support import ADMIN, check_accessibility, describe, resize, shoot
 from playwright.sync_api import expect
 
 from tests.indicators.wdes_packs import pack
@@ -35,7 +35,7 @@ def test_the_wdes_preview_shows_each_file_the_groups_and_the_figures(page_as, ap
     violations = check_accessibility(page, "wdes-import-preview")
     assert not violations, describe(violations)
     for width in (390, 320):
-        page.set_viewport_size({"width": width, "height": 800})
+        resize(page, width, 800)
         shoot(page, f"wdes-import-preview-{width}")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width
     page.get_by_role("button", name="Cancel: store nothing").click()
