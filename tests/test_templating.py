@@ -31,3 +31,23 @@ def test_rag_counts_list_the_non_zero_ratings_worst_first():
 
     assert rag_counts(Counter({"green": 4, None: 1, "red": 2, "amber": 0})) == "Red 2, Green 4, Not rated 1"
     assert rag_counts(Counter()) == ""
+
+
+def test_every_page_names_the_service_wres_and_wdes_action_plans(client, make_user, sign_in):
+    from tracker.admin.models import OrganisationSettings
+    from tracker.extensions import db
+
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "<title>Sign in – WRES and WDES action plans – NHS Trust</title>" in page
+    assert 'aria-label="NHS NHS Trust WRES and WDES action plans homepage"' in page
+    assert '<span class="nhsuk-header__service-name">WRES and WDES action plans</span>' in page
+    assert "Sign in to update your actions in the WRES and WDES action plans." in page
+    assert "WRES action plan" not in page
+    db.session.add(OrganisationSettings(trust_name="Leeds and York Partnership NHS Foundation Trust", bme_label="BME",
+                                        lead_director="", report_author=""))
+    db.session.commit()
+    sign_in(make_user("owner", name="Ama Owusu"))
+    page = client.get("/my-actions").get_data(as_text=True)
+    assert "– WRES and WDES action plans – Leeds and York Partnership NHS Foundation Trust</title>" in page
+    assert 'aria-label="NHS Leeds and York Partnership NHS Foundation Trust WRES and WDES action plans homepage"' in page
+    assert "WRES and WDES action plan tracker for Leeds and York Partnership NHS Foundation Trust" in page

@@ -1,4 +1,4 @@
-"""WRES action plan tracker: the application factory."""
+"""WRES and WDES action plan tracker: the application factory."""
 from __future__ import annotations
 
 import os

@@ -27,6 +27,8 @@ WDES = "wdes"
 COMBINED = "combined"
 #: What a plan can be, and how the plan's pages name it.
 PLAN_STANDARDS = {WRES: "WRES plan", WDES: "WDES plan", COMBINED: "Combined EDI plan (WRES and WDES)"}
+#: The word that names an action's plan kind in reminders and calendars: "WDES action D1.2", "EDI action 1.3".
+PLAN_WORDS = {WRES: "WRES", WDES: "WDES", COMBINED: "EDI"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ def standard_name(standard: str) -> str:
 def abbreviation(standard: str) -> str:
     """ "WRES" / "WDES"."""
     return _data()["standards"][standard]["abbreviation"]
+
+
+def plan_word(plan_standard: str | None) -> str:
+    """ "WRES", "WDES" or "EDI" (a combined plan); a plan with no kind recorded is a WRES plan."""
+    return PLAN_WORDS.get(plan_standard or WRES, PLAN_WORDS[WRES])
 
 
 def standards_of_plan(plan_standard: str) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ def test_saving_settings_stores_them_audits_and_relabels_the_group(admin_client,
     assert "Settings saved." in page
     assert "Local population Global Majority % (optional)" in page
     assert "Pages and reports compare <strong>Global Majority</strong> and White staff." in page
-    assert "WRES action plan tracker for North Staffordshire Combined Healthcare NHS Trust" in page
+    assert "WRES and WDES action plan tracker for North Staffordshire Combined Healthcare NHS Trust" in page
     assert "<strong>bme label</strong>: BME → Global Majority" in page
     assert 'value="11.17"' in page
 

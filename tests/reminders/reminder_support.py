@@ -19,7 +19,7 @@ MACHINE_WORDS = re.compile(
     r"no status|\bNone\b|Not rated|\brag\b|RAG: (red|amber|green|blue)|"
     r"\d (january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"[A-Z]{4,} [0-9]{4}")
-FOOTER = ("--\nYou get these emails from the WRES action plan tracker of North Staffordshire Combined Healthcare "
+FOOTER = ("--\nYou get these emails from the WRES and WDES action plan tracker of North Staffordshire Combined Healthcare "
           f"NHS Trust. Choose immediate reminders or one email a week: {BASE_URL}/reminders/preferences\n")
 
 

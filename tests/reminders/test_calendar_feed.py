@@ -33,13 +33,13 @@ def test_folding_never_splits_a_utf8_character():
 def test_a_whole_calendar_exactly():
     event = CalendarEvent("action-7@wres.example.nhs.uk", date(2024, 12, 31), "WRES action 1.3 due",
                           "Develop a toolkit, then train; panels", "https://wres.example.nhs.uk/actions/7")
-    assert calendar_text("WRES actions: Ama Owusu", [event], STAMP) == (
+    assert calendar_text("WRES and WDES actions: Ama Owusu", [event], STAMP) == (
         "BEGIN:VCALENDAR\r\n"
         "VERSION:2.0\r\n"
-        "PRODID:-//WRES action plan tracker//Calendar feed//EN\r\n"
+        "PRODID:-//WRES and WDES action plan tracker//Calendar feed//EN\r\n"
         "CALSCALE:GREGORIAN\r\n"
         "METHOD:PUBLISH\r\n"
-        "X-WR-CALNAME:WRES actions: Ama Owusu\r\n"
+        "X-WR-CALNAME:WRES and WDES actions: Ama Owusu\r\n"
         "BEGIN:VEVENT\r\n"
         "UID:action-7@wres.example.nhs.uk\r\n"
         "DTSTAMP:20241104T090000Z\r\n"
@@ -86,11 +86,11 @@ def test_the_feed_has_open_action_deadlines_and_forum_meetings(
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     host, base = "wres.example.nhs.uk", "https://wres.example.nhs.uk"
     assert response.get_data(as_text=True) == "\r\n".join([
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//WRES action plan tracker//Calendar feed//EN",
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:WRES actions: Ama Owusu",
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//WRES and WDES action plan tracker//Calendar feed//EN",
+        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:WRES and WDES actions: Ama Owusu",
         "BEGIN:VEVENT", f"UID:meeting-{meeting.id}@{host}", "DTSTAMP:20241104T090000Z",
         "DTSTART;VALUE=DATE:20241114", "DTEND;VALUE=DATE:20241115", "SUMMARY:Inclusion Council meeting",
-        "DESCRIPTION:Meeting of the Inclusion Council\\, which reviews WRES actions",
+        "DESCRIPTION:Meeting of the Inclusion Council\\, which reviews actions",
         f"URL:{base}/forums/{council.id}", "TRANSP:TRANSPARENT", "END:VEVENT",
         "BEGIN:VEVENT", f"UID:action-{owned.id}@{host}", "DTSTAMP:20241104T090000Z",
         "DTSTART;VALUE=DATE:20241231", "DTEND;VALUE=DATE:20250101", "SUMMARY:WRES action 1.3 due",

@@ -67,7 +67,7 @@ def test_one_email_of_each_kind_is_kept_for_reading(app, smtp, world, trust, mak
         "digest": "WRES action plan: weekly digest, 17 March 2025",
     }
     assert {email.message["From"] for email in kinds.values()} == {
-        "North Staffordshire Combined Healthcare NHS Trust WRES tracker <wres-tracker@wres.example.nhs.uk>"}
+        "North Staffordshire Combined Healthcare NHS Trust WRES and WDES tracker <wres-tracker@wres.example.nhs.uk>"}
     assert kinds["overdue-with-copy"].message["Cc"] == "Lesley Lead <lead@example.org>"
     assert "Lesley Lead is copied on this email because" in kinds["overdue-with-copy"].text
     assert "copied" not in kinds["digest"].text

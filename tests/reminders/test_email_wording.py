@@ -28,15 +28,15 @@ def test_a_deadline_email_word_for_word(smtp, world, trust, make_action, shape, 
         "\n"
         "These actions are due soon. Post an update when you have made progress, or mark them achieved.\n"
         "\n"
-        "- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+        "- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
         "  Due on 31 March 2025: 14 days to go.\n"
         f"  Post an update: {BASE_URL}/actions/{first.id}/update\n"
-        "- Action 1.2 (2024-25): Publish the shortlisting guidance\n"
+        "- WRES action 1.2 (2024-25): Publish the shortlisting guidance\n"
         "  Due on 31 March 2025: 14 days to go. Status: PROGRESS MADE. RAG: Amber.\n"
         "  Owners: Ama Owusu and Ben Cole.\n"
         f"  Post an update: {BASE_URL}/actions/{shared.id}/update\n"
         "\n" + FOOTER)
-    assert ("<strong>Action 1.1</strong> (2024-25): Develop an inclusive recruitment toolkit<br>"
+    assert ("<strong>WRES action 1.1</strong> (2024-25): Develop an inclusive recruitment toolkit<br>"
             "Due on 31 March 2025: 14 days to go.\n") in email.html
     assert "<br>Due on 31 March 2025: 14 days to go. Status: PROGRESS MADE. RAG: Amber.<br>" in email.html
     assert "<title>WRES action plan: 2 actions due soon</title>" in email.html
@@ -62,10 +62,10 @@ def test_an_update_request_keeps_the_capital_of_the_month(smtp, world, trust, ma
         "The Inclusion Council meets on 27 March 2025 and will review these actions. Please post a progress "
         "update on each one before then.\n"
         "\n"
-        "- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+        "- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
         "  Due on 30 April 2025; no progress update yet.\n"
         f"  Post an update: {BASE_URL}/actions/{toolkit.id}/update\n"
-        "- Action 2.1 (2024-25): Support the staff network\n"
+        "- WRES action 2.1 (2024-25): Support the staff network\n"
         "  By when: Ongoing; last updated on 3 March 2025.\n"
         f"  Post an update: {BASE_URL}/actions/{network.id}/update\n"
         "\n" + FOOTER)
@@ -90,7 +90,7 @@ def test_an_overdue_email_says_who_is_copied_and_why(smtp, world, trust, make_ac
         "This action is past its due date. Post an update saying where it is, or ask the EDI lead to agree a "
         "new date.\n"
         "\n"
-        "- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+        "- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
         "  Was due on 14 February 2025: 31 days overdue.\n"
         f"  Post an update: {BASE_URL}/actions/{late.id}/update\n"
         "\n" + FOOTER)
@@ -117,7 +117,7 @@ def test_the_edi_leads_own_email_never_says_she_is_copied(smtp, world, trust, ma
         "This action is past its due date. Post an update saying where it is, or ask the EDI lead to agree a "
         "new date.\n"
         "\n"
-        "- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+        "- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
         "  Was due on 14 February 2025: 31 days overdue.\n"
         f"  Post an update: {BASE_URL}/actions/{own.id}/update\n"
         "\n"
@@ -165,13 +165,13 @@ def test_a_weekly_digest_word_for_word(smtp, world, trust, make_action, shape, r
         "Overdue, Red and stale actions are listed once each, under the first heading that applies.\n"
         "\n"
         "Overdue (1)\n"
-        "- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+        "- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
         "  Was due on 14 February 2025: 31 days overdue.\n"
         "  Owner: Ben Cole.\n"
         f"  See the action: {BASE_URL}/actions/{late.id}\n"
         "\n"
         "Red, not overdue (1)\n"
-        "- Action 1.3 (2024-25): Review exit data\n"
+        "- WRES action 1.3 (2024-25): Review exit data\n"
         "  Due on 30 June 2025. RAG: Red.\n"
         "  Owner: Gone Person (owner inactive).\n"
         f"  See the action: {BASE_URL}/actions/{red.id}\n"
@@ -180,16 +180,16 @@ def test_a_weekly_digest_word_for_word(smtp, world, trust, make_action, shape, r
         "Every other open action has had a recent progress update.\n"
         "\n"
         "Owners who cannot be reminded (1)\n"
-        "- Action 1.3 (2024-25): Review exit data\n"
+        "- WRES action 1.3 (2024-25): Review exit data\n"
         "  Due on 30 June 2025. RAG: Red.\n"
         "  Owner: Gone Person (owner inactive).\n"
         f"  See the action: {BASE_URL}/actions/{red.id}\n"
         "\n"
         "Progress updates since 10 March 2025 (2)\n"
-        "- Action 1.2 (2024-25), updated by Ama Owusu on 14 March 2025. Status: PROGRESS MADE. RAG: Green.\n"
+        "- WRES action 1.2 (2024-25), updated by Ama Owusu on 14 March 2025. Status: PROGRESS MADE. RAG: Green.\n"
         "  Two sessions held\n"
         f"  See the action: {BASE_URL}/actions/{updated.id}\n"
-        "- Action 1.2 (2024-25), updated by Ama Owusu on 12 March 2025.\n"
+        "- WRES action 1.2 (2024-25), updated by Ama Owusu on 12 March 2025.\n"
         "  First session booked\n"
         f"  See the action: {BASE_URL}/actions/{updated.id}\n"
         "\n" + FOOTER)
@@ -223,7 +223,7 @@ def test_without_mail_default_sender_the_trust_signs_from_the_host_people_use(sm
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/03/2025")
     run_on(MONDAY)
     [email] = smtp.to("ama@example.org")
-    assert email.message["From"] == ("North Staffordshire Combined Healthcare NHS Trust WRES tracker "
+    assert email.message["From"] == ("North Staffordshire Combined Healthcare NHS Trust WRES and WDES tracker "
                                      "<wres-tracker@wres.example.nhs.uk>")
     assert email.mail_from == "wres-tracker@wres.example.nhs.uk"
     assert email.message["Message-ID"].endswith("@wres.example.nhs.uk>")
@@ -231,12 +231,12 @@ def test_without_mail_default_sender_the_trust_signs_from_the_host_people_use(sm
 
 def test_the_default_sender_is_a_valid_address_for_any_base_url():
     assert default_sender("Leeds and York Partnership NHS Foundation Trust", "https://wres.lypft.nhs.uk/") == (
-        "Leeds and York Partnership NHS Foundation Trust WRES tracker <wres-tracker@wres.lypft.nhs.uk>")
+        "Leeds and York Partnership NHS Foundation Trust WRES and WDES tracker <wres-tracker@wres.lypft.nhs.uk>")
     assert default_sender("Barts Health NHS Trust, London", "https://wres.example.nhs.uk:8443") == (
-        '"Barts Health NHS Trust, London WRES tracker" <wres-tracker@wres.example.nhs.uk>')
-    assert default_sender("", "http://127.0.0.1:5000") == "WRES tracker <wres-tracker@localhost>"
-    assert default_sender("NHS Trust", "http://[::1]:5000") == "NHS Trust WRES tracker <wres-tracker@localhost>"
-    assert default_sender("NHS Trust", "") == "NHS Trust WRES tracker <wres-tracker@localhost>"
+        '"Barts Health NHS Trust, London WRES and WDES tracker" <wres-tracker@wres.example.nhs.uk>')
+    assert default_sender("", "http://127.0.0.1:5000") == "WRES and WDES tracker <wres-tracker@localhost>"
+    assert default_sender("NHS Trust", "http://[::1]:5000") == "NHS Trust WRES and WDES tracker <wres-tracker@localhost>"
+    assert default_sender("NHS Trust", "") == "NHS Trust WRES and WDES tracker <wres-tracker@localhost>"
 
 
 @pytest.mark.parametrize("value,expected", [(None, None), ("", None), ("  ", None),

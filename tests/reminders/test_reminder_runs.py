@@ -30,7 +30,7 @@ def test_deadline_reminder_is_one_multipart_email_with_links_from_base_url(smtp,
     assert email.message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in email.message.iter_parts()] == ["text/plain", "text/html"]
     update_link = f"{BASE_URL}/actions/{action.id}/update"
-    assert ("- Action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
+    assert ("- WRES action 1.1 (2024-25): Develop an inclusive recruitment toolkit\n"
             "  Due on 31 December 2024: 14 days to go.\n"
             f"  Post an update: {update_link}\n") in email.text
     assert f'<a href="{update_link}" style="color:#005eb8">Post an update on action 1.1</a>' in email.html
@@ -214,7 +214,7 @@ def test_digest_lists_updates_posted_since_the_last_digest(smtp, world, make_act
     assert second.subject == "WRES action plan: weekly digest, 11 November 2024"
     assert "Progress updates since 28 October 2024 (1)" in first.text and "Before the first digest" in first.text
     assert "Progress updates since 4 November 2024 (1)" in second.text
-    assert ("- Action 1.1 (2024-25), updated by Ama Owusu on 6 November 2024. Status: ON TRACK. RAG: Green.\n"
+    assert ("- WRES action 1.1 (2024-25), updated by Ama Owusu on 6 November 2024. Status: ON TRACK. RAG: Green.\n"
             "  Panel members trained\n") in second.text
     assert "Before the first digest" not in second.text
 
@@ -226,7 +226,7 @@ def test_digest_goes_to_reviewers_only_when_set(smtp, world, make_user, run_cli)
     db.session.add(ReminderSettings(digest_to_reviewers=True))
     db.session.commit()
     run_cli(date(2024, 11, 11))
-    assert [e.subject for e in smtp.to("rita@example.org")] == ["WRES action plan: weekly digest, 11 November 2024"]
+    assert [e.subject for e in smtp.to("rita@example.org")] == ["WRES and WDES action plans: weekly digest, 11 November 2024"]
 
 
 def test_actions_of_closed_plans_are_not_chased(smtp, world, make_action, make_plan, run_cli):
@@ -271,7 +271,7 @@ def test_action_text_is_escaped_in_the_html_part_only(smtp, world, make_action, 
     run_cli(TUESDAY)
     [email] = smtp.to("ama@example.org")
     assert "Panels &lt;b&gt;&amp; shortlisting&lt;/b&gt;" in email.html
-    assert "- Action 1.1 (2024-25): Panels <b>& shortlisting</b>\n" in email.text
+    assert "- WRES action 1.1 (2024-25): Panels <b>& shortlisting</b>\n" in email.text
 
 
 def test_co_owners_who_cannot_be_reminded_are_flagged_to_the_edi_lead_not_the_owner(smtp, world, make_action, run_cli):

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from tracker.clock import uk_date
 from tracker.dates import long_date
 from tracker.rag import is_closed
+from tracker.standards import plan_word
 
 IMMEDIATE = "immediate"
 WEEKLY = "digest"
@@ -60,6 +61,8 @@ class ActionFacts:
     forum_ids: tuple[int, ...] = ()
     #: The forum's latest comment on the action, shown in reminders when there is one.
     forum_comment: str | None = None
+    #: Its plan's kind (`tracker.standards.PLAN_STANDARDS`): "WDES action D1.2" in emails and calendars.
+    plan_standard: str = "wres"
 
     @property
     def last_update_on(self) -> date | None:
@@ -103,6 +106,13 @@ class ActionLine:
     owners: str = ""
     flags: tuple[str, ...] = ()
     forum_comment: str | None = None
+    #: Its plan's kind; items queued before plans had kinds were all in WRES plans.
+    plan_standard: str = "wres"
+
+    @property
+    def kind(self) -> str:
+        """ "WRES", "WDES" or "EDI": the word before "action 1.3"."""
+        return plan_word(self.plan_standard)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,12 @@ class DigestUpdate:
     status: str | None
     rag: str | None
     narrative: str
+    plan_standard: str = "wres"
+
+    @property
+    def kind(self) -> str:
+        """ "WRES", "WDES" or "EDI"."""
+        return plan_word(self.plan_standard)
 
 
 @dataclass(frozen=True)

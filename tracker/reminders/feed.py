@@ -15,6 +15,7 @@ from tracker.governance.models import Meeting, forum_members
 from tracker.plans.models import Plan
 from tracker.rag import is_closed
 from tracker.reminders.ical import CalendarEvent, calendar_text
+from tracker.standards import plan_word
 
 PAST_MEETINGS_DAYS = 365
 
@@ -44,17 +45,18 @@ def _meetings(user: User, today: date) -> list[Meeting]:
 
 
 def action_event(action: Action, base_url: str) -> CalendarEvent:
-    """'WRES action 1.3 due' on the action's effective due date."""
+    """'WRES action 1.3 due' ('WDES action D1.2 due', 'EDI action 1.3 due' for a combined plan's) on the
+    action's effective due date."""
     description = f"{action.text}\nBy when: {action.by_when or 'not set'}\nPlan {action.plan.year}"
     return CalendarEvent(uid=f"action-{action.id}@{_host(base_url)}", day=action.due_on,
-                         summary=f"WRES action {action.ref} due", description=description,
+                         summary=f"{plan_word(action.plan.standard)} action {action.ref} due", description=description,
                          url=f"{base_url}/actions/{action.id}")
 
 
 def meeting_event(meeting: Meeting, base_url: str) -> CalendarEvent:
     return CalendarEvent(uid=f"meeting-{meeting.id}@{_host(base_url)}", day=meeting.held_on,
                          summary=f"{meeting.forum.name} meeting",
-                         description=f"Meeting of the {meeting.forum.name}, which reviews WRES actions",
+                         description=f"Meeting of the {meeting.forum.name}, which reviews actions",
                          url=f"{base_url}/forums/{meeting.forum_id}")
 
 
@@ -63,4 +65,4 @@ def feed_for(user: User, base_url: str, now: datetime) -> str:
     base_url = base_url.rstrip("/")
     events = [action_event(a, base_url) for a in _actions(user)]
     events += [meeting_event(m, base_url) for m in _meetings(user, uk_date(now))]
-    return calendar_text(f"WRES actions: {user.name}", events, now)
+    return calendar_text(f"WRES and WDES actions: {user.name}", events, now)

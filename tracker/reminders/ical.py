@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
-PRODID = "-//WRES action plan tracker//Calendar feed//EN"
+PRODID = "-//WRES and WDES action plan tracker//Calendar feed//EN"
 
 
 @dataclass(frozen=True)

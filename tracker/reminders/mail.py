@@ -17,6 +17,8 @@ from tracker.clock import UK
 
 #: The mailbox name of the sender worked out when MAIL_DEFAULT_SENDER is not set.
 SENDER_MAILBOX = "wres-tracker"
+#: The display name of that sender, after the trust's name.
+SENDER_NAME = "WRES and WDES tracker"
 
 #: Errors that mean the server cannot be reached or used at all: stop the batch there.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, smtplib.SMTPHeloError,
@@ -66,13 +68,13 @@ def _mail_domain(base_url: str) -> str:
 
 
 def default_sender(trust_name: str, base_url: str) -> str:
-    """'North Staffordshire Combined Healthcare NHS Trust WRES tracker <wres-tracker@wres.example.nhs.uk>'.
+    """'North Staffordshire Combined Healthcare NHS Trust WRES and WDES tracker <wres-tracker@wres.example.nhs.uk>'.
 
     Used when MAIL_DEFAULT_SENDER is not set: the trust's name from the organisation settings,
     at the host of BASE_URL. Real deployments set MAIL_DEFAULT_SENDER to an address their mail
     server accepts mail from (and which receives bounces).
     """
-    name = f"{trust_name.strip()} WRES tracker" if trust_name and trust_name.strip() else "WRES tracker"
+    name = f"{trust_name.strip()} {SENDER_NAME}" if trust_name and trust_name.strip() else SENDER_NAME
     return formataddr((name, f"{SENDER_MAILBOX}@{_mail_domain(base_url)}"))
 
 

@@ -42,8 +42,8 @@ def _pairs(table, column: str, action_ids: set[int]) -> dict[int, list[int]]:
 def load_actions(people: dict[int, Person]) -> list[ActionFacts]:
     """Every action of plans that are not closed or archived (the rules skip closed actions themselves)."""
     rows = db.session.execute(
-        select(Action.id, Action.ref, Action.text, Plan.year, Action.by_when, Action.due_on, Action.status,
-               Action.rag, Action.created_at, Action.last_update_at)
+        select(Action.id, Action.ref, Action.text, Plan.year, Plan.standard, Action.by_when, Action.due_on,
+               Action.status, Action.rag, Action.created_at, Action.last_update_at)
         .join(Plan, Plan.id == Action.plan_id)
         .where(Plan.is_live)
         .order_by(Plan.year, Action.position, Action.id)
@@ -58,6 +58,7 @@ def load_actions(people: dict[int, Person]) -> list[ActionFacts]:
             status=row.status, rag=row.rag, created_on=uk_date(row.created_at), last_update_at=row.last_update_at,
             owner_ids=tuple(sorted(owners.get(row.id, []), key=lambda i: _by_name(i, people))),
             forum_ids=tuple(sorted(forums.get(row.id, []))), forum_comment=comments.get(row.id),
+            plan_standard=row.standard,
         )
         for row in rows
     ]
@@ -83,14 +84,14 @@ def load_updates(since: datetime) -> list[DigestUpdate]:
     when nobody is recorded, as for imported history)."""
     rows = db.session.execute(
         select(ProgressUpdate.action_id, Action.ref, Plan.year, User.name, ProgressUpdate.posted_at,
-               ProgressUpdate.status, ProgressUpdate.rag, ProgressUpdate.narrative)
+               ProgressUpdate.status, ProgressUpdate.rag, ProgressUpdate.narrative, Plan.standard)
         .join(Action, Action.id == ProgressUpdate.action_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(ProgressUpdate.posted_at > since, Plan.is_live)
     )
     return [DigestUpdate(row.action_id, row.ref, row.year, row.name or "", row.posted_at, row.status, row.rag,
-                         _shorten(row.narrative)) for row in rows]
+                         _shorten(row.narrative), row.standard) for row in rows]
 
 
 def _shorten(text: str) -> str:

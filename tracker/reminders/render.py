@@ -18,7 +18,11 @@ from tracker.reminders.rules import (
     deadline_note,
 )
 
-SUBJECT_PREFIX = "WRES action plan: "
+#: The subject's opening, by the kinds of plan the email's actions are in: one kind names it, any other
+#: mix (or an email about no action) names the service.
+SUBJECT_PREFIXES = {frozenset({"wres"}): "WRES action plan: ", frozenset({"wdes"}): "WDES action plan: ",
+                    frozenset({"combined"}): "EDI action plan: "}
+SUBJECT_PREFIX = "WRES and WDES action plans: "
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,15 @@ def digest_title(today: date) -> str:
     return f"Weekly digest, {date_text(today)}"
 
 
+def subject_prefix(sections: list[Section], digest: Digest | None) -> str:
+    """'WDES action plan: ' when every action the email names is in a WDES plan ('WRES action plan: ',
+    'EDI action plan: ' for a combined plan's); 'WRES and WDES action plans: ' for a mix."""
+    lines = [line for section in sections for line in section.lines]
+    if digest is not None:
+        lines += [*digest.overdue, *digest.red, *digest.stale, *digest.cannot_remind, *digest.updates]
+    return SUBJECT_PREFIXES.get(frozenset(line.plan_standard for line in lines), SUBJECT_PREFIX)
+
+
 def subject_for(sections: list[Section], digest: Digest | None, today: date) -> str:
     """'WRES action plan: update your actions before the Inclusion Council on 14 November 2024; 2 actions overdue'."""
     parts = []
@@ -137,7 +150,7 @@ def subject_for(sections: list[Section], digest: Digest | None, today: date) -> 
     if digest is not None:
         title = digest_title(today)
         parts.append(title[0].lower() + title[1:])
-    return (SUBJECT_PREFIX + "; ".join(parts))[:300]
+    return (subject_prefix(sections, digest) + "; ".join(parts))[:300]
 
 
 def names_text(names: list[str] | tuple[str, ...]) -> str:
@@ -168,9 +181,9 @@ def owners_text(line: ActionLine, recipient_name: str | None = None) -> str:
 
 
 def update_heading(update: DigestUpdate) -> str:
-    """'Action 1.1 (2024-25), updated by Ama Owusu on 6 November 2024. Status: ON TRACK. RAG: Green.'"""
+    """'WRES action 1.1 (2024-25), updated by Ama Owusu on 6 November 2024. Status: ON TRACK. RAG: Green.'"""
     by = f" by {update.author}" if update.author else ""
-    return " ".join(part for part in (f"Action {update.ref} ({update.plan_year}), updated{by} on "
+    return " ".join(part for part in (f"{update.kind} action {update.ref} ({update.plan_year}), updated{by} on "
                                       f"{date_text(update.posted_at)}.", standing(update.status, update.rag)) if part)
 
 

@@ -82,7 +82,8 @@ def owner_flags(action: ActionFacts, people: dict[int, Person]) -> tuple[str, ..
 def line_for(action: ActionFacts, people: dict[int, Person], note: str) -> ActionLine:
     owners = "; ".join(people[i].name for i in action.owner_ids if i in people)
     return ActionLine(action.id, action.ref, action.text, action.plan_year, action.by_when, action.due_on,
-                      action.status, action.rag, note, owners, owner_flags(action, people), action.forum_comment)
+                      action.status, action.rag, note, owners, owner_flags(action, people), action.forum_comment,
+                      action.plan_standard)
 
 
 def _recipients(action: ActionFacts, people: dict[int, Person]) -> list[Person]:

@@ -25,7 +25,7 @@ CHARTS_HEADING = "Trend charts"
 VERSUS_WORDS = {"better": "Better than national", "worse": "Worse than national", "same": "Same as national",
                 "above": "Above national", "below": "Below national"}
 TABLE_CAPTION = "WRES indicators by year, with the national average and the trend"
-DEFAULT_AUTHOR = "WRES action plan tracker"
+DEFAULT_AUTHOR = "WRES and WDES action plan tracker"
 NO_RESULTS = "No indicator results are stored yet, so there is no summary to show."
 
 

@@ -12,7 +12,7 @@ from tracker.reports.word.page import add_caption, caption_before, new_document
 from tracker.reports.word.tables import add_row, add_table, widths_mm, write_lines
 from tracker.reports.word.wording import DASH, trend_text
 
-DEFAULT_AUTHOR = "WRES action plan tracker"
+DEFAULT_AUTHOR = "WRES and WDES action plan tracker"
 NO_RESULTS = "No WDES figures are stored yet, so there is no summary to show."
 NOT_CALCULABLE = "Not calculable"
 SMALL_NUMBERS = "small numbers: treat with caution"
