@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def live_server(own_live_server):
-    from tests.indicators.test_wdes_pages import two_results
+    from tests.indicators.wdes_packs import two_results
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
         for result in two_results():

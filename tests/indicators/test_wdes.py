@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.indicators.wdes_packs import BOARD, ROWS, extract_csv
 from tracker.indicators.datapack import read_datapack
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.tables import DataPackError, read_sheet
@@ -57,47 +58,10 @@ from tracker.indicators.wdes_results import Voices
 from tracker.indicators.wdes_show import metrics_dict, to_json
 from tracker.indicators.wres import compute_wres
 
-ROWS = [
-    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
-    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
-    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
-    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
-    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
-    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
-    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
-    ("Administrative and Clerical", "VSM", "A White - British", "No"),
-    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
-    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
-    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
-    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
-    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
-    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
-    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
-    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
-    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
-    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
-    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
-    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
-]
-#: Six board members: executives (voting D, voting ND, non-voting ND); non-executives (ND, U, ND chair).
-BOARD = pd.DataFrame({
-    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
-    "role": ["executive"] * 3 + ["non-executive"] * 3,
-    "voting": [True, True, False, True, True, True], "members": [1] * 6,
-})
-
 
 def shown(value: float) -> float:
     """As published: 2 dp, half up."""
     return round_half_up(value, 2)
-
-
-def extract_csv() -> bytes:
-    """The extract above as an ESR CSV, with the extra columns a real extract has."""
-    frame = pd.DataFrame(ROWS, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
-    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
-    frame["Assignment Category"] = "Permanent"
-    return frame.to_csv(index=False).encode()
 
 
 @pytest.fixture(scope="module")

@@ -21,90 +21,23 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 from sqlalchemy import event
 
 from tests.indicators.test_app_pages import tables
+from tests.indicators.wdes_packs import two_results
+from tests.support import store_wdes_year
 from tracker.actions.models import ProgressUpdate
 from tracker.extensions import db
-from tracker.indicators.models import WdesValue, WdesYear
-from tracker.indicators.wdes import CapabilityYear, Recruitment, WdesInputs, compute_wdes
+from tracker.indicators.wdes import WdesInputs, compute_wdes
 from tracker.indicators.wdes_figures import national_values
-from tracker.indicators.wdes_headlines import wdes_headlines
-from tracker.indicators.wdes_readers import read_datapack_with_disability
-from tracker.indicators.wdes_results import Voices
 from tracker.plans.models import PlanStatus
-
-ROWS = [
-    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
-    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
-    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
-    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
-    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
-    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
-    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
-    ("Administrative and Clerical", "VSM", "A White - British", "No"),
-    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
-    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
-    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
-    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
-    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
-    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
-    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
-    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
-    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
-    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
-    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
-    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
-]
-#: Executives: voting Disabled, voting non-disabled, non-voting non-disabled; non-executives: ND, not declared, ND.
-BOARD = pd.DataFrame({
-    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
-    "role": ["executive"] * 3 + ["non-executive"] * 3,
-    "voting": [True, True, False, True, True, True], "members": [1] * 6,
-})
-
-
-def _workforce(rows, year: int):
-    frame = pd.DataFrame(rows, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
-    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
-    frame["Assignment Category"] = "Permanent"
-    packs = read_datapack_with_disability({"workforce.csv": frame.to_csv(index=False).encode()}, year=year)
-    return packs.workforce_by_disability
-
-
-def store(result, year: int) -> None:
-    """A year as the import stores it: the whole result, and one row per headline figure."""
-    db.session.add(WdesYear(year=year, source="computed", result=result.to_dict()))
-    db.session.flush()
-    db.session.add_all(WdesValue(**headline.to_dict(), year=year, source="computed")
-                       for headline in wdes_headlines(result))
-    db.session.commit()
-
-
-def two_results() -> list:
-    """The 2024 and 2025 results described above (the browser tests store them too)."""
-    return [compute_wdes(WdesInputs(
-        year=2024, workforce=_workforce(ROWS[:10], 2024),
-        recruitment=Recruitment({"non-disabled": 300, "Disabled": 50}, {"non-disabled": 60, "Disabled": 5}),
-        survey={"4a_i": {"disabled": 35.0, "non_disabled": 24.0}, "8": {"disabled": 72.0}},
-        engagement={"disabled": 6.2, "non_disabled": 7.1, "overall": 6.9},
-    )), compute_wdes(WdesInputs(
-        year=2025, workforce=_workforce(ROWS, 2025),
-        recruitment=Recruitment({"non-disabled": 400, "Disabled": 45}, {"non-disabled": 100, "Disabled": 9}),
-        capability=(CapabilityYear(2025, 2, 3), CapabilityYear(2024, 0, 5)),
-        survey={"4a_i": {"disabled": 30.5, "non_disabled": 25.1, "disabled_responses": 180}, "8": {"disabled": 70.2}},
-        engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
-        voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
-    ))]
 
 
 @pytest.fixture
 def two_years(app):
     for result in two_results():
-        store(result, result.year)
+        store_wdes_year(result)
 
 
 @pytest.fixture
@@ -323,5 +256,5 @@ def test_the_metric_page_runs_the_same_queries_for_5_or_60_actions(client, two_y
 def test_the_metrics_table_runs_the_same_queries_for_2_or_6_years(client, two_years, viewer):
     few = _statements(client, "/wdes/")
     for year in (2020, 2021, 2022, 2023):
-        store(compute_wdes(WdesInputs(year=year, survey={"5": {"disabled": 50.0, "non_disabled": 55.0}})), year)
+        store_wdes_year(compute_wdes(WdesInputs(year=year, survey={"5": {"disabled": 50.0, "non_disabled": 55.0}})))
     assert _statements(client, "/wdes/") == few
