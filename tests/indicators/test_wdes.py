@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.indicators.wdes_packs import BOARD, ROWS, extract_csv
+from tests.indicators.wdes_packs import BOARD_MEMBERS, ROWS, extract_csv
 from tracker.indicators.datapack import read_datapack
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.tables import DataPackError, read_sheet
@@ -81,7 +81,7 @@ def result(packs):
                 "8": {"disabled": 70.2}},
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
+        board=BOARD_MEMBERS,
     ))
 
 
@@ -226,7 +226,7 @@ def test_zero_denominators_for_metric_3_and_10_are_not_calculable():
     assert no_staff.value is None
     assert no_staff.reason == "no Disabled staff (0), so the Disabled rate cannot be calculated"
     empty = pd.DataFrame({"band": ["5"], "category": ["clinical"], "disability": ["Disabled"], "headcount": [0]})
-    result = compute_wdes(WdesInputs(2025, empty, board=BOARD))
+    result = compute_wdes(WdesInputs(2025, empty, board=BOARD_MEMBERS))
     data = metrics_dict(result)
     assert data["metrics"]["1"] == {"disabled": None, "non_disabled": None, "not_declared": None,
                                     "declaration_rate": None, "reason": "the workforce has no staff"}
@@ -350,7 +350,7 @@ def test_a_board_register_by_disability_feeds_metric_10(result):
     parsed = read_board_disability(sheet)
     assert parsed.summary.groups == {"Disabled": 1, "Non-disabled": 4, "Not declared": 1}
     board = compute_wdes(WdesInputs(2025, result_workforce(), board=parsed.table)).board
-    # the same six members as BOARD: voting 1 of 5 Disabled, executive 1 of 3
+    # the same six members as BOARD_MEMBERS: voting 1 of 5 Disabled, executive 1 of 3
     assert board.voting_difference == pytest.approx(-5.0)
     assert board.executive_difference == pytest.approx(100 / 3 - 25)
 

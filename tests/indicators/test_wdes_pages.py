@@ -258,3 +258,71 @@ def test_the_metrics_table_runs_the_same_queries_for_2_or_6_years(client, two_ye
     for year in (2020, 2021, 2022, 2023):
         store_wdes_year(compute_wdes(WdesInputs(year=year, survey={"5": {"disabled": 50.0, "non_disabled": 55.0}})))
     assert _statements(client, "/wdes/") == few
+
+
+#: A year typed in from a published report: some figures of every kind, 5's non-disabled figure left out.
+ENTERED_2022 = {("1", "disabled"): 4.96, ("1", "non_disabled"): 86.74, ("1", "not_declared"): 8.3,
+                ("1", "declaration_rate"): 91.7, ("2", "value"): 3.24, ("3", "value"): 1.5,
+                ("4a_i", "disabled"): 30.0, ("4a_i", "non_disabled"): 26.5, ("4a_ii", "disabled"): 18.0,
+                ("4a_ii", "non_disabled"): 12.0, ("4a_iii", "disabled"): 25.0, ("4a_iii", "non_disabled"): 20.0,
+                ("4b", "disabled"): 47.0, ("4b", "non_disabled"): 45.0, ("5", "disabled"): 51.0,
+                ("6", "disabled"): 30.0, ("6", "non_disabled"): 21.0, ("7", "disabled"): 33.0,
+                ("7", "non_disabled"): 41.0, ("8", "disabled"): 71.5, ("9a", "disabled"): 6.1,
+                ("9a", "non_disabled"): 6.9, ("9a", "overall"): 6.8, ("9b", "answer"): 1.0,
+                ("10", "voting"): -4.96, ("10", "executive"): 10.04}
+#: The metrics whose breakdowns (bands, the counts behind a likelihood, board members) a report's figures lack.
+NO_BREAKDOWNS = {"1", "2", "3", "10"}
+
+
+@pytest.fixture
+def entered_year(app):
+    from tracker.indicators import wdes_service
+
+    wdes_service.enter_year(2022, ENTERED_2022, None, narrative="A Disabled staff network meets monthly.")
+    db.session.commit()
+
+
+def test_every_metric_page_renders_a_year_typed_in_with_its_figures(client, entered_year, viewer):
+    from tracker.indicators.wdes_queries import KEYS
+
+    for key in KEYS:
+        response = client.get(f"/wdes/{key}")
+        assert response.status_code == 200, key
+        page = text(response.get_data(as_text=True))
+        assert "Results for 2022" in page, key
+        no_breakdowns = "No breakdowns are stored for this metric in 2022: the year was entered from a published report."
+        assert (no_breakdowns in page) == (key in NO_BREAKDOWNS), key
+        if key != "9b":
+            figures = next(t for t in tables(response.get_data(as_text=True)) if t[0][0].startswith("Figures by year"))
+            assert figures[2][0] == "2022 Entered" and all(cell for cell in figures[2][1:]), key
+    assert "2022 Entered 3.24" in text(client.get("/wdes/2").get_data(as_text=True))
+    assert "Voting members Executive members 2022 Entered -5.0 pp +10.0 pp" in text(client.get("/wdes/10").get_data(as_text=True))
+
+
+def test_a_typed_in_year_shows_the_survey_figures_and_the_gap_and_says_what_was_not_entered(client, entered_year,
+                                                                                             viewer):
+    survey = text(client.get("/wdes/4a_i").get_data(as_text=True))
+    assert "Disabled staff 30.0% Non-disabled staff 26.5% Gap (Disabled minus non-disabled) +3.5 pp" in survey
+    five = text(client.get("/wdes/5").get_data(as_text=True))
+    assert "Disabled staff 51.0% Non-disabled staff Not entered Gap (Disabled minus non-disabled) Not calculable" in five
+    eight = text(client.get("/wdes/8").get_data(as_text=True))
+    assert "Disabled staff 71.5% Non-disabled staff Not asked" in eight
+    engagement = text(client.get("/wdes/9a").get_data(as_text=True))
+    assert ("Disabled staff 6.10 out of 10 Non-disabled staff 6.90 out of 10 Whole organisation 6.80 out of 10 "
+            "Gap (Disabled minus non-disabled) -0.80") in engagement
+
+
+def test_a_typed_in_year_shows_9b_answer_and_its_narrative(client, entered_year, viewer):
+    voices = text(client.get("/wdes/9b").get_data(as_text=True))
+    assert "Answer Yes What the trust has done A Disabled staff network meets monthly." in voices
+    assert "No breakdowns are stored" not in voices
+
+
+def test_a_typed_in_year_without_a_narrative_still_gives_9b_answer(client, viewer):
+    from tracker.indicators import wdes_service
+
+    wdes_service.enter_year(2021, {("9b", "answer"): 0.0, ("5", "disabled"): 50.0}, None)
+    db.session.commit()
+    voices = text(client.get("/wdes/9b").get_data(as_text=True))
+    assert "Answer No What the trust has done No narrative given" in voices
+    assert client.get("/wdes/1").status_code == 200

@@ -92,7 +92,7 @@ ROWS = [
 ]
 #: Six board members: executives (voting Disabled, voting non-disabled, non-voting non-disabled);
 #: non-executives (non-disabled, not declared, non-disabled).
-BOARD = pd.DataFrame({
+BOARD_MEMBERS = pd.DataFrame({
     "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
     "role": ["executive"] * 3 + ["non-executive"] * 3,
     "voting": [True, True, False, True, True, True], "members": [1] * 6,
@@ -126,5 +126,5 @@ def two_results() -> list[WdesResult]:
         survey={"4a_i": {"disabled": 30.5, "non_disabled": 25.1, "disabled_responses": 180}, "8": {"disabled": 70.2}},
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
+        board=BOARD_MEMBERS,
     ))]

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from tests.indicators.test_app_pages import tables
-from tests.indicators.wdes_packs import BOARD, ROWS, two_results, workforce
+from tests.indicators.wdes_packs import BOARD_MEMBERS, ROWS, two_results, workforce
 from tests.reports import docx_checks
 from tests.support import counting_queries, store_wdes_year
 from tracker.extensions import db
@@ -40,7 +40,7 @@ def wdes_years(app):
                 "8": {"disabled": 70.2}},
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
+        board=BOARD_MEMBERS,
     )))
 
 
