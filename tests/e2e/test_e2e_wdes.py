@@ -26,6 +26,9 @@ def live_server(own_live_server):
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
         for result in two_results():
+            # The demo stores an illustrative WDES year of its own; these two years take its place.
+            connection.execute("DELETE FROM wdes_values WHERE year = ?", (result.year,))
+            connection.execute("DELETE FROM wdes_years WHERE year = ?", (result.year,))
             connection.execute("INSERT INTO wdes_years (year, source, imported_at, result) VALUES (?, ?, ?, ?)",
                                (result.year, "computed", "2025-06-01 09:00:00.000000", json.dumps(result.to_dict())))
             for headline in wdes_headlines(result):
