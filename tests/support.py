@@ -33,3 +33,15 @@ def rating_after_audit_chain(changes_in_order) -> dict:
             assert before == rating[field], (field, before, rating)
             rating[field] = after
     return rating
+
+
+def store_wdes_year(result, source: str = "computed") -> None:
+    """A WDES year as the import stores it: the whole result on the year, one row per headline figure; committed."""
+    from tracker.indicators.models import WdesValue, WdesYear
+    from tracker.indicators.wdes_headlines import wdes_headlines
+
+    db.session.add(WdesYear(year=result.year, source=source, result=result.to_dict()))
+    db.session.flush()
+    db.session.add_all(WdesValue(**headline.to_dict(), year=result.year, source=source)
+                       for headline in wdes_headlines(result))
+    db.session.commit()

@@ -22,12 +22,15 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def live_server(own_live_server):
-    from tests.indicators.test_wdes_pages import two_results
+    from tests.indicators.wdes_packs import two_results
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
         connection.execute("DELETE FROM wdes_values")
         connection.execute("DELETE FROM wdes_years")
         for result in two_results():
+            # The demo stores an illustrative WDES year of its own; these two years take its place.
+            connection.execute("DELETE FROM wdes_values WHERE year = ?", (result.year,))
+            connection.execute("DELETE FROM wdes_years WHERE year = ?", (result.year,))
             connection.execute("INSERT INTO wdes_years (year, source, imported_at, result) VALUES (?, ?, ?, ?)",
                                (result.year, "computed", "2025-06-01 09:00:00.000000", json.dumps(result.to_dict())))
             for headline in wdes_headlines(result):

@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.indicators.wdes_packs import BOARD_MEMBERS, ROWS, extract_csv
 from tracker.indicators.datapack import read_datapack
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.tables import DataPackError, read_sheet
@@ -57,47 +58,10 @@ from tracker.indicators.wdes_results import Voices
 from tracker.indicators.wdes_show import metrics_dict, to_json
 from tracker.indicators.wres import compute_wres
 
-ROWS = [
-    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
-    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
-    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
-    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
-    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
-    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
-    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
-    ("Administrative and Clerical", "VSM", "A White - British", "No"),
-    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
-    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
-    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
-    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
-    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
-    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
-    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
-    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
-    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
-    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
-    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
-    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
-]
-#: Six board members: executives (voting D, voting ND, non-voting ND); non-executives (ND, U, ND chair).
-BOARD = pd.DataFrame({
-    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
-    "role": ["executive"] * 3 + ["non-executive"] * 3,
-    "voting": [True, True, False, True, True, True], "members": [1] * 6,
-})
-
 
 def shown(value: float) -> float:
     """As published: 2 dp, half up."""
     return round_half_up(value, 2)
-
-
-def extract_csv() -> bytes:
-    """The extract above as an ESR CSV, with the extra columns a real extract has."""
-    frame = pd.DataFrame(ROWS, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
-    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
-    frame["Assignment Category"] = "Permanent"
-    return frame.to_csv(index=False).encode()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +81,7 @@ def result(packs):
                 "8": {"disabled": 70.2}},
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
+        board=BOARD_MEMBERS,
     ))
 
 
@@ -262,7 +226,7 @@ def test_zero_denominators_for_metric_3_and_10_are_not_calculable():
     assert no_staff.value is None
     assert no_staff.reason == "no Disabled staff (0), so the Disabled rate cannot be calculated"
     empty = pd.DataFrame({"band": ["5"], "category": ["clinical"], "disability": ["Disabled"], "headcount": [0]})
-    result = compute_wdes(WdesInputs(2025, empty, board=BOARD))
+    result = compute_wdes(WdesInputs(2025, empty, board=BOARD_MEMBERS))
     data = metrics_dict(result)
     assert data["metrics"]["1"] == {"disabled": None, "non_disabled": None, "not_declared": None,
                                     "declaration_rate": None, "reason": "the workforce has no staff"}
@@ -386,7 +350,7 @@ def test_a_board_register_by_disability_feeds_metric_10(result):
     parsed = read_board_disability(sheet)
     assert parsed.summary.groups == {"Disabled": 1, "Non-disabled": 4, "Not declared": 1}
     board = compute_wdes(WdesInputs(2025, result_workforce(), board=parsed.table)).board
-    # the same six members as BOARD: voting 1 of 5 Disabled, executive 1 of 3
+    # the same six members as BOARD_MEMBERS: voting 1 of 5 Disabled, executive 1 of 3
     assert board.voting_difference == pytest.approx(-5.0)
     assert board.executive_difference == pytest.approx(100 / 3 - 25)
 

@@ -21,90 +21,23 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 from sqlalchemy import event
 
 from tests.indicators.test_app_pages import tables
+from tests.indicators.wdes_packs import two_results
+from tests.support import store_wdes_year
 from tracker.actions.models import ProgressUpdate
 from tracker.extensions import db
-from tracker.indicators.models import WdesValue, WdesYear
-from tracker.indicators.wdes import CapabilityYear, Recruitment, WdesInputs, compute_wdes
+from tracker.indicators.wdes import WdesInputs, compute_wdes
 from tracker.indicators.wdes_figures import national_values
-from tracker.indicators.wdes_headlines import wdes_headlines
-from tracker.indicators.wdes_readers import read_datapack_with_disability
-from tracker.indicators.wdes_results import Voices
 from tracker.plans.models import PlanStatus
-
-ROWS = [
-    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
-    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
-    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
-    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
-    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
-    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
-    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
-    ("Administrative and Clerical", "VSM", "A White - British", "No"),
-    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
-    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
-    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
-    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
-    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
-    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
-    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
-    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
-    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
-    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
-    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
-    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
-]
-#: Executives: voting Disabled, voting non-disabled, non-voting non-disabled; non-executives: ND, not declared, ND.
-BOARD = pd.DataFrame({
-    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
-    "role": ["executive"] * 3 + ["non-executive"] * 3,
-    "voting": [True, True, False, True, True, True], "members": [1] * 6,
-})
-
-
-def _workforce(rows, year: int):
-    frame = pd.DataFrame(rows, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
-    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
-    frame["Assignment Category"] = "Permanent"
-    packs = read_datapack_with_disability({"workforce.csv": frame.to_csv(index=False).encode()}, year=year)
-    return packs.workforce_by_disability
-
-
-def store(result, year: int) -> None:
-    """A year as the import stores it: the whole result, and one row per headline figure."""
-    db.session.add(WdesYear(year=year, source="computed", result=result.to_dict()))
-    db.session.flush()
-    db.session.add_all(WdesValue(**headline.to_dict(), year=year, source="computed")
-                       for headline in wdes_headlines(result))
-    db.session.commit()
-
-
-def two_results() -> list:
-    """The 2024 and 2025 results described above (the browser tests store them too)."""
-    return [compute_wdes(WdesInputs(
-        year=2024, workforce=_workforce(ROWS[:10], 2024),
-        recruitment=Recruitment({"non-disabled": 300, "Disabled": 50}, {"non-disabled": 60, "Disabled": 5}),
-        survey={"4a_i": {"disabled": 35.0, "non_disabled": 24.0}, "8": {"disabled": 72.0}},
-        engagement={"disabled": 6.2, "non_disabled": 7.1, "overall": 6.9},
-    )), compute_wdes(WdesInputs(
-        year=2025, workforce=_workforce(ROWS, 2025),
-        recruitment=Recruitment({"non-disabled": 400, "Disabled": 45}, {"non-disabled": 100, "Disabled": 9}),
-        capability=(CapabilityYear(2025, 2, 3), CapabilityYear(2024, 0, 5)),
-        survey={"4a_i": {"disabled": 30.5, "non_disabled": 25.1, "disabled_responses": 180}, "8": {"disabled": 70.2}},
-        engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
-        voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
-    ))]
 
 
 @pytest.fixture
 def two_years(app):
     for result in two_results():
-        store(result, result.year)
+        store_wdes_year(result)
 
 
 @pytest.fixture
@@ -323,5 +256,73 @@ def test_the_metric_page_runs_the_same_queries_for_5_or_60_actions(client, two_y
 def test_the_metrics_table_runs_the_same_queries_for_2_or_6_years(client, two_years, viewer):
     few = _statements(client, "/wdes/")
     for year in (2020, 2021, 2022, 2023):
-        store(compute_wdes(WdesInputs(year=year, survey={"5": {"disabled": 50.0, "non_disabled": 55.0}})), year)
+        store_wdes_year(compute_wdes(WdesInputs(year=year, survey={"5": {"disabled": 50.0, "non_disabled": 55.0}})))
     assert _statements(client, "/wdes/") == few
+
+
+#: A year typed in from a published report: some figures of every kind, 5's non-disabled figure left out.
+ENTERED_2022 = {("1", "disabled"): 4.96, ("1", "non_disabled"): 86.74, ("1", "not_declared"): 8.3,
+                ("1", "declaration_rate"): 91.7, ("2", "value"): 3.24, ("3", "value"): 1.5,
+                ("4a_i", "disabled"): 30.0, ("4a_i", "non_disabled"): 26.5, ("4a_ii", "disabled"): 18.0,
+                ("4a_ii", "non_disabled"): 12.0, ("4a_iii", "disabled"): 25.0, ("4a_iii", "non_disabled"): 20.0,
+                ("4b", "disabled"): 47.0, ("4b", "non_disabled"): 45.0, ("5", "disabled"): 51.0,
+                ("6", "disabled"): 30.0, ("6", "non_disabled"): 21.0, ("7", "disabled"): 33.0,
+                ("7", "non_disabled"): 41.0, ("8", "disabled"): 71.5, ("9a", "disabled"): 6.1,
+                ("9a", "non_disabled"): 6.9, ("9a", "overall"): 6.8, ("9b", "answer"): 1.0,
+                ("10", "voting"): -4.96, ("10", "executive"): 10.04}
+#: The metrics whose breakdowns (bands, the counts behind a likelihood, board members) a report's figures lack.
+NO_BREAKDOWNS = {"1", "2", "3", "10"}
+
+
+@pytest.fixture
+def entered_year(app):
+    from tracker.indicators import wdes_service
+
+    wdes_service.enter_year(2022, ENTERED_2022, None, narrative="A Disabled staff network meets monthly.")
+    db.session.commit()
+
+
+def test_every_metric_page_renders_a_year_typed_in_with_its_figures(client, entered_year, viewer):
+    from tracker.indicators.wdes_queries import KEYS
+
+    for key in KEYS:
+        response = client.get(f"/wdes/{key}")
+        assert response.status_code == 200, key
+        page = text(response.get_data(as_text=True))
+        assert "Results for 2022" in page, key
+        no_breakdowns = "No breakdowns are stored for this metric in 2022: the year was entered from a published report."
+        assert (no_breakdowns in page) == (key in NO_BREAKDOWNS), key
+        if key != "9b":
+            figures = next(t for t in tables(response.get_data(as_text=True)) if t[0][0].startswith("Figures by year"))
+            assert figures[2][0] == "2022 Entered" and all(cell for cell in figures[2][1:]), key
+    assert "2022 Entered 3.24" in text(client.get("/wdes/2").get_data(as_text=True))
+    assert "Voting members Executive members 2022 Entered -5.0 pp +10.0 pp" in text(client.get("/wdes/10").get_data(as_text=True))
+
+
+def test_a_typed_in_year_shows_the_survey_figures_and_the_gap_and_says_what_was_not_entered(client, entered_year,
+                                                                                             viewer):
+    survey = text(client.get("/wdes/4a_i").get_data(as_text=True))
+    assert "Disabled staff 30.0% Non-disabled staff 26.5% Gap (Disabled minus non-disabled) +3.5 pp" in survey
+    five = text(client.get("/wdes/5").get_data(as_text=True))
+    assert "Disabled staff 51.0% Non-disabled staff Not entered Gap (Disabled minus non-disabled) Not calculable" in five
+    eight = text(client.get("/wdes/8").get_data(as_text=True))
+    assert "Disabled staff 71.5% Non-disabled staff Not asked" in eight
+    engagement = text(client.get("/wdes/9a").get_data(as_text=True))
+    assert ("Disabled staff 6.10 out of 10 Non-disabled staff 6.90 out of 10 Whole organisation 6.80 out of 10 "
+            "Gap (Disabled minus non-disabled) -0.80") in engagement
+
+
+def test_a_typed_in_year_shows_9b_answer_and_its_narrative(client, entered_year, viewer):
+    voices = text(client.get("/wdes/9b").get_data(as_text=True))
+    assert "Answer Yes What the trust has done A Disabled staff network meets monthly." in voices
+    assert "No breakdowns are stored" not in voices
+
+
+def test_a_typed_in_year_without_a_narrative_still_gives_9b_answer(client, viewer):
+    from tracker.indicators import wdes_service
+
+    wdes_service.enter_year(2021, {("9b", "answer"): 0.0, ("5", "disabled"): 50.0}, None)
+    db.session.commit()
+    voices = text(client.get("/wdes/9b").get_data(as_text=True))
+    assert "Answer No What the trust has done No narrative given" in voices
+    assert client.get("/wdes/1").status_code == 200

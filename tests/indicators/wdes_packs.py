@@ -1,9 +1,16 @@
-"""Small, messy WDES data packs for the import tests, with their figures worked out by hand."""
+"""Small, messy WDES data packs for the import tests, with their figures worked out by hand; the 20-staff
+extract (each row explained in tests/indicators/test_wdes.py) and the two years the page, Word and
+browser tests store."""
 from __future__ import annotations
 
 import io
 
+import pandas as pd
 from openpyxl import Workbook
+
+from tracker.indicators.wdes import CapabilityYear, Recruitment, WdesInputs, WdesResult, compute_wdes
+from tracker.indicators.wdes_readers import read_datapack_with_disability
+from tracker.indicators.wdes_results import Voices, WdesWorkforce
 
 #: The workforce: 5 Disabled ("Yes" ×4, "Y"), 30 non-disabled ("No"), 7 not declared
 #: ("Not Declared" ×3, "Prefer Not To Answer", "Unspecified", blank ×2): 42 staff.
@@ -58,3 +65,66 @@ def pack(**replace: bytes) -> dict[str, bytes]:
              "survey.csv": SURVEY, "board.csv": BOARD}
     files.update(replace)
     return {name: data for name, data in files.items() if data is not None}
+
+
+#: Staff group, pay band, ethnic origin, disability: 5 Disabled, 9 non-disabled, 6 not declared.
+ROWS = [
+    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
+    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
+    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
+    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
+    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
+    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
+    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
+    ("Administrative and Clerical", "VSM", "A White - British", "No"),
+    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
+    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
+    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
+    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
+    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
+    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
+    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
+    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
+    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
+    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
+    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
+    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
+]
+#: Six board members: executives (voting Disabled, voting non-disabled, non-voting non-disabled);
+#: non-executives (non-disabled, not declared, non-disabled).
+BOARD_MEMBERS = pd.DataFrame({
+    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
+    "role": ["executive"] * 3 + ["non-executive"] * 3,
+    "voting": [True, True, False, True, True, True], "members": [1] * 6,
+})
+
+
+def extract_csv(rows=ROWS) -> bytes:
+    """The rows as an ESR CSV, with the extra columns a real extract has."""
+    frame = pd.DataFrame(rows, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
+    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
+    frame["Assignment Category"] = "Permanent"
+    return frame.to_csv(index=False).encode()
+
+
+def workforce(rows, year: int) -> WdesWorkforce:
+    """The WDES workforce of the rows, read as the import reads an extract."""
+    return read_datapack_with_disability({"workforce.csv": extract_csv(rows)}, year=year).workforce_by_disability
+
+
+def two_results() -> list[WdesResult]:
+    """2024 (the first 10 staff) and 2025 (all 20), worked by hand in tests/indicators/test_wdes_pages.py."""
+    return [compute_wdes(WdesInputs(
+        year=2024, workforce=workforce(ROWS[:10], 2024),
+        recruitment=Recruitment({"non-disabled": 300, "Disabled": 50}, {"non-disabled": 60, "Disabled": 5}),
+        survey={"4a_i": {"disabled": 35.0, "non_disabled": 24.0}, "8": {"disabled": 72.0}},
+        engagement={"disabled": 6.2, "non_disabled": 7.1, "overall": 6.9},
+    )), compute_wdes(WdesInputs(
+        year=2025, workforce=workforce(ROWS, 2025),
+        recruitment=Recruitment({"non-disabled": 400, "Disabled": 45}, {"non-disabled": 100, "Disabled": 9}),
+        capability=(CapabilityYear(2025, 2, 3), CapabilityYear(2024, 0, 5)),
+        survey={"4a_i": {"disabled": 30.5, "non_disabled": 25.1, "disabled_responses": 180}, "8": {"disabled": 70.2}},
+        engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
+        voices=Voices(True, "Disability network chair sits on the People Committee."),
+        board=BOARD_MEMBERS,
+    ))]

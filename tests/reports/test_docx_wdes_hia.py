@@ -3,93 +3,45 @@ impact action in the board pack, and the WDES summary from stored WDES years. Ev
 python-docx and read cell by cell."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
 import docx
-import pandas as pd
 import pytest
 
+from tests.indicators.test_app_pages import tables
+from tests.indicators.wdes_packs import BOARD_MEMBERS, ROWS, two_results, workforce
 from tests.reports import docx_checks
-from tests.support import counting_queries
+from tests.support import counting_queries, store_wdes_year
 from tracker.extensions import db
-from tracker.indicators.models import WdesValue, WdesYear
 from tracker.indicators.wdes import CapabilityYear, Recruitment, WdesInputs, compute_wdes
-from tracker.indicators.wdes_headlines import wdes_headlines
-from tracker.indicators.wdes_readers import read_datapack_with_disability
 from tracker.indicators.wdes_results import Voices
 from tracker.reports import service
 
 TODAY = date(2025, 9, 30)
-#: Staff by disability (as in tests/indicators/test_wdes.py): 5 Disabled, 9 non-disabled, 6 not declared.
-ROWS = [
-    ("Administrative and Clerical", "Band 2", "A White - British", "Yes"),
-    ("Administrative and Clerical", "Band 3", "N Black or Black British - African", "No"),
-    ("Administrative and Clerical", "Band 4", "A White - British", "Not Declared"),
-    ("Administrative and Clerical", "Band 5", "H Asian or Asian British - Indian", "no"),
-    ("Administrative and Clerical", "Band 8 - Range A", "A White - British", " YES "),
-    ("Administrative and Clerical", "Band 8 - Range C", "Z Not Stated", ""),
-    ("Estates and Ancillary", "Band 2", "C White - Any other White background", "Prefer Not To Answer"),
-    ("Administrative and Clerical", "VSM", "A White - British", "No"),
-    ("Nursing and Midwifery Registered", "Band 5", "A White - British", "Y Yes"),
-    ("Nursing and Midwifery Registered", "Band 5", "N Black or Black British - African", "N No"),
-    ("Nursing and Midwifery Registered", "Band 6", "A White - British", "Unspecified"),
-    ("Nursing and Midwifery Registered", "Band 7", "R Chinese", "No"),
-    ("Allied Health Professionals", "Band 8 - Range B", "A White - British", "No"),
-    ("Additional Clinical Services", "Band 3", "M Black or Black British - Caribbean", "Yes"),
-    ("Additional Clinical Services", "Band 2", "A White - British", "not declared"),
-    ("Medical and Dental", "Consultant", "H Asian or Asian British - Indian", "No"),
-    ("Medical and Dental", "Consultant", "A White - British", "Yes"),
-    ("Medical and Dental", "Specialty Doctor", "J Asian or Asian British - Pakistani", "No"),
-    ("Medical and Dental", "Specialty Registrar", "A White - British", "Prefer not to answer"),
-    ("Medical and Dental", "Foundation Year 1", "N Black or Black British - African", "No"),
-]
-BOARD = pd.DataFrame({
-    "disability": ["Disabled", "Non-disabled", "Non-disabled", "Non-disabled", "Not declared", "Non-disabled"],
-    "role": ["executive"] * 3 + ["non-executive"] * 3,
-    "voting": [True, True, False, True, True, True], "members": [1] * 6,
-})
-
-
-def _extract(rows=ROWS) -> bytes:
-    frame = pd.DataFrame(rows, columns=["Staff Group", "Pay Band", "Ethnic Origin", "Disability"])
-    frame.insert(0, "Employee Number", range(1001, 1001 + len(frame)))
-    frame["Assignment Category"] = "Permanent"
-    return frame.to_csv(index=False).encode()
-
-
-def _store(year: int, inputs: WdesInputs) -> None:
-    """A computed WDES year as P3's import stores it: the result and one row per headline figure."""
-    result = compute_wdes(inputs)
-    db.session.add(WdesYear(year=year, source="computed", result=result.to_dict()))
-    db.session.flush()
-    for headline in wdes_headlines(result):
-        db.session.add(WdesValue(**headline.to_dict(), year=year, source="computed"))
-    db.session.commit()
 
 
 @pytest.fixture
 def wdes_years(app):
     """2024: the extract and survey figures only. 2025: recruitment, capability (two years), more survey
     figures, engagement, voices and the board; metric 6 and 7 left out (not calculable)."""
-    workforce = read_datapack_with_disability({"workforce.csv": _extract()}, year=2024).workforce_by_disability
-    _store(2024, WdesInputs(
-        year=2024, workforce=workforce,
+    store_wdes_year(compute_wdes(WdesInputs(
+        year=2024, workforce=workforce(ROWS, 2024),
         recruitment=Recruitment({"non-disabled": 400, "Disabled": 40}, {"non-disabled": 80, "Disabled": 4}),
         survey={"4a_i": {"disabled": 33.0, "non_disabled": 25.0, "disabled_responses": 170}},
         engagement={"disabled": 6.2, "non_disabled": 7.0, "overall": 6.8},
-    ))
-    workforce = read_datapack_with_disability({"workforce.csv": _extract()}, year=2025).workforce_by_disability
-    _store(2025, WdesInputs(
-        year=2025, workforce=workforce,
+    )))
+    store_wdes_year(compute_wdes(WdesInputs(
+        year=2025, workforce=workforce(ROWS, 2025),
         recruitment=Recruitment({"non-disabled": 400, "Disabled": 45}, {"non-disabled": 100, "Disabled": 9}),
         capability=(CapabilityYear(2025, 2, 3), CapabilityYear(2024, 0, 5)),
         survey={"4a_i": {"disabled": 30.5, "non_disabled": 25.1, "disabled_responses": 180},
                 "8": {"disabled": 70.2}},
         engagement={"disabled": 6.5, "non_disabled": 7.0, "overall": 6.9},
         voices=Voices(True, "Disability network chair sits on the People Committee."),
-        board=BOARD,
-    ))
+        board=BOARD_MEMBERS,
+    )))
 
 
 @pytest.fixture
@@ -253,28 +205,33 @@ def test_wdes_summary_document_reads_the_latest_stored_year_against_the_one_befo
     assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4a(i)", "4a(ii)", "4a(iii)", "4b", "5", "6", "7", "8",
                                             "9a", "9b", "10", "10"]
     # Metric 1: 5 of 20 Disabled, 9 of 20 non-disabled; the same extract both years.
-    assert by_metric["1"][1:] == ["Workforce Disabled %", "25.00%", "45.00%", "–", "25.00%", "–", "same →"]
+    # Judged by the declaration rate, as on the WDES pages: 70.0% both years. National: 4.9% Disabled in 2023.
+    assert by_metric["1"][1:] == ["Workforce Disabled %", "25.0%", "45.0%", "–", "25.0%", "4.9%\n(2023)",
+                                  "Declaration rate: No change"]
     # Metric 2: non-disabled 100 / 400 = 25% against Disabled 9 / 45 = 20%: 1.25; last year 20% / 10% = 2.00.
     two = by_metric["2"]
-    assert two[2:4] == ["20.00%", "25.00%"]
+    assert two[2:4] == ["20.0%", "25.0%"]
     assert two[4].startswith("1.25\n(") and "small numbers: treat with caution" in two[4]
-    assert (two[5], two[7]) == ("2.00", "better ↑")
+    assert two[4].startswith("1.25\n(0.68 to 2.30)")
+    assert (two[5], two[6], two[7]) == ("2.00", "–", "Better than last year")
     # Metric 3: entries averaged over 2024 and 2025: Disabled 1 / 5 = 20%, non-disabled 4 / 9 = 44.44%: 0.45.
     three = by_metric["3"]
-    assert three[2:4] == ["20.00%", "44.44%"] and three[4].startswith("0.45\n(")
-    assert three[5] == "Not calculable\n(no capability process figures by disability)"
-    assert by_metric["4a(i)"][2:] == ["30.50%", "25.10%", "–", "33.00%", "–", "better ↑"]
-    assert by_metric["8"][2:4] == ["70.20%", "–"]
-    assert by_metric["9a"][2:] == ["6.50", "7.00", "–", "6.20", "–", "better ↑"]
-    assert by_metric["9b"][2] == "Yes"
+    assert three[2:4] == ["20.0%", "44.4%"] and three[4].startswith("0.45\n(0.07 to 3.01)")
+    assert three[5:] == ["Not calculable\n(no capability process figures by disability)", "2.17\n(2023)",
+                         "Not comparable"]
+    assert by_metric["4a(i)"][2:] == ["30.5%", "25.1%", "–", "33.0%", "–", "Better than last year"]
+    assert by_metric["8"][2:] == ["70.2%", "–", "–", "Not calculable\n(no staff survey figures for metric 8)",
+                                  "73.4%\n(2023)", "Not comparable"]
+    assert by_metric["9a"][2:] == ["6.50", "7.00", "–", "6.20", "–", "Better than last year"]
+    assert (by_metric["9b"][2], by_metric["9b"][7]) == ("Yes", "–")
     # Board: voting members 1 Disabled of 5 (20%) against 25% of the workforce: -5 points.
-    assert by_metric["10 voting membership, difference from the workforce"][2] == "−5.00 pp"
-    assert by_metric["10 executive membership, difference from the workforce"][2] == "+8.33 pp"
+    assert by_metric["10 voting membership, difference from the workforce"][2] == "−5.0 pp"
+    assert by_metric["10 executive membership, difference from the workforce"][2] == "+8.3 pp"
     assert _cells(declaration) == [
         ["Staff", "2025", "2024"],
-        ["Disabled", "25.00%", "25.00%"], ["Non-disabled", "45.00%", "45.00%"],
-        ["Not declared", "30.00%", "30.00%"],
-        ["Declaration rate (declared Disabled or non-disabled)", "70.00%", "70.00%"],
+        ["Disabled", "25.0%", "25.0%"], ["Non-disabled", "45.0%", "45.0%"],
+        ["Not declared", "30.0%", "30.0%"],
+        ["Declaration rate (declared Disabled or non-disabled)", "70.0%", "70.0%"],
     ]
 
 
@@ -283,7 +240,68 @@ def test_a_figure_that_cannot_be_calculated_says_so_with_its_reason_never_0(kind
     assert rows["6"][2] == "Not calculable\n(no staff survey figures for metric 6)"
     assert rows["7"][3] == "Not calculable\n(no staff survey figures for metric 7)"
     assert rows["4a(ii)"][2:4] == ["Not calculable\n(no staff survey figures for metric 4a(ii))"] * 2
-    assert not [cell for row in rows.values() for cell in row[2:] if cell in ("0", "0.00", "0.00%", "+0.00 pp")]
+    assert not [cell for row in rows.values() for cell in row[2:] if cell in ("0", "0.00", "0.0%", "0.0 pp")]
+
+
+def _page_trends(client) -> dict[str, str]:
+    """The WDES page's trend cell per metric label ("1", "4a(i)"), its years in brackets left out."""
+    rows = tables(client.get("/wdes/").get_data(as_text=True))[0][2:]
+    return {row[0].split(":")[0].removeprefix("WDES "): re.sub(r" \(\d{4} to \d{4}\)", "", row[-1]) for row in rows}
+
+
+def test_the_word_trend_words_are_the_wdes_pages_for_the_same_stored_years(kinds, client, make_user, sign_in):
+    for result in two_results():
+        store_wdes_year(result)
+    sign_in(make_user("viewer"))
+    page = _page_trends(client)
+    word = {}
+    for row in _cells(_open(_export(kinds["wdes"], "wdes")).tables[0])[1:]:
+        word.setdefault(row[0], []).append(row[7])
+    # By hand (tests/indicators/test_wdes_pages.py): the declaration rate 70.0% both years; metric 2 2.00 to 1.25;
+    # metric 3 has no 2024 figure; 4a(i) 35.0% to 30.5%, lower is better; 8 72.0% to 70.2%, higher is better;
+    # 9a 6.20 to 6.50; no board in 2024.
+    assert word == {"1": ["Declaration rate: No change"], "2": ["Better than last year"], "3": ["Not comparable"],
+                    "4a(i)": ["Better than last year"], "4a(ii)": ["Not comparable"], "4a(iii)": ["Not comparable"],
+                    "4b": ["Not comparable"], "5": ["Not comparable"], "6": ["Not comparable"],
+                    "7": ["Not comparable"], "8": ["Worse than last year"], "9a": ["Better than last year"],
+                    "9b": ["–"], "10": ["Not comparable", "Not comparable"]}
+    for label, trends in word.items():
+        if label == "9b":
+            assert page[label] == "Not comparable (a narrative answer)"
+        elif label == "10":
+            assert page[label] == f"Voting members: {trends[0]} Executive members: {trends[1]}"
+        else:
+            assert page[label] in (trends[0], f"Disabled: {trends[0]}"), label
+
+
+def test_the_national_column_gives_the_published_figure_and_names_its_source(kinds, wdes_years):
+    document = _open(_export(kinds["wdes"], "wdes"))
+    rows = {row[0]: row for row in _cells(document.tables[0])[1:]}
+    assert {label: rows[label][6] for label in ("1", "2", "3", "4a(i)", "8", "9a")} == {
+        "1": "4.9%\n(2023)", "2": "–", "3": "2.17\n(2023)", "4a(i)": "–", "8": "73.4%\n(2023)", "9a": "–"}
+    notes = [text for text in _paragraphs(document) if text.startswith("National figures")]
+    assert notes == ['National figures (the year in brackets) are shown only where they can be cited. Source: '
+                     'NHS Employers, "Workforce Disability Equality Standard 2023 report findings" (18 March 2024), '
+                     "on NHS England's WDES 2023 data analysis report."]
+    # The note sits under the metrics table, before the declaration table.
+    body = [getattr(item, "text", "TABLE") for item in document.iter_inner_content()]
+    tables_at = [index for index, item in enumerate(body) if item == "TABLE"]
+    assert tables_at[0] < body.index(notes[0]) < tables_at[1]
+
+
+def test_no_national_figure_is_shown_for_years_before_the_first_published(kinds):
+    store_wdes_year(compute_wdes(WdesInputs(year=2021, survey={"8": {"disabled": 70.0}})))
+    document = _open(_export(kinds["wdes"], "wdes"))
+    assert {row[6] for row in _cells(document.tables[0])[1:]} == {"–"}
+    assert "National figures are shown only where they can be cited: none for the metrics and years shown." \
+        in _paragraphs(document)
+
+
+def test_the_board_pack_wdes_summary_names_the_national_source_too(kinds, wdes_years, monkeypatch):
+    monkeypatch.setattr(service, "indicator_summary", lambda: service.EMPTY_SUMMARY)
+    texts = _paragraphs(_open(_export(kinds["wdes"], "pack")))
+    assert any(text.startswith("National figures (the year in brackets)") and "NHS Employers" in text
+               for text in texts)
 
 
 def test_wdes_summary_says_when_no_year_is_stored(kinds):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from tracker.admin.service import organisation_settings
 from tracker.audit.service import record
@@ -31,6 +31,7 @@ from tracker.indicators.queries import (
 from tracker.indicators.ratios import SMALL_NUMBER, RelativeLikelihood, round_half_up
 from tracker.indicators.representation import NON_MEDICAL, aspirational_targets
 from tracker.indicators.results import AspirationalTarget, NotCalculable, Share
+from tracker.indicators.stored_years import replace_year
 from tracker.indicators.wres import WresResult, compute_wres
 from tracker.reports.documents import IndicatorLine, IndicatorSummary
 from tracker.uploads import unpack_limits
@@ -130,31 +131,10 @@ def compute(pack: DataPack, year: int, target_percent: float | None = None,
     return compute_wres(pack, target_percent=target, target_population=population, year=year)
 
 
-def _audit_changes(before: Iterable[IndicatorValue], after: Iterable[IndicatorValue]) -> dict[str, list]:
-    """{"2 value": [old, new]} for headline figures that changed (2 dp)."""
-    def shown(rows):
-        return {f"{row.indicator} {row.measure}": None if row.value is None else round_half_up(row.value, 2)
-                for row in rows}
-    old, new = shown(before), shown(after)
-    return {key: [old.get(key), new.get(key)] for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)}
-
-
 def _replace_year(year: int, row: IndicatorYear, values: list[IndicatorValue], actor, summary: str) -> IndicatorYear:
     """Delete the stored year (if any) and insert the new one, in the caller's transaction."""
-    old = db.session.scalar(select(IndicatorYear).where(IndicatorYear.year == year))
-    before = list(old.values) if old is not None else []
-    changes = {"source": [old.source if old else None, row.source], **_audit_changes(before, values)}
-    if old is not None:
-        db.session.execute(delete(IndicatorValue).where(IndicatorValue.year == year))
-        db.session.execute(delete(IndicatorYear).where(IndicatorYear.year == year))
-        db.session.expunge(old)
-        summary += f" (replacing the {old.source} results)"
-    row.year, row.imported_by_id, row.values = year, getattr(actor, "id", None), values
-    db.session.add(row)
-    db.session.flush()
-    record(actor, row, "replaced" if old is not None else "imported", changes, summary=summary,
-           subject_type="indicator_year")
-    return row
+    return replace_year(year, row, values, actor, summary, value_model=IndicatorValue, number="indicator",
+                        subject_type="indicator_year")
 
 
 def store_result(result: WresResult, summary: dict, actor) -> IndicatorYear:

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tracker import standards
 from tracker.indicators import bands
 from tracker.indicators.disability import DISABLED, NON_DISABLED, NOT_DECLARED
 from tracker.indicators.ratios import likelihood_from_percents, not_calculable, relative_likelihood
@@ -306,9 +307,8 @@ def _count(value: object) -> int | None:
 
 
 def _name(key: str) -> str:
-    """"4a_ii" → "4a(ii)"."""
-    number, _, part = key.partition("_")
-    return f"{number}({part})" if part else number
+    """"4a_ii" → "4a(ii)", the metric's label in the standards registry."""
+    return standards.measure(standards.code_of(standards.WDES, key)).label
 
 
 def engagement_metric(engagement: Mapping[str, float | None] | None) -> EngagementScores:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 from tracker import standards
 from tracker.extensions import db
 from tracker.indicators import wdes_charts
-from tracker.indicators.models import WdesValue, WdesYear
+from tracker.indicators.models import ENTERED, WdesValue, WdesYear
 from tracker.indicators.queries import YearColumn
 from tracker.indicators.wdes_figures import (
     MEASURE_NAMES,
@@ -169,11 +169,37 @@ def stored_year(year: int | None) -> WdesYear | None:
     return db.session.scalars(query).first()
 
 
+#: The metrics whose section a year typed in from a published report fills from its figures; the others'
+#: breakdowns (bands and clusters, counts behind a relative likelihood, board members) are not typed in.
+FROM_ENTERED_FIGURES = ("4a_i", "4a_ii", "4a_iii", "4b", "5", "6", "7", "8", "9a", "9b")
+
+
 def metric_result(year: WdesYear | None, key: str) -> dict[str, Any] | None:
-    """The stored breakdowns of one metric in a year (WdesResult.to_dict()'s entry), if any."""
-    if year is None or not year.result:
+    """The stored breakdowns of one metric in a year (WdesResult.to_dict()'s entry), if any; for a year typed
+    in, what its figures give (`entered_result`)."""
+    if year is None:
         return None
-    return (year.result.get("metrics") or {}).get(key)
+    if year.source == ENTERED:
+        return entered_result(year, key)
+    return ((year.result or {}).get("metrics") or {}).get(key)
+
+
+def entered_result(year: WdesYear, key: str) -> dict[str, Any] | None:
+    """A typed-in year's figures in the shape of WdesResult.to_dict()'s entry: a survey metric's or 9a's figures
+    and gap, 9b's answer with the narrative typed in; None for the metrics whose breakdowns are not typed in
+    (one query, the year's figures)."""
+    if key not in FROM_ENTERED_FIGURES:
+        return None
+    figures = {row.measure: row.value for row in year.values if row.metric == key}
+    if key == "9b":
+        answer = figures.get("answer")
+        return {"answer": None if answer is None else ("yes" if answer else "no"),
+                "text": (year.result or {}).get("narrative_9b", "")}
+    names = ("disabled", "non_disabled", "overall") if key == "9a" else ("disabled", "non_disabled")
+    data: dict[str, Any] = {name: figures.get(name) for name in names}
+    both = data["disabled"] is not None and data["non_disabled"] is not None
+    data["difference"] = data["disabled"] - data["non_disabled"] if both else None
+    return data
 
 
 CHART_LINES = {"1": ("declaration_rate", "disabled"), "9b": ()}

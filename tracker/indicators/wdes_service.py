@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from tracker import standards
 from tracker.audit.service import record
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.indicators.models import COMPUTED, ENTERED, WdesValue, WdesYear
-from tracker.indicators.ratios import round_half_up
+from tracker.indicators.stored_years import replace_year
 from tracker.indicators.wdes import METRICS, SURVEY_METRICS, WdesResult, compute_wdes
 from tracker.indicators.wdes_headlines import WdesHeadline, wdes_headlines
 from tracker.indicators.wdes_pack import WdesPack, WdesPackSummary, read_wdes_datapack
@@ -41,9 +42,8 @@ class WdesError(DomainError):
 
 
 def metric_name(key: str) -> str:
-    """'4a_ii' → '4a(ii)'."""
-    number, _, part = key.partition("_")
-    return f"{number}({part})" if part else number
+    """'4a_ii' → '4a(ii)', the metric's label in the standards registry."""
+    return standards.measure(standards.code_of(standards.WDES, key)).label
 
 
 def read_wdes_pack(source: str | Path | Mapping[str, bytes], year: int) -> WdesPack:
@@ -68,31 +68,10 @@ def _model(headline: WdesHeadline, year: int, source: str) -> WdesValue:
                      not_calculable_reason=headline.reason, source=source)
 
 
-def _audit_changes(before: Iterable[WdesValue], after: Iterable[WdesValue]) -> dict[str, list]:
-    """{"2 value": [old, new]} for headline figures that changed (2 dp)."""
-    def shown(rows):
-        return {f"{row.metric} {row.measure}": None if row.value is None else round_half_up(row.value, 2)
-                for row in rows}
-    old, new = shown(before), shown(after)
-    return {key: [old.get(key), new.get(key)] for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)}
-
-
 def _replace_year(year: int, row: WdesYear, values: list[WdesValue], actor, summary: str) -> WdesYear:
     """Delete the stored year (if any) and insert the new one, in the caller's transaction."""
-    old = stored_year(year)
-    before = list(old.values) if old is not None else []
-    changes = {"source": [old.source if old else None, row.source], **_audit_changes(before, values)}
-    if old is not None:
-        db.session.execute(delete(WdesValue).where(WdesValue.year == year))
-        db.session.execute(delete(WdesYear).where(WdesYear.year == year))
-        db.session.expunge(old)
-        summary += f" (replacing the {old.source} results)"
-    row.year, row.imported_by_id, row.values = year, getattr(actor, "id", None), values
-    db.session.add(row)
-    db.session.flush()
-    record(actor, row, "replaced" if old is not None else "imported", changes, summary=summary,
-           subject_type="wdes_year")
-    return row
+    return replace_year(year, row, values, actor, summary, value_model=WdesValue, number="metric",
+                        subject_type="wdes_year")
 
 
 def store_result(result: WdesResult, summary: WdesPackSummary, actor) -> WdesYear:

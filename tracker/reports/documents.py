@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.indicators.wdes_figures import BETTER, NOT_COMPARABLE, SAME, WORSE
+
 RAG_VALUES = ("red", "amber", "green", "blue")
 PRIORITIES = ("must", "should", "could")
 UNITS = ("percent", "ratio")
@@ -213,6 +215,8 @@ class HiaProgress:
 #: How a WDES figure is written: a percentage, a relative likelihood, an engagement score (0-10),
 #: percentage points (metric 10), or a yes / no answer (metric 9b).
 WDES_UNITS = ("percent", "ratio", "score", "points", "answer")
+#: The WDES pages' trend words (`tracker.indicators.wdes_figures`), so the documents say what the pages say.
+WDES_TRENDS = (BETTER, WORSE, SAME, NOT_COMPARABLE)
 
 
 @dataclass(frozen=True)
@@ -240,13 +244,18 @@ class WdesLine:
     likelihood: WdesFigure | None = None
     #: Last year's headline figure (the relative likelihood, else the Disabled figure).
     last_year: WdesFigure | None = None
+    #: The published national figure of the headline measure, and its year.
     national: float | None = None
     national_year: int | None = None
+    national_source: str | None = None
+    #: The trend in the WDES pages' words; None for a narrative answer (9b).
     trend: str | None = None
+    #: The figure the trend judges when it is not the row's headline ("Declaration rate" for metric 1).
+    trend_of: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice(f"WDES metric {self.label}", "unit", self.unit, WDES_UNITS)
-        _check_choice(f"WDES metric {self.label}", "trend", self.trend, TRENDS)
+        _check_choice(f"WDES metric {self.label}", "trend", self.trend, WDES_TRENDS)
 
 
 @dataclass(frozen=True)
@@ -258,3 +267,5 @@ class WdesSummary:
     lines: tuple[WdesLine, ...]
     #: (label, this year, last year): Disabled, non-disabled, not declared, declaration rate.
     declaration: tuple[tuple[str, WdesFigure, WdesFigure | None], ...] = ()
+    #: Where the national figures in the table were published, each once.
+    national_sources: tuple[str, ...] = ()

@@ -7,10 +7,11 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.table import _Cell
 
+from tracker.indicators.wdes_figures import shown
 from tracker.reports.documents import WdesFigure, WdesLine, WdesSummary
 from tracker.reports.word.page import add_caption, caption_before, new_document
 from tracker.reports.word.tables import add_row, add_table, widths_mm, write_lines
-from tracker.reports.word.wording import DASH, trend_text
+from tracker.reports.word.wording import DASH
 
 DEFAULT_AUTHOR = "WRES and WDES action plan tracker"
 NO_RESULTS = "No WDES figures are stored yet, so there is no summary to show."
@@ -28,10 +29,14 @@ KEY = (
     "(10). For metrics 2 and 3 they are each group's rate, and the relative likelihood compares them: metric 2, "
     "non-disabled against Disabled applicants being appointed from shortlisting; metric 3, Disabled against "
     "non-disabled staff entering the formal capability process; 1.00 is parity.",
-    "Last year and Trend judge the headline figure (the relative likelihood for metrics 2 and 3, otherwise the "
-    "Disabled figure) against the year before, by the metric's direction (↑ better, ↓ worse, → the same, to 2 "
-    "decimal places). 'Not calculable' gives the reason; '–' means no figure is stored.",
+    "Percentages are shown to 1 decimal place, relative likelihoods and engagement scores to 2, as on the WDES "
+    "pages. Trend: better or worse than the year before, by each metric's direction, comparing the figures as "
+    "shown. Metric 1 is judged by its declaration rate; metrics 2 and 3 by the relative likelihood; the others "
+    "by the Disabled figure, which Last year gives. 'Not calculable' gives the reason; '–' means no figure is "
+    "stored.",
 )
+NATIONAL_NOTE = "National figures (the year in brackets) are shown only where they can be cited. Source: {sources}."
+NO_NATIONAL = "National figures are shown only where they can be cited: none for the metrics and years shown."
 
 
 def summary_title(summary: WdesSummary) -> str:
@@ -39,15 +44,21 @@ def summary_title(summary: WdesSummary) -> str:
     return f"WDES summary {summary.year}" if summary.year else "WDES summary"
 
 
-def build_wdes_summary(summary: WdesSummary, *, generated_on: date, author: str = DEFAULT_AUTHOR,
-                       national_note: str = "") -> Document:
+def build_wdes_summary(summary: WdesSummary, *, generated_on: date, author: str = DEFAULT_AUTHOR) -> Document:
     """A document holding only the WDES summary."""
     document = new_document(summary_title(summary), author, generated_on)
-    add_wdes_summary(document, summary, national_note=national_note)
+    add_wdes_summary(document, summary)
     return document
 
 
-def add_wdes_summary(document: Document, summary: WdesSummary, *, national_note: str = "") -> None:
+def national_note(summary: WdesSummary) -> str:
+    """Where the table's national figures were published, or that none are shown."""
+    if not summary.national_sources:
+        return NO_NATIONAL
+    return NATIONAL_NOTE.format(sources="; ".join(summary.national_sources))
+
+
+def add_wdes_summary(document: Document, summary: WdesSummary) -> None:
     """Append the summary heading, the metrics table, its key and the declaration table."""
     document.add_heading(summary_title(summary), level=1)
     if not summary.lines:
@@ -61,7 +72,7 @@ def add_wdes_summary(document: Document, summary: WdesSummary, *, national_note:
     caption_before(caption, table._tbl)
     for line in summary.lines:
         _add_line(table, line)
-    for text in (*KEY, *([national_note] if national_note else [])):
+    for text in (national_note(summary), *KEY):
         document.add_paragraph(text)
     if summary.declaration:
         heading = document.add_heading(DECLARATION_HEADING, level=2)
@@ -93,20 +104,13 @@ def headers(summary: WdesSummary) -> tuple[str, ...]:
 
 
 def figure_text(figure: WdesFigure | None, unit: str) -> list[str]:
-    """The lines a figure is written as: '25.00%', '1.23', '6.50', '-8.33 pp', 'Yes'; 'Not calculable' and
-    the reason; '–' when nothing is stored."""
+    """The lines a figure is written as, rounded as the WDES pages round it: '25.0%', '1.23', '6.50',
+    '−8.3 pp', 'Yes'; 'Not calculable' and the reason; '–' when nothing is stored."""
     if figure is None:
         return [DASH]
     if figure.value is None:
         return [NOT_CALCULABLE] + ([f"({figure.reason})"] if figure.reason else [])
-    value = figure.value
-    if unit == "percent":
-        return [f"{value:.2f}%"]
-    if unit == "points":
-        return [f"{value:+.2f} pp".replace("-", "−")]
-    if unit == "answer":
-        return ["Yes" if value else "No"]
-    return [f"{value:.2f}"]
+    return [shown(figure.value, unit).replace("-", "−")]
 
 
 def likelihood_text(figure: WdesFigure | None) -> list[str]:
@@ -115,7 +119,7 @@ def likelihood_text(figure: WdesFigure | None) -> list[str]:
     if figure is None or figure.value is None:
         return lines
     if figure.ci_low is not None and figure.ci_high is not None:
-        lines.append(f"({figure.ci_low:.2f} to {figure.ci_high:.2f})")
+        lines.append(f"({shown(figure.ci_low, 'ratio')} to {shown(figure.ci_high, 'ratio')})")
     if figure.small_numbers:
         lines.append(SMALL_NUMBERS)
     return lines
@@ -135,10 +139,20 @@ def _add_line(table, line: WdesLine) -> None:
         _write_lines(cells[3], figure_text(line.non_disabled, line.unit) if line.non_disabled else [DASH])
         _write_lines(cells[4], [DASH])
         _write_figure(cells[5], line.last_year, line.unit)
-    _write_lines(cells[6], figure_text(None, line.unit) if line.national is None else
-                 [*figure_text(WdesFigure(line.national), line.unit),
-                  *([f"({line.national_year})"] if line.national_year else [])])
-    write_lines(cells[7], [trend_text(line.trend)])
+    if line.national is None:
+        _write_lines(cells[6], [DASH])
+    else:
+        year = [f"({line.national_year})"] if line.national_year else []
+        for paragraph in write_lines(cells[6], [*figure_text(WdesFigure(line.national), line.unit), *year]):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    write_lines(cells[7], [trend_text(line)])
+
+
+def trend_text(line: WdesLine) -> str:
+    """The trend in the WDES pages' words ('Declaration rate: No change' for metric 1); '–' for 9b."""
+    if line.trend is None:
+        return DASH
+    return f"{line.trend_of}: {line.trend}" if line.trend_of else line.trend
 
 
 def _write_figure(cell: _Cell, figure: WdesFigure | None, unit: str) -> None:
