@@ -25,8 +25,6 @@ def live_server(own_live_server):
     from tests.indicators.wdes_packs import two_results
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
-        connection.execute("DELETE FROM wdes_values")
-        connection.execute("DELETE FROM wdes_years")
         for result in two_results():
             # The demo stores an illustrative WDES year of its own; these two years take its place.
             connection.execute("DELETE FROM wdes_values WHERE year = ?", (result.year,))
