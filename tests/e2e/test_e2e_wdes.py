@@ -25,7 +25,10 @@ def live_server(own_live_server):
     from tests.indicators.test_wdes_pages import two_results
 
     with closing(sqlite3.connect(own_live_server.database)) as connection, connection:
+        # The demo stores its own 2024 year; this module's two years replace whatever is stored for them.
         for result in two_results():
+            connection.execute("DELETE FROM wdes_values WHERE year = ?", (result.year,))
+            connection.execute("DELETE FROM wdes_years WHERE year = ?", (result.year,))
             connection.execute("INSERT INTO wdes_years (year, source, imported_at, result) VALUES (?, ?, ?, ?)",
                                (result.year, "computed", "2025-06-01 09:00:00.000000", json.dumps(result.to_dict())))
             for headline in wdes_headlines(result):

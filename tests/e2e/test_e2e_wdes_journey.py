@@ -57,9 +57,10 @@ def _check(page, name: str) -> None:
     violations = check_accessibility(page, f"wdes-journey-{name}-desktop")
     assert not violations, f"{name}:\n{describe(violations)}"
     page.set_viewport_size({"width": 390, "height": 800})
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, f"{name} scrolls sideways at 390 px"
     violations = check_accessibility(page, f"wdes-journey-{name}-390")
     assert not violations, f"{name} at 390 px:\n{describe(violations)}"
+    # Measured after the screenshot, once the header has folded its links under More for the narrow window.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, f"{name} scrolls sideways at 390 px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
