@@ -64,3 +64,35 @@ def test_my_actions_has_its_own_address_for_every_role_and_the_header_links_to_i
     sign_in(make_user("reviewer"))
     page = client.get("/my-actions").get_data(as_text=True)
     assert "<h1>My actions</h1>" in page and 'href="/my-actions"' in page
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer", "viewer"])
+def test_with_a_wres_and_a_wdes_plan_current_for_the_same_year_the_home_page_lists_both_with_their_overviews(
+        client, sign_in, make_user, make_plan, role):
+    wres = _plan(make_plan, "2024-25")
+    wdes = make_plan(year="2024-25", title="WDES Action Plan 2024-25", standard="wdes")
+    wdes.status = "approved"
+    db.session.commit()
+    sign_in(make_user(role))
+    assert client.get("/").location == "/plans/"
+    page = client.get("/plans/").get_data(as_text=True)
+    assert "Open a plan to see its actions, or its overview for its RAG counts and charts." in page
+    for plan, label in ((wres, "WRES plan"), (wdes, "WDES plan")):
+        assert f'>{plan.title}</a> <strong class="nhsuk-tag nhsuk-tag--white">{label}</strong>' in page
+        assert (f'href="/plans/{plan.id}/overview">Overview<span class="nhsuk-u-visually-hidden"> of {plan.title}'
+                '</span></a>') in page
+    overview = client.get(f"/plans/{wdes.id}/overview").get_data(as_text=True)
+    assert "<title>Overview of the 2024-25 WDES plan" in overview
+
+
+def test_my_actions_links_each_current_plans_overview_when_there_are_several(client, sign_in, make_user, make_plan,
+                                                                          make_action):
+    owner = make_user("owner")
+    wres = _plan(make_plan, "2024-25")
+    wdes = make_plan(year="2024-25", title="WDES Action Plan 2024-25", standard="wdes")
+    make_action(wres, "1.1", owners=[owner])
+    sign_in(owner)
+    page = client.get("/my-actions").get_data(as_text=True)
+    assert "How each current plan is doing:" in page and "How the whole plan is doing" not in page
+    assert f'href="/plans/{wres.id}/overview">{wres.label} overview</a>' in page
+    assert f'href="/plans/{wdes.id}/overview">{wdes.label} overview</a>' in page

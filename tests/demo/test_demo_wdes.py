@@ -2,6 +2,7 @@
 an illustrative WDES 2024 year computed from the demo's pack, and high impact action tags on both plans."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import sqlite3
@@ -15,13 +16,13 @@ from sqlalchemy import func, select
 
 from tracker.actions.models import Action
 from tracker.audit.models import AuditEvent
-from tracker.demo.wdes import WDES_PACK, load_wdes_year, read_demo_pack
+from tracker.demo.wdes import WDES_PACK, load_wdes_year, pack_files, read_demo_pack
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.indicators.models import WdesValue, WdesYear
 from tracker.indicators.ratios import round_half_up
-from tracker.indicators.wdes import compute_wdes
 from tracker.indicators.wdes_headlines import wdes_headlines
+from tracker.indicators.wdes_service import compute
 from tracker.plans.models import Plan
 from tracker.reviews.models import AgendaItem
 
@@ -86,6 +87,21 @@ def test_the_wdes_plan_has_owners_who_can_be_reminded_progress_and_reports_to_th
     assert on_agendas >= len(actions)
 
 
+def test_each_demo_actions_creation_entry_in_its_audit_trail_lists_its_measures_and_high_impact_actions(demo):
+    for plan in demo.values():
+        for action in plan.actions:
+            created = db.session.scalar(select(AuditEvent).where(
+                AuditEvent.subject_type == "action", AuditEvent.subject_id == action.id, AuditEvent.verb == "created"))
+            assert created.changes.get("measures", [None, []])[1] == action.measure_names, action.ref
+            assert created.changes.get("high_impact_actions", [None, []])[1] == [
+                f"HIA {number}" for number in action.high_impact_actions], action.ref
+    d44 = next(action for action in demo["wdes"].actions if action.ref == "D4.4")
+    created = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.subject_type == "action", AuditEvent.subject_id == d44.id, AuditEvent.verb == "created"))
+    assert created.changes["measures"] == [None, ["WDES 10"]]
+    assert created.changes["high_impact_actions"] == [None, ["HIA 1"]]
+
+
 def test_the_wres_plans_actions_keep_wres_indicators_and_carry_high_impact_actions_where_they_fit(demo):
     actions = {action.ref: action for action in demo["wres"].actions}
     assert all(all(code.startswith("wres:") for code in action.measures) for action in actions.values())
@@ -97,23 +113,48 @@ def test_the_wres_plans_actions_keep_wres_indicators_and_carry_high_impact_actio
     assert actions["1.1"].indicators == [1, 2]
 
 
-def test_the_wdes_year_is_stored_computed_from_the_demo_pack_and_marked_illustrative(demo):
+def test_the_wdes_year_is_stored_by_the_wdes_import_from_the_demo_pack_and_marked_illustrative(demo):
     year = db.session.scalar(select(WdesYear))
     assert (year.year, year.source) == (2024, "computed")
     assert year.pack_summary["illustrative"] is True
     assert year.pack_summary["note"].startswith("Illustrative WDES figures, not the trust's")
-    assert [file["kind"] for file in year.pack_summary["files"]][:2] == ["workforce by disability",
-                                                                       "board by disability"]
+    assert [file["kind"] for file in year.pack_summary["files"]] == [
+        "workforce by disability", "recruitment", "capability", "survey", "board by disability"]
+    assert (year.pack_summary["missing"], year.pack_summary["ignored"]) == ([], [])
     assert year.result["metrics"]["9b"]["answer"] == "yes"
     stored = {(value.metric, value.measure): value.value for value in year.values}
-    computed = {(h.metric, h.measure): h.value for h in wdes_headlines(compute_wdes(read_demo_pack().inputs))}
+    computed = {(h.metric, h.measure): h.value for h in wdes_headlines(compute(read_demo_pack()))}
     assert stored == computed
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "wdes_year"))
-    assert "illustrative" in event.summary
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "wdes_year")
+                                .order_by(AuditEvent.id)).all()
+    assert [(event.verb, event.summary) for event in events] == [
+        ("imported", "WDES 2024 results computed from a data pack"),
+        ("demo data", "Demo data: illustrative WDES figures, not the trust's (the demo's sources hold no WDES report "
+                      "of it)")]
 
 
-def test_the_figures_computed_from_the_demo_pack_are_those_the_readme_lists():
-    result = compute_wdes(read_demo_pack().inputs)
+def test_the_demo_year_is_stored_as_an_upload_of_its_files_at_wdes_import_would_store_it(app, client, make_user,
+                                                                                     sign_in):
+    sign_in(make_user("admin"))
+    response = client.post("/wdes/import", data={"year": "2024", "files": [
+        (io.BytesIO(data), name) for name, data in pack_files().items()]}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.post(response.headers["Location"]).status_code == 302
+    uploaded = db.session.scalar(select(WdesYear))
+    uploaded_values = {(v.metric, v.measure): (v.value, v.ci_low, v.ci_high, v.small_numbers) for v in uploaded.values}
+    uploaded_summary, uploaded_result = dict(uploaded.pack_summary), uploaded.result
+
+    demo_year = load_wdes_year()
+    db.session.commit()
+    assert {(v.metric, v.measure): (v.value, v.ci_low, v.ci_high, v.small_numbers)
+            for v in demo_year.values} == uploaded_values
+    assert demo_year.result == uploaded_result
+    assert {key: value for key, value in demo_year.pack_summary.items()
+            if key not in ("illustrative", "note")} == uploaded_summary
+
+
+def test_the_figures_computed_from_the_demo_pack_are_those_the_readme_lists(app):
+    result = compute(read_demo_pack())
     computed = {(h.metric, h.measure): round_half_up(h.value, 2) for h in wdes_headlines(result)}
     assert None not in computed.values()
     assert computed == _readme_figures()
@@ -122,11 +163,11 @@ def test_the_figures_computed_from_the_demo_pack_are_those_the_readme_lists():
     assert result.capability.likelihood.small_numbers
 
 
-def test_the_workforce_pack_uses_esr_values_in_realistic_shares():
-    text = (WDES_PACK / "workforce_by_disability.csv").read_text(encoding="utf-8")
+def test_the_workforce_pack_uses_esr_values_in_realistic_shares(app):
+    text = (WDES_PACK / "workforce.csv").read_text(encoding="utf-8")
     assert {"Yes", "No", "Not Declared", "Prefer Not To Answer", "Unspecified", ""} <= {
         line.split(",")[2] for line in text.splitlines()[1:]}
-    overall = compute_wdes(read_demo_pack().inputs).workforce.overall
+    overall = compute(read_demo_pack()).workforce.overall
     assert 3 <= overall.disabled_percent <= 5
     assert overall.not_declared_percent >= 8
 
@@ -136,7 +177,7 @@ def test_loading_the_wdes_year_again_replaces_it(demo):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(WdesYear)) == 1
     assert db.session.scalar(select(func.count()).select_from(WdesValue)) == len(
-        wdes_headlines(compute_wdes(read_demo_pack().inputs)))
+        wdes_headlines(compute(read_demo_pack())))
 
 
 def test_loading_the_demo_again_changes_nothing(demo, runner):

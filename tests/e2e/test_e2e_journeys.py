@@ -398,13 +398,33 @@ def test_the_demo_overview_shows_a_year_in_progress_in_every_colour(page_as, liv
     assert overdue < total / 3, (overdue, total)
 
 
-def test_a_viewers_first_page_is_the_current_plans_overview_with_its_charts(context, live_server):
-    """A viewer owns nothing: signing in lands on the current plan's overview, where both charts are
-    drawn, each with its figures as a table beneath, and My actions is one click away."""
+def test_a_viewers_first_page_lists_the_current_plans_and_the_wres_plans_overview_has_its_charts(context, live_server):
+    """A viewer owns nothing. With a WRES and a WDES plan current for the same year (as the demo has),
+    signing in lands on the plans list, where both are listed with their standard and an overview link
+    each; the WRES plan's overview draws both charts, each with its figures as a table beneath, and
+    My actions is one click away."""
     page = context.new_page()
     sign_in(page, VIEWER)
+    assert page.url.endswith("/plans/"), page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action plans")
+    wres, wdes = (live_server.query("SELECT title FROM plans WHERE year = ? AND standard = ?", CURRENT_YEAR, standard)[0][0]
+                  for standard in ("wres", "wdes"))
+    for title, label in ((wres, "WRES plan"), (wdes, "WDES plan")):
+        row = page.locator("tr", has=page.get_by_role("link", name=title, exact=True))
+        expect(row).to_contain_text(CURRENT_YEAR)
+        expect(row.locator(".nhsuk-tag")).to_have_text(label)
+        expect(row.get_by_role("link", name=f"Overview of {title}")).to_be_visible()
+    found = check_accessibility(page, "viewer-first-page-plans")
+    assert not found, describe(found)
+    page.set_viewport_size({"width": 390, "height": 800})
+    shoot(page, "viewer-first-page-plans-390")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name=f"Overview of {wres}").click()
     assert page.url.endswith(f"/plans/{live_server.plan_id(CURRENT_YEAR)}/overview"), page.url
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Overview: {wres}")
+    expect(page).to_have_title(re.compile(f"^Overview of the {CURRENT_YEAR} WRES plan"))
     expect(page.locator("figure.app-chart-figure svg[role=img]")).to_have_count(2)
     expect(page.get_by_role("table", name="By theme: actions at each RAG")).to_be_visible()
     expect(page.get_by_role("table", name="By month: actions at each RAG at the month's end")).to_be_visible()

@@ -1,4 +1,5 @@
-"""The EDI lead archives the demo's current plan, sees it leave the plans list and My actions, and restores it.
+"""The EDI lead archives the demo's current WRES plan, sees it leave the plans list and My actions (her actions in
+the WDES plan of the same year stay), and restores it.
 
 The plan is restored at the end, so the journey leaves the shared demo as it found it.
 """
@@ -25,12 +26,26 @@ def her_actions_listed(page) -> list[str]:
     return [ref for ref in HER_ACTIONS if page.get_by_role("link", name=ref, exact=True).count()]
 
 
+def her_wdes_actions(live_server) -> list[str]:
+    """Actions of the current WDES plan (beside the WRES plan, for the same year) she owns or supports."""
+    rows = live_server.query(
+        "SELECT DISTINCT a.ref FROM actions a JOIN plans p ON p.id = a.plan_id JOIN users u ON u.email = ? "
+        "LEFT JOIN action_owners o ON o.action_id = a.id AND o.user_id = u.id "
+        "LEFT JOIN action_supporting_leads s ON s.action_id = a.id AND s.user_id = u.id "
+        "WHERE p.year = ? AND p.standard = 'wdes' AND (o.user_id IS NOT NULL OR s.user_id IS NOT NULL) ORDER BY a.ref",
+        ADMIN, CURRENT_YEAR)
+    return [ref for (ref,) in rows]
+
+
 def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     plan_id = live_server.plan_id(CURRENT_YEAR)
     page = page_as(ADMIN)
     page.goto("/my-actions")
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
     assert her_actions_listed(page) == list(HER_ACTIONS)
+    expect(page.locator("main")).to_contain_text(TITLE)
+    wdes_actions = her_wdes_actions(live_server)
+    assert wdes_actions, "the demo's EDI lead should own or support actions of the WDES plan too"
 
     page.get_by_role("link", name="Plans", exact=True).click()
     page.get_by_role("link", name=TITLE, exact=True).click()
@@ -55,12 +70,14 @@ def test_edi_lead_archives_a_plan_then_restores_it(page_as, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
     shoot(page, "archive3-my-actions-without-it")
     assert her_actions_listed(page) == []
-    expect(page.get_by_text("You do not own or support any actions in a current plan.")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(TITLE)
+    for ref in wdes_actions:
+        expect(page.get_by_role("link", name=ref, exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Plans", exact=True).click()
     page.get_by_role("link", name="Show archived plans (1)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Archived plans")
-    expect(page.locator("tr", has_text=TITLE).locator(".nhsuk-tag")).to_have_text("Archived")
+    expect(page.locator("tr", has_text=TITLE).locator(".nhsuk-tag")).to_have_text(["WRES plan", "Archived"])
     shoot(page, "archive4-archived-plans")
     page.get_by_role("link", name=TITLE, exact=True).click()
     notice = page.locator(".nhsuk-warning-callout")

@@ -174,6 +174,21 @@ def test_the_empty_table_links_admins_to_the_import(client, make_user, sign_in):
     assert "No WDES results are stored yet." in page and 'href="/wdes/import"' in page
 
 
+def test_with_years_stored_admins_still_find_the_import_and_the_entry_of_published_figures(
+        client, make_user, sign_in, two_years):
+    sign_in(make_user("admin"))
+    page = client.get("/wdes/").get_data(as_text=True)
+    assert "No WDES results are stored yet." not in page
+    assert 'href="/wdes/import">Import a year\'s WDES data pack</a>' in page
+    assert '<a href="/wdes/enter">Enter published WDES figures for a past year</a>' in page
+
+
+def test_with_years_stored_others_are_not_offered_the_import(client, viewer, two_years):
+    page = client.get("/wdes/").get_data(as_text=True)
+    assert "Trust performance against the WDES metrics" in page
+    assert "/wdes/import" not in page and "/wdes/enter" not in page
+
+
 def test_the_empty_table_does_not_offer_the_import_to_others(client, viewer):
     page = client.get("/wdes/").get_data(as_text=True)
     assert "No WDES results are stored yet." in page and "/wdes/import" not in page

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tracker import clock
+from tracker import clock, standards
 from tracker.actions.models import Action
 from tracker.actions.service import ActionData, UpdateData, create_action, post_update
 from tracker.admin.service import update_settings
@@ -101,9 +101,8 @@ def _load_plan(row: dict, users: dict[str, User], forums: dict[str, Forum], year
         year=label, title=row["title"].replace(row["year"], label), status=row["status"],
         approved_on=_approved_on(row, forums, year), approved_by=forums.get(row.get("approved_by") or ""),
         equality_objectives_key=_numbered(row.get("equality_objectives_key", [])),
-        edi_goals_key=_numbered(row.get("edi_goals_key", [])),
+        edi_goals_key=_numbered(row.get("edi_goals_key", [])), standard=row.get("standard", standards.WRES),
     ), actor=None)
-    plan.standard = row.get("standard", plan.standard)
     note_demo_data(plan, _note(row, label, year.years))
     last_day = year_bounds(start)[1]
     for theme_row in row["themes"]:
@@ -150,14 +149,12 @@ def _load_action(plan: Plan, theme, row: dict, users: dict[str, User], forums: d
         priority=row.get("priority"), equality_objectives=row.get("equality_objectives") or "",
         edi_goals=row.get("edi_goals") or "", status=row.get("status"), rag=row.get("rag"),
         rag_as_at=_moved_day(row.get("rag_as_at"), year, last_day),
-        indicators=row.get("indicators", []),
+        indicators=row.get("indicators", []), measures=row.get("measures", []),
+        high_impact_actions=row.get("high_impact_actions", []),
         owners=[users[name] for name in row.get("owners", [])],
         supporting_leads=[users[name] for name in row.get("supporting_leads", [])],
         forums=[forums[name] for name in row.get("forums", [])],
     ), actor=None)
-    if "measures" in row:
-        action.measures = row["measures"]
-    action.high_impact_actions = row.get("high_impact_actions", [])
     for update in sorted(row.get("updates", []), key=lambda u: u["on"]):
         post_update(action, UpdateData(status=update.get("status"), rag=update.get("rag"), narrative=update["text"],
                                        as_at=_moved_day(update["on"], year, last_day)),
