@@ -108,6 +108,14 @@ def test_appendix_2_names_each_measure_with_its_standard_under_a_heading_for_the
     assert exported.filename == f"{ {'wres': 'wres', 'wdes': 'wdes', 'combined': 'edi'}[kind] }-appendix-2-2025-26.docx"
 
 
+@pytest.mark.parametrize(("kind", "first_column"), [
+    ("wres", "WRES Priority Areas"), ("wdes", "WDES Priority Areas"), ("combined", "WRES and WDES Priority Areas"),
+])
+def test_appendix_1s_2024_layout_names_the_plans_standard_in_its_first_column(kinds, kind, first_column):
+    tables = _open(_export(kinds[kind], "appendix1", appendix1_style="2024")).tables
+    assert [_cells(table)[0][0] for table in tables if "Priority Areas" in _cells(table)[0][0]] == [first_column]
+
+
 @pytest.mark.parametrize("style", ["2021", "2024"])
 def test_the_hia_column_is_there_only_when_asked_for(kinds, style):
     plan = kinds["combined"]

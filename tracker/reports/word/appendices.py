@@ -56,7 +56,9 @@ HIA_HEADER = "HIA"
 #: The 2024 report's Appendix 1: one row per theme, its actions sorted into these columns by category.
 SECTIONS = ("Train", "Retain", "Reform")
 OTHER_SECTION = "Other actions"
-PRIORITY_AREAS = "WRES Priority Areas"
+#: The 2024 layout's first column by plan kind: a WRES plan's as the published appendix has it.
+PRIORITY_AREAS = {"wres": "WRES Priority Areas", "wdes": "WDES Priority Areas",
+                  "combined": "WRES and WDES Priority Areas"}
 KEY_HEADING = "Equality objectives and EDI goals"
 KEY_INTRO = "The numbers in columns 2 and 3 in the table above relate to the below."
 
@@ -227,7 +229,7 @@ def section_of(action: PrintedAction) -> str:
 
 
 def _add_sections(document: Document, plan: PlanDocument, *, include_history: bool) -> None:
-    """The 2024 layout: WRES Priority Areas | Train | Retain | Reform, a row per theme, each action
+    """The 2024 layout: WRES (or WDES) Priority Areas | Train | Retain | Reform, a row per theme, each action
     listed in its column with its RAG written on its own shading."""
     _add_heading(document, plan)
     actions = [a for theme in plan.themes for a in theme.actions]
@@ -239,7 +241,8 @@ def _add_sections(document: Document, plan: PlanDocument, *, include_history: bo
     document.add_paragraph(f"Each action starts with its RAG rating ({words}) as at "
                            f"{long_date(as_at)}, or the date shown beside it." if as_at else
                            "No action has a RAG rating yet.")
-    table = add_table(document, (PRIORITY_AREAS, *columns), widths)
+    priority_areas = PRIORITY_AREAS.get(plan.standard, PRIORITY_AREAS["wres"])
+    table = add_table(document, (priority_areas, *columns), widths)
     caption_last_table(document, table_caption(plan))
     for theme in plan.themes:
         cells = add_row(table, widths)
