@@ -101,6 +101,17 @@ def test_a_wdes_only_file_makes_a_wdes_plan(app):
     assert result.plan.standard == "wdes" and "into a WDES plan" in result.summary()
 
 
+@pytest.mark.parametrize(("header", "cell", "title"), [
+    ("indicators", "2", "WRES action plan 2024-25"),
+    ("WDES metrics", "4b", "WDES action plan 2024-25"),
+    ("measures", "WRES 2; WDES 4b", "EDI action plan 2024-25"),
+])
+def test_an_import_without_a_title_is_named_for_its_kind(app, header, cell, title):
+    read = read_plan(f"ref,action,{header}\r\n1.1,Passport,{cell}\r\n".encode(), "plan.csv")
+    result = importer.import_plan(read, year="2024-25", title="", actor=None, filename="plan.csv")
+    assert result.plan.title == title
+
+
 def test_bare_numbers_in_the_measures_column_are_wres_unless_only_the_wdes_has_them(app):
     read = read_plan(b"ref,action,measures\r\n1.1,One,\"2, 4a(ii), 10, WDES 2\"\r\n", "plan.csv")
     assert read.rows[0].measures == ["wres:2", "wdes:2", "wdes:4a_ii", "wdes:10"]

@@ -27,7 +27,7 @@ from tracker.governance.service import create_forum, find_forum
 from tracker.plans import file_writer
 from tracker.plans.file_reader import PlanFile, PlanRow, read_plan, standard_of_rows
 from tracker.plans.models import Plan, Theme
-from tracker.plans.service import PlanData, add_theme, check_year, create_plan
+from tracker.plans.service import PlanData, add_theme, check_year, create_plan, default_title
 from tracker.spreadsheets import Problem
 from tracker.uploads import unpack_limits
 
@@ -74,10 +74,6 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
-def default_title(year: str) -> str:
-    return f"WRES action plan {year}"
-
-
 def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, title: str | None,
                 actor: User | None, filename: str) -> ImportResult:
     """Create a draft plan with its themes, actions, owners and forums from a file or its rows.
@@ -87,9 +83,10 @@ def import_plan(rows_or_file: list[PlanRow] | bytes | BinaryIO, *, year: str, ti
     """
     rows, warnings = _rows(rows_or_file, filename)
     year = check_year(year)
-    plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
     # The plan is the kind of plan the file was read for, or the kind its measures need.
-    plan.standard = rows_or_file.standard if isinstance(rows_or_file, PlanFile) else standard_of_rows(rows)
+    standard = rows_or_file.standard if isinstance(rows_or_file, PlanFile) else standard_of_rows(rows)
+    plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year, standard),
+                                standard=standard), actor)
     themes = _add_themes(plan, rows, actor)
     people, new_people, guesses = _people(rows, actor)
     forums, new_forums = _forums(rows, actor)

@@ -30,7 +30,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, PlanStatus, Theme
-from tracker.plans.service import PlanData, add_theme, check_year, create_plan
+from tracker.plans.service import PlanData, add_theme, check_year, create_plan, default_title
 from tracker.rag import ACHIEVED_STATUSES, RAG_LABELS
 
 CARRIED_FORWARD = "CARRIED FORWARD"
@@ -335,12 +335,9 @@ def _statuses_before(origins) -> dict[int, str | None]:
     return statuses
 
 
-_TITLE_WORD = {standards.WRES: "WRES", standards.WDES: "WDES", standards.COMBINED: "EDI"}
-
-
 def _new_plan(plan: Plan, actor) -> Plan:
     year = next_year(plan.year)
-    title = plan.title.replace(plan.year, year) if plan.year in plan.title else f"{_TITLE_WORD.get(plan.standard, 'WRES')} action plan {year}"
+    title = plan.title.replace(plan.year, year) if plan.year in plan.title else default_title(year, plan.standard)
     return create_plan(PlanData(year=year, title=title, standard=plan.standard,
                                 equality_objectives_key=plan.equality_objectives_key,
                                 edi_goals_key=plan.edi_goals_key), actor)

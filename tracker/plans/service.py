@@ -102,6 +102,11 @@ def _check_standard_change(plan: Plan, standard: str) -> None:
                     field="standard")
 
 
+
+def default_title(year: str, standard: str = standards.WRES) -> str:
+    """ "WRES action plan 2025-26", "WDES action plan 2025-26" or "EDI action plan 2025-26"."""
+    return f"{standards.plan_word(standard)} action plan {year}"
+
 def create_plan(data: PlanData, actor) -> Plan:
     plan = Plan()
     _apply(plan, data)

@@ -159,8 +159,9 @@ def import_read_plan(read: ReadPlan, *, year: str, title: str | None, actor, fil
     problems = check_read_plan(read)
     if problems:
         raise DocxImportError(filename, problems)
-    plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year)), actor)
-    plan.standard = standard_of_read(read)
+    standard = standard_of_read(read)
+    plan = create_plan(PlanData(year=year, title=(title or "").strip() or default_title(year, standard),
+                                standard=standard), actor)
     result = DocxImportResult(plan=plan, themes=0, actions=0, updates=0, warnings=read.warnings)
     numbers = theme_numbers(read.themes)
     refs = _refs(read.themes, numbers, result)
