@@ -35,7 +35,7 @@ def test_deadline_reminder_is_one_multipart_email_with_links_from_base_url(smtp,
             f"  Post an update: {update_link}\n") in email.text
     assert f'<a href="{update_link}" style="color:#005eb8">Post an update on action 1.1</a>' in email.html
     assert f"{BASE_URL}/reminders/preferences" in email.text
-    assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
+    assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: WRES 1.1 (2024-25)\n" in output
     assert "Sent to Ama Owusu <ama@example.org>: WRES action plan: 1 action due soon" in output
 
 
@@ -74,9 +74,9 @@ def test_one_email_per_person_groups_every_due_item(smtp, world, make_action, ma
     assert ben_email.subject == ("WRES action plan: update your actions before the Inclusion Council on 27 December "
                                  "2024; 1 action overdue")
     assert ("Queued for Ama Owusu <ama@example.org>:\n"
-            "  update request for the Inclusion Council on 27 December 2024: 1.1 (2024-25), 1.3 (2024-25)\n"
-            "  overdue: 1.2 (2024-25), 1.3 (2024-25)\n"
-            "  due soon: 1.1 (2024-25)\n") in output
+            "  update request for the Inclusion Council on 27 December 2024: WRES 1.1 (2024-25), WRES 1.3 (2024-25)\n"
+            "  overdue: WRES 1.2 (2024-25), WRES 1.3 (2024-25)\n"
+            "  due soon: WRES 1.1 (2024-25)\n") in output
     assert count(OutboxMessage) == 3  # Ama, Ben and the EDI lead's digest
 
 
@@ -134,7 +134,7 @@ def test_dry_run_prints_but_sends_and_records_nothing(smtp, world, make_action, 
     make_action(world.plan, "1.1", owners=[world.ama], by_when="31/12/2024")
     output = run_cli(TUESDAY, "--dry-run")
     assert output.startswith("Reminders for Tuesday 17 December 2024 (dry run: nothing is sent or recorded)\n")
-    assert "Would queue for Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
+    assert "Would queue for Ama Owusu <ama@example.org>:\n  due soon: WRES 1.1 (2024-25)\n" in output
     assert "Sent" not in output
     assert smtp.received == []
     assert (count(OutboxMessage), count(ReminderItem), count(ReminderRun)) == (0, 0, 0)
@@ -148,7 +148,7 @@ def test_weekly_delivery_holds_reminders_until_the_weekly_day(smtp, world, make_
     db.session.commit()
     make_action(world.plan, "1.1", owners=[world.ama, world.ben], by_when="31/12/2024")
     output = run_cli(TUESDAY)
-    assert "Held for the weekly email of Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
+    assert "Held for the weekly email of Ama Owusu <ama@example.org>:\n  due soon: WRES 1.1 (2024-25)\n" in output
     assert smtp.to("ama@example.org") == [] and len(smtp.to("ben@example.org")) == 1
     run_cli(date(2024, 12, 18))
     assert smtp.to("ama@example.org") == []
@@ -156,7 +156,7 @@ def test_weekly_delivery_holds_reminders_until_the_weekly_day(smtp, world, make_
     [weekly] = smtp.to("ama@example.org")
     assert weekly.subject == "WRES action plan: 1 action due soon"
     assert "Due on 31 December 2024: 12 days to go." in weekly.text   # counted from the day it is sent
-    assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: 1.1 (2024-25)\n" in output
+    assert "Queued for Ama Owusu <ama@example.org>:\n  due soon: WRES 1.1 (2024-25)\n" in output
     run_cli(date(2024, 12, 20))
     assert len(smtp.to("ama@example.org")) == 1
     assert db.session.scalar(select(func.count()).select_from(ReminderItem)
@@ -191,7 +191,7 @@ def test_update_request_then_nudge_only_for_actions_not_updated(smtp, world, mak
                              "14 November 2024")
     assert f"{BASE_URL}/actions/{second.id}/update" in nudge.text
     assert f"{BASE_URL}/actions/{first.id}/update" not in nudge.text
-    assert "second nudge for the Inclusion Council on 14 November 2024: 1.2 (2024-25)" in output
+    assert "second nudge for the Inclusion Council on 14 November 2024: WRES 1.2 (2024-25)" in output
 
 
 def test_digest_lists_updates_posted_since_the_last_digest(smtp, world, make_action, fixed_today, run_cli):

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from tracker.reminders.facts import DueItem, date_text
 from tracker.reminders.rules import DEADLINE, DIGEST, OVERDUE, STALE, UPDATE_NUDGE, UPDATE_REQUEST, WEEKLY_EMAIL
+from tracker.standards import plan_word
 
 LABELS = {OVERDUE: "overdue", DEADLINE: "due soon", STALE: "stale"}
 
 
 def _refs(item: DueItem) -> str:
-    return ", ".join(f"{line.ref} ({line.plan_year})" for line in item.lines) or "nothing left open"
+    return ", ".join(f"{plan_word(line.plan_standard)} {line.ref} ({line.plan_year})"
+                     for line in item.lines) or "nothing left open"
 
 
 def describe(item: DueItem) -> str:
-    """'overdue: 1.3 (2024-25), 2.1 (2024-25)'."""
+    """'overdue: WRES 1.3 (2024-25), WDES D2.1 (2024-25)'."""
     if item.rule in (UPDATE_REQUEST, UPDATE_NUDGE):
         kind = "update request" if item.rule == UPDATE_REQUEST else "second nudge"
         meeting = item.meeting
