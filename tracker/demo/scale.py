@@ -31,7 +31,6 @@ from tracker.actions.refs import ref_order
 from tracker.admin.models import OrganisationSettings
 from tracker.admin.service import update_settings
 from tracker.audit.models import AuditEvent
-from tracker.audit.service import diff
 from tracker.auth.models import User
 from tracker.auth.service import UserError, check_password_rules
 from tracker.errors import DomainError
@@ -40,6 +39,7 @@ from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.governance.service import add_meeting, create_forum
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import PlanData, add_theme, create_plan
+from tracker.search.models import indexed_in_bulk
 from tracker.standards import WRES
 
 ICS = "Riverside and Northgate ICS"
@@ -333,9 +333,10 @@ def _add_actions(plan: Plan, count: int, updates: int, people: list[int], forums
         history = _history(per_action[n - offset], earliest, until, rng, [*owners, *leads] or [admin])
         actions.append(_action_row(plan, theme, ref, n + 1, rng, history, start_day.year))
         links.append((owners, leads, rng.sample(forums, min(len(forums), rng.randint(1, 2))), history))
-    ids = _insert_returning_ids(Action, actions)
-    _add_links(ids, links, rng)
-    _add_updates(ids, actions, links)
+    with indexed_in_bulk():
+        ids = _insert_returning_ids(Action, actions)
+        _add_links(ids, links, rng)
+        _add_updates(ids, actions, links)
 
 
 def _history(count: int, first: date, until: date, rng: random.Random, authors: list[int | None]) -> list[dict]:
@@ -391,13 +392,23 @@ def _add_updates(ids: list[int], actions: list[dict], histories: list[tuple]) ->
         for entry in history:
             updates.append({**entry, "action_id": action_id, "proposed_rag": None, "rag_reason": ""})
             summary = f"Progress update on {action['ref']}: {entry['status']}, {entry['rag'] or 'not rated'}"
-            replaced, rating = rating, {"status": entry["status"], "rag": entry["rag"]}
             events.append({"at": entry["posted_at"], "actor_id": entry["author_id"], "subject_type": "action",
                            "subject_id": action_id, "verb": "progress update", "summary": summary,
-                           "changes": diff(replaced, rating)})
+                           "changes": _rating_changes(rating, entry)})
+            rating = entry
     if updates:
         db.session.execute(_insert(ProgressUpdate), updates)
     _audit(events)
+
+
+def _rating_changes(before: dict, after: dict) -> dict[str, list]:
+    """`tracker.audit.service.diff` of the status and RAG (each a word or None), without its general cases."""
+    changes = {}
+    for key in ("rag", "status"):
+        old, new = before[key], after[key]
+        if old != new and (old or new):
+            changes[key] = [old, new]
+    return changes
 
 
 def _audit(events: list[dict]) -> None:

@@ -1,17 +1,23 @@
 """What search reads: one row per action, progress update, forum and meeting.
 
-The rows are written only by database triggers (migration 0014_search), in the same transaction
-as the change to the thing they describe, whatever wrote it: the ORM, Core bulk inserts
-(`tracker.database.insert_rows`, `flask demo scale`), rollover. The app never writes them.
+The rows are written by database triggers (migration 0014_search), in the same transaction as
+the change to the thing they describe, whatever wrote it: the ORM, Core bulk inserts
+(`tracker.database.insert_rows`), rollover. The one exception is a bulk load of new actions and
+updates (`flask demo scale`): inside `indexed_in_bulk` the insert triggers are off and the new
+rows are indexed at the end, one statement per kind, with the values the triggers would write.
 PostgreSQL indexes them with a generated tsvector column (`document`, English configuration, GIN
 index); SQLite with the FTS5 external-content table `search_index`. Neither is described here:
 SQLAlchemy cannot describe either, so Alembic is told to leave them out (`described_by_models`).
 """
 from __future__ import annotations
 
-from sqlalchemy import String, Text, UniqueConstraint
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import String, Text, UniqueConstraint, bindparam, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
 
 
@@ -49,3 +55,63 @@ def described_by_models(_object, name, type_, _reflected, _compare_to) -> bool:
     if type_ == "table" and name.startswith("search_index"):
         return False
     return name not in _POSTGRESQL_FULL_TEXT
+
+
+#: The insert triggers of migration 0014_search that index one new action, progress update, owner
+#: or supporting lead at a time: (table, trigger).
+_INSERT_TRIGGERS = (("actions", "search_actions_insert"), ("progress_updates", "search_updates_insert"),
+                    ("action_owners", "search_action_owners_insert"),
+                    ("action_supporting_leads", "search_action_supporting_leads_insert"))
+#: An action's owners' and supporting leads' names, as the link triggers write them.
+_PEOPLE = ("coalesce((SELECT {agg} FROM users u WHERE u.id IN ("
+           "SELECT o.user_id FROM action_owners o WHERE o.action_id = a.id UNION "
+           "SELECT s.user_id FROM action_supporting_leads s WHERE s.action_id = a.id)), '')")
+#: The entries the insert triggers would have written for the actions and updates after the marks,
+#: in the same order (an action's entry, with its people, then its plan's updates).
+_FILL = (
+    "INSERT INTO search_entries (kind, source_id, action_id, ref, title, people, body) "
+    f"SELECT 'action', a.id, a.id, a.ref, a.text, {_PEOPLE}, "
+    "coalesce(a.outcome, '') || ' ' || coalesce(a.lead_text, '') FROM actions a WHERE a.id > :actions ORDER BY a.id",
+    "INSERT INTO search_entries (kind, source_id, action_id, ref, title, people, body) "
+    "SELECT 'update', p.id, p.action_id, '', '', '', coalesce(p.narrative, '') FROM progress_updates p "
+    "WHERE p.id > :updates ORDER BY p.id",
+)
+
+
+@contextmanager
+def indexed_in_bulk() -> Iterator[None]:
+    """Insert new actions, then their owners, supporting leads and progress updates, inside; they are
+    indexed on the way out, in one INSERT … SELECT per kind instead of one trigger run per row.
+
+    The entries are those the triggers would have written, with the same ids: one per action (with
+    its people) in id order, then one per update in id order. Meant for loads that add actions and
+    their updates and links only (not links to actions stored before, nor edits or deletions, which
+    would go unindexed). Everything happens in the caller's transaction, DDL included: SQLite drops
+    the four insert triggers and creates them again from their own stored text; PostgreSQL disables
+    and enables them, holding a lock that keeps other writers of those tables waiting until commit.
+    If the block raises, the caller rolls back, which restores the triggers as well."""
+    session = db.session
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    marks = {"actions": session.scalar(select(func.max(Action.id))) or 0,
+             "updates": session.scalar(select(func.max(ProgressUpdate.id))) or 0}
+    names = [name for _table, name in _INSERT_TRIGGERS]
+    if sqlite:
+        if not session.connection().connection.driver_connection.in_transaction:
+            session.execute(text("BEGIN"))  # DDL outside a transaction would be kept even on a rollback
+        stored = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names")
+                                 .bindparams(bindparam("names", expanding=True)), {"names": names}).all()
+        for name, _sql in stored:
+            session.execute(text(f"DROP TRIGGER {name}"))
+    else:
+        for table, name in _INSERT_TRIGGERS:
+            session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
+    yield
+    aggregate = "group_concat(u.name, ' ')" if sqlite else "string_agg(u.name, ' ')"
+    for statement in _FILL:
+        session.execute(text(statement.replace("{agg}", aggregate)), marks)
+    if sqlite:
+        for _name, sql in stored:
+            session.execute(text(sql))
+    else:
+        for table, name in _INSERT_TRIGGERS:
+            session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
