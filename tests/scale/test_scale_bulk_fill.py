@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import json
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.audit.models import AuditEvent
@@ -59,6 +59,17 @@ def _entries() -> list[tuple]:
             for e in db.session.scalars(select(SearchEntry).order_by(SearchEntry.id))]
 
 
+def _stored() -> list[tuple]:
+    """The updates and audit events as stored (SQLite: the text of dates, times and JSON), ids left out."""
+    updates = db.session.execute(text(
+        "SELECT as_at, posted_at, status, rag, proposed_rag, rag_reason, narrative, evidence_url "
+        "FROM progress_updates ORDER BY id")).all()
+    events = db.session.execute(text(
+        "SELECT CASE WHEN subject_type IN ('user', 'action') THEN at END, actor_id IS NULL, subject_type, verb, "
+        "summary, changes FROM audit_events ORDER BY id")).all()
+    return [*map(tuple, updates), *map(tuple, events)]
+
+
 def _empty_database() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
@@ -79,10 +90,16 @@ def _triggers() -> set[str]:
     return set(db.session.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")))
 
 
-def test_the_search_entries_are_those_the_row_triggers_write(runner, monkeypatch):
+def _as_before(table, rows) -> None:
+    """The generator's inserts as they were: SQLAlchemy's executemany of the dicts."""
+    if rows:
+        db.session.execute(insert(table), rows)
+
+
+def test_the_search_entries_and_stored_values_are_those_of_row_by_row_indexing(runner, monkeypatch):
     triggers = _triggers()
     assert runner.invoke(args=SIZE).exit_code == 0
-    filled = _entries()
+    filled, stored = _entries(), _stored()
     assert _triggers() == triggers
     assert len(filled) == 90 + 700 + db.session.scalar(select(func.count()).select_from(Forum)) + \
         db.session.scalar(select(func.count()).select_from(Meeting))
@@ -93,8 +110,10 @@ def test_the_search_entries_are_those_the_row_triggers_write(runner, monkeypatch
         assert matched > 0
     _empty_database()
     monkeypatch.setattr(scale, "indexed_in_bulk", contextlib.nullcontext)  # every row indexed by its trigger
+    monkeypatch.setattr(scale, "_insert_many", _as_before)
     assert runner.invoke(args=SIZE).exit_code == 0
     assert _entries() == filled
+    assert _stored() == stored
     if db.engine.dialect.name == "sqlite":
         assert db.session.scalar(text("SELECT count(*) FROM search_index WHERE search_index MATCH 'manager'")) == matched
 
