@@ -5,7 +5,9 @@ actions with their owners, forums and indicators, progress updates and audit eve
 inserted in bulk, with the values the services would store: by-when read by `parse_by_when`,
 each action's status, RAG and version set by its latest update, an audit event for each
 update. Everything is drawn from one seeded random generator, so a seed and an end date
-always give the same data. Nothing is committed here.
+always give the same data. Each plan's actions, links and updates are inserted inside
+`tracker.search.models.indexed_in_bulk`, which indexes them for search in one statement per kind
+instead of one trigger run per row. Nothing is committed here.
 """
 from __future__ import annotations
 
