@@ -451,3 +451,43 @@ def test_the_migration_adds_the_triggers_and_revisions_and_downgrade_removes_the
             db.session.commit()
             upgrade()
             db.session.remove()
+
+
+def test_two_first_reads_at_once_both_succeed_and_store_one_summary(app, plan, monkeypatch):
+    """Both compute the summary, then both store it: neither fails, and one row is kept at the plan's revision."""
+    import threading
+
+    from tracker.database import committing
+
+    db.session.execute(text("DELETE FROM plan_summaries"))
+    db.session.commit()
+    computed = threading.Barrier(2, timeout=30)
+    compute = summaries.compute
+
+    def compute_then_wait(of_plan):
+        content = compute(of_plan)
+        computed.wait()
+        return content
+
+    monkeypatch.setattr(summaries, "compute", compute_then_wait)
+    results, errors, plan_id = [], [], plan.id
+
+    def read():
+        try:
+            with app.app_context():
+                with committing():
+                    results.append(plan_overview(db.session.get(Plan, plan_id), date(2024, 6, 20)))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(PlanSummary)) == 1
+    assert _stored_revision(plan) == _revision(plan)
