@@ -122,7 +122,10 @@ def _day(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+@lru_cache(maxsize=64)
 def _parse(content: str) -> Summary | None:
+    """The stored JSON as a Summary (None for an older format); remembered by its text, since the
+    overview and its chart read the same summary, and an unchanged plan's summary on every request."""
     data = json.loads(content)
     if data.get("format") != FORMAT:
         return None
