@@ -71,6 +71,9 @@ class Action(db.Model):
     #: Ids are never reused, so a deleted draft plan's action ids (kept by the audit trail) never
     #: name a new action.
     __table_args__ = (UniqueConstraint("plan_id", "ref"), Index("ix_actions_plan_id_ref_order", "plan_id", "ref_order"),
+                      #: The plan overview's first overdue and first stale actions (tracker.plans.summaries).
+                      Index("ix_actions_plan_id_due_on", "plan_id", "due_on", "id"),
+                      Index("ix_actions_plan_id_last_update_at", "plan_id", "last_update_at", "id"),
                       {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,7 +189,9 @@ class Action(db.Model):
 class ProgressUpdate(db.Model):
     __tablename__ = "progress_updates"
     #: An action's timeline, newest first, is read straight from this index.
-    __table_args__ = (Index("ix_progress_updates_action_id_posted_at", "action_id", "posted_at"),)
+    __table_args__ = (Index("ix_progress_updates_action_id_posted_at", "action_id", "posted_at"),
+                      #: RAG over time reads each action's updates by the day they describe.
+                      Index("ix_progress_updates_action_id_as_at", "action_id", "as_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))

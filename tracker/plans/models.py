@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -118,3 +118,28 @@ class Theme(db.Model):
     @property
     def label(self) -> str:
         return theme_label(self.number, self.title)
+
+
+class PlanRevision(db.Model):
+    """A number that grows with every change to a plan's actions, their progress updates and links.
+
+    Written only by database triggers (migration 0016_plan_summaries), in the same transaction as the
+    change, whatever made it: the app, the CLI, a bulk Core insert or a SQL console. The app only reads it."""
+
+    __tablename__ = "plan_revisions"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class PlanSummary(db.Model):
+    """The plan overview's figures (`tracker.plans.summaries`) as JSON, computed at `revision` of the plan."""
+
+    __tablename__ = "plan_summaries"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    revision: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime]

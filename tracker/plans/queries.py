@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
-from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker import standards
@@ -17,8 +17,6 @@ from tracker.actions.models import (
     Action,
     ActionHighImpactAction,
     ActionMeasure,
-    ProgressUpdate,
-    action_forums,
     action_owners,
     action_supporting_leads,
 )
@@ -28,10 +26,11 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum
+from tracker.plans import summaries
 from tracker.plans.charts import month_ends
 from tracker.plans.models import Plan, Theme
 from tracker.plans.service import DEMO_DATA
-from tracker.rag import CLOSED_STATUSES, RAG_VALUES
+from tracker.rag import RAG_VALUES
 from tracker.standards import WRES
 
 
@@ -188,8 +187,7 @@ OVERVIEW_LIST_LIMIT = 10
 
 
 #: SQL for "not complete, cancelled or carried forward".
-_OPEN_ACTION = and_(or_(Action.rag.is_(None), Action.rag != "blue"),
-                    or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
+_OPEN_ACTION = summaries.OPEN_ACTION
 
 
 def _rag_counters(rows) -> dict:
@@ -199,76 +197,76 @@ def _rag_counters(rows) -> dict:
     return counters
 
 
-def _count_if(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
 @dataclass(frozen=True)
 class _OverviewQueries:
-    counts: Select
-    by_measure: Select
-    by_hia: Select
-    by_forum: Select
     first_overdue: Select
-    first_stale: Select
+    first_never_updated: Select
+    first_stale_updated: Select
 
 
 @cache
 def _overview_queries() -> _OverviewQueries:
-    """The overview's queries, built once and run with :plan_id, :today and :stale_before.
+    """The overview's lists, built once and run with :plan_id, :today, :stale_before and :limit.
 
     Building a statement and its cache key costs SQLAlchemy more than SQLite takes to run
-    these; built once, the overview costs about 2 ms less."""
+    these. Each reads the plan's actions in the order of an index (plan_id, due_on, id) or
+    (plan_id, last_update_at, id) and stops at :limit, whatever the size of the plan; the stale
+    list is read as two (never updated, by id; then updated longest ago) so that both databases
+    can follow the index, whichever end each sorts nulls to."""
     in_plan = Action.plan_id == bindparam("plan_id")
-    overdue = and_(_OPEN_ACTION, Action.due_on < bindparam("today"))
-    stale = and_(_OPEN_ACTION, or_(Action.last_update_at.is_(None), Action.last_update_at < bindparam("stale_before")))
+    limit = bindparam("limit")
     return _OverviewQueries(
-        counts=select(Action.theme_id, Action.status, Action.rag, func.count(), _count_if(overdue), _count_if(stale))
-        .where(in_plan).group_by(Action.theme_id, Action.status, Action.rag),
-        by_measure=select(ActionMeasure.standard, ActionMeasure.measure, Action.rag, func.count())
-        .join(Action, ActionMeasure.action_id == Action.id).where(in_plan)
-        .group_by(ActionMeasure.standard, ActionMeasure.measure, Action.rag),
-        by_hia=select(ActionHighImpactAction.number, Action.rag, func.count(), _count_if(overdue))
-        .join(Action, ActionHighImpactAction.action_id == Action.id).where(in_plan)
-        .group_by(ActionHighImpactAction.number, Action.rag),
-        by_forum=select(Forum.name, Action.rag, func.count()).select_from(action_forums)
-        .join(Forum, Forum.id == action_forums.c.forum_id).join(Action, Action.id == action_forums.c.action_id)
-        .where(in_plan).group_by(Forum.name, Action.rag),
-        first_overdue=row_select().where(in_plan, overdue).order_by(Action.due_on, Action.id).limit(OVERVIEW_LIST_LIMIT),
-        first_stale=row_select().where(in_plan, stale)
-        .order_by(Action.last_update_at.is_not(None), Action.last_update_at, Action.id).limit(OVERVIEW_LIST_LIMIT),
+        first_overdue=row_select().where(in_plan, _OPEN_ACTION, Action.due_on < bindparam("today"))
+        .order_by(Action.due_on, Action.id).limit(limit),
+        first_never_updated=row_select().where(in_plan, _OPEN_ACTION, Action.last_update_at.is_(None))
+        .order_by(Action.last_update_at, Action.id).limit(limit),
+        first_stale_updated=row_select().where(in_plan, _OPEN_ACTION, Action.last_update_at < bindparam("stale_before"))
+        .order_by(Action.last_update_at, Action.id).limit(limit),
     )
 
 
+@cache
+def _forum_names_query() -> Select:
+    return select(Forum.id, Forum.name).where(Forum.id.in_(bindparam("forum_ids", expanding=True)))
+
+
 def plan_overview(plan: Plan, today: date) -> Overview:
-    """Counts by RAG, status, theme, measure, high impact action and forum (five GROUP BY queries), and
-    the first overdue and stale actions; the page's cost does not grow with the plan."""
-    queries = _overview_queries()
-    params = {"plan_id": plan.id, "today": today,
-              "stale_before": datetime.combine(today - timedelta(days=STALE_DAYS), time())}
+    """Counts by RAG, status, theme, measure, high impact action and forum, and the first overdue and
+    stale actions.
+
+    The counts come from the plan's summary (`tracker.plans.summaries`: one query while the plan is
+    unchanged), which does not depend on the day; what does (overdue, no update for 60 days) is
+    derived from it here. The first overdue and stale actions are read by index, at most
+    OVERVIEW_LIST_LIMIT each, and only when there are some. The page's cost does not grow with the plan."""
+    summary = summaries.current(plan)
+    stale_before = today - timedelta(days=STALE_DAYS)
     by_rag, by_status, themes = Counter(), Counter(), {}
-    overdue_count = stale_count = 0
-    for theme_id, status, rag, count, overdue_here, stale_here in db.session.execute(queries.counts, params):
+    for theme_id, status, rag, count in summary.counts:
         by_rag[rag] += count
         by_status[status or "No status"] += count
         themes.setdefault(theme_id, Counter())[rag] += count
-        overdue_count += int(overdue_here)
-        stale_count += int(stale_here)
+    overdue_count = sum(n for day, n in summary.open_due if day < today)
+    never_updated = sum(n for day, n in summary.open_updated if day is None)
+    stale_count = never_updated + sum(n for day, n in summary.open_updated if day is not None and day < stale_before)
     labels = {theme.id: theme.label for theme in plan.themes}
     ordered = [theme.id for theme in plan.themes] + ([None] if None in themes else [])
     linked = {standards.code_of(standard, key): counts for (standard, key), counts in _rag_counters(
-        ((standard, key), rag, count) for standard, key, rag, count in db.session.execute(queries.by_measure, params)
+        ((standard, key), rag, count) for standard, key, rag, count in summary.measures
     ).items() if standards.is_measure(standards.code_of(standard, key))}
     shown = standards.sort_codes([m.code for m in standards.measures_for_plan(plan.standard)] + list(linked))
-    hias: dict[int, Counter] = {}
+    hias = _rag_counters(summary.hias)
     hia_overdue: Counter = Counter()
-    for number, rag, count, overdue_here in db.session.execute(queries.by_hia, params):
-        hias.setdefault(number, Counter())[rag] += count
-        hia_overdue[number] += int(overdue_here)
-    forums = _rag_counters(db.session.execute(queries.by_forum, params))
-    first_overdue, first_stale = read_lists(queries.first_overdue, queries.first_stale, params=params)
+    for number, day, n in summary.hia_open_due:
+        if day < today:
+            hia_overdue[number] += n
+    forum_counts = _rag_counters(summary.forums)
+    forums: dict[str, Counter] = {}
+    if forum_counts:
+        for forum_id, name in db.session.execute(_forum_names_query(), {"forum_ids": list(forum_counts)}):
+            forums.setdefault(name, Counter()).update(forum_counts[forum_id])
+    first_overdue, first_stale = _first_lists(plan, today, stale_before, overdue_count, never_updated, stale_count)
     return Overview(
-        total=sum(by_rag.values()),
+        total=summary.total,
         by_rag=[(rag, by_rag.get(rag, 0)) for rag in (*RAG_VALUES, None)],
         by_status=sorted(by_status.items()),
         by_theme=[(labels.get(key, "No theme"), sum(themes.get(key, Counter()).values()), themes.get(key, Counter()))
@@ -283,6 +281,26 @@ def plan_overview(plan: Plan, today: date) -> Overview:
         stale=first_stale,
         stale_count=stale_count,
     )
+
+
+def _first_lists(plan: Plan, today: date, stale_before: date, overdue_count: int, never_updated: int,
+                 stale_count: int) -> tuple[list[ActionRow], list[ActionRow]]:
+    """The first OVERVIEW_LIST_LIMIT overdue actions (due longest ago) and stale ones (never updated
+    first, by id; then updated longest ago), running only the queries the counts say have rows."""
+    queries = _overview_queries()
+    params = {"plan_id": plan.id, "today": today, "stale_before": datetime.combine(stale_before, time()),
+              "limit": OVERVIEW_LIST_LIMIT}
+    statements = []
+    if overdue_count:
+        statements.append(queries.first_overdue)
+    if never_updated:
+        statements.append(queries.first_never_updated)
+    if stale_count > never_updated and never_updated < OVERVIEW_LIST_LIMIT:
+        statements.append(queries.first_stale_updated)
+    found = read_lists(*statements, params=params) if statements else []
+    overdue = found.pop(0) if overdue_count else []
+    stale = [row for rows in found for row in rows][:OVERVIEW_LIST_LIMIT]
+    return overdue, stale
 
 
 @cache
@@ -313,57 +331,10 @@ def plan_statuses(plan: Plan) -> list[str]:
 def rag_over_time(plan: Plan, today: date) -> list[tuple[date, Counter]]:
     """For each month of the plan year up to today's month: (its last day, actions at each RAG that day).
 
-    An action's RAG at a month's end is its latest rated progress update dated (as at) that day or
-    earlier; an action with none takes its own rating if that is dated that day or earlier (an imported
-    or typed-in rating), or has no date (then it counts from the start of the year); otherwise it
-    counts as not rated (None). Every action of the plan is counted every month.
-
-    Grouped in SQL whatever the number of updates, in two queries: each action's last rating in each
-    month, compared with its rating the month before (LAG), is summed as changes per month and RAG;
-    the months are then added up here (at most 12 months by 5 ratings).
-    """
+    Read from the plan's summary (`tracker.plans.summaries`, which says how each month is counted):
+    the months up to today are the first ones of the year's twelve."""
     start, end = plan_year_bounds(plan.year)
     ends = month_ends(start, end, today)
     if not ends:
         return []
-    total = db.session.scalar(select(func.count(Action.id)).where(Action.plan_id == plan.id)) or 0
-    changes = db.session.execute(_rag_changes_query(len(ends)), {
-        "plan_id": plan.id, "year_start": start, **{f"end_{i}": day for i, day in enumerate(ends)}})
-    deltas = [Counter() for _ in ends]
-    for month, rag, before, count in changes:
-        deltas[month][rag] += count
-        if before is not None:
-            deltas[month][before] -= count
-    months, running = [], Counter()
-    for day, delta in zip(ends, deltas):
-        running.update(delta)
-        counts = Counter({rag: n for rag, n in running.items() if n})
-        counts[None] = total - sum(counts.values())
-        months.append((day, counts))
-    return months
-
-
-@lru_cache(maxsize=12)
-def _rag_changes_query(months: int) -> Select:
-    """(month, rag, the rag before it or NULL, actions) for :plan_id, with month i ending on :end_i."""
-    in_plan = Action.plan_id == bindparam("plan_id")
-    last_end = bindparam(f"end_{months - 1}", type_=Date)
-    updates = (select(ProgressUpdate.action_id.label("action_id"), ProgressUpdate.as_at.label("day"),
-                      literal(1).label("kind"), ProgressUpdate.posted_at.label("posted_at"),
-                      ProgressUpdate.id.label("row_id"), ProgressUpdate.rag.label("rag"))
-               .join(Action, Action.id == ProgressUpdate.action_id)
-               .where(in_plan, ProgressUpdate.rag.is_not(None), ProgressUpdate.as_at <= last_end))
-    own_day = func.coalesce(Action.rag_as_at, bindparam("year_start", type_=Date))
-    own = (select(Action.id, own_day, literal(0), Action.created_at, Action.id, Action.rag)
-           .where(in_plan, Action.rag.is_not(None), own_day <= last_end))
-    rated = union_all(updates, own).subquery("rated")
-    month = case(*[(rated.c.day <= bindparam(f"end_{i}", type_=Date), i) for i in range(months)])
-    ranked = select(rated.c.action_id, month.label("month"), rated.c.rag, func.row_number().over(
-        partition_by=(rated.c.action_id, month),
-        order_by=(rated.c.day.desc(), rated.c.kind.desc(), rated.c.posted_at.desc(), rated.c.row_id.desc()),
-    ).label("n")).subquery("ranked")
-    monthly = select(ranked.c.action_id, ranked.c.month, ranked.c.rag, func.lag(ranked.c.rag).over(
-        partition_by=ranked.c.action_id, order_by=ranked.c.month).label("before")).where(ranked.c.n == 1).subquery("monthly")
-    return (select(monthly.c.month, monthly.c.rag, monthly.c.before, func.count())
-            .where(or_(monthly.c.before.is_(None), monthly.c.before != monthly.c.rag))
-            .group_by(monthly.c.month, monthly.c.rag, monthly.c.before))
+    return summaries.current(plan).months_to(ends)

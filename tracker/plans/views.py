@@ -112,9 +112,11 @@ def detail(plan_id: int):
 def overview(plan_id: int):
     plan = db.get_or_404(Plan, plan_id)
     today = clock.today()
-    summary = plan_overview(plan, today)
-    return render_template("plans/overview.html", plan=plan, overview=summary, today=today,
-                           demo_note=demo_note(plan.id), **rag_charts(summary, plan, today))
+    # Commits the plan's summary when this read computed it afresh (tracker.plans.summaries).
+    with committing():
+        summary = plan_overview(plan, today)
+        return render_template("plans/overview.html", plan=plan, overview=summary, today=today,
+                               demo_note=demo_note(plan.id), **rag_charts(summary, plan, today))
 
 
 def rag_charts(summary, plan: Plan, today) -> dict:

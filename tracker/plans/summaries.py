@@ -1,0 +1,265 @@
+"""The plan overview's figures, kept per plan and computed again only after the plan's data changes.
+
+A plan's summary holds what the overview and the board pack's RAG-over-time chart count, in a form that
+does not depend on today's date: actions by (theme, status, RAG); open actions by due date and by the
+date of their last update (or none); actions by (measure, RAG), by (high impact action, RAG) and by
+(forum, RAG); open actions by (high impact action, due date); and the actions at each RAG at every month
+end of the plan year. The pages derive from it what does depend on today (overdue, no update for 60
+days, the months shown so far), so one summary serves every day until the data changes.
+
+Why a stored summary is never older than the data it is shown beside: plan_revisions holds a number
+per plan that database triggers (migration 0016_plan_summaries) add one to on every insert, update and
+delete of the plan's actions, their progress updates and their measure, high impact action and forum
+links (and a change of the plan's year), in the same transaction as the change, whoever makes it (the
+app, the CLI, a bulk Core insert, a SQL console). A summary is stored with the revision read BEFORE its
+figures were computed, and is used only while that revision equals the plan's current one. A change
+committed while the figures were computed can only make the stored revision older than the plan's,
+so the summary is computed again on the next read; a change rolled back takes its revision bump with
+it, so the stored summary stays valid. The app never writes plan_revisions.
+
+Reading: one query for the plan's revision and its stored summary. When they differ the summary is
+computed (the aggregate queries below, the one place they live) and stored (INSERT ... ON CONFLICT
+DO UPDATE, inside a savepoint so that a failure to store, such as a concurrent writer holding the
+database, costs only the storing: the page still shows the fresh figures). A read page that stored a
+summary commits it (`tracker.plans.views.overview`); elsewhere it is stored when the caller commits.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.actions.by_when import plan_year_bounds
+from tracker.actions.models import Action, ActionHighImpactAction, ActionMeasure, ProgressUpdate, action_forums
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.plans.charts import month_ends
+from tracker.plans.models import Plan, PlanRevision, PlanSummary
+from tracker.rag import CLOSED_STATUSES
+
+#: Changed whenever the content's shape changes, so summaries stored in an older shape are computed again.
+FORMAT = 1
+
+#: SQL for "not complete, cancelled or carried forward".
+OPEN_ACTION = and_(or_(Action.rag.is_(None), Action.rag != "blue"),
+                   or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A plan's figures as stored; dates are datetime.date, a RAG of None is "not rated"."""
+
+    total: int
+    #: (theme id or None, status or None, RAG or None, actions)
+    counts: tuple[tuple[int | None, str | None, str | None, int], ...]
+    #: (due date, open actions due that day)
+    open_due: tuple[tuple[date, int], ...]
+    #: (the date of the last update, or None for none, open actions)
+    open_updated: tuple[tuple[date | None, int], ...]
+    #: (standard, measure key, RAG, actions)
+    measures: tuple[tuple[str, str, str | None, int], ...]
+    #: (high impact action number, RAG, actions)
+    hias: tuple[tuple[int, str | None, int], ...]
+    #: (high impact action number, due date, open actions)
+    hia_open_due: tuple[tuple[int, date, int], ...]
+    #: (forum id, RAG, actions)
+    forums: tuple[tuple[int, str | None, int], ...]
+    #: (month end, ((RAG, actions) for each RAG with actions, then (None, not rated))) for every month of the year.
+    months: tuple[tuple[date, tuple[tuple[str | None, int], ...]], ...]
+
+    def months_to(self, ends: list[date]) -> list[tuple[date, Counter]]:
+        """RAG at each of `ends` (a first part of the plan year's month ends)."""
+        return [(day, Counter(dict(counts))) for (day, counts), _end in zip(self.months, ends)]
+
+
+def current(plan: Plan) -> Summary:
+    """The plan's summary at its current revision: the stored one, or computed and stored now."""
+    row = db.session.execute(_stored_query(), {"plan_id": plan.id}).first()
+    revision = row.revision if row else None
+    if row is not None and row.content is not None and row.stored_revision == revision:
+        summary = _parse(row.content)
+        if summary is not None:
+            return summary
+    content = compute(plan)
+    if revision is not None:
+        _store(plan.id, revision, content)
+    return _parse(content)
+
+
+@cache
+def _stored_query() -> Select:
+    return (select(PlanRevision.revision, PlanSummary.revision.label("stored_revision"), PlanSummary.content)
+            .outerjoin(PlanSummary, PlanSummary.plan_id == PlanRevision.plan_id)
+            .where(PlanRevision.plan_id == bindparam("plan_id")))
+
+
+def _store(plan_id: int, revision: int, content: str) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"plan_id": plan_id, "revision": revision, "content": content, "computed_at": utcnow()}
+    statement = insert(PlanSummary).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[PlanSummary.plan_id],
+        set_={"revision": statement.excluded.revision, "content": statement.excluded.content,
+              "computed_at": statement.excluded.computed_at})
+    try:
+        with db.session.begin_nested():
+            db.session.execute(statement)
+    except SQLAlchemyError:
+        # Someone else holds the database or removed the plan: the figures are still right, only not kept.
+        pass
+
+
+# --- The content -----------------------------------------------------------------------------
+
+def _day(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@lru_cache(maxsize=64)
+def _parse(content: str) -> Summary | None:
+    """The stored JSON as a Summary (None for an older format); remembered by its text, since the
+    overview and its chart read the same summary, and an unchanged plan's summary on every request."""
+    data = json.loads(content)
+    if data.get("format") != FORMAT:
+        return None
+    as_date = date.fromisoformat
+    return Summary(
+        total=data["total"],
+        counts=tuple(tuple(row) for row in data["counts"]),
+        open_due=tuple((as_date(day), n) for day, n in data["open_due"]),
+        open_updated=tuple((as_date(day) if day else None, n) for day, n in data["open_updated"]),
+        measures=tuple(tuple(row) for row in data["measures"]),
+        hias=tuple(tuple(row) for row in data["hias"]),
+        hia_open_due=tuple((number, as_date(day), n) for number, day, n in data["hia_open_due"]),
+        forums=tuple(tuple(row) for row in data["forums"]),
+        months=tuple((as_date(day), tuple((rag, n) for rag, n in counts)) for day, counts in data["months"]),
+    )
+
+
+def compute(plan: Plan) -> str:
+    """The plan's summary, computed from its actions now, as the JSON that is stored."""
+    queries = _queries()
+    params = {"plan_id": plan.id}
+    counts = [list(row) for row in db.session.execute(queries.counts, params)]
+    total = sum(row[3] for row in counts)
+    content = {
+        "format": FORMAT,
+        "total": total,
+        "counts": counts,
+        "open_due": [[_day(day), n] for day, n in db.session.execute(queries.open_due, params)],
+        "open_updated": [[_day(day), n] for day, n in db.session.execute(queries.open_updated, params)],
+        "measures": [list(row) for row in db.session.execute(queries.by_measure, params)],
+        "hias": [list(row) for row in db.session.execute(queries.by_hia, params)],
+        "hia_open_due": [[number, _day(day), n] for number, day, n in db.session.execute(queries.hia_open_due, params)],
+        "forums": [list(row) for row in db.session.execute(queries.by_forum, params)],
+        "months": [[_day(day), list(counts.items())] for day, counts in _rag_at_month_ends(plan, total)],
+    }
+    return json.dumps(content, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class _Queries:
+    counts: Select
+    open_due: Select
+    open_updated: Select
+    by_measure: Select
+    by_hia: Select
+    hia_open_due: Select
+    by_forum: Select
+
+
+@cache
+def _queries() -> _Queries:
+    """The summary's aggregate queries, built once (building a statement costs SQLAlchemy more than
+    running it) and run with :plan_id."""
+    in_plan = Action.plan_id == bindparam("plan_id")
+    last_update_day = func.date(Action.last_update_at, type_=Date)
+    return _Queries(
+        counts=select(Action.theme_id, Action.status, Action.rag, func.count())
+        .where(in_plan).group_by(Action.theme_id, Action.status, Action.rag),
+        open_due=select(Action.due_on, func.count()).where(in_plan, OPEN_ACTION, Action.due_on.is_not(None))
+        .group_by(Action.due_on),
+        open_updated=select(last_update_day, func.count()).where(in_plan, OPEN_ACTION).group_by(last_update_day),
+        by_measure=select(ActionMeasure.standard, ActionMeasure.measure, Action.rag, func.count())
+        .join(Action, ActionMeasure.action_id == Action.id).where(in_plan)
+        .group_by(ActionMeasure.standard, ActionMeasure.measure, Action.rag),
+        by_hia=select(ActionHighImpactAction.number, Action.rag, func.count())
+        .join(Action, ActionHighImpactAction.action_id == Action.id).where(in_plan)
+        .group_by(ActionHighImpactAction.number, Action.rag),
+        hia_open_due=select(ActionHighImpactAction.number, Action.due_on, func.count())
+        .join(Action, ActionHighImpactAction.action_id == Action.id)
+        .where(in_plan, OPEN_ACTION, Action.due_on.is_not(None))
+        .group_by(ActionHighImpactAction.number, Action.due_on),
+        by_forum=select(action_forums.c.forum_id, Action.rag, func.count()).select_from(action_forums)
+        .join(Action, Action.id == action_forums.c.action_id)
+        .where(in_plan).group_by(action_forums.c.forum_id, Action.rag),
+    )
+
+
+# --- RAG over time ----------------------------------------------------------------------------
+
+def _rag_at_month_ends(plan: Plan, total: int) -> list[tuple[date, Counter]]:
+    """For every month of the plan year: (its last day, actions at each RAG that day).
+
+    An action's RAG at a month's end is its latest rated progress update dated (as at) that day or
+    earlier; an action with none takes its own rating if that is dated that day or earlier (an imported
+    or typed-in rating), or has no date (then it counts from the start of the year); otherwise it
+    counts as not rated (None). Every action of the plan (`total`) is counted every month.
+
+    Grouped in SQL whatever the number of updates, in one query: each action's last rating in each
+    month, compared with its rating the month before (LAG), is summed as changes per month and RAG;
+    the months are then added up here (at most 12 months by 5 ratings). A month's figures depend only
+    on what is dated up to its end, so the months up to any day are the first ones of this list.
+    """
+    start, end = plan_year_bounds(plan.year)
+    ends = month_ends(start, end, end)
+    if not ends:
+        return []
+    changes = db.session.execute(_rag_changes_query(len(ends)), {
+        "plan_id": plan.id, "year_start": start, **{f"end_{i}": day for i, day in enumerate(ends)}})
+    deltas = [Counter() for _ in ends]
+    for month, rag, before, count in changes:
+        deltas[month][rag] += count
+        if before is not None:
+            deltas[month][before] -= count
+    months, running = [], Counter()
+    for day, delta in zip(ends, deltas):
+        running.update(delta)
+        counts = Counter({rag: n for rag, n in running.items() if n})
+        counts[None] = total - sum(counts.values())
+        months.append((day, counts))
+    return months
+
+
+@lru_cache(maxsize=12)
+def _rag_changes_query(months: int) -> Select:
+    """(month, rag, the rag before it or NULL, actions) for :plan_id, with month i ending on :end_i."""
+    in_plan = Action.plan_id == bindparam("plan_id")
+    last_end = bindparam(f"end_{months - 1}", type_=Date)
+    updates = (select(ProgressUpdate.action_id.label("action_id"), ProgressUpdate.as_at.label("day"),
+                      literal(1).label("kind"), ProgressUpdate.posted_at.label("posted_at"),
+                      ProgressUpdate.id.label("row_id"), ProgressUpdate.rag.label("rag"))
+               .join(Action, Action.id == ProgressUpdate.action_id)
+               .where(in_plan, ProgressUpdate.rag.is_not(None), ProgressUpdate.as_at <= last_end))
+    own_day = func.coalesce(Action.rag_as_at, bindparam("year_start", type_=Date))
+    own = (select(Action.id, own_day, literal(0), Action.created_at, Action.id, Action.rag)
+           .where(in_plan, Action.rag.is_not(None), own_day <= last_end))
+    rated = union_all(updates, own).subquery("rated")
+    month = case(*[(rated.c.day <= bindparam(f"end_{i}", type_=Date), i) for i in range(months)])
+    ranked = select(rated.c.action_id, month.label("month"), rated.c.rag, func.row_number().over(
+        partition_by=(rated.c.action_id, month),
+        order_by=(rated.c.day.desc(), rated.c.kind.desc(), rated.c.posted_at.desc(), rated.c.row_id.desc()),
+    ).label("n")).subquery("ranked")
+    monthly = select(ranked.c.action_id, ranked.c.month, ranked.c.rag, func.lag(ranked.c.rag).over(
+        partition_by=ranked.c.action_id, order_by=ranked.c.month).label("before")).where(ranked.c.n == 1).subquery("monthly")
+    return (select(monthly.c.month, monthly.c.rag, monthly.c.before, func.count())
+            .where(or_(monthly.c.before.is_(None), monthly.c.before != monthly.c.rag))
+            .group_by(monthly.c.month, monthly.c.rag, monthly.c.before))
+
