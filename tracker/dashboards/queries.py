@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, case, exists, func, or_, select
+from sqlalchemy import Select, bindparam, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
@@ -66,7 +66,7 @@ GROUPS = (
 )
 GROUP_KEYS = tuple(group.key for group in GROUPS)
 #: Rows each group shows on My actions; the rest are a link away, PAGE_SIZE a page.
-GROUP_LIMIT = 20
+GROUP_LIMIT = 10
 
 
 @dataclass
@@ -133,9 +133,8 @@ def _params(user: User, today: date) -> dict:
 
 @dataclass(frozen=True)
 class _Queries:
-    counts: Select
-    first_rows: Select
-    group_page: Select
+    places: Select
+    rows: Select
     every_row: Select
 
 
@@ -155,65 +154,75 @@ def _queries() -> _Queries:
     group = _group_number().label("group_number")
     #: Plan by plan (newest year first, as the current plans are listed), then by due date.
     order = (Plan.year.desc(), Plan.id.desc(), Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id)
-    counts = (select(group, Action.plan_id, func.count()).select_from(Action).join(Plan, Plan.id == Action.plan_id)
-              .where(*wanted).group_by(group, Action.plan_id))
-    numbered = row_select().add_columns(
-        Action.plan_id, group, func.row_number().over(partition_by=group, order_by=order).label("place"),
-    ).where(*wanted).subquery()
-    first_rows = (select(numbered).where(numbered.c.place <= bindparam("limit"))
-                  .order_by(numbered.c.group_number, numbered.c.place))
-    group_page = (row_select().add_columns(Action.plan_id).where(*wanted, group == bindparam("group"))
-                  .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")))
+    places = (select(Action.id, group, Action.plan_id).join(Plan, Plan.id == Action.plan_id)
+              .where(*wanted).order_by(group, *order))
+    rows = (row_select().add_columns(Action.plan_id).where(Action.id.in_(bindparam("ids", expanding=True)))
+            .order_by(*order))
     every_row = row_select().add_columns(group).where(*wanted).order_by(group, *order)
-    return _Queries(counts, first_rows, group_page, every_row)
+    return _Queries(places, rows, every_row)
 
 
-def _totals(params: dict) -> tuple[dict[int, dict[int, int]], list[int]]:
-    """{group number: {plan id: actions}}, and the plans the person has actions in, in the page's order."""
-    totals: dict[int, dict[int, int]] = {number: {} for number in range(len(GROUPS))}
-    plans: set[int] = set()
-    for number, plan_id, count in db.session.execute(_queries().counts, params):
-        totals[number][plan_id] = count
-        plans.add(plan_id)
-    return totals, sorted(plans)
+@dataclass
+class _Places:
+    """Every action of the person as (id, plan id), group by group in the page's order, with the counts."""
+
+    ids: list[list[tuple[int, int]]]
+    totals: list[dict[int, int]]
+    plans: list[int]
 
 
-def _parts(found: list, rows: list[ActionRow], plan_totals: dict[int, int]) -> list[PlanPart]:
+def _places(params: dict) -> _Places:
+    """One narrow query: each action's id, group (worked out in SQL) and plan, in the page's order;
+    a few integers an action, so the rows' texts are read only for the actions shown."""
+    ids: list[list[tuple[int, int]]] = [[] for _ in GROUPS]
+    totals: list[dict[int, int]] = [{} for _ in GROUPS]
+    for id_, number, plan_id in db.session.execute(_queries().places, params):
+        ids[number].append((id_, plan_id))
+        totals[number][plan_id] = totals[number].get(plan_id, 0) + 1
+    return _Places(ids, totals, sorted({plan_id for counts in totals for plan_id in counts}))
+
+
+def _rows(params: dict, ids: list[int]) -> dict[int, tuple]:
+    """{id: (plan id, ActionRow)} of the actions shown (two queries, however many the person has)."""
+    found = db.session.execute(_queries().rows, {**params, "ids": ids}).all() if ids else []
+    return {row.id: (row.plan_id, action) for row, action in zip(found, rows_of(found), strict=True)}
+
+
+def _parts(shown: list[tuple[int, int]], rows: dict[int, tuple], plan_totals: dict[int, int]) -> list[PlanPart]:
     parts: list[PlanPart] = []
-    for row, action in zip(found, rows, strict=True):
-        if not parts or parts[-1].plan_id != row.plan_id:
-            parts.append(PlanPart(row.plan_id, plan_totals.get(row.plan_id, 0), []))
-        parts[-1].actions.append(action)
+    for id_, plan_id in shown:
+        if id_ not in rows:
+            continue
+        if not parts or parts[-1].plan_id != plan_id:
+            parts.append(PlanPart(plan_id, plan_totals.get(plan_id, 0), []))
+        parts[-1].actions.append(rows[id_][1])
     return parts
 
 
 def my_actions_page(user: User, today: date, limit: int = GROUP_LIMIT) -> MyActionsPage:
     """Each group's count and its first `limit` actions, plan by plan (three queries, whatever the person owns)."""
     params = _params(user, today)
-    totals, plans = _totals(params)
-    found = db.session.execute(_queries().first_rows, {**params, "limit": limit}).all()
-    rows = rows_of(found)
-    groups = []
-    for number, group in enumerate(GROUPS):
-        mine = [(row, action) for row, action in zip(found, rows, strict=True) if row.group_number == number]
-        groups.append(GroupRows(group, sum(totals[number].values()),
-                                _parts([row for row, _ in mine], [action for _, action in mine], totals[number])))
-    return MyActionsPage(groups, plans)
+    places = _places(params)
+    shown = [group_ids[:limit] for group_ids in places.ids]
+    rows = _rows(params, [id_ for group_ids in shown for id_, _ in group_ids])
+    groups = [GroupRows(group, len(places.ids[n]), _parts(shown[n], rows, places.totals[n]))
+              for n, group in enumerate(GROUPS)]
+    return MyActionsPage(groups, places.plans)
 
 
 def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = PAGE_SIZE) -> MyActionsPage:
     """One page of one group (key one of GROUP_KEYS), plan by plan; a page past the end gives the last page."""
     number = GROUP_KEYS.index(key)
     params = _params(user, today)
-    totals, plans = _totals(params)
-    total = sum(totals[number].values())
-    shown = min(max(page, 1), max(1, -(-total // size)))
-    found = db.session.execute(_queries().group_page,
-                               {**params, "group": number, "limit": size, "offset": (shown - 1) * size}).all()
-    rows = rows_of(found)
-    groups = [GroupRows(group, sum(totals[n].values()), _parts(found, rows, totals[n]) if n == number else [])
+    places = _places(params)
+    total = len(places.ids[number])
+    at = min(max(page, 1), max(1, -(-total // size)))
+    shown = places.ids[number][(at - 1) * size:at * size]
+    rows = _rows(params, [id_ for id_, _ in shown])
+    groups = [GroupRows(group, len(places.ids[n]), _parts(shown, rows, places.totals[n]) if n == number else [])
               for n, group in enumerate(GROUPS)]
-    return MyActionsPage(groups, plans, ActionPage(rows, total, shown, size))
+    actions = [action for part in groups[number].parts for action in part.actions]
+    return MyActionsPage(groups, places.plans, ActionPage(actions, total, at, size))
 
 
 def my_actions(user: User, today: date) -> MyActions:
