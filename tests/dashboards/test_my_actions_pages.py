@@ -9,7 +9,7 @@ from sqlalchemy import update
 from tests.support import counting_queries
 from tracker.actions.models import Action
 from tracker.actions.service import ActionData, create_action
-from tracker.dashboards.queries import GROUP_LIMIT, GROUP_KEYS, action_flags, my_actions, my_actions_page
+from tracker.dashboards.queries import GROUP_KEYS, GROUP_LIMIT, action_flags, my_actions, my_actions_page
 from tracker.extensions import db
 
 TODAY = date(2024, 11, 1)
