@@ -41,8 +41,8 @@ def test_my_actions_groups_overdue_due_soon_and_stale(client, sign_in, owner_wit
     owner, _plan, _actions = owner_with_actions
     sign_in(owner)
     page = client.get("/my-actions").get_data(as_text=True)
-    sections = ["<h2>Overdue</h2>", "<h2>Due in the next 30 days</h2>", "<h2>No update for 60 days</h2>",
-                "<h2>Other open actions</h2>", "<h2>Complete or closed</h2>"]
+    sections = ["<h2>Overdue (1)</h2>", "<h2>Due in the next 30 days (1)</h2>", "<h2>No update for 60 days (1)</h2>",
+                "<h2>Other open actions (1)</h2>", "<h2>Complete or closed (1)</h2>"]
     positions = [page.index(heading) for heading in sections]
     assert positions == sorted(positions)
     texts = ["Overdue toolkit", "Due soon panels", "Stale analysis", "Fresh coaching offer", "Done pay gap report"]

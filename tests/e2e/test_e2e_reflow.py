@@ -97,6 +97,7 @@ PAGES = [
     Page("overview", _plan("/overview")),
     Page("action-history", _action("3.7", "?history=all")),
     Page("my-actions", lambda server: "/my-actions"),
+    Page("my-actions-group", lambda server: "/my-actions?group=other_open"),
     Page("search-results", lambda server: "/search?q=staff+network"),
     Page("forums", lambda server: "/forums/"),
     Page("forum", lambda server: f"/forums/{_forum(server)}"),

@@ -75,6 +75,13 @@ def read_lists(*statements: Select, params: dict | None = None) -> list[list[Act
     return [[_action_row(row, owners) for row in rows] for rows in found]
 
 
+def rows_of(found: list) -> list[ActionRow]:
+    """ActionRows for rows already read with a row_select() statement (one query for the owners' names),
+    in the same order, for a caller that also reads columns of its own beside them."""
+    owners = _owner_names([row.id for row in found])
+    return [_action_row(row, owners) for row in found]
+
+
 def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
     return ActionRow(
         id=row.id, ref=row.ref, text=row.text, plan_year=row.year,

@@ -1,13 +1,15 @@
 """Home pages: owners land on their own actions; everyone else on the current plan's overview."""
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from tracker import clock
 from tracker.auth.models import Role
+from tracker.dashboards import queries
 from tracker.dashboards.queries import current_plans, landing_plan, my_actions
 from tracker.extensions import db
 from tracker.plans import file_writer, importer
+from tracker.request_guards import query_int
 
 bp = Blueprint("dashboards", __name__)
 
@@ -26,8 +28,17 @@ def home():
 @bp.route("/my-actions")
 @login_required
 def my_actions_page():
-    return render_template("dashboards/my_actions.html", groups=my_actions(current_user, clock.today()),
-                           current_plans=current_plans())
+    """Each group's count and first actions; ?group=overdue&page=2: every action of one group, a page at a time."""
+    key = request.args.get("group")
+    if key is None:
+        shown = queries.my_actions_page(current_user, clock.today())
+    elif key in queries.GROUP_KEYS:
+        shown = queries.my_group_page(current_user, clock.today(), key, query_int("page", 1))
+    else:
+        abort(404)
+    plans = current_plans()
+    return render_template("dashboards/my_actions.html", shown=shown, current_plans=plans,
+                           plan_labels={plan.id: plan.label for plan in plans}, group_limit=queries.GROUP_LIMIT)
 
 
 @bp.route("/my-actions/export.<any(csv, xlsx):format>")
