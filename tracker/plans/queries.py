@@ -285,17 +285,58 @@ def plan_overview(plan: Plan, today: date) -> Overview:
     )
 
 
+#: The owner filter's matches listed at most (the JSON endpoint gives fewer, see PEOPLE_SUGGESTIONS).
+PEOPLE_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMatch:
+    """Someone with an action in the plan whose name or email matched what was typed."""
+
+    id: int
+    name: str
+    job_title: str
+
+
+def _like_text(text: str) -> str:
+    """`text` lower-cased with LIKE's wildcards escaped (with backslash)."""
+    return text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 @cache
 def _plan_people_query() -> Select:
-    in_plan = select(Action.id).where(Action.plan_id == bindparam("plan_id"))
-    people = select(action_owners.c.user_id).where(action_owners.c.action_id.in_(in_plan)).union(
-        select(action_supporting_leads.c.user_id).where(action_supporting_leads.c.action_id.in_(in_plan)))
-    return select(User.id, User.name).where(User.id.in_(people)).order_by(User.name)
+    """People whose name contains :contains or whose email starts with :prefix, who own or support an action in
+    :plan_id, by name, at most :limit.
+
+    The users table is read once, each row checked with LIKE (no index on names: the schema has none), and
+    only for the few that match are their actions looked up (by the user_id indexes): the plan's size does
+    not matter, only the number of people."""
+    def in_plan(links):
+        return (select(literal(1)).select_from(links).join(Action, Action.id == links.c.action_id)
+                .where(links.c.user_id == User.id, Action.plan_id == bindparam("plan_id")).exists())
+
+    matches = or_(func.lower(User.name).like(bindparam("contains"), escape="\\"),
+                  func.lower(func.coalesce(User.email, "")).like(bindparam("prefix"), escape="\\"))
+    return (select(User.id, User.name, func.coalesce(User.job_title, ""))
+            .where(matches, or_(in_plan(action_owners), in_plan(action_supporting_leads)))
+            .order_by(User.name, User.id).limit(bindparam("limit")))
 
 
-def plan_people(plan: Plan) -> list:
-    """(id, name) of everyone who owns or supports an action in the plan, for the owner filter."""
-    return list(db.session.execute(_plan_people_query(), {"plan_id": plan.id}))
+def plan_people(plan: Plan, text: str, limit: int = PEOPLE_LIMIT) -> list[PersonMatch]:
+    """At most `limit` people who own or support an action in the plan and whose name contains `text`
+    (any case) or whose email address starts with it, by name; nobody for blank text."""
+    text = " ".join(text.split())[:200]
+    if not text:
+        return []
+    like = _like_text(text)
+    rows = db.session.execute(_plan_people_query(), {
+        "plan_id": plan.id, "contains": f"%{like}%", "prefix": f"{like}%", "limit": limit})
+    return [PersonMatch(id, name, job_title) for id, name, job_title in rows]
+
+
+def person_name(user_id: int) -> str | None:
+    """The name of the person a filter link names (owner=<id>), None for no such person."""
+    return db.session.scalar(select(User.name).where(User.id == user_id))
 
 
 @cache
