@@ -308,16 +308,15 @@ def _plan_people_query(dialect: str) -> Select:
     """Up to :limit people whose name contains :contains or whose email starts with :prefix (LIKE patterns,
     in any case), who own or support an action in :plan_id; in no order (plan_people sorts them).
 
-    The schema has no index on names (and "contains" could not use one): the users table is read
-    in order and the read stops at :limit people found, so common text stops early and rare text
-    reads the whole table, whatever the plan's size. Each person whose name matches is checked
-    against the plan through their own links (the user_id indexes) and each link's action by its
-    primary key, never through the plan's actions."""
-    def in_plan(links):
-        action_plan = select(Action.plan_id).where(Action.id == links.c.action_id).scalar_subquery()
-        return (select(literal(1)).select_from(links)
-                .where(links.c.user_id == User.id, action_plan == bindparam("plan_id")).exists())
-
+    The plan's people come from its actions' links (the plan_id index, then the links' primary keys,
+    which hold the user ids), and only they are read from the users table and matched. The schema has
+    no index on names (and "contains" could not use one), so the cost follows the plan's number of
+    links, not the text typed nor the users table: about 1 ms for a 458-action plan on SQLite.
+    (Checking every user that matches instead costs as much for rare text and far more for common
+    text, and on PostgreSQL its estimate is high enough to set off JIT compiling, 80 ms or more.)"""
+    in_plan = select(Action.id).where(Action.plan_id == bindparam("plan_id"))
+    people = select(action_owners.c.user_id).where(action_owners.c.action_id.in_(in_plan)).union(
+        select(action_supporting_leads.c.user_id).where(action_supporting_leads.c.action_id.in_(in_plan)))
     if dialect == "sqlite":  # SQLite's LIKE ignores case already; lower() on every row would double its cost
         matches = or_(User.name.like(bindparam("contains"), escape="\\"),
                       User.email.like(bindparam("prefix"), escape="\\"))
@@ -325,15 +324,14 @@ def _plan_people_query(dialect: str) -> Select:
         matches = or_(User.name.ilike(bindparam("contains"), escape="\\"),
                       User.email.ilike(bindparam("prefix"), escape="\\"))
     return (select(User.id, User.name, func.coalesce(User.job_title, ""))
-            .where(matches, or_(in_plan(action_owners), in_plan(action_supporting_leads)))
-            .limit(bindparam("limit")))
+            .where(User.id.in_(people), matches).limit(bindparam("limit")))
 
 
 def plan_people(plan: Plan, text: str, limit: int = PEOPLE_LIMIT) -> list[PersonMatch]:
     """At most `limit` people who own or support an action in the plan and whose name contains `text`
     (any case) or whose email address starts with it, by name; nobody for blank text. When more than
-    `limit` match, which of them are found is the table's order, not the alphabet's: typing more of
-    the name narrows them."""
+    `limit` match, which of them are found is the database's choice, not the alphabet's: typing more
+    of the name narrows them."""
     text = " ".join(text.split())[:200]
     if not text:
         return []
