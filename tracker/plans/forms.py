@@ -1,4 +1,5 @@
 """Forms for plans: the plan and its themes, the plan page's filters, importing a file, rolling over."""
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from flask_wtf import FlaskForm
@@ -24,7 +25,7 @@ from wtforms.widgets import HiddenInput
 from tracker import standards
 from tracker.forms import MultiCheckboxField
 from tracker.plans.models import PlanStatus
-from tracker.plans.queries import Filters
+from tracker.plans.queries import PEOPLE_LIMIT, Filters, PersonMatch, person_name, plan_people
 from tracker.plans.service import PlanError, check_year
 from tracker.request_guards import bounded_int
 
@@ -53,14 +54,33 @@ class ThemeForm(FlaskForm):
     title = TextAreaField("Title", validators=[DataRequired("Enter the theme title")])
 
 
+class PersonIdField(HiddenField):
+    """A person's id in a hidden input; anything that is not one an id can be (bounded_int) reads as 0, no one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, default=0, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            self.data = bounded_int(valuelist[0]) if valuelist else 0
+        except ValueError:
+            self.data = 0
+
+    def _value(self) -> str:
+        return str(self.data) if self.data else ""
+
+
 class FilterForm(FlaskForm):
     """The filters on the plan page (a GET form: it changes nothing)."""
 
     class Meta:
         csrf = False
 
-    # bounded_int: a number beyond what an id can be reads as no filter (not a database error).
-    owner = SelectField("Owner", coerce=bounded_int, default=0)
+    #: The person filtered by (owner=<id>, as every link to a person's actions says it); the page
+    #: shows their name in `person`.
+    owner = PersonIdField()
+    #: What was typed to find the person: a name, part of one, or an email address (see `resolve_person`).
+    person = StringField("Owner or supporting lead", validators=[Length(max=200)])
     measure = SelectField("Measure", default="")
     hia = SelectField("High impact action", coerce=bounded_int, default=0,
                       choices=[(0, "Any")] + [(h.number, f"{h.name} {h.title}") for h in standards.high_impact_actions()])
@@ -74,17 +94,51 @@ class FilterForm(FlaskForm):
         ("ref", "Reference"), ("due", "Due date"), ("rag", "RAG (red first)"),
         ("updated", "Last update (newest first)"), ("theme", "Theme")])
 
-    def __init__(self, formdata=None, *args, owners=(), forums=(), statuses=(), plan_standard: str | None = None,
-                 **kwargs):
+    def __init__(self, formdata=None, *args, forums=(), statuses=(), plan_standard: str | None = None, **kwargs):
         super().__init__(with_measure(formdata), *args, **kwargs)
         offered = list(standards.measures_for_plan(plan_standard) if plan_standard else standards.all_measures())
         if standards.is_measure(self.measure.data or "") and standards.measure(self.measure.data) not in offered:
             offered.append(standards.measure(self.measure.data))  # a link from elsewhere: show what it filters by
         self.measure.choices = [("", "Any")] + [(m.code, f"{m.name} {m.short_title}") for m in offered]
-        self.owner.choices = [(0, "Anyone")] + [(u.id, u.name) for u in owners]
         self.forum.choices = [(0, "Any")] + [(f.id, f.name) for f in forums]
         self.status.choices = [("", "Any")] + [(s, s) for s in statuses]
 
+
+
+@dataclass
+class PersonChoice:
+    """What the owner filter's typed text found when it did not name one person: the people it matches
+    (at most PEOPLE_LIMIT of them, `more` when there are others) for the page to offer as links."""
+
+    text: str
+    matches: list[PersonMatch] = field(default_factory=list)
+    more: bool = False
+
+
+def resolve_person(form: FilterForm, plan, args) -> PersonChoice | None:
+    """Set the form's owner from what was typed in its person box (the query string `args` the form
+    read), and show the owner's name in it.
+
+    With no person box in the query string (a link such as ?owner=12), the owner stands. Otherwise blank
+    text is no owner; the chosen owner's own name keeps them (the box shows it after a search); other
+    text filters by the one person with an action in the plan whose name contains it or whose email
+    starts with it (or the one whose whole name it is). When it matches several people or none, there
+    is no owner and the PersonChoice says who matched, for the page to offer."""
+    typed = " ".join((form.person.data or "").split())
+    chosen = person_name(form.owner.data) if form.owner.data else None
+    if "person" not in args or (chosen and typed.lower() == chosen.lower()):
+        form.person.data = chosen or ""
+        return None
+    form.owner.data = 0
+    if not typed:
+        form.person.data = ""
+        return None
+    matches = plan_people(plan, typed, PEOPLE_LIMIT + 1)
+    exact = [m for m in matches if m.name.lower() == typed.lower()]
+    if len(matches) == 1 or len(exact) == 1:
+        form.owner.data, form.person.data = (exact or matches)[0].id, (exact or matches)[0].name
+        return None
+    return PersonChoice(typed, matches[:PEOPLE_LIMIT], more=len(matches) > PEOPLE_LIMIT)
 
 
 class ImportForm(FlaskForm):
@@ -221,7 +275,7 @@ def filter_labels(form: FilterForm) -> list[tuple[str, str]]:
     if form.status.data:
         labels.append(("status", form.status.data))
     if form.owner.data:
-        labels.append(("owner", chosen(form.owner)))
+        labels.append(("owner", form.person.data or str(form.owner.data)))
     if form.forum.data:
         labels.append(("forum", chosen(form.forum)))
     if standards.is_measure(form.measure.data or ""):

@@ -3,11 +3,12 @@ exporting a plan as CSV or Excel; rolling an approved plan over to next year and
 archiving, restoring and deleting a plan, each after a confirmation page."""
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from tracker import clock, uploads
 from tracker.actions.queries import requested_page
@@ -24,12 +25,14 @@ from tracker.plans.forms import (
     FilterForm,
     ImportConfirmForm,
     ImportForm,
+    PersonChoice,
     PlanForm,
     RolloverForm,
     ThemeForm,
     filter_labels,
     filter_query,
     filters_of,
+    resolve_person,
 )
 from tracker.plans.models import Plan, Theme
 from tracker.plans.queries import (
@@ -94,17 +97,48 @@ def new():
     return render_template("plans/form.html", form=form, plan=None)
 
 
+def _filter_form(plan: Plan) -> tuple[FilterForm, PersonChoice | None, MultiDict]:
+    """The plan page's filters from the query string, the owner read from what was typed (resolve_person),
+    and the query string as the filters now stand (owner=<id>, no typed text) for links that keep them."""
+    form = FilterForm(request.args, forums=_forums(), statuses=plan_statuses(plan), plan_standard=plan.standard)
+    choice = resolve_person(form, plan, request.args)
+    args = MultiDict([(name, value) for name, value in request.args.items(multi=True)
+                      if name not in ("owner", "person")])
+    if form.owner.data:
+        args.add("owner", str(form.owner.data))
+    return form, choice, args
+
+
 @bp.route("/<int:plan_id>")
 @login_required
 def detail(plan_id: int):
     plan = db.get_or_404(Plan, plan_id, options=[joinedload(Plan.approved_by)])
-    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan),
-                      plan_standard=plan.standard)
+    form, choice, args = _filter_form(plan)
+    query = filter_query(args)
+    if choice is not None:  # the typed text named several people or none: offer them, list no actions yet
+        choices = [(person, url_for("plans.detail", plan_id=plan.id) + "?" + filter_query(
+            MultiDict([*args.items(multi=True), ("owner", str(person.id))]))) for person in choice.matches]
+        return render_template("plans/detail.html", plan=plan, form=form, page=None, actions=[], today=clock.today(),
+                               bulk_form=None, filter_query=query, choice=choice, choices=choices)
     number, size = requested_page(request.args)
     page = plan_actions(plan, filters_of(form), clock.today(), page=number, size=size)
     bulk = ButtonForm() if current_user.is_admin and not plan.is_archived else None
     return render_template("plans/detail.html", plan=plan, form=form, page=page, actions=page.actions,
-                           today=clock.today(), bulk_form=bulk, filter_query=filter_query(request.args))
+                           today=clock.today(), bulk_form=bulk, filter_query=query, choice=None)
+
+
+#: People the owner filter's type-ahead suggests at most.
+PEOPLE_SUGGESTIONS = 10
+
+
+@bp.route("/<int:plan_id>/people")
+@login_required
+def people(plan_id: int):
+    """The owner filter's suggestions as JSON: at most PEOPLE_SUGGESTIONS people with actions in the plan
+    whose name contains ?q= (or whose email starts with it), by name: [{id, name, detail}]."""
+    plan = db.get_or_404(Plan, plan_id)
+    found = plan_people(plan, request.args.get("q", "")[:200], PEOPLE_SUGGESTIONS)
+    return jsonify([{"id": person.id, "name": person.name, "detail": person.job_title} for person in found])
 
 
 @bp.route("/<int:plan_id>/overview")
@@ -286,8 +320,7 @@ def import_template():
 def export(plan_id: int, format: str):
     """The plan page's actions as CSV or Excel: those its filters match (every page), in its order."""
     plan = db.get_or_404(Plan, plan_id)
-    form = FilterForm(request.args, owners=plan_people(plan), forums=_forums(), statuses=plan_statuses(plan),
-                      plan_standard=plan.standard)
+    form, _choice, _args = _filter_form(plan)
     ids = list(matching_versions(plan, filters_of(form), clock.today()))
     labels = filter_labels(form)
     note = "Filtered: " + "; ".join([f"{what} {value}" for what, value in labels]
