@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from tracker import standards
 from tracker.admin.service import organisation_settings
 from tracker.auth.access import admin_required, current_actor
 from tracker.database import committing
@@ -63,7 +64,7 @@ def detail(number: int):
         "indicators/detail.html", number=number, definition=definition, table=table,
         lines=table.for_indicator(number), chart=chart, svg=svg, breakdown=breakdown,
         result=breakdown.result if breakdown else None, target_form=form, targets=targets,
-        linked=queries.linked_actions(number))
+        linked=queries.linked_actions(number), measure=standards.measure(standards.code_of(standards.WRES, number)))
 
 
 def _targets(number: int, breakdown) -> tuple[TargetForm, dict | None]:
