@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import clock
 from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
@@ -270,14 +270,14 @@ def _linked_queries() -> _LinkedQueries:
     ranked = (select(Action.id, rank.label("rank")).join(ActionMeasure, linked)
               .join(Plan, Plan.id == Action.plan_id).where(Plan.is_live).subquery())
     first = (select(Action, ranked.c.rank).join(ranked, ranked.c.id == Action.id).join(Action.plan)
-             .where(ranked.c.rank <= bindparam("shown"))
+             .where(ranked.c.rank <= bindparam("shown", type_=Integer))
              .options(contains_eager(Action.plan), selectinload(Action.owners)))
-    newest = func.row_number().over(partition_by=ProgressUpdate.action_id,
-                                    order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
-    updates = (select(ProgressUpdate.id, newest.label("rank"))
-               .where(ProgressUpdate.action_id.in_(bindparam("ids", expanding=True))).subquery())
-    latest = (select(ProgressUpdate).join(updates, updates.c.id == ProgressUpdate.id).where(updates.c.rank == 1)
-              .options(joinedload(ProgressUpdate.author)))
+    # The newest update of each shown action: one index seek per action (action_id, posted_at), not every update.
+    newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
+              .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
+              .correlate(Action).scalar_subquery())
+    latest = select(ProgressUpdate).where(ProgressUpdate.id.in_(
+        select(newest).where(Action.id.in_(bindparam("ids", expanding=True)))))
     return _LinkedQueries(counts, first, latest)
 
 

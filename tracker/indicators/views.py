@@ -57,7 +57,7 @@ def detail(number: int):
     if chart.has_data:
         description = (f"Line chart of indicator {number}, {definition.short_title}, by year; "
                        "the same figures are in the table below it")
-        svg = Markup(charts.to_svg(chart, description))
+        svg = Markup(charts.svg_cached(chart, description))
     breakdown = service.breakdown_year(query_int("year"))
     form, targets = _targets(number, breakdown)
     return render_template(
