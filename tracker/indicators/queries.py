@@ -281,10 +281,15 @@ def _linked_queries() -> _LinkedQueries:
     return _LinkedQueries(counts, first, latest)
 
 
+def _rank_of(row: tuple[int, Action]) -> int:
+    return row[0]
+
+
 def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHOWN) -> list[LinkedPlan]:
     """Per plan that is not closed or archived (newest first), the actions linked to a measure (a WRES indicator
     number, or a WDES metric key with standard="wdes"): how many, by RAG and overdue, and the first `shown`
-    most needing attention with their owners and latest update. Five queries, whatever the number of actions."""
+    most needing attention with their owners and latest update. Four queries, whatever the number of actions
+    (the counts and the first few still read every linked action's row in the database)."""
     queries = _linked_queries()
     params = {"standard": standard, "measure": str(key), "today": clock.today(), "shown": shown}
     counts: dict[int, Counter] = {}
@@ -300,7 +305,7 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
               if ids else {})
     plans = sorted((rows[0][1].plan for rows in first.values()), key=lambda plan: (plan.year, -plan.id), reverse=True)
     return [LinkedPlan(plan, sum(counts[plan.id].values()), dict(counts[plan.id]), overdue[plan.id],
-                       [LinkedAction(action, latest.get(action.id)) for _rank, action in sorted(first[plan.id])])
+                       [LinkedAction(action, latest.get(action.id)) for _rank, action in sorted(first[plan.id], key=_rank_of)])
             for plan in plans if plan.id in counts]
 
 
