@@ -193,9 +193,10 @@ def test_linked_actions_show_rag_and_latest_update_and_skip_closed_plans(client,
     db.session.commit()
     page = client.get("/indicators/2").get_data(as_text=True)
     actions = tables(page)[-1]
-    assert actions[:2] == [["Actions linked to indicator 2"], ["Action", "RAG", "Latest update"]]
+    assert actions[:2] == [["Actions linked to WRES 2 in WRES action plan"], ["Action", "RAG", "Latest update"]]
     assert len(actions) == 3
-    assert actions[2][0] == "Action 1.2 (2024-25 plan) Inclusive recruitment panels"
+    assert "2024-25: WRES action plan</h3>" in page and "1 action: Amber 1.</p>" in page
+    assert actions[2][0] == "Action 1.2 Inclusive recruitment panels Due 31 December 2024"
     assert actions[2][1] == "Amber"
     assert actions[2][2] == f"1 October 2024 · Progress made {' '.join(long_text[:200].split())}…"
     assert f'href="/actions/{linked.id}"' in page
@@ -224,12 +225,14 @@ def _linked(plan, make_action, how_many: int, start: int) -> None:
     db.session.commit()
 
 
-def test_the_indicator_page_runs_the_same_queries_for_5_or_200_actions(app, client, years, viewer, make_plan,
-                                                                       make_action):
+def test_the_indicator_page_runs_the_same_queries_and_shows_ten_rows_for_5_or_200_actions(
+        app, client, years, viewer, make_plan, make_action):
     plan = make_plan()
     _linked(plan, make_action, 5, 1)
     few = _statements(app, client, "/indicators/2")
     _linked(plan, make_action, 195, 6)
     many = _statements(app, client, "/indicators/2")
-    assert len(tables(client.get("/indicators/2").get_data(as_text=True))[-1]) == 202
+    page = client.get("/indicators/2").get_data(as_text=True)
+    assert len(tables(page)[-1]) == 2 + 10
+    assert f'<a href="/plans/{plan.id}?measure=wres:2">All 200 actions linked to WRES 2 in WRES action plan</a>' in page
     assert few == many

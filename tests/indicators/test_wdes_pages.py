@@ -227,9 +227,11 @@ def test_linked_actions_show_rag_word_and_latest_update_and_skip_closed_plans(cl
     db.session.commit()
     page = client.get("/wdes/2").get_data(as_text=True)
     actions = tables(page)[-1]
-    assert actions[:2] == [["Actions linked to WDES 2"], ["Action", "RAG", "Latest update"]]
+    assert actions[:2] == [["Actions linked to WDES 2 in WDES action plan"], ["Action", "RAG", "Latest update"]]
+    assert "2025-26: WDES action plan</h3>" in page and "1 action: Amber 1. 1 is overdue.</p>" in page
     assert actions[2:] == [[
-        f"Action 2.1 (2025-26 plan: WDES action plan) Guaranteed interview for Disabled applicants Owner: {owner.name}",
+        "Action 2.1 Guaranteed interview for Disabled applicants Due 31 December 2024 "
+        f"Owner: {owner.name}",
         "Amber", "1 October 2025 Scheme launched in two divisions"]]
     assert f'href="/actions/{linked.id}"' in page
     for absent in ("Older update", wres_only.text, other.text, gone.text):
@@ -259,12 +261,15 @@ def _linked(plan, make_action, how_many: int, start: int) -> None:
     db.session.commit()
 
 
-def test_the_metric_page_runs_the_same_queries_for_5_or_60_actions(client, two_years, viewer, make_plan, make_action):
+def test_the_metric_page_runs_the_same_queries_and_shows_ten_rows_for_5_or_60_actions(client, two_years, viewer,
+                                                                                    make_plan, make_action):
     plan = make_plan()
     _linked(plan, make_action, 5, 1)
     few = _statements(client, "/wdes/2")
     _linked(plan, make_action, 55, 6)
-    assert "Update 60" in client.get("/wdes/2").get_data(as_text=True)
+    page = client.get("/wdes/2").get_data(as_text=True)
+    assert len(tables(page)[-1]) == 2 + 10
+    assert f'<a href="/plans/{plan.id}?measure=wdes:2">All 60 actions linked to WDES 2 in WRES action plan</a>' in page
     assert _statements(client, "/wdes/2") == few
 
 

@@ -10,6 +10,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tracker.indicators.ratios import NON_ADVERSE_RANGE
@@ -247,6 +248,13 @@ def to_svg(chart: Chart, description: str = "") -> str:
     label = _attribute(description or chart.title)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="app-chart" '
                                 'preserveAspectRatio="xMinYMin meet" ', 1)
+
+
+@lru_cache(maxsize=64)
+def svg_cached(chart: Chart, description: str = "") -> str:
+    """to_svg kept for the same figures (charts are frozen, so equal figures give an equal key): drawing
+    with matplotlib takes most of a second, and the page is read far more often than its figures change."""
+    return to_svg(chart, description)
 
 
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>")

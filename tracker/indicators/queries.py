@@ -1,15 +1,16 @@
 """Reading stored WRES years back: the indicators table, trends, charts and linked actions."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
+from tracker import clock
 from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
-from tracker.actions.refs import ref_key
 from tracker.admin.service import organisation_settings
 from tracker.extensions import db
 from tracker.indicators import charts
@@ -18,6 +19,7 @@ from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalVal
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
 from tracker.plans.models import Plan
+from tracker.rag import CLOSED_STATUSES
 from tracker.standards import WRES
 
 STANDARD = "wres"
@@ -211,36 +213,100 @@ def _national_in_view(year: int, years: list[int], latest: int | None) -> bool:
     return (years[0] <= year <= years[-1]) or year == latest
 
 
+#: Each current plan's linked actions shown on an indicator or metric page; the plan page lists the rest.
+LINKED_SHOWN = 10
+
+
 @dataclass(frozen=True)
 class LinkedAction:
-    """An action meant to move an indicator, with its latest progress update."""
+    """An action meant to move a measure, with its latest progress update."""
 
     action: Action
     latest: ProgressUpdate | None
 
 
-def _year_and_ref(action: Action) -> tuple:
-    return action.plan.year, ref_key(action.ref)
+@dataclass(frozen=True)
+class LinkedPlan:
+    """A current plan's actions linked to one measure: how many, by RAG, and the first few needing attention."""
+
+    plan: Plan
+    total: int
+    by_rag: dict[str | None, int]
+    overdue: int
+    shown: list[LinkedAction]
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.shown)
 
 
-def linked_actions(key: int | str, standard: str = WRES) -> list[LinkedAction]:
-    """Actions linked to a measure (a WRES indicator number, or a WDES metric key with standard="wdes") in
-    plans that are not closed or archived, newest plan first (three queries)."""
-    linked = (select(ActionMeasure.action_id)
-              .where(ActionMeasure.standard == standard, ActionMeasure.measure == str(key))).scalar_subquery()
-    actions = list(db.session.scalars(
-        select(Action).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
-        .options(contains_eager(Action.plan), selectinload(Action.owners))))
-    rank = func.row_number().over(partition_by=ProgressUpdate.action_id,
-                                  order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
-    shown = select(Action.id).join(Action.plan).where(Action.id.in_(linked), Plan.is_live)
-    ranked = select(ProgressUpdate.id, rank.label("rank")).where(ProgressUpdate.action_id.in_(shown)).subquery()
-    latest = {update.action_id: update for update in db.session.scalars(
-        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
-        .options(joinedload(ProgressUpdate.author)))}
-    ordered = sorted(actions, key=_year_and_ref)
-    ordered.sort(key=lambda action: action.plan.year, reverse=True)
-    return [LinkedAction(action, latest.get(action.id)) for action in ordered]
+#: SQL for "not complete, cancelled or carried forward".
+_OPEN = and_(or_(Action.rag.is_(None), Action.rag != "blue"),
+             or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
+
+
+@dataclass(frozen=True)
+class _LinkedQueries:
+    counts: Select
+    first: Select
+    latest: Select
+
+
+@cache
+def _linked_queries() -> _LinkedQueries:
+    """The linked-actions queries, built once and run with :standard, :measure, :today, :shown and :ids."""
+    linked = and_(ActionMeasure.action_id == Action.id, ActionMeasure.standard == bindparam("standard"),
+                  ActionMeasure.measure == bindparam("measure"))
+    overdue = and_(_OPEN, Action.due_on < bindparam("today"))
+    counts = (select(Action.plan_id, Action.rag, func.count(), func.sum(case((overdue, 1), else_=0)))
+              .join(ActionMeasure, linked).join(Plan, Plan.id == Action.plan_id).where(Plan.is_live)
+              .group_by(Action.plan_id, Action.rag))
+    # Most needing attention first: red, amber, then other open actions past their due date, then the rest
+    # open, then complete or closed; within each, the earliest due first (undated last), then by reference.
+    attention = case((Action.rag == "red", 0), (Action.rag == "amber", 1), (overdue, 2), (_OPEN, 3), else_=4)
+    rank = func.row_number().over(partition_by=Action.plan_id,
+                                  order_by=(attention, Action.due_on.is_(None), Action.due_on, Action.ref_order,
+                                            Action.id))
+    ranked = (select(Action.id, rank.label("rank")).join(ActionMeasure, linked)
+              .join(Plan, Plan.id == Action.plan_id).where(Plan.is_live).subquery())
+    first = (select(Action, ranked.c.rank).join(ranked, ranked.c.id == Action.id).join(Action.plan)
+             .where(ranked.c.rank <= bindparam("shown", type_=Integer))
+             .options(contains_eager(Action.plan), selectinload(Action.owners)))
+    # The newest update of each shown action: one index seek per action (action_id, posted_at), not every update.
+    newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
+              .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
+              .correlate(Action).scalar_subquery())
+    latest = select(ProgressUpdate).where(ProgressUpdate.id.in_(
+        select(newest).where(Action.id.in_(bindparam("ids", expanding=True)))))
+    return _LinkedQueries(counts, first, latest)
+
+
+def _rank_of(row: tuple[int, Action]) -> int:
+    return row[0]
+
+
+def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHOWN) -> list[LinkedPlan]:
+    """Per plan that is not closed or archived (newest first), the actions linked to a measure (a WRES indicator
+    number, or a WDES metric key with standard="wdes"): how many, by RAG and overdue, and the first `shown`
+    most needing attention with their owners and latest update. Four queries, whatever the number of actions
+    (the counts and the first few still read every linked action's row in the database)."""
+    queries = _linked_queries()
+    params = {"standard": standard, "measure": str(key), "today": clock.today(), "shown": shown}
+    counts: dict[int, Counter] = {}
+    overdue: Counter = Counter()
+    for plan_id, rag, count, overdue_here in db.session.execute(queries.counts, params):
+        counts.setdefault(plan_id, Counter())[rag] += count
+        overdue[plan_id] += int(overdue_here or 0)
+    first: dict[int, list[tuple[int, Action]]] = {}
+    for action, rank in db.session.execute(queries.first, params):
+        first.setdefault(action.plan_id, []).append((rank, action))
+    ids = [action.id for rows in first.values() for _rank, action in rows]
+    latest = ({update.action_id: update for update in db.session.scalars(queries.latest, {"ids": ids})}
+              if ids else {})
+    plans = sorted((rows[0][1].plan for rows in first.values()), key=lambda plan: (plan.year, -plan.id), reverse=True)
+    return [LinkedPlan(plan, sum(counts[plan.id].values()), dict(counts[plan.id]), overdue[plan.id],
+                       [LinkedAction(action, latest.get(action.id)) for _rank, action in sorted(first[plan.id], key=_rank_of)])
+            for plan in plans if plan.id in counts]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from tracker import standards
 from tracker.admin.service import organisation_settings
 from tracker.auth.access import admin_required, current_actor
 from tracker.database import committing
@@ -56,14 +57,14 @@ def detail(number: int):
     if chart.has_data:
         description = (f"Line chart of indicator {number}, {definition.short_title}, by year; "
                        "the same figures are in the table below it")
-        svg = Markup(charts.to_svg(chart, description))
+        svg = Markup(charts.svg_cached(chart, description))
     breakdown = service.breakdown_year(query_int("year"))
     form, targets = _targets(number, breakdown)
     return render_template(
         "indicators/detail.html", number=number, definition=definition, table=table,
         lines=table.for_indicator(number), chart=chart, svg=svg, breakdown=breakdown,
         result=breakdown.result if breakdown else None, target_form=form, targets=targets,
-        linked=queries.linked_actions(number))
+        linked=queries.linked_actions(number), measure=standards.measure(standards.code_of(standards.WRES, number)))
 
 
 def _targets(number: int, breakdown) -> tuple[TargetForm, dict | None]:
