@@ -135,14 +135,18 @@ _BODY_OPTIONS = f'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, Ma
 def _postgresql_statements(include_archived: bool):
     query = "plainto_tsquery('english', :match)"
     # The newest matches first: through the primary key backwards, each row checked with @@, when
-    # the words are common; through the GIN index and a top-N sort when they are rare. Both stop
-    # at the LIMIT (the planner picks by how many rows it expects to hold the words).
-    newest = ("FROM search_entries e" + _JOINS + f" WHERE e.document @@ {query}" +
-              _archived_filter(include_archived) + " ORDER BY e.id DESC LIMIT :ranked")
+    # the words are common; through the GIN index and a top-N sort when they are rarer (the planner
+    # picks by how many rows it expects to hold the words). The plan's state is looked up row by row
+    # (a subplan through two primary keys), never by hashing every action.
+    group = (f"coalesce((SELECT {_GROUP} FROM actions a JOIN plans p ON p.id = a.plan_id "
+             "WHERE a.id = e.action_id), 0)")
+    newest = (f"FROM search_entries e CROSS JOIN LATERAL (SELECT {group} AS grp) g WHERE e.document @@ {query}"
+              + ("" if include_archived else " AND g.grp < 2") + " ORDER BY e.id DESC LIMIT :ranked")
     count = text(f"SELECT count(*) FROM (SELECT 1 {newest}) AS found")
+    # Ranked only once the newest are chosen, so ts_rank_cd reads no more than RANKED documents.
     page = text(
-        f"SELECT c.id FROM (SELECT e.id, {_GROUP} AS grp, ts_rank_cd(e.document, {query}) AS score {newest}) AS c "
-        "ORDER BY c.grp, c.score DESC, c.id DESC LIMIT :limit OFFSET :offset")
+        f"SELECT c.id FROM (SELECT e.id, g.grp {newest}) AS c JOIN search_entries r ON r.id = c.id "
+        f"ORDER BY c.grp, ts_rank_cd(r.document, {query}) DESC, c.id DESC LIMIT :limit OFFSET :offset")
     details = text(
         f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
         f"ts_headline('english', e.people, {query}, :title_options) AS people_hl, "
