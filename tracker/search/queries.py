@@ -109,7 +109,7 @@ def _sqlite_statements(include_archived: bool):
     newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS +
               " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
               " ORDER BY search_index.rowid DESC LIMIT :ranked")
-    count = text(f"SELECT count(*) FROM (SELECT 1 {newest})")
+    count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
     # Each tier walks the index only from the oldest candidate up, so no further than the candidates.
     tier = ("c.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :{name} "
             "AND rowid >= (SELECT min(id) FROM candidates)) DESC")
@@ -142,16 +142,19 @@ def _postgresql_statements(include_archived: bool):
     query = "plainto_tsquery('english', :match)"
     # The newest matches first: through the primary key backwards, each row checked with @@, when
     # the words are common; through the GIN index and a top-N sort when they are rarer (the planner
-    # picks by how many rows it expects to hold the words). The plan's state is looked up row by row
-    # (a subplan through two primary keys), never by hashing every action.
+    # picks by how many rows the index's statistics say hold the words, so nothing else is asked of
+    # the walk). Each chosen row's plan is then looked up through two primary keys, and archived
+    # plans' rows left out of the newest, not walked past.
+    newest = f"SELECT e.id, e.action_id FROM search_entries e WHERE e.document @@ {query} ORDER BY e.id DESC LIMIT :ranked"
     group = (f"coalesce((SELECT {_GROUP} FROM actions a JOIN plans p ON p.id = a.plan_id "
-             "WHERE a.id = e.action_id), 0)")
-    newest = (f"FROM search_entries e CROSS JOIN LATERAL (SELECT {group} AS grp) g WHERE e.document @@ {query}"
-              + ("" if include_archived else " AND g.grp < 2") + " ORDER BY e.id DESC LIMIT :ranked")
-    count = text(f"SELECT count(*) FROM (SELECT 1 {newest}) AS found")
+             "WHERE a.id = n.action_id), 0)")
+    shown = "true" if include_archived else "grp < 2"
+    count = text(f"SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown "
+                 f"FROM (SELECT {group} AS grp FROM ({newest}) AS n) AS c")
     # Ranked only once the newest are chosen, so ts_rank_cd reads no more than RANKED documents.
     page = text(
-        f"SELECT c.id FROM (SELECT e.id, g.grp {newest}) AS c JOIN search_entries r ON r.id = c.id "
+        f"SELECT c.id FROM (SELECT n.id, {group} AS grp FROM ({newest}) AS n) AS c "
+        f"JOIN search_entries r ON r.id = c.id WHERE {shown.replace('grp', 'c.grp')} "
         f"ORDER BY c.grp, ts_rank_cd(r.document, {query}) DESC, c.id DESC LIMIT :limit OFFSET :offset")
     details = text(
         f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
@@ -180,8 +183,8 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
     else:
         match = fts5_match(search_for.words)
         params = {"match": match}
-    found = db.session.execute(count, {**params, "ranked": RANKED + 1}).scalar_one()
-    total = min(found, RANKED)
+    found, shown = db.session.execute(count, {**params, "ranked": RANKED + 1}).one()
+    total = min(shown, RANKED)
     pages = -(-total // PAGE_SIZE)
     number = min(max(page, 1), max(pages, 1))
     tiers = {} if postgres else {"in_titles": _in_columns("ref title", match), "in_people": _in_columns("people", match)}
