@@ -15,6 +15,9 @@ ts_rank_cd (the words in an action's reference or text weigh most, then its owne
 other text); on SQLite the words all in an action's reference or text (or a forum's name) first,
 then all in its owners' names, then the rest, newest first. (FTS5's bm25 is not used: it counts
 every row holding each word before ranking even one, so its cost grows with the matches.)
+Archived plans' rows, when left out, are skipped during SQLite's walk; PostgreSQL walks the newest
+matches by @@ alone (so that its planner can tell a common word from a rare one) and leaves them out
+of those, so there "more than 1,000" counts archived plans' rows too.
 """
 from __future__ import annotations
 
