@@ -62,7 +62,7 @@ def main() -> None:
             path = "/search?" + urllib.parse.urlencode({"q": typed})
             pages.append(Target(f"search: {name} ({typed})", path, cookie=session.cookie))
             _status, page = session.request(path)
-            found = re.search(r"([\d,]+) results? for|No results", page)
+            found = re.search(r"(More than )?([\d,]+) results? for|No results", page)
             counts.append(f"{typed!r}: {found.group(0) if found else 'no count on the page'}")
         for target in pages:
             check_once(session, target)

@@ -2,9 +2,22 @@
 
 PostgreSQL: the generated tsvector `search_entries.document` (GIN index, English configuration),
 plainto_tsquery, ranked by ts_rank_cd, highlighted by ts_headline. SQLite: the FTS5 table
-`search_index` (porter stemming), ranked by bm25, highlighted by highlight() and snippet(). Both
-find rows holding every word. Current plans' results come first, then closed plans', then (when
-asked for) archived plans'; forums and meetings belong to no plan and sort with the current ones.
+`search_index` (porter stemming), highlighted by highlight() and snippet(). Both find rows holding
+every word.
+
+A page costs the same however many rows hold the words: a search looks at no more than the
+RANKED newest matches (by entry id, which both indexes walk newest first and stop early) and
+ranks only those, so a word thousands of updates hold reads as "more than 1,000 results" with the
+best of the 1,000 newest, while a rare word is found whatever its age. Within them, current plans'
+results come first, then closed plans', then (when asked for) archived plans'; forums and meetings
+belong to no plan and sort with the current ones. Then the best match first: on PostgreSQL by
+ts_rank_cd (the words in an action's reference or text weigh most, then its owners' names, then
+other text); on SQLite the words all in an action's reference or text (or a forum's name) first,
+then all in its owners' names, then the rest, newest first. (FTS5's bm25 is not used: it counts
+every row holding each word before ranking even one, so its cost grows with the matches.)
+Archived plans' rows, when left out, are skipped during SQLite's walk; PostgreSQL walks the newest
+matches by @@ alone (so that its planner can tell a common word from a rare one) and leaves them out
+of those, so there "more than 1,000" counts archived plans' rows too.
 """
 from __future__ import annotations
 
@@ -21,6 +34,8 @@ from tracker.plans.models import Plan
 from tracker.search.text import CLOSE, OPEN, Search, fts5_match, marked, plain_query, typed_ref
 
 PAGE_SIZE = 20
+#: The newest matches a search ranks and counts; more are "more than RANKED".
+RANKED = 1000
 #: Text this long or shorter is shown whole, highlighted; longer text as the passages that match.
 WHOLE_BODY = 300
 
@@ -47,9 +62,13 @@ class Result:
 @dataclass(frozen=True)
 class ResultPage:
     results: list[Result]
+    #: Results found, at most RANKED (then `more` says there are more).
     total: int
     page: int
     pages: int
+    #: More than `ranked` rows hold the words: the page shows the best of the `ranked` newest.
+    more: bool = False
+    ranked: int = RANKED
 
     @property
     def first(self) -> int:
@@ -89,18 +108,31 @@ def _archived_filter(include_archived: bool) -> str:
 
 
 def _sqlite_statements(include_archived: bool):
-    where = "search_index MATCH :match" + _archived_filter(include_archived)
-    source = "search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS
-    count = text(f"SELECT count(*) FROM {source} WHERE {where}")
-    page = text(f"SELECT e.id FROM {source} WHERE {where} "
-                f"ORDER BY {_GROUP}, bm25(search_index, 10.0, 5.0, 3.0, 1.0), e.id LIMIT :limit OFFSET :offset")
+    # The newest matches first: FTS5 walks its index in rowid order and the LIMIT stops it.
+    newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS +
+              " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
+              " ORDER BY search_index.rowid DESC LIMIT :ranked")
+    count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
+    # Each tier walks the index only from the oldest candidate up, so no further than the candidates.
+    tier = ("c.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :{name} "
+            "AND rowid >= (SELECT min(id) FROM candidates)) DESC")
+    page = text(
+        f"WITH candidates AS MATERIALIZED (SELECT e.id AS id, {_GROUP} AS grp {newest}) "
+        f"SELECT c.id FROM candidates c ORDER BY c.grp, {tier.format(name='in_titles')}, "
+        f"{tier.format(name='in_people')}, c.id DESC LIMIT :limit OFFSET :offset")
+    # Highlighted in one walk of the index from the page's oldest row up (no further than the
+    # candidates), the page's rows picked out with "+rowid IN", which the index is not asked to
+    # seek: a seek per row costs more the more rows hold the words.
     details = text(
-        f"SELECT {_DETAILS}, highlight(search_index, 1, :open, :close) AS title_hl, "
+        "WITH marked AS MATERIALIZED (SELECT search_index.rowid AS id, "
+        "highlight(search_index, 1, :open, :close) AS title_hl, "
         "highlight(search_index, 2, :open, :close) AS people_hl, "
-        f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN highlight(search_index, 3, :open, :close) "
+        f"CASE WHEN length(search_index.body) <= {WHOLE_BODY} THEN highlight(search_index, 3, :open, :close) "
         "ELSE snippet(search_index, 3, :open, :close, '…', 32) END AS body_hl "
-        f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid {_DETAIL_JOINS} "
-        "WHERE search_index MATCH :match AND search_index.rowid IN :ids"
+        "FROM search_index WHERE search_index MATCH :match AND search_index.rowid >= :oldest "
+        "AND +search_index.rowid IN :ids) "
+        f"SELECT {_DETAILS}, marked.title_hl, marked.people_hl, marked.body_hl "
+        f"FROM marked JOIN search_entries e ON e.id = marked.id {_DETAIL_JOINS}"
     ).bindparams(bindparam("ids", expanding=True))
     return count, page, details
 
@@ -111,11 +143,22 @@ _BODY_OPTIONS = f'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=35, MinWords=15, Ma
 
 def _postgresql_statements(include_archived: bool):
     query = "plainto_tsquery('english', :match)"
-    where = f"e.document @@ {query}" + _archived_filter(include_archived)
-    source = "search_entries e" + _JOINS
-    count = text(f"SELECT count(*) FROM {source} WHERE {where}")
-    page = text(f"SELECT e.id FROM {source} WHERE {where} "
-                f"ORDER BY {_GROUP}, ts_rank_cd(e.document, {query}) DESC, e.id LIMIT :limit OFFSET :offset")
+    # The newest matches first: through the primary key backwards, each row checked with @@, when
+    # the words are common; through the GIN index and a top-N sort when they are rarer (the planner
+    # picks by how many rows the index's statistics say hold the words, so nothing else is asked of
+    # the walk). Each chosen row's plan is then looked up through two primary keys, and archived
+    # plans' rows left out of the newest, not walked past.
+    newest = f"SELECT e.id, e.action_id FROM search_entries e WHERE e.document @@ {query} ORDER BY e.id DESC LIMIT :ranked"
+    group = (f"coalesce((SELECT {_GROUP} FROM actions a JOIN plans p ON p.id = a.plan_id "
+             "WHERE a.id = n.action_id), 0)")
+    shown = "true" if include_archived else "grp < 2"
+    count = text(f"SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown "
+                 f"FROM (SELECT {group} AS grp FROM ({newest}) AS n) AS c")
+    # Ranked only once the newest are chosen, so ts_rank_cd reads no more than RANKED documents.
+    page = text(
+        f"SELECT c.id FROM (SELECT n.id, {group} AS grp FROM ({newest}) AS n) AS c "
+        f"JOIN search_entries r ON r.id = c.id WHERE {shown.replace('grp', 'c.grp')} "
+        f"ORDER BY c.grp, ts_rank_cd(r.document, {query}) DESC, c.id DESC LIMIT :limit OFFSET :offset")
     details = text(
         f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
         f"ts_headline('english', e.people, {query}, :title_options) AS people_hl, "
@@ -126,24 +169,37 @@ def _postgresql_statements(include_archived: bool):
     return count, page, details
 
 
+def _in_columns(columns: str, match: str) -> str:
+    """An FTS5 MATCH expression finding rows with every word in the given columns."""
+    return f"{{{columns}}} : ({match})"
+
+
 def search(search_for: Search, include_archived: bool = False, page: int = 1) -> ResultPage:
-    """One page of results, best first: a count, the page's ids, then their details (three queries)."""
+    """One page of results, best first among the RANKED newest matches: a count (of up to one
+    more than RANKED), the page's ids, then their details (three queries)."""
     if search_for.empty:
         return ResultPage(results=[], total=0, page=1, pages=0)
     postgres = db.engine.dialect.name == "postgresql"
     count, page_ids, details = (_postgresql_statements if postgres else _sqlite_statements)(include_archived)
-    params = {"match": plain_query(search_for.words) if postgres else fts5_match(search_for.words)}
-    total = db.session.execute(count, params).scalar_one()
+    if postgres:
+        params = {"match": plain_query(search_for.words)}
+    else:
+        match = fts5_match(search_for.words)
+        params = {"match": match}
+    found, shown = db.session.execute(count, {**params, "ranked": RANKED + 1}).one()
+    total = min(shown, RANKED)
     pages = -(-total // PAGE_SIZE)
     number = min(max(page, 1), max(pages, 1))
-    ids = list(db.session.scalars(page_ids, {**params, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}))
+    tiers = {} if postgres else {"in_titles": _in_columns("ref title", match), "in_people": _in_columns("people", match)}
+    ids = list(db.session.scalars(page_ids, {**params, **tiers, "ranked": RANKED, "limit": PAGE_SIZE,
+                                             "offset": (number - 1) * PAGE_SIZE}))
     rows = {}
     if ids:
         extra = ({"title_options": _TITLE_OPTIONS, "body_options": _BODY_OPTIONS} if postgres
-                 else {"open": OPEN, "close": CLOSE})
+                 else {"open": OPEN, "close": CLOSE, "oldest": min(ids)})
         rows = {row.id: row for row in db.session.execute(details, {**params, **extra, "ids": ids})}
     results = [_result(rows[id_]) for id_ in ids if id_ in rows]
-    return ResultPage(results=results, total=total, page=number, pages=pages)
+    return ResultPage(results=results, total=total, page=number, pages=pages, more=found > RANKED, ranked=RANKED)
 
 
 def _result(row) -> Result:
