@@ -192,8 +192,9 @@ class RolloverForm(FlaskForm):
     def __init__(self, *args, targets=(), forums=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.target.choices = list(targets)
+        choices = [(forum.id, forum.label) for forum in forums]  # one list for every row: read once
         for row in self.rows:
-            row.forums.choices = [(forum.id, forum.label) for forum in forums]
+            row.forums.choices = choices
 
     def validate_target(self, field: RadioField) -> None:
         if field.data != NEW_PLAN and not (field.data or "").isdigit():

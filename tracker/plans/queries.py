@@ -37,15 +37,22 @@ from tracker.standards import WRES
 def list_plans(archived: bool = False) -> list[tuple[Plan, int]]:
     """Every plan that is not archived (archived=True: every archived plan) with its number of
     actions, newest year first."""
-    counts = (select(Action.plan_id, func.count(Action.id).label("n")).group_by(Action.plan_id).subquery())
+    # Counted per listed plan from the actions' plan_id index (cheaper than grouping every action).
+    size = select(func.count()).where(Action.plan_id == Plan.id).correlate(Plan).scalar_subquery()
     rows = db.session.execute(
-        select(Plan, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.plan_id == Plan.id)
+        select(Plan, size)
         .where(Plan.archived_at.is_not(None) if archived else Plan.archived_at.is_(None))
         .options(joinedload(Plan.approved_by), joinedload(Plan.archived_by))
         .order_by(Plan.year.desc(), Plan.id.desc())
     )
     return [(plan, count) for plan, count in rows]
+
+
+def current_plans() -> list[Plan]:
+    """Every plan that is not archived, newest year first, as list_plans orders them, without counting
+    their actions (for choosing a plan)."""
+    return list(db.session.scalars(select(Plan).where(Plan.archived_at.is_(None))
+                                   .order_by(Plan.year.desc(), Plan.id.desc())))
 
 
 def demo_note(plan_id: int) -> str | None:

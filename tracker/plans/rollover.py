@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import subqueryload
 
 from tracker import clock, standards
-from tracker.actions.by_when import ByWhenKind, YearLater, a_year_later, parse_by_when
+from tracker.actions.by_when import ByWhen, ByWhenKind, YearLater, a_year_later, parse_by_when
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.rag_rules import propose_rag
 from tracker.actions.refs import ref_key
@@ -131,9 +132,16 @@ def carried_by_default(action: Action) -> bool:
     return (action.status or "") not in NOT_CARRIED_BY_DEFAULT and live_copy(action) is None
 
 
+@lru_cache(maxsize=4096)
+def _year_later(text: str | None, plan_year: str) -> YearLater:
+    """a_year_later, remembered: a plan's by-whens repeat ("Ongoing", "March 2026"), and reading one is
+    costly, so the rollover table of a large plan reads each distinct text once."""
+    return a_year_later(text, plan_year=plan_year)
+
+
 def suggested_by_when(action: Action) -> YearLater:
     """The action's by-when a year later, as the table suggests it."""
-    return a_year_later(action.by_when, plan_year=action.plan.year)
+    return _year_later(action.by_when, action.plan.year)
 
 
 def suggested_row(action: Action) -> CarryRow:
@@ -142,23 +150,23 @@ def suggested_row(action: Action) -> CarryRow:
                     [forum.id for forum in action.forums])
 
 
-def plan_actions(plan: Plan) -> list[Action]:
-    """The plan's actions in reference order, with what a copy needs and the copies already made."""
-    actions = db.session.scalars(
-        select(Action).where(Action.plan_id == plan.id).options(
-            subqueryload(Action.carried_to).joinedload(Action.plan), subqueryload(Action.owners),
-            subqueryload(Action.supporting_leads), subqueryload(Action.forums),
-            subqueryload(Action.measure_links), subqueryload(Action.high_impact_action_links),
-        )
-    ).all()
+def plan_actions(plan: Plan, for_table: bool = False) -> list[Action]:
+    """The plan's actions in reference order, with what a copy needs and the copies already made
+    (for_table: only what the rollover table shows, its owners, forums and copies)."""
+    loads = [subqueryload(Action.carried_to).joinedload(Action.plan), subqueryload(Action.owners),
+             subqueryload(Action.forums)]
+    if not for_table:
+        loads += [subqueryload(Action.supporting_leads), subqueryload(Action.measure_links),
+                  subqueryload(Action.high_impact_action_links)]
+    actions = db.session.scalars(select(Action).where(Action.plan_id == plan.id).options(*loads)).all()
     return sorted(actions, key=lambda a: ref_key(a.ref))
 
 
 def draft_targets(plan: Plan) -> list[tuple[Plan, int]]:
     """Every draft plan the actions of this plan can be carried into, by year, with its number of actions."""
-    counts = (select(Action.plan_id, func.count().label("actions")).group_by(Action.plan_id).subquery())
+    size = select(func.count()).where(Action.plan_id == Plan.id).correlate(Plan).scalar_subquery()
     return [(draft, count or 0) for draft, count in db.session.execute(
-        select(Plan, counts.c.actions).outerjoin(counts, counts.c.plan_id == Plan.id)
+        select(Plan, size)
         .where(Plan.status == PlanStatus.DRAFT.value, Plan.archived_at.is_(None), Plan.id != plan.id)
         .order_by(Plan.year, Plan.id))]
 
@@ -168,9 +176,14 @@ def default_target(plan: Plan, drafts: list[Plan]) -> Plan | None:
     return next((draft for draft in drafts if draft.year == next_year(plan.year)), None)
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str, plan_year: str) -> ByWhen:
+    return parse_by_when(text, plan_year=plan_year)
+
+
 def by_when_note(text: str, plan_year: str, today: date) -> str | None:
     """What the table says under a by-when it will not chase as the lead may expect, or None."""
-    parsed = parse_by_when(text, plan_year=plan_year)
+    parsed = _parsed(text, plan_year)
     if parsed.kind == ByWhenKind.UNPARSED:
         return "Not recognised: kept as written, so the action is not chased by deadline. Check it."
     if parsed.kind == ByWhenKind.EMPTY:

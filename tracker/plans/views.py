@@ -348,8 +348,8 @@ def _rollover_page(plan: Plan, form: RolloverForm | None, table: _RolloverTable 
                            next_year=rollover.next_year(plan.year)), status
 
 
-def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> RolloverForm:
-    """The form with its target choices and forums; on GET, a ticked-by-default row per action not carried yet."""
+def _rollover_targets(plan: Plan, table: _RolloverTable) -> tuple[list, list]:
+    """The draft plans the actions can go to, and the target choices (none when next year's plan is not a draft)."""
     drafts = rollover.draft_targets(plan)
     table.new_refusal = rollover.new_plan_refusal(plan)
     table.target_years = {NEW_PLAN: rollover.next_year(plan.year)} | {str(d.id): d.year for d, _count in drafts}
@@ -357,6 +357,11 @@ def _rollover_form(plan: Plan, actions: list, table: _RolloverTable) -> Rollover
         (NEW_PLAN, f"A new draft plan for {rollover.next_year(plan.year)}, with this plan's themes")]
     targets += [(str(draft.id), f"{draft.year}: {draft.title} (draft, {count} action{'' if count == 1 else 's'})")
                 for draft, count in drafts]
+    return drafts, targets
+
+
+def _rollover_form(plan: Plan, actions: list, drafts: list, targets: list) -> RolloverForm:
+    """The form with its target choices and forums; on GET, a ticked-by-default row per action not carried yet."""
     forums = db.session.scalars(select(Forum).order_by(Forum.name)).all()
     if request.method == "POST":
         return RolloverForm(targets=targets, forums=forums)
@@ -402,11 +407,12 @@ def rollover_plan(plan_id: int):
         rollover.check_can_roll_over(plan)
     except rollover.RolloverError as error:
         return _rollover_page(plan, None, status=400 if request.method == "POST" else 200, problem=str(error))
-    actions = {action.id: action for action in rollover.plan_actions(plan)}
     table = _RolloverTable()
-    form = _rollover_form(plan, list(actions.values()), table)
-    if not form.target.choices:  # no draft plan, and next year's plan is not a draft
+    drafts, targets = _rollover_targets(plan, table)
+    if not targets:  # no draft plan, and next year's plan is not a draft
         return _rollover_page(plan, None, status=400 if request.method == "POST" else 200, problem=table.new_refusal)
+    actions = {action.id: action for action in rollover.plan_actions(plan, for_table=True)}
+    form = _rollover_form(plan, list(actions.values()), drafts, targets)
     if form.validate_on_submit():
         form.fill_by_when({action_id: rollover.suggested_by_when(a).text for action_id, a in actions.items()})
         if form.fill.data:  # only fill the rows in, to check them before rolling over

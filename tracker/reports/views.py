@@ -15,7 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import show_error
 from tracker.plans.models import Plan
-from tracker.plans.queries import list_plans
+from tracker.plans.queries import current_plans
 from tracker.rag import RAG_LABELS
 from tracker.reports import service
 from tracker.reports.docx_import import check_read_plan, import_read_plan, preview_read_plan
@@ -56,7 +56,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 def _forms(plan: Plan, posted: str | None = None) -> dict[str, FlaskForm]:
     """The four export forms: the posted one reads the request, the others show their defaults."""
-    plans = [p for p, _count in list_plans()]  # archived plans are left out, except this plan itself
+    plans = current_plans()  # archived plans are left out, except this plan itself
     if plan not in plans:
         plans.append(plan)
     previous = service.previous_plan(plan)
