@@ -10,11 +10,16 @@ It fills a database as load.py does (a temporary SQLite file, or the empty Postg
 database given with --database-url; with PostgreSQL the database server's own work is not
 counted). Needs valgrind (Debian: apt-get install valgrind).
 
-Run: .venv/bin/python benchmarks/instructions.py [--scale small] [--requests 5] [--database-url postgresql://…]
+The pages are load.py's (load_server.read_pages), with the measured meeting's agenda built
+first, plus a signed-in page that renders only the layout.
+
+Run: .venv/bin/python benchmarks/instructions.py [--scale full|10x|small] [--requests 5] [--database-url postgresql://…]
+     [--filled PASSWORD]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -26,7 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from load_server import ROOT, add_database_arguments, environment, fill, largest
+from load_server import ROOT, Page, add_database_arguments, agenda_path, environment, fill, largest, read_pages
 
 WARM_UP = 8
 
@@ -35,37 +40,62 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=5, help="measured requests per page (after warm-up)")
-    parser.add_argument("--worker", nargs=3, metavar=("EMAIL", "PASSWORD", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=3, metavar=("EMAIL", "PASSWORD", "PAGE"), help=argparse.SUPPRESS)
+    parser.add_argument("--build-agenda", nargs=3, metavar=("EMAIL", "PASSWORD", "PATH"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
-def pages(plan_id: int, action_id: int) -> list[tuple[str, str]]:
-    return [("bare route /healthz", "/healthz"),
-            ("signed-in page with only the layout (an unknown action's 404)", "/actions/999999999"),
-            ("plan overview", f"/plans/{plan_id}/overview"),
-            ("plan page", f"/plans/{plan_id}"),
-            ("action page", f"/actions/{action_id}"),
-            ("My actions", "/my-actions"),
-            ("indicators", "/indicators/")]
+def pages(subjects) -> list[Page]:
+    return [Page("bare route /healthz", "/healthz"),
+            Page("signed-in page with only the layout (an unknown action's 404)", "/actions/999999999"),
+            *read_pages(subjects)]
 
 
-def worker(email: str, password: str, path: str, requests: int) -> None:
-    """Inside valgrind: sign in, warm up, then count `requests` requests of `path`."""
+HTTPS = {"base_url": "https://127.0.0.1"}  # production cookies are Secure
+
+
+def signed_in_client(email: str, password: str):
     sys.path.insert(0, str(ROOT))
     from wsgi import app
 
     client = app.test_client()
-    https = {"base_url": "https://127.0.0.1"}  # production cookies are Secure
-    page = client.get("/sign-in", **https).get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    signed_in = client.post("/sign-in", data={"csrf_token": token, "email": email, "password": password},
-                            headers={"Referer": "https://127.0.0.1/sign-in"}, **https)
+    signed_in = client.post("/sign-in", data={"csrf_token": _token(client, "/sign-in"), "email": email,
+                                              "password": password},
+                            headers={"Referer": "https://127.0.0.1/sign-in"}, **HTTPS)
     if signed_in.status_code != 302:
         raise SystemExit(f"sign-in answered {signed_in.status_code}")
+    return client
+
+
+def _token(client, path: str) -> str:
+    page = client.get(path, **HTTPS).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def build_agenda(email: str, password: str, path: str) -> None:
+    """Build the measured meeting's agenda, as the daily run would, unless it has one."""
+    client = signed_in_client(email, password)
+    if f"{path}/build" in client.get(path, **HTTPS).get_data(as_text=True):
+        client.post(f"{path}/build", data={"csrf_token": _token(client, path)}, **HTTPS)
+
+
+def worker(email: str, password: str, spec: str, requests: int) -> None:
+    """Inside valgrind: sign in, warm up, then count `requests` requests of the page."""
+    page = Page(**json.loads(spec))
+    client = signed_in_client(email, password)
+    if page.method == "POST":
+        form = {**page.form, "csrf_token": _token(client, page.token_from)}
+
+        def fetch():
+            return client.post(page.path, data=form, headers={"Referer": "https://127.0.0.1" + page.token_from},
+                               **HTTPS)
+    else:
+        def fetch():
+            return client.get(page.path, **HTTPS)
     for _request in range(WARM_UP):
-        status = client.get(path, **https).status_code
-        if status >= 500 or (status != 200 and "999999999" not in path):
-            raise SystemExit(f"{path} answered {status}")
+        status = fetch().status_code
+        if status >= 500 or (status != 200 and "999999999" not in page.path):
+            raise SystemExit(f"{page.path} answered {status}")
 
     def callgrind(*options: str) -> None:
         subprocess.run(["callgrind_control", *options, str(os.getpid())], check=True,
@@ -74,23 +104,23 @@ def worker(email: str, password: str, path: str, requests: int) -> None:
     callgrind("--zero")
     callgrind("--instr=on")
     for _request in range(requests):
-        client.get(path, **https)
+        fetch()
     callgrind("--instr=off")
     callgrind("--dump=measured")
 
 
-def count(env: dict[str, str], folder: Path, email: str, password: str, path: str, requests: int) -> float:
+def count(env: dict[str, str], folder: Path, email: str, password: str, page: Page, requests: int) -> float:
     """Instructions per request of one page, from a callgrind run of this script as a worker."""
     out = Path(tempfile.mkdtemp(dir=folder))
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/callgrind.%p",
-         sys.executable, __file__, "--worker", email, password, path, "--requests", str(requests)],
+         sys.executable, __file__, "--worker", email, password, json.dumps(page.__dict__), "--requests", str(requests)],
         cwd=ROOT, env=env, capture_output=True, text=True)
     for dump in out.glob("callgrind.*"):
         content = dump.read_text(errors="replace")
         if "Trigger: dump measured" in content:
             return int(re.search(r"^totals: (\d+)", content, re.MULTILINE).group(1)) / requests
-    raise SystemExit(f"{path}: no measurement (exit {done.returncode})\n{done.stderr[-2000:]}")
+    raise SystemExit(f"{page.path}: no measurement (exit {done.returncode})\n{done.stderr[-2000:]}")
 
 
 def main() -> None:
@@ -98,25 +128,30 @@ def main() -> None:
     if args.worker:
         worker(*args.worker, args.requests)
         return
+    if args.build_agenda:
+        build_agenda(*args.build_agenda)
+        return
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     folder = Path(tempfile.mkdtemp(prefix="wres-instructions-"))
     database_url = args.database_url or f"sqlite:///{folder / 'instructions.sqlite'}"
     env = environment(database_url, 8000)
-    password = secrets.token_urlsafe(12)
+    password = args.filled or secrets.token_urlsafe(12)
     started = time.perf_counter()
-    admin, generated = fill(env, args.scale, password)
+    admin, generated = fill(env, args.scale, password, filled=bool(args.filled))
     print(f"Database filled in {time.perf_counter() - started:.0f} s. {generated}")
     subjects = largest(database_url)
-    measured = pages(subjects.plan_id, subjects.action_id)
+    subprocess.run([sys.executable, __file__, "--build-agenda", admin, password, agenda_path(subjects)],
+                   cwd=ROOT, env=env, check=True)
+    measured = pages(subjects)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = list(pool.map(lambda page: count(env, folder, admin, password, page[1], args.requests), measured))
+        counts = list(pool.map(lambda page: count(env, folder, admin, password, page, args.requests), measured))
     database = "PostgreSQL (the server's own work not counted)" if database_url.startswith("postgres") else "SQLite"
     print(f"\n{database}, {args.scale} scale, {args.requests} requests a page after {WARM_UP} to warm up. "
           f"Largest plan: {subjects.plan_actions} actions; its action with most updates: {subjects.action_updates}.\n")
     print("| page | instructions/request | times the bare route |\n|---|---:|---:|")
-    for (name, _path), instructions in zip(measured, counts):
-        print(f"| {name} | {instructions / 1e6:.2f}M | {instructions / counts[0]:.1f} |")
+    for page, instructions in zip(measured, counts):
+        print(f"| {page.name} | {instructions / 1e6:.2f}M | {instructions / counts[0]:.1f} |")
     shutil.rmtree(folder, ignore_errors=True)
 
 

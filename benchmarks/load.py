@@ -2,20 +2,23 @@
 
 Creates a database (a temporary SQLite file, or the PostgreSQL database given with
 --database-url, which must be empty), migrates it, fills it with `flask demo scale` (10 plans,
-3,000 actions, 60,000 updates, 2,000 users; `--scale small` for a quick run), serves it with
-gunicorn (2 sync workers, production settings) on 127.0.0.1, signs in as an EDI lead and keeps
-20 requests in flight on each page for a fixed time. Pages: the plan overview and plan page of
-the largest plan, the action with the most updates, My actions, the indicators page when the
-app has one, posting a progress update, and /healthz (one SELECT 1) as the bare route.
+3,000 actions, 60,000 updates, 2,000 users; `--scale 10x` for ten times that, `--scale small`
+for a quick run; `--filled PASSWORD` measures a database filled beforehand), serves it with
+gunicorn (2 sync workers, production settings) on 127.0.0.1, signs in as an EDI lead, builds
+the measured meeting's agenda, and keeps 20 requests in flight on each page for a fixed time.
+Pages (load_server.read_pages): the plans list, the overview and plan page of the largest plan,
+the action with the most updates, My actions, the indicators and an indicator's page, the forums
+list, the agenda of the next meeting of the forum most of that plan's actions report to and its
+review page, a search for a common and a rare word, the bulk changes page for 50 ticked actions,
+posting a progress update, and /healthz (one SELECT 1) as the bare route.
 
 Prints a markdown table: requests a second, p50 and p95 latency, each page's throughput as a
 share of the bare route's (which holds on a noisy machine), and the CPU time per request of
 the gunicorn workers and of PostgreSQL's processes (from /proc, which other processes on the
 machine barely change; the database column is 0 with SQLite, which runs inside the workers).
-Targets (2 cores, full scale, 20 connections): read pages p95 under 150 ms and at least 25% of
-the bare route's throughput.
+Target (2 cores, 20 connections, at full scale and at 10x): read pages p95 under 150 ms.
 
-Run: .venv/bin/python benchmarks/load.py [--scale small] [--database-url postgresql://…]
+Run: .venv/bin/python benchmarks/load.py [--scale full|10x|small] [--database-url postgresql://…]
 """
 from __future__ import annotations
 
@@ -31,17 +34,18 @@ from load_drivers import Measured, Target, pick_driver, run
 from load_server import (
     Gunicorn,
     Session,
+    Subjects,
     add_database_arguments,
+    agenda_path,
     database_cpu_seconds,
     environment,
     fill,
     free_port,
-    get_routes,
     largest,
+    read_pages,
 )
 
 P95_TARGET_MS = 150
-SHARE_TARGET = 0.25
 
 
 def arguments() -> argparse.Namespace:
@@ -54,30 +58,32 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def targets(session: Session, routes: dict[str, str], plan_id: int, action_id: int) -> tuple[list[Target], list[str]]:
-    """The pages to load, and notes on any that could not be."""
-    cookie, notes = session.cookie, []
-    pages = [Target("bare route /healthz", "/healthz", read_page=False),
-             Target("plan overview", f"/plans/{plan_id}/overview", cookie=cookie),
-             Target("plan page", f"/plans/{plan_id}", cookie=cookie),
-             Target("action page", f"/actions/{action_id}", cookie=cookie),
-             Target("My actions", "/my-actions", cookie=cookie)]
-    indicators = routes.get("indicators.index")
-    if indicators:
-        pages.append(Target("indicators", indicators, cookie=cookie))
-    else:
-        notes.append("indicators page: skipped, the app has no indicators.index route yet")
-    update = f"/actions/{action_id}/update"
+def build_agenda(session: Session, subjects: Subjects) -> None:
+    """Build the measured meeting's agenda (as the daily run would) unless it has one."""
+    path = agenda_path(subjects)
+    status, page = session.request(path)
+    if status == 200 and f"{path}/build" in page:
+        session.request(f"{path}/build", {"csrf_token": session.token(path)})
+
+
+def targets(session: Session, subjects: Subjects) -> list[Target]:
+    """The pages to load: the bare route, the read pages, and posting a progress update."""
+    cookie = session.cookie
+    pages = [Target("bare route /healthz", "/healthz", read_page=False)]
+    for page in read_pages(subjects):
+        form = {**page.form, "csrf_token": session.token(page.token_from)} if page.method == "POST" else {}
+        pages.append(Target(page.name, page.path, page.method, form, cookie=cookie))
+    update = f"/actions/{subjects.action_id}/update"
     form = {"csrf_token": session.token(update), "status": "PROGRESS MADE", "rag": "green",
             "rag_reason": "Load test", "narrative": "Progress posted by the load test"}
     pages.append(Target("post a progress update", update, "POST", form, cookie=session.cookie, read_page=False))
-    return pages, notes
+    return pages
 
 
 def check_once(session: Session, target: Target) -> None:
     """Each page answers as a signed-in user expects before it is loaded."""
     status, _page = session.request(target.path, target.form if target.method == "POST" else None)
-    expected = 302 if target.method == "POST" else 200
+    expected = 302 if target.method == "POST" and not target.read_page else 200
     if status != expected:
         raise SystemExit(f"{target.name} ({target.path}) answered {status}, not {expected}")
 
@@ -94,8 +100,6 @@ def verdict(target: Target, measured: Measured, bare: Measured) -> str:
     misses = []
     if measured.p95_ms >= P95_TARGET_MS:
         misses.append(f"p95 ≥ {P95_TARGET_MS} ms")
-    if measured.per_second < SHARE_TARGET * bare.per_second:
-        misses.append(f"< {SHARE_TARGET:.0%} of bare")
     return "missed: " + ", ".join(misses) if misses else "met"
 
 
@@ -118,16 +122,17 @@ def main() -> None:
     database_url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
     port = free_port()
     env = environment(database_url, port)
-    password = secrets.token_urlsafe(12)
+    password = args.filled or secrets.token_urlsafe(12)
     started = time.perf_counter()
-    admin, generated = fill(env, args.scale, password)
+    admin, generated = fill(env, args.scale, password, filled=bool(args.filled))
     print(f"Database filled in {time.perf_counter() - started:.0f} s (migrations and generator). {generated}")
     subjects = largest(database_url)
     server = Gunicorn(env, port, args.workers, folder / "gunicorn.log")
     try:
         session = Session(server.base)
         session.sign_in(admin, password)
-        pages, notes = targets(session, get_routes(env), subjects.plan_id, subjects.action_id)
+        build_agenda(session, subjects)
+        pages = targets(session, subjects)
         for target in pages:
             check_once(session, target)
         results, load_at_start = [], os.getloadavg()[0]
@@ -146,8 +151,6 @@ def main() -> None:
           f"{subjects.plan_actions} actions; its action with most updates: {subjects.action_updates} updates. "
           f"Load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
     print(table(results))
-    for note in notes:
-        print(f"\nNote: {note}")
     shutil.rmtree(folder, ignore_errors=True)
 
 

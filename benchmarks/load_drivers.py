@@ -72,7 +72,7 @@ def run(driver: str, base: str, target: Target, seconds: int, connections: int) 
 def _run_wrk(base: str, target: Target, seconds: int, connections: int) -> Measured:
     script = WRK_REPORT
     if target.method == "POST":
-        body = urllib.parse.urlencode(target.form)
+        body = urllib.parse.urlencode(target.form, doseq=True)
         script = (f'wrk.method = "POST"\nwrk.body = "{body}"\n'
                   'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' + script)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -90,7 +90,7 @@ def _run_wrk(base: str, target: Target, seconds: int, connections: int) -> Measu
 
 def _run_python(base: str, target: Target, seconds: int, connections: int) -> Measured:
     host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
-    body = urllib.parse.urlencode(target.form).encode() if target.method == "POST" else None
+    body = urllib.parse.urlencode(target.form, doseq=True).encode() if target.method == "POST" else None
     headers = {"User-Agent": USER_AGENT, **({"Cookie": target.cookie} if target.cookie else {}),
                **({"Content-Type": "application/x-www-form-urlencoded"} if body else {})}
     latencies: list[float] = []

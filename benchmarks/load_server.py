@@ -12,7 +12,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from load_drivers import USER_AGENT
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
-SCALES = {"full": ("10", "3000", "60000", "2000"), "small": ("3", "300", "3000", "200")}
+#: `flask demo scale` sizes: plans, actions, updates, users. "10x" is ten times the ICS volume.
+SCALES = {"full": ("10", "3000", "60000", "2000"), "small": ("3", "300", "3000", "200"),
+          "10x": ("10", "30000", "600000", "20000")}
+#: Actions ticked on the plan page for the bulk changes page.
+BULK_SELECTION = 50
 ROUTES = """
 import json
 from wsgi import app
@@ -31,8 +36,11 @@ print(json.dumps(sorted(rule.endpoint + " " + rule.rule for rule in app.url_map.
 
 def add_database_arguments(parser) -> None:
     """--scale and --database-url, as every benchmark that fills a database takes them."""
-    parser.add_argument("--scale", choices=("full", "small"), default="full")
+    parser.add_argument("--scale", choices=tuple(SCALES), default="full")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a temporary SQLite file)")
+    parser.add_argument("--filled", metavar="PASSWORD",
+                        help="the database at --database-url is already filled by `flask demo scale --seed 1 "
+                             "--password PASSWORD` at --scale: migrate it and measure it as it is")
 
 
 def free_port() -> int:
@@ -59,9 +67,17 @@ def flask(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def fill(env: dict[str, str], scale: str, password: str) -> tuple[str, str]:
-    """Migrate and fill the database; returns the admin's email and the generator's summary line."""
+def fill(env: dict[str, str], scale: str, password: str, filled: bool = False) -> tuple[str, str]:
+    """Migrate and fill the database (only migrate it when already `filled`); returns the admin's email
+    and the generator's summary line."""
     flask(env, "db", "upgrade")
+    if filled:
+        engine = create_engine(_engine_url(env["DATABASE_URL"]))
+        with engine.connect() as connection:
+            admin = connection.execute(text("SELECT email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")).scalar()
+            actions = connection.execute(text("SELECT count(*) FROM actions")).scalar()
+        engine.dispose()
+        return admin, f"Measured a database filled beforehand ({actions:,} actions)."
     plans, actions, updates, users = SCALES[scale]
     output = flask(env, "demo", "scale", "--plans", plans, "--actions", actions, "--updates", updates,
                    "--users", users, "--seed", "1", "--password", password)
@@ -75,26 +91,81 @@ def get_routes(env: dict[str, str]) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _engine_url(database_url: str) -> str:
+    return database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 @dataclass(frozen=True)
 class Subjects:
     plan_id: int
     plan_actions: int
     action_id: int
     action_updates: int
+    forum_id: int
+    meeting_id: int
+    selection: tuple[str, ...]
 
 
 def largest(database_url: str) -> Subjects:
-    """The plan with the most actions, and in it the action with the most updates: the heaviest pages."""
-    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_engine(url)
+    """The plan with the most actions, and in it the action with the most updates: the heaviest pages;
+    the forum most of its actions report to and that forum's next meeting (whose agenda is measured);
+    the plan's first actions as the plan page's ticked boxes ("id:version") for the bulk changes page."""
+    engine = create_engine(_engine_url(database_url))
     with engine.connect() as connection:
         plan_id, count = connection.execute(text(
             "SELECT plan_id, count(*) FROM actions GROUP BY plan_id ORDER BY count(*) DESC, plan_id LIMIT 1")).one()
         action_id, updates = connection.execute(text(
             "SELECT a.id, count(u.id) FROM actions a LEFT JOIN progress_updates u ON u.action_id = a.id "
             "WHERE a.plan_id = :plan GROUP BY a.id ORDER BY count(u.id) DESC, a.id LIMIT 1"), {"plan": plan_id}).one()
+        forum_id = connection.execute(text(
+            "SELECT af.forum_id FROM action_forums af JOIN actions a ON a.id = af.action_id WHERE a.plan_id = :plan "
+            "GROUP BY af.forum_id ORDER BY count(*) DESC, af.forum_id LIMIT 1"), {"plan": plan_id}).scalar()
+        meeting_id = connection.execute(text(
+            "SELECT id FROM meetings WHERE forum_id = :forum AND held_on >= :today ORDER BY held_on, id LIMIT 1"),
+            {"forum": forum_id, "today": date.today()}).scalar()
+        selection = tuple(f"{id_}:{version}" for id_, version in connection.execute(text(
+            "SELECT id, version FROM actions WHERE plan_id = :plan ORDER BY id LIMIT :n"),
+            {"plan": plan_id, "n": BULK_SELECTION}))
     engine.dispose()
-    return Subjects(plan_id, count, action_id, updates)
+    return Subjects(plan_id, count, action_id, updates, forum_id, meeting_id, selection)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page both benchmarks measure: GET, or POST of `form` with a CSRF token read from `token_from`."""
+
+    name: str
+    path: str
+    method: str = "GET"
+    form: dict = field(default_factory=dict)
+    token_from: str = ""
+    read_page: bool = True
+
+
+def agenda_path(subjects: Subjects) -> str:
+    return f"/forums/{subjects.forum_id}/meetings/{subjects.meeting_id}"
+
+
+def read_pages(subjects: Subjects) -> list[Page]:
+    """The pages measured at every scale, after the bare route and the layout-only page."""
+    plan = f"/plans/{subjects.plan_id}"
+    agenda = agenda_path(subjects)
+    return [
+        Page("plans list", "/plans/"),
+        Page("plan overview", f"{plan}/overview"),
+        Page("plan page", plan),
+        Page("action page", f"/actions/{subjects.action_id}"),
+        Page("My actions", "/my-actions"),
+        Page("indicators", "/indicators/"),
+        Page("indicator 2 with its linked actions", "/indicators/2"),
+        Page("forums list", "/forums/"),
+        Page("meeting agenda", agenda),
+        Page("meeting agenda: record the forum's reviews", f"{agenda}/reviews"),
+        Page('search for a common word ("staff")', "/search?q=staff"),
+        Page('search for a rare word ("bystander")', "/search?q=bystander"),
+        Page(f"bulk changes: {len(subjects.selection)} actions ticked", f"{plan}/actions/bulk", "POST",
+             {"selected": list(subjects.selection), "back": ""}, token_from=plan),
+    ]
 
 
 class Gunicorn:
@@ -159,7 +230,7 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects())
 
     def request(self, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
         request = urllib.request.Request(self.base + path, data=data, headers={"User-Agent": USER_AGENT})
         try:
             with self.opener.open(request, timeout=120) as response:
