@@ -4,12 +4,14 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, String, bindparam, case, cast, distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.extensions import db
 from tracker.governance.models import Meeting
@@ -34,9 +36,10 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
         escalated_to_meeting_on=target.held_on if target else None)
 
 
-def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, int]]:
-    """({action_id: current review}, {action_id: number of reviews}) at the meeting, in one query."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id)
+def _latest_reviews(meeting_id: int, action_ids: list[int]) -> tuple[dict[int, ForumReview], dict[int, int]]:
+    """({action_id: current review}, {action_id: number of reviews}) of the actions at the meeting, in one query."""
+    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id,
+                                                           ForumReview.action_id.in_(action_ids))
                                  .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
     latest: dict[int, ForumReview] = {}
     counts: dict[int, int] = {}
@@ -46,21 +49,124 @@ def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, 
     return latest, counts
 
 
-def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
-    """The stored agenda as plain rows, in a fixed number of queries whatever its length.
+#: Items on one page of the agenda and of the whole-agenda review page.
+AGENDA_PAGE_SIZE = 25
+
+
+def _section_rank():
+    """The item's section as a number in GROUP_HEADINGS's order, worked out by the database from the stored
+    reason codes (JSON text such as ["overdue", "red"]): the same answer as `agenda_rules.group_of`."""
+    reasons = cast(AgendaItem.reasons, String)
+    codes = list(rules.GROUP_HEADINGS)
+    return case(*((reasons.like(f'%"{code}"%'), rank) for rank, code in enumerate(codes) if code != rules.ADDED),
+                else_=codes.index(rules.ADDED))
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    """One page of a meeting's agenda: its rows in the agenda's order, and what the page says about the
+    whole agenda (counted by the database, not by reading every item)."""
+
+    rows: list[rules.AgendaRow]
+    #: {section code: items in it}, the whole agenda's non-empty sections in GROUP_HEADINGS's order.
+    sections: dict[str, int]
+    number: int
+    size: int
+    #: The day most of the agenda's ratings were taken.
+    rated_on: date | None
+    #: How many of the agenda's items the forum has reviewed.
+    reviewed: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.sections.values())
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def groups(self) -> list[tuple[str, list[rules.AgendaRow]]]:
+        return grouped(self.rows)
+
+    @property
+    def section_pages(self) -> dict[str, int]:
+        """{section code: the page its first item is on}."""
+        pages, before = {}, 0
+        for code, count in self.sections.items():
+            pages[code] = before // self.size + 1
+            before += count
+        return pages
+
+
+def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGENDA_PAGE_SIZE,
+                item_ids: list[int] | None = None) -> AgendaPage:
+    """Page `number` of the meeting's agenda (a number past the end gives the last page), in a fixed
+    number of queries whatever the agenda's length. With `item_ids`, the page holds those items of the
+    meeting instead (the rows a submitted review form was given), in the agenda's order."""
+    rank = _section_rank()
+    ranks = select(rank.label("section")).where(AgendaItem.meeting_id == meeting.id).subquery()
+    sections = dict(db.session.execute(select(ranks.c.section, func.count()).group_by(ranks.c.section)).all())
+    codes = list(rules.GROUP_HEADINGS)
+    counts = {codes[code]: sections[code] for code in sorted(sections)}
+    number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
+    statement = _items(meeting.id).order_by(rank, AgendaItem.position, AgendaItem.id)
+    if item_ids is None:
+        statement = statement.limit(size).offset((number - 1) * size)
+    else:
+        statement = statement.where(AgendaItem.id.in_(item_ids))
+    reviewed = db.session.scalar(select(func.count(distinct(ForumReview.action_id)))
+                                 .where(ForumReview.meeting_id == meeting.id))
+    return AgendaPage(_rows(meeting, today, statement), counts, number, size, _rated_on(meeting.id), reviewed or 0)
+
+
+def _items(meeting_id: int) -> Select:
+    return (select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
+            .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
+                     joinedload(AgendaItem.escalated_from)))
+
+
+def _rated_on(meeting_id: int) -> date | None:
+    """The UK day most of the agenda's ratings were taken: each build, refresh or daily run rates its items
+    at one moment, so the database groups a handful of moments, not every item."""
+    days: Counter = Counter()
+    for rated_at, count in db.session.execute(
+            select(AgendaItem.rated_at, func.count()).where(AgendaItem.meeting_id == meeting_id,
+                                                            AgendaItem.rated_at.is_not(None))
+            .group_by(AgendaItem.rated_at).order_by(AgendaItem.rated_at)):
+        days[clock.uk_date(rated_at)] += count
+    return days.most_common(1)[0][0] if days else None
+
+
+def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None) -> list[rules.AgendaRow]:
+    """The stored agenda as plain rows in its numbered order (only `item_ids` when given), in a fixed
+    number of queries whatever its length (the meeting pack reads it whole).
 
     The owner's status and RAG are the item's rating (see `agendas.shown_rating`); for a past meeting the
     latest update is the one posted by the end of the meeting day.
     """
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
-                 joinedload(AgendaItem.escalated_from))
-        .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
+    statement = _items(meeting.id).order_by(AgendaItem.position, AgendaItem.id)
+    if item_ids is not None:
+        statement = statement.where(AgendaItem.id.in_(item_ids))
+    return _rows(meeting, today, statement)
+
+
+def _rows(meeting: Meeting, today: date, statement: Select) -> list[rules.AgendaRow]:
+    items = db.session.scalars(statement).unique().all()
+    if not items:
+        return []
+    action_ids = [item.action_id for item in items]
     past = not is_upcoming(meeting, today)
-    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting.id)
-    updates = latest_updates_by(on_agenda, end_of_day(meeting.held_on) if past else None)
-    latest, counts = _latest_reviews(meeting.id)
+    updates = latest_updates_by(action_ids, end_of_day(meeting.held_on) if past else None)
+    latest, counts = _latest_reviews(meeting.id, action_ids)
     return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), latest.get(item.action_id),
                         counts.get(item.action_id, 0)) for item in items]
 
@@ -88,7 +194,7 @@ def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow
 
 
 def rated_on(rows: list[rules.AgendaRow]) -> date | None:
-    """The day most of the agenda's ratings were taken (items added later may differ, and say so)."""
+    """The day most of the rows' ratings were taken (items added later may differ, and say so)."""
     days = Counter(row.rated_on for row in rows if row.rated_on is not None)
     return days.most_common(1)[0][0] if days else None
 
