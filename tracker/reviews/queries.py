@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Select, String, bindparam, case, cast, distinct, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate, action_owners
+from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.governance.models import Meeting
+from tracker.governance.models import Forum, Meeting
+from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
-from tracker.reviews.agendas import end_of_day, is_upcoming, latest_updates_by, shown_rating
+from tracker.reviews.agendas import end_of_day, is_upcoming, shown_rating
 from tracker.reviews.models import AgendaItem, ForumReview
 
 
@@ -34,19 +36,6 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
         comment=review.comment, reviewer=review.reviewer.name if review.reviewer else "Unknown reviewer",
         recorded_at=review.created_at, escalated_to=review.escalated_to.name if review.escalated_to else None,
         escalated_to_meeting_on=target.held_on if target else None)
-
-
-def _latest_reviews(meeting_id: int, action_ids: list[int]) -> tuple[dict[int, ForumReview], dict[int, int]]:
-    """({action_id: current review}, {action_id: number of reviews}) of the actions at the meeting, in one query."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id,
-                                                           ForumReview.action_id.in_(action_ids))
-                                 .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
-    latest: dict[int, ForumReview] = {}
-    counts: dict[int, int] = {}
-    for review in reviews:
-        latest[review.action_id] = review
-        counts[review.action_id] = counts.get(review.action_id, 0) + 1
-    return latest, counts
 
 
 #: Items on one page of the agenda and of the whole-agenda review page.
@@ -129,9 +118,14 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
 
 
 def _items(meeting_id: int) -> Select:
-    return (select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
-            .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
-                     joinedload(AgendaItem.escalated_from)))
+    """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them."""
+    return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.rated_at,
+                   AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
+                   Action.by_when, Action.lead_text, Action.status, Action.rag, Action.rag_as_at,
+                   Plan.year.label("plan_year"), Forum.name.label("escalated_from"))
+            .join(Action, Action.id == AgendaItem.action_id).join(Plan, Plan.id == Action.plan_id)
+            .outerjoin(Forum, Forum.id == AgendaItem.escalated_from_id)
+            .where(AgendaItem.meeting_id == meeting_id))
 
 
 def _rated_on(meeting_id: int) -> date | None:
@@ -160,29 +154,76 @@ def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None
 
 
 def _rows(meeting: Meeting, today: date, statement: Select) -> list[rules.AgendaRow]:
-    items = db.session.scalars(statement).unique().all()
+    items = db.session.execute(statement).all()
     if not items:
         return []
     action_ids = [item.action_id for item in items]
     past = not is_upcoming(meeting, today)
-    updates = latest_updates_by(action_ids, end_of_day(meeting.held_on) if past else None)
-    latest, counts = _latest_reviews(meeting.id, action_ids)
-    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), latest.get(item.action_id),
-                        counts.get(item.action_id, 0)) for item in items]
+    updates = _latest_updates(action_ids, end_of_day(meeting.held_on) if past else None)
+    owners: dict[int, list[str]] = {}
+    for action_id, name in db.session.execute(
+            select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(action_ids)).order_by(User.name)):
+        owners.setdefault(action_id, []).append(name)
+    reviews, counts = _current_reviews(meeting, action_ids)
+    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), owners.get(item.action_id, ()),
+                        reviews.get(item.action_id), counts.get(item.action_id, 0)) for item in items]
 
 
-def _agenda_row(item: AgendaItem, held_on: date, today: date, latest: ProgressUpdate | None,
-                review: ForumReview | None, count: int) -> rules.AgendaRow:
-    action = item.action
-    rating = shown_rating(item, action, latest, held_on, today)
+def _latest_updates(action_ids: list[int], before: datetime | None) -> dict:
+    """{action_id: its latest update's as-at date, narrative, status and RAG} (posted before `before` when
+    given), as plain rows in one query."""
+    order = func.row_number().over(partition_by=ProgressUpdate.action_id,
+                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    ranked = (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
+                     ProgressUpdate.rag, order.label("newest"))
+              .where(ProgressUpdate.action_id.in_(action_ids)))
+    if before is not None:
+        ranked = ranked.where(ProgressUpdate.posted_at < before)
+    ranked = ranked.subquery()
+    return {update.action_id: update for update in db.session.execute(
+        select(ranked.c.action_id, ranked.c.as_at, ranked.c.narrative, ranked.c.status, ranked.c.rag)
+        .where(ranked.c.newest == 1))}
+
+
+def _current_reviews(meeting: Meeting, action_ids: list[int]) -> tuple[dict[int, tuple[int, rules.ReviewRow]],
+                                                                       dict[int, int]]:
+    """({action_id: (current review's id, the review)}, {action_id: number of reviews}) of the actions at
+    the meeting, as plain rows in one query."""
+    target = aliased(Meeting)
+    reviews = db.session.execute(
+        select(ForumReview.id, ForumReview.action_id, ForumReview.reviewed_rag, ForumReview.owner_rag,
+               ForumReview.owner_rag_as_at, ForumReview.decision, ForumReview.comment, ForumReview.created_at,
+               User.name.label("reviewer"), Forum.name.label("escalated_to"), target.held_on.label("target_on"))
+        .outerjoin(User, User.id == ForumReview.reviewer_id).outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
+        .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
+        .where(ForumReview.meeting_id == meeting.id, ForumReview.action_id.in_(action_ids))
+        .order_by(ForumReview.created_at, ForumReview.id))
+    latest: dict[int, tuple[int, rules.ReviewRow]] = {}
+    counts: dict[int, int] = {}
+    forum = meeting.forum.name
+    for review in reviews:
+        latest[review.action_id] = (review.id, rules.ReviewRow(
+            forum=forum, meeting_on=meeting.held_on, reviewed_rag=review.reviewed_rag, owner_rag=review.owner_rag,
+            owner_rag_as_at=review.owner_rag_as_at, decision=review.decision, comment=review.comment,
+            reviewer=review.reviewer or "Unknown reviewer", recorded_at=review.created_at,
+            escalated_to=review.escalated_to, escalated_to_meeting_on=review.target_on))
+        counts[review.action_id] = counts.get(review.action_id, 0) + 1
+    return latest, counts
+
+
+def _agenda_row(item, held_on: date, today: date, latest, owners, review: tuple[int, rules.ReviewRow] | None,
+                count: int) -> rules.AgendaRow:
+    """`item` is a row of `_items()` (the item and its action's columns), `latest` of `_latest_updates()`."""
+    rating = shown_rating(item, item, latest, held_on, today)
     return rules.AgendaRow(
-        item_id=item.id, action_id=action.id, ref=action.ref, plan_year=action.plan.year, text=action.text,
-        owners="; ".join(owner.name for owner in action.owners) or action.lead_text, by_when=action.by_when,
+        item_id=item.id, action_id=item.action_id, ref=item.ref, plan_year=item.plan_year, text=item.text,
+        owners="; ".join(owners) or item.lead_text, by_when=item.by_when,
         owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at, owner_status=rating.status, rated_on=rating.taken_on,
         update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
-        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from.name if item.escalated_from else None)),
+        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from)),
         added=rules.ADDED in item.reasons, group=rules.group_of(item.reasons),
-        review=review_row(review) if review else None, review_count=count, review_id=review.id if review else None)
+        review=review[1] if review else None, review_count=count, review_id=review[0] if review else None)
 
 
 def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow]]]:
