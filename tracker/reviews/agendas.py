@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
@@ -171,13 +171,14 @@ def latest_updates_by(action_ids: list[int] | Select, before: datetime | None) -
     """
     if isinstance(action_ids, list) and not action_ids:
         return {}
-    query = select(ProgressUpdate).where(ProgressUpdate.action_id.in_(action_ids))
+    order = func.row_number().over(partition_by=ProgressUpdate.action_id,
+                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    ranked = select(ProgressUpdate.id, order.label("newest")).where(ProgressUpdate.action_id.in_(action_ids))
     if before is not None:
-        query = query.where(ProgressUpdate.posted_at < before)
-    latest: dict[int, ProgressUpdate] = {}
-    for update_row in db.session.scalars(query.order_by(ProgressUpdate.posted_at, ProgressUpdate.id)):
-        latest[update_row.action_id] = update_row
-    return latest
+        ranked = ranked.where(ProgressUpdate.posted_at < before)
+    ranked = ranked.subquery()
+    query = select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.newest == 1)
+    return {update_row.action_id: update_row for update_row in db.session.scalars(query)}
 
 
 def rating_as_at(action: Action, latest: ProgressUpdate | None, day: date) -> Rating:

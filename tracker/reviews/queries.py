@@ -4,17 +4,21 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, String, bindparam, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
-from tracker.actions.models import Action, ProgressUpdate
+from tracker import clock
+from tracker.actions.models import Action, ProgressUpdate, action_owners
+from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.governance.models import Meeting
+from tracker.governance.models import Forum, Meeting
+from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
-from tracker.reviews.agendas import end_of_day, is_upcoming, latest_updates_by, shown_rating
+from tracker.reviews.agendas import end_of_day, is_upcoming, shown_rating
 from tracker.reviews.models import AgendaItem, ForumReview
 
 
@@ -34,49 +38,192 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
         escalated_to_meeting_on=target.held_on if target else None)
 
 
-def _latest_reviews(meeting_id: int) -> tuple[dict[int, ForumReview], dict[int, int]]:
-    """({action_id: current review}, {action_id: number of reviews}) at the meeting, in one query."""
-    reviews = db.session.scalars(select(ForumReview).where(ForumReview.meeting_id == meeting_id)
-                                 .options(*_review_options()).order_by(ForumReview.created_at, ForumReview.id))
-    latest: dict[int, ForumReview] = {}
-    counts: dict[int, int] = {}
-    for review in reviews:
-        latest[review.action_id] = review
-        counts[review.action_id] = counts.get(review.action_id, 0) + 1
-    return latest, counts
+#: Items on one page of the agenda and of the whole-agenda review page.
+AGENDA_PAGE_SIZE = 25
 
 
-def agenda_rows(meeting: Meeting, today: date) -> list[rules.AgendaRow]:
-    """The stored agenda as plain rows, in a fixed number of queries whatever its length.
+def _section_rank():
+    """The item's section as a number in GROUP_HEADINGS's order, worked out by the database from the stored
+    reason codes (JSON text such as ["overdue", "red"]): the same answer as `agenda_rules.group_of`."""
+    reasons = cast(AgendaItem.reasons, String)
+    codes = list(rules.GROUP_HEADINGS)
+    return case(*((reasons.like(f'%"{code}"%'), rank) for rank, code in enumerate(codes) if code != rules.ADDED),
+                else_=codes.index(rules.ADDED))
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    """One page of a meeting's agenda: its rows in the agenda's order, and what the page says about the
+    whole agenda (counted by the database, not by reading every item)."""
+
+    rows: list[rules.AgendaRow]
+    #: {section code: items in it}, the whole agenda's non-empty sections in GROUP_HEADINGS's order.
+    sections: dict[str, int]
+    number: int
+    size: int
+    #: The day most of the agenda's ratings were taken.
+    rated_on: date | None
+    #: How many of the agenda's items the forum has reviewed.
+    reviewed: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.sections.values())
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def groups(self) -> list[tuple[str, list[rules.AgendaRow]]]:
+        return grouped(self.rows)
+
+    @property
+    def section_pages(self) -> dict[str, int]:
+        """{section code: the page its first item is on}."""
+        pages, before = {}, 0
+        for code, count in self.sections.items():
+            pages[code] = before // self.size + 1
+            before += count
+        return pages
+
+
+def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGENDA_PAGE_SIZE,
+                item_ids: list[int] | None = None) -> AgendaPage:
+    """Page `number` of the meeting's agenda (a number past the end gives the last page), in a fixed
+    number of queries whatever the agenda's length. With `item_ids`, the page holds those items of the
+    meeting instead (the rows a submitted review form was given), in the agenda's order."""
+    rank = _section_rank()
+    ranks = select(rank.label("section")).where(AgendaItem.meeting_id == meeting.id).subquery()
+    sections = dict(db.session.execute(select(ranks.c.section, func.count()).group_by(ranks.c.section)).all())
+    codes = list(rules.GROUP_HEADINGS)
+    counts = {codes[code]: sections[code] for code in sorted(sections)}
+    number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
+    statement = _items(meeting.id).order_by(rank, AgendaItem.position, AgendaItem.id)
+    if item_ids is None:
+        statement = statement.limit(size).offset((number - 1) * size)
+    else:
+        statement = statement.where(AgendaItem.id.in_(item_ids))
+    reviewed = db.session.scalar(select(func.count(distinct(ForumReview.action_id)))
+                                 .where(ForumReview.meeting_id == meeting.id))
+    return AgendaPage(_rows(meeting, today, statement), counts, number, size, _rated_on(meeting.id), reviewed or 0)
+
+
+def _items(meeting_id: int) -> Select:
+    """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them."""
+    return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.rated_at,
+                   AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
+                   Action.by_when, Action.lead_text, Action.status, Action.rag, Action.rag_as_at,
+                   Plan.year.label("plan_year"), Forum.name.label("escalated_from"))
+            .join(Action, Action.id == AgendaItem.action_id).join(Plan, Plan.id == Action.plan_id)
+            .outerjoin(Forum, Forum.id == AgendaItem.escalated_from_id)
+            .where(AgendaItem.meeting_id == meeting_id))
+
+
+def _rated_on(meeting_id: int) -> date | None:
+    """The UK day most of the agenda's ratings were taken: each build, refresh or daily run rates its items
+    at one moment, so the database groups a handful of moments, not every item."""
+    days: Counter = Counter()
+    for rated_at, count in db.session.execute(
+            select(AgendaItem.rated_at, func.count()).where(AgendaItem.meeting_id == meeting_id,
+                                                            AgendaItem.rated_at.is_not(None))
+            .group_by(AgendaItem.rated_at).order_by(AgendaItem.rated_at)):
+        days[clock.uk_date(rated_at)] += count
+    return days.most_common(1)[0][0] if days else None
+
+
+def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None) -> list[rules.AgendaRow]:
+    """The stored agenda as plain rows in its numbered order (only `item_ids` when given), in a fixed
+    number of queries whatever its length (the meeting pack reads it whole).
 
     The owner's status and RAG are the item's rating (see `agendas.shown_rating`); for a past meeting the
     latest update is the one posted by the end of the meeting day.
     """
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(joinedload(AgendaItem.action).options(joinedload(Action.plan), selectinload(Action.owners)),
-                 joinedload(AgendaItem.escalated_from))
-        .order_by(AgendaItem.position, AgendaItem.id)).unique().all()
+    statement = _items(meeting.id).order_by(AgendaItem.position, AgendaItem.id)
+    if item_ids is not None:
+        statement = statement.where(AgendaItem.id.in_(item_ids))
+    return _rows(meeting, today, statement)
+
+
+def _rows(meeting: Meeting, today: date, statement: Select) -> list[rules.AgendaRow]:
+    items = db.session.execute(statement).all()
+    if not items:
+        return []
+    action_ids = [item.action_id for item in items]
     past = not is_upcoming(meeting, today)
-    on_agenda = select(AgendaItem.action_id).where(AgendaItem.meeting_id == meeting.id)
-    updates = latest_updates_by(on_agenda, end_of_day(meeting.held_on) if past else None)
-    latest, counts = _latest_reviews(meeting.id)
-    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), latest.get(item.action_id),
-                        counts.get(item.action_id, 0)) for item in items]
+    updates = _latest_updates(action_ids, end_of_day(meeting.held_on) if past else None)
+    owners: dict[int, list[str]] = {}
+    for action_id, name in db.session.execute(
+            select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(action_ids)).order_by(User.name)):
+        owners.setdefault(action_id, []).append(name)
+    reviews, counts = _current_reviews(meeting, action_ids)
+    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), owners.get(item.action_id, ()),
+                        reviews.get(item.action_id), counts.get(item.action_id, 0)) for item in items]
 
 
-def _agenda_row(item: AgendaItem, held_on: date, today: date, latest: ProgressUpdate | None,
-                review: ForumReview | None, count: int) -> rules.AgendaRow:
-    action = item.action
-    rating = shown_rating(item, action, latest, held_on, today)
+def _latest_updates(action_ids: list[int], before: datetime | None) -> dict:
+    """{action_id: its latest update's as-at date, narrative, status and RAG} (posted before `before` when
+    given), as plain rows in one query."""
+    order = func.row_number().over(partition_by=ProgressUpdate.action_id,
+                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    ranked = (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
+                     ProgressUpdate.rag, order.label("newest"))
+              .where(ProgressUpdate.action_id.in_(action_ids)))
+    if before is not None:
+        ranked = ranked.where(ProgressUpdate.posted_at < before)
+    ranked = ranked.subquery()
+    return {update.action_id: update for update in db.session.execute(
+        select(ranked.c.action_id, ranked.c.as_at, ranked.c.narrative, ranked.c.status, ranked.c.rag)
+        .where(ranked.c.newest == 1))}
+
+
+def _current_reviews(meeting: Meeting, action_ids: list[int]) -> tuple[dict[int, tuple[int, rules.ReviewRow]],
+                                                                       dict[int, int]]:
+    """({action_id: (current review's id, the review)}, {action_id: number of reviews}) of the actions at
+    the meeting, as plain rows in one query."""
+    target = aliased(Meeting)
+    reviews = db.session.execute(
+        select(ForumReview.id, ForumReview.action_id, ForumReview.reviewed_rag, ForumReview.owner_rag,
+               ForumReview.owner_rag_as_at, ForumReview.decision, ForumReview.comment, ForumReview.created_at,
+               User.name.label("reviewer"), Forum.name.label("escalated_to"), target.held_on.label("target_on"))
+        .outerjoin(User, User.id == ForumReview.reviewer_id).outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
+        .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
+        .where(ForumReview.meeting_id == meeting.id, ForumReview.action_id.in_(action_ids))
+        .order_by(ForumReview.created_at, ForumReview.id))
+    latest: dict[int, tuple[int, rules.ReviewRow]] = {}
+    counts: dict[int, int] = {}
+    forum = meeting.forum.name
+    for review in reviews:
+        latest[review.action_id] = (review.id, rules.ReviewRow(
+            forum=forum, meeting_on=meeting.held_on, reviewed_rag=review.reviewed_rag, owner_rag=review.owner_rag,
+            owner_rag_as_at=review.owner_rag_as_at, decision=review.decision, comment=review.comment,
+            reviewer=review.reviewer or "Unknown reviewer", recorded_at=review.created_at,
+            escalated_to=review.escalated_to, escalated_to_meeting_on=review.target_on))
+        counts[review.action_id] = counts.get(review.action_id, 0) + 1
+    return latest, counts
+
+
+def _agenda_row(item, held_on: date, today: date, latest, owners, review: tuple[int, rules.ReviewRow] | None,
+                count: int) -> rules.AgendaRow:
+    """`item` is a row of `_items()` (the item and its action's columns), `latest` of `_latest_updates()`."""
+    rating = shown_rating(item, item, latest, held_on, today)
     return rules.AgendaRow(
-        item_id=item.id, action_id=action.id, ref=action.ref, plan_year=action.plan.year, text=action.text,
-        owners="; ".join(owner.name for owner in action.owners) or action.lead_text, by_when=action.by_when,
+        item_id=item.id, action_id=item.action_id, ref=item.ref, plan_year=item.plan_year, text=item.text,
+        owners="; ".join(owners) or item.lead_text, by_when=item.by_when,
         owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at, owner_status=rating.status, rated_on=rating.taken_on,
         update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
-        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from.name if item.escalated_from else None)),
+        reasons=tuple(rules.reason_words(item.reasons, item.escalated_from)),
         added=rules.ADDED in item.reasons, group=rules.group_of(item.reasons),
-        review=review_row(review) if review else None, review_count=count, review_id=review.id if review else None)
+        review=review[1] if review else None, review_count=count, review_id=review[0] if review else None)
 
 
 def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow]]]:
@@ -88,7 +235,7 @@ def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow
 
 
 def rated_on(rows: list[rules.AgendaRow]) -> date | None:
-    """The day most of the agenda's ratings were taken (items added later may differ, and say so)."""
+    """The day most of the rows' ratings were taken (items added later may differ, and say so)."""
     days = Counter(row.rated_on for row in rows if row.rated_on is not None)
     return days.most_common(1)[0][0] if days else None
 

@@ -1,6 +1,8 @@
 """A forum meeting's agenda and the forum's reviews of its actions (the meeting pack is in reports)."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum, Meeting
 from tracker.governance.queries import load_forum
 from tracker.plans.models import Plan
+from tracker.request_guards import query_int
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews import agendas, queries, service
 from tracker.reviews.forms import AddItemForm, AgendaRowForm, ReviewForm
@@ -54,16 +57,22 @@ def _plans() -> list[Plan]:
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
     today = clock.today()
     agenda = agendas.agenda_record(meeting)
-    rows = queries.agenda_rows(meeting, today)
+    page = queries.agenda_page(meeting, today, query_int("page", 1))
     return render_template(
-        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, groups=queries.grouped(rows),
-        rows=rows, agenda=agenda, upcoming=agendas.is_upcoming(meeting, today), dates=agendas.meeting_dates(meeting),
-        rated_on=queries.rated_on(rows),
-        reviews_open=agendas.reviews_open(meeting, agenda, today),
+        "reviews/agenda.html", forum=forum, meeting=meeting, today=today, page=page, groups=page.groups,
+        agenda=agenda, upcoming=agendas.is_upcoming(meeting, today), dates=agendas.meeting_dates(meeting),
+        rated_on=page.rated_on, reviews_open=agendas.reviews_open(meeting, agenda, today),
         build_on=agendas.build_day(meeting, update_request_days()),
         add_form=add_form or (AddItemForm(formdata=None, plans=_plans()) if current_user.is_admin else None),
         button_form=ButtonForm(), window_days=rules.WINDOW_DAYS, group_headings=rules.GROUP_HEADINGS,
+        item_url=_item_url_prefix(forum, meeting), action_url=url_for("actions.detail", action_id=0)[:-1],
     ), status
+
+
+def _item_url_prefix(forum: Forum, meeting: Meeting) -> str:
+    """'/forums/1/meetings/2/items/': an item's pages are this, its id and '/review' or '/remove' (built
+    once for the page rather than once a row)."""
+    return url_for("reviews.agenda", forum_id=forum.id, meeting_id=meeting.id) + "/items/"
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>")
@@ -146,7 +155,7 @@ def remove_item(forum_id: int, meeting_id: int, item_id: int):
 
 def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewForm, status: int = 200):
     today = clock.today()
-    row = next(row for row in queries.agenda_rows(meeting, today) if row.item_id == item.id)
+    row = queries.agenda_rows(meeting, today, [item.id])[0]
     return render_template("reviews/review.html", forum=forum, meeting=meeting, item=item, row=row, form=form,
                            history=queries.item_reviews(item), today=today,
                            reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
@@ -190,32 +199,42 @@ def _row_forms(forum: Forum, rows: list[rules.AgendaRow], formdata) -> dict[int,
     return forms
 
 
-def _whole_agenda_page(forum: Forum, meeting: Meeting, page_form: ButtonForm, forms: dict[int, AgendaRowForm],
-                       status: int = 200):
+def _whole_agenda_page(forum: Forum, meeting: Meeting, page: queries.AgendaPage, page_form: ButtonForm,
+                       forms: dict[int, AgendaRowForm], status: int = 200):
     today = clock.today()
-    rows = queries.agenda_rows(meeting, today)
     return render_template(
-        "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, groups=queries.grouped(rows),
-        page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS, rated_on=queries.rated_on(rows),
+        "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, page=page, groups=page.groups,
+        page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS, rated_on=page.rated_on,
         reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
         dates=agendas.meeting_dates(meeting)), status
+
+
+_ROW_FIELD = re.compile(r"item-(\d+)-(?:seen|reviewed_rag|decision|comment)")
+
+
+def _posted_items(formdata) -> list[int]:
+    """The agenda items a submitted review form carried rows for (the page it was opened on)."""
+    return sorted({int(match.group(1)) for match in map(_ROW_FIELD.fullmatch, formdata) if match})
 
 
 @bp.route("/<int:forum_id>/meetings/<int:meeting_id>/reviews", methods=["GET", "POST"])
 @reviewer_required
 def review_agenda(forum_id: int, meeting_id: int):
-    """The whole agenda on one page: a row per item (the forum's RAG, decision, comment), saved together."""
+    """The agenda a page at a time, a row per item (the forum's RAG, decision, comment), each page's rows
+    saved together. A submitted page records the rows it carried and touches no other item."""
     forum, meeting = meeting_or_404(forum_id, meeting_id)
-    rows = queries.agenda_rows(meeting, clock.today())
+    number = query_int("page", 1)
     page_form = ButtonForm()
     if not page_form.validate_on_submit():
-        return _whole_agenda_page(forum, meeting, page_form, _row_forms(forum, rows, None),
+        page = queries.agenda_page(meeting, clock.today(), number)
+        return _whole_agenda_page(forum, meeting, page, page_form, _row_forms(forum, page.rows, None),
                                   400 if page_form.is_submitted() else 200)
-    forms = _row_forms(forum, rows, request.form)
+    page = queries.agenda_page(meeting, clock.today(), number, item_ids=_posted_items(request.form))
+    forms = _row_forms(forum, page.rows, request.form)
     filled = {item_id: form for item_id, form in forms.items() if not form.is_blank}
     if not filled:
         page_form.form_errors.append("Record at least one review: every row was left blank")
-        return _whole_agenda_page(forum, meeting, page_form, forms, 400)
+        return _whole_agenda_page(forum, meeting, page, page_form, forms, 400)
     items = {item.id: item for item in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(filled)))}
     entries = [service.AgendaReview(items[item_id], service.ReviewData(form.reviewed_rag.data, form.decision.data,
                                                                        form.comment.data or ""),
@@ -226,10 +245,13 @@ def review_agenda(forum_id: int, meeting_id: int):
     except service.AgendaReviewError as error:
         _show_row_problems(forms, error.problems)
         forum, meeting = meeting_or_404(forum_id, meeting_id)
-        return _whole_agenda_page(forum, meeting, page_form, _kept_typing(forum, meeting, forms), 400)
+        page = queries.agenda_page(meeting, clock.today(), number, item_ids=list(forms))
+        return _whole_agenda_page(forum, meeting, page, page_form, _kept_typing(page, forms), 400)
     except DomainError as error:
         show_error(page_form, error)
-        return _whole_agenda_page(*meeting_or_404(forum_id, meeting_id), page_form, forms, 400)
+        forum, meeting = meeting_or_404(forum_id, meeting_id)
+        page = queries.agenda_page(meeting, clock.today(), number, item_ids=list(forms))
+        return _whole_agenda_page(forum, meeting, page, page_form, forms, 400)
     flash(f"{len(recorded)} review{'' if len(recorded) == 1 else 's'} recorded.", "success")
     return redirect(_agenda_url(forum, meeting))
 
@@ -241,9 +263,9 @@ def _show_row_problems(forms: dict[int, AgendaRowForm], problems: dict[int, dict
             field.errors = [*field.errors, message]
 
 
-def _kept_typing(forum: Forum, meeting: Meeting, forms: dict[int, AgendaRowForm]) -> dict[int, AgendaRowForm]:
+def _kept_typing(page: queries.AgendaPage, forms: dict[int, AgendaRowForm]) -> dict[int, AgendaRowForm]:
     """The forms as typed, with each row's latest review brought up to date, so saving again is possible."""
-    rows = {row.item_id: row for row in queries.agenda_rows(meeting, clock.today())}
+    rows = {row.item_id: row for row in page.rows}
     for item_id, form in forms.items():
         if item_id in rows:
             form.seen.data = str(rows[item_id].review_id or 0)
