@@ -76,7 +76,10 @@ def build_agenda(email: str, password: str, path: str) -> None:
     """Build the measured meeting's agenda, as the daily run would, unless it has one."""
     client = signed_in_client(email, password)
     if f"{path}/build" in client.get(path, **HTTPS).get_data(as_text=True):
-        client.post(f"{path}/build", data={"csrf_token": _token(client, path)}, **HTTPS)
+        built = client.post(f"{path}/build", data={"csrf_token": _token(client, path)},
+                            headers={"Referer": "https://127.0.0.1" + path}, **HTTPS)
+        if built.status_code != 302:
+            raise SystemExit(f"building the agenda of {path} answered {built.status_code}")
 
 
 def worker(email: str, password: str, spec: str, requests: int) -> None:

@@ -63,7 +63,9 @@ def build_agenda(session: Session, subjects: Subjects) -> None:
     path = agenda_path(subjects)
     status, page = session.request(path)
     if status == 200 and f"{path}/build" in page:
-        session.request(f"{path}/build", {"csrf_token": session.token(path)})
+        built, _page = session.request(f"{path}/build", {"csrf_token": session.token(path)})
+        if built != 302:
+            raise SystemExit(f"building the agenda of {path} answered {built}")
 
 
 def targets(session: Session, subjects: Subjects) -> list[Target]:
