@@ -13,10 +13,16 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import text
 
 from tracker import create_app
 from tracker.extensions import db
+
+# Property tests check what the code does, not how fast: Hypothesis's default 200 ms deadline per
+# example turns a busy machine into a failure, so it is off (timings live in benchmarks/).
+settings.register_profile("tracker", deadline=None)
+settings.load_profile("tracker")
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
