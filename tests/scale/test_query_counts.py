@@ -76,7 +76,7 @@ def test_every_list_page_is_found_in_the_url_map(app, plan_world):
     assert MUST_BE_CHECKED <= set(list_page_urls(app, plan_world["values"]))
 
 
-def test_queries_per_page_are_the_same_for_10_and_1000_actions(app, client, plan_world):
+def test_queries_per_page_do_not_grow_from_10_to_1000_actions(app, client, plan_world):
     urls = list_page_urls(app, plan_world["values"])
     urls["plans.detail, every action on one page"] = urls["plans.detail"] + "?page=all"
     urls["plans.detail, last page sorted by RAG"] = urls["plans.detail"] + "?sort=rag&page=999"
@@ -88,7 +88,9 @@ def test_queries_per_page_are_the_same_for_10_and_1000_actions(app, client, plan
     small = {endpoint: _queries(client, url) for endpoint, url in urls.items()}
     _grow_to(plan_world, 1000, seed=2)
     large = {endpoint: _queries(client, url) for endpoint, url in urls.items()}
-    grew = {endpoint: (small[endpoint], large[endpoint]) for endpoint in urls if large[endpoint] != small[endpoint]}
+    # Fewer queries with more data is not growth: the overview reads its lists of overdue and stale
+    # actions only when its stored counts say they have rows.
+    grew = {endpoint: (small[endpoint], large[endpoint]) for endpoint in urls if large[endpoint] > small[endpoint]}
     unexpected = {endpoint: counts for endpoint, counts in grew.items() if endpoint not in KNOWN_GROWTH}
     assert unexpected == {}, f"queries per page grow (10 actions, 1,000 actions): {unexpected}"
     fixed = sorted(endpoint for endpoint in KNOWN_GROWTH if endpoint in urls and endpoint not in grew)
