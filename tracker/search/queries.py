@@ -113,12 +113,17 @@ def _sqlite_statements(include_archived: bool):
               " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
               " ORDER BY search_index.rowid DESC LIMIT :ranked")
     count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
+    # One walk of the index for the page and the count: up to one more than RANKED newest
+    # candidates, counted; the one more (the oldest) only says there are more, and is not ranked.
     # Each tier walks the index only from the oldest candidate up, so no further than the candidates.
     tier = ("c.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :{name} "
-            "AND rowid >= (SELECT min(id) FROM candidates)) DESC")
+            "AND rowid >= (SELECT oldest FROM found)) DESC")
     page = text(
-        f"WITH candidates AS MATERIALIZED (SELECT e.id AS id, {_GROUP} AS grp {newest}) "
-        f"SELECT c.id FROM candidates c ORDER BY c.grp, {tier.format(name='in_titles')}, "
+        f"WITH candidates AS MATERIALIZED (SELECT e.id AS id, {_GROUP} AS grp {newest.replace(':ranked', ':candidates')}), "
+        "found AS MATERIALIZED (SELECT count(*) AS found, count(*) AS shown, min(id) AS oldest FROM candidates) "
+        "SELECT c.id, found.found, found.shown FROM candidates c, found "
+        "WHERE found.found <= :ranked OR c.id > found.oldest "
+        f"ORDER BY c.grp, {tier.format(name='in_titles')}, "
         f"{tier.format(name='in_people')}, c.id DESC LIMIT :limit OFFSET :offset")
     # Highlighted in one walk of the index from the page's oldest row up (no further than the
     # candidates), the page's rows picked out with "+rowid IN", which the index is not asked to
@@ -154,10 +159,13 @@ def _postgresql_statements(include_archived: bool):
     shown = "true" if include_archived else "grp < 2"
     count = text(f"SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown "
                  f"FROM (SELECT {group} AS grp FROM ({newest}) AS n) AS c")
-    # Ranked only once the newest are chosen, so ts_rank_cd reads no more than RANKED documents.
+    # One walk for the page and the count, as on SQLite; ranked only once the newest are chosen, so
+    # ts_rank_cd reads no more than RANKED documents.
     page = text(
-        f"SELECT c.id FROM (SELECT n.id, {group} AS grp FROM ({newest}) AS n) AS c "
-        f"JOIN search_entries r ON r.id = c.id WHERE {shown.replace('grp', 'c.grp')} "
+        f"WITH c AS MATERIALIZED (SELECT n.id, {group} AS grp FROM ({newest.replace(':ranked', ':candidates')}) AS n), "
+        f"found AS (SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown, min(id) AS oldest FROM c) "
+        "SELECT c.id, found.found, found.shown FROM c JOIN search_entries r ON r.id = c.id CROSS JOIN found "
+        f"WHERE {shown.replace('grp', 'c.grp')} AND (found.found <= :ranked OR c.id > found.oldest) "
         f"ORDER BY c.grp, ts_rank_cd(r.document, {query}) DESC, c.id DESC LIMIT :limit OFFSET :offset")
     details = text(
         f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
@@ -175,8 +183,9 @@ def _in_columns(columns: str, match: str) -> str:
 
 
 def search(search_for: Search, include_archived: bool = False, page: int = 1) -> ResultPage:
-    """One page of results, best first among the RANKED newest matches: a count (of up to one
-    more than RANKED), the page's ids, then their details (three queries)."""
+    """One page of results, best first among the RANKED newest matches: the page's ids with the count
+    (of up to one more than RANKED), then their details (two queries). A page past the end is told by
+    its empty answer: the count alone, then the last page (two more)."""
     if search_for.empty:
         return ResultPage(results=[], total=0, page=1, pages=0)
     postgres = db.engine.dialect.name == "postgresql"
@@ -185,14 +194,24 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
         params = {"match": plain_query(search_for.words)}
     else:
         match = fts5_match(search_for.words)
-        params = {"match": match}
-    found, shown = db.session.execute(count, {**params, "ranked": RANKED + 1}).one()
+        params = {"match": match, "in_titles": _in_columns("ref title", match),
+                  "in_people": _in_columns("people", match)}
+    params |= {"ranked": RANKED, "candidates": RANKED + 1, "limit": PAGE_SIZE}
+    number = max(page, 1)
+    found_rows = db.session.execute(page_ids, {**params, "offset": (number - 1) * PAGE_SIZE}).all()
+    if found_rows:
+        found, shown = found_rows[0].found, found_rows[0].shown
+    elif number == 1 and not postgres:
+        found = shown = 0  # none on SQLite, where archived plans' rows are skipped during the walk
+    else:
+        found, shown = db.session.execute(count, {**params, "ranked": RANKED + 1}).one()
     total = min(shown, RANKED)
     pages = -(-total // PAGE_SIZE)
-    number = min(max(page, 1), max(pages, 1))
-    tiers = {} if postgres else {"in_titles": _in_columns("ref title", match), "in_people": _in_columns("people", match)}
-    ids = list(db.session.scalars(page_ids, {**params, **tiers, "ranked": RANKED, "limit": PAGE_SIZE,
-                                             "offset": (number - 1) * PAGE_SIZE}))
+    if not found_rows and total:
+        number = pages
+        found_rows = db.session.execute(page_ids, {**params, "offset": (number - 1) * PAGE_SIZE}).all()
+    number = min(number, max(pages, 1))
+    ids = [row.id for row in found_rows]
     rows = {}
     if ids:
         extra = ({"title_options": _TITLE_OPTIONS, "body_options": _BODY_OPTIONS} if postgres
