@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, case, exists, or_, select
+from sqlalchemy import Select, bindparam, case, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
@@ -133,7 +133,8 @@ def _params(user: User, today: date) -> dict:
 
 @dataclass(frozen=True)
 class _Queries:
-    places: Select
+    firsts: Select
+    one_group: Select
     rows: Select
     every_row: Select
 
@@ -144,7 +145,12 @@ def _queries() -> _Queries:
 
     The person's actions are found from action_owners and action_supporting_leads by their user_id
     indexes; only live actions: one carried forward into a later plan is left out while its copy
-    exists (the copy is listed instead, for its owners, with its opening update as the last update)."""
+    exists (the copy is listed instead, for its owners, with its opening update as the last update).
+
+    The page's queries (firsts, one_group) classify the person's actions once, into a materialized
+    CTE of a few columns, and send back only what the page shows: the counts by group and plan, and
+    the ids of the rows shown, each group's picked by a top-N sort (ORDER BY … LIMIT), never a row
+    for every action."""
     mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
         select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
     )
@@ -154,72 +160,98 @@ def _queries() -> _Queries:
     group = _group_number().label("group_number")
     #: Plan by plan (newest year first, as the current plans are listed), then by due date.
     order = (Plan.year.desc(), Plan.id.desc(), Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id)
-    places = (select(Action.id, group, Action.plan_id).join(Plan, Plan.id == Action.plan_id)
-              .where(*wanted).order_by(group, *order))
+    classified = (select(Action.id, group, Action.plan_id, Plan.year, Action.due_on, Action.ref_order)
+                  .join(Plan, Plan.id == Action.plan_id).where(*wanted)
+                  .cte("classified").prefix_with("MATERIALIZED"))
+    c = classified.c
+    in_order = (c.year.desc(), c.plan_id.desc(), c.due_on.is_(None), c.due_on, c.ref_order, c.id)
+    # Rows (group, id, plan id, 0) for the actions shown; (group, 0, plan id, count) for the counts.
+    counts = select(c.group_number, literal_column("0").label("id"), c.plan_id, func.count().label("n")).group_by(
+        c.group_number, c.plan_id)
+
+    def shown(*where, limit, offset=None) -> Select:
+        picked = (select(c.group_number, c.id, c.plan_id, literal_column("0").label("n")).where(*where)
+                  .order_by(*in_order).limit(limit).offset(offset).subquery())
+        return select(*picked.c)
+
+    firsts = union_all(*(shown(c.group_number == number, limit=bindparam("limit")) for number in range(len(GROUPS))),
+                       counts)
+    # A page past the end gives the last page: the offset is brought back in SQL, from the group's count.
+    in_group = select(func.count().label("n")).where(c.group_number == bindparam("group")).subquery()
+    last_offset = (in_group.c.n - 1) // bindparam("limit") * bindparam("limit")
+    offset = select(case((in_group.c.n == 0, 0), (bindparam("offset") < last_offset, bindparam("offset")),
+                         else_=last_offset)).scalar_subquery()
+    one_group = union_all(shown(c.group_number == bindparam("group"), limit=bindparam("limit"), offset=offset),
+                          counts)
     rows = (row_select().add_columns(Action.plan_id).where(Action.id.in_(bindparam("ids", expanding=True)))
             .order_by(*order))
     every_row = row_select().add_columns(group).where(*wanted).order_by(group, *order)
-    return _Queries(places, rows, every_row)
+    return _Queries(firsts, one_group, rows, every_row)
 
 
 @dataclass
 class _Places:
-    """Every action of the person as (id, plan id), group by group in the page's order, with the counts."""
+    """The ids shown, group by group in the page's order once _rows has read them, with the counts."""
 
-    ids: list[list[tuple[int, int]]]
+    ids: list[list[int]]
     totals: list[dict[int, int]]
     plans: list[int]
 
+    def total(self, number: int) -> int:
+        return sum(self.totals[number].values())
 
-def _places(params: dict) -> _Places:
-    """One narrow query: each action's id, group (worked out in SQL) and plan, in the page's order;
-    a few integers an action, so the rows' texts are read only for the actions shown."""
-    ids: list[list[tuple[int, int]]] = [[] for _ in GROUPS]
+
+def _places(statement: Select, params: dict) -> _Places:
+    """The counts by group and plan and the ids of the rows shown (one query, a row for each)."""
+    ids: list[list[int]] = [[] for _ in GROUPS]
     totals: list[dict[int, int]] = [{} for _ in GROUPS]
-    for id_, number, plan_id in db.session.execute(_queries().places, params):
-        ids[number].append((id_, plan_id))
-        totals[number][plan_id] = totals[number].get(plan_id, 0) + 1
+    for number, id_, plan_id, count in db.session.execute(statement, params):
+        if count:
+            totals[number][plan_id] = count
+        else:
+            ids[number].append(id_)
     return _Places(ids, totals, sorted({plan_id for counts in totals for plan_id in counts}))
 
 
-def _rows(params: dict, ids: list[int]) -> dict[int, tuple]:
-    """{id: (plan id, ActionRow)} of the actions shown (two queries, however many the person has)."""
+def _rows(params: dict, ids: list[int]) -> list[tuple[int, int, ActionRow]]:
+    """(id, plan id, ActionRow) of the actions shown, in the page's order (two queries, however many
+    the person has)."""
     found = db.session.execute(_queries().rows, {**params, "ids": ids}).all() if ids else []
-    return {row.id: (row.plan_id, action) for row, action in zip(found, rows_of(found), strict=True)}
+    return [(row.id, row.plan_id, action) for row, action in zip(found, rows_of(found), strict=True)]
 
 
-def _parts(shown: list[tuple[int, int]], rows: dict[int, tuple], plan_totals: dict[int, int]) -> list[PlanPart]:
+def _parts(ids: list[int], rows: list[tuple[int, int, ActionRow]], plan_totals: dict[int, int]) -> list[PlanPart]:
+    wanted = set(ids)
     parts: list[PlanPart] = []
-    for id_, plan_id in shown:
-        if id_ not in rows:
+    for id_, plan_id, action in rows:
+        if id_ not in wanted:
             continue
         if not parts or parts[-1].plan_id != plan_id:
             parts.append(PlanPart(plan_id, plan_totals.get(plan_id, 0), []))
-        parts[-1].actions.append(rows[id_][1])
+        parts[-1].actions.append(action)
     return parts
 
 
 def my_actions_page(user: User, today: date, limit: int = GROUP_LIMIT) -> MyActionsPage:
     """Each group's count and its first `limit` actions, plan by plan (three queries, whatever the person owns)."""
     params = _params(user, today)
-    places = _places(params)
-    shown = [group_ids[:limit] for group_ids in places.ids]
-    rows = _rows(params, [id_ for group_ids in shown for id_, _ in group_ids])
-    groups = [GroupRows(group, len(places.ids[n]), _parts(shown[n], rows, places.totals[n]))
+    places = _places(_queries().firsts, {**params, "limit": limit})
+    rows = _rows(params, [id_ for group_ids in places.ids for id_ in group_ids])
+    groups = [GroupRows(group, places.total(n), _parts(places.ids[n], rows, places.totals[n]))
               for n, group in enumerate(GROUPS)]
     return MyActionsPage(groups, places.plans)
 
 
 def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = PAGE_SIZE) -> MyActionsPage:
-    """One page of one group (key one of GROUP_KEYS), plan by plan; a page past the end gives the last page."""
+    """One page of one group (key one of GROUP_KEYS), plan by plan; a page past the end gives the last
+    page (three queries)."""
     number = GROUP_KEYS.index(key)
-    params = _params(user, today)
-    places = _places(params)
-    total = len(places.ids[number])
+    params = {**_params(user, today), "group": number, "limit": size}
+    places = _places(_queries().one_group, {**params, "offset": (max(page, 1) - 1) * size})
+    total = places.total(number)
     at = min(max(page, 1), max(1, -(-total // size)))
-    shown = places.ids[number][(at - 1) * size:at * size]
-    rows = _rows(params, [id_ for id_, _ in shown])
-    groups = [GroupRows(group, len(places.ids[n]), _parts(shown, rows, places.totals[n]) if n == number else [])
+    rows = _rows(params, places.ids[number])
+    groups = [GroupRows(group, places.total(n), _parts(places.ids[n], rows, places.totals[n]) if n == number else [])
               for n, group in enumerate(GROUPS)]
     actions = [action for part in groups[number].parts for action in part.actions]
     return MyActionsPage(groups, places.plans, ActionPage(actions, total, at, size))
