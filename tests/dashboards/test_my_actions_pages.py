@@ -178,3 +178,24 @@ def test_the_groups_worked_out_in_sql_agree_with_action_flags_on_every_edge(owne
     summary = my_actions_page(owner, TODAY)
     assert {group.group.key: group.total for group in summary.groups} == {
         key: list(in_sql.values()).count(key) for key in GROUP_KEYS}
+
+
+def test_the_page_reads_back_the_counts_and_only_the_rows_it_shows_however_many_the_person_has(owner, make_plan):
+    from tracker.dashboards.queries import _params, _queries
+
+    riverside = make_plan("2025-26", title="Riverside WRES action plan")
+    northgate = make_plan("2024-25", title="Northgate WRES action plan")
+    _add_overdue(riverside, owner, 130)
+    _add_overdue(northgate, owner, 12)
+    read = db.session.execute(_queries().firsts, {**_params(owner, TODAY), "limit": GROUP_LIMIT}).all()
+    shown = [row for row in read if row.n == 0]
+    counts = {(row.group_number, row.plan_id): row.n for row in read if row.n}
+    overdue = GROUP_KEYS.index("overdue")
+    # 142 actions: the 10 shown (all Riverside's, the newer plan) and a count for each plan.
+    assert len(read) == GROUP_LIMIT + 2
+    assert counts == {(overdue, riverside.id): 130, (overdue, northgate.id): 12}
+    assert {row.group_number for row in shown} == {overdue} and {row.plan_id for row in shown} == {riverside.id}
+    page = my_actions_page(owner, TODAY)
+    assert page.count("overdue") == 142 and page.plans == sorted([riverside.id, northgate.id])
+    assert [action.ref for part in page.groups[overdue].parts for action in part.actions] == [
+        f"1.{n}" for n in range(1, GROUP_LIMIT + 1)]

@@ -139,3 +139,21 @@ def test_a_search_sends_the_same_number_of_queries_however_many_rows_hold_its_wo
     with counting_queries() as many:
         assert len(_results(signed_in.get("/search?q=staff&page=2"))) == 10
     assert few[0] == many[0]
+
+
+def test_on_postgresql_a_search_is_planned_for_its_own_words_for_the_rest_of_its_request_only(app, make_action):
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+    from tracker.search.text import read_search
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements' generic plans are PostgreSQL's")
+    make_action(text="Staff survey results shared with every network")
+    setting = text("SHOW plan_cache_mode")
+    assert db.session.execute(setting).scalar() == "auto"
+    assert [result.action_text for result in queries.search(read_search("staff")).results] == [
+        "Staff survey results shared with every network"]
+    assert db.session.execute(setting).scalar() == "force_custom_plan"
+    db.session.rollback()
+    assert db.session.execute(setting).scalar() == "auto"

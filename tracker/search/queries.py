@@ -1,4 +1,5 @@
-"""Search results, read with the database's own full-text index (three queries a page).
+"""Search results, read with the database's own full-text index (two queries a page: the page's ids
+with the count, then their details; on PostgreSQL one more sets how the search is planned).
 
 PostgreSQL: the generated tsvector `search_entries.document` (GIN index, English configuration),
 plainto_tsquery, ranked by ts_rank_cd, highlighted by ts_headline. SQLite: the FTS5 table
