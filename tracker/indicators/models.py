@@ -1,10 +1,10 @@
 """Stored results: a WRES or WDES year of results, its headline values, and the national reference series."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import utcnow
@@ -133,3 +133,30 @@ class WdesValue(db.Model):
     source: Mapped[str] = mapped_column(String(10))
 
     wdes_year: Mapped[WdesYear] = relationship(back_populates="values")
+
+
+class MeasureLink(db.Model):
+    """A copy of an action's link to a measure with what the indicator and metric pages sort and count by.
+
+    Written only by the triggers of migration 0019_indicator_links, in the transaction that links or unlinks
+    the action or changes its plan, RAG, status, due date or reference; never by the application. One index
+    serves both reads: a plan's first few linked actions most needing attention (attention, then due date,
+    then reference) and the counts by RAG and overdue, without reading the actions themselves.
+    """
+
+    __tablename__ = "measure_links"
+    __table_args__ = (Index("ix_measure_links_attention", "standard", "measure", "plan_id", "attention", "due_order",
+                            "ref_order", "action_id", "rag", "open"),)
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    standard: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    #: 0 red, 1 amber, 2 other open actions, 3 complete or closed (`tracker.rag.is_closed`).
+    attention: Mapped[int] = mapped_column(SmallInteger)
+    #: 1 when the action is open (neither blue nor a closed status), else 0.
+    open: Mapped[int] = mapped_column(SmallInteger)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    #: The due date, or 31 December 9999 when there is none (so undated actions sort last).
+    due_order: Mapped[date] = mapped_column(Date)
+    ref_order: Mapped[str] = mapped_column(String(200))

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all
 
 from tracker import clock
-from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate, action_owners
 from tracker.admin.service import organisation_settings
+from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.definitions import IndicatorDefinition, load_definitions
-from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
+from tracker.indicators.models import IndicatorValue, IndicatorYear, MeasureLink, NationalValue
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
 from tracker.plans.models import Plan
-from tracker.rag import CLOSED_STATUSES
 from tracker.standards import WRES
 
 STANDARD = "wres"
@@ -218,18 +217,49 @@ LINKED_SHOWN = 10
 
 
 @dataclass(frozen=True)
+class ShownPlan:
+    """A current plan with linked actions, as its heading shows it."""
+
+    id: int
+    year: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ShownAction:
+    """A linked action as its row shows it: reference, text, due date, RAG and its owners' names."""
+
+    id: int
+    plan_id: int
+    ref: str
+    text: str
+    due_on: date | None
+    rag: str | None
+    owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShownUpdate:
+    """The latest progress update of a shown action (its narrative cut to what the row shows)."""
+
+    as_at: date
+    status: str | None
+    narrative: str
+
+
+@dataclass(frozen=True)
 class LinkedAction:
     """An action meant to move a measure, with its latest progress update."""
 
-    action: Action
-    latest: ProgressUpdate | None
+    action: ShownAction
+    latest: ShownUpdate | None
 
 
 @dataclass(frozen=True)
 class LinkedPlan:
     """A current plan's actions linked to one measure: how many, by RAG, and the first few needing attention."""
 
-    plan: Plan
+    plan: ShownPlan
     total: int
     by_rag: dict[str | None, int]
     overdue: int
@@ -240,73 +270,90 @@ class LinkedPlan:
         return self.total > len(self.shown)
 
 
-#: SQL for "not complete, cancelled or carried forward".
-_OPEN = and_(or_(Action.rag.is_(None), Action.rag != "blue"),
-             or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
-
-
-@dataclass(frozen=True)
-class _LinkedQueries:
-    counts: Select
-    first: Select
-    latest: Select
+#: The narrative characters a linked action's row can show (it shows 200 and an ellipsis after).
+NARRATIVE_READ = 201
+_LINK = MeasureLink.__table__.c
 
 
 @cache
-def _linked_queries() -> _LinkedQueries:
-    """The linked-actions queries, built once and run with :standard, :measure, :today, :shown and :ids."""
-    linked = and_(ActionMeasure.action_id == Action.id, ActionMeasure.standard == bindparam("standard"),
-                  ActionMeasure.measure == bindparam("measure"))
-    overdue = and_(_OPEN, Action.due_on < bindparam("today"))
-    counts = (select(Action.plan_id, Action.rag, func.count(), func.sum(case((overdue, 1), else_=0)))
-              .join(ActionMeasure, linked).join(Plan, Plan.id == Action.plan_id).where(Plan.is_live)
-              .group_by(Action.plan_id, Action.rag))
-    # Most needing attention first: red, amber, then other open actions past their due date, then the rest
-    # open, then complete or closed; within each, the earliest due first (undated last), then by reference.
-    attention = case((Action.rag == "red", 0), (Action.rag == "amber", 1), (overdue, 2), (_OPEN, 3), else_=4)
-    rank = func.row_number().over(partition_by=Action.plan_id,
-                                  order_by=(attention, Action.due_on.is_(None), Action.due_on, Action.ref_order,
-                                            Action.id))
-    ranked = (select(Action.id, rank.label("rank")).join(ActionMeasure, linked)
-              .join(Plan, Plan.id == Action.plan_id).where(Plan.is_live).subquery())
-    first = (select(Action, ranked.c.rank).join(ranked, ranked.c.id == Action.id).join(Action.plan)
-             .where(ranked.c.rank <= bindparam("shown", type_=Integer))
-             .options(contains_eager(Action.plan), selectinload(Action.owners)))
-    # The newest update of each shown action: one index seek per action (action_id, posted_at), not every update.
+def _linked_counts() -> Select:
+    """Per current plan and RAG, how many linked actions and how many of them open and past due: read from
+    measure_links' index (standard, measure, plan_id …) without touching the actions."""
+    overdue = and_(_LINK.open == 1, _LINK.due_order < bindparam("today"))
+    return (select(Plan.id, Plan.year, Plan.title, _LINK.rag, func.count(), func.sum(case((overdue, 1), else_=0)))
+            .join(Plan, Plan.id == _LINK.plan_id)
+            .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"), Plan.is_live)
+            .group_by(Plan.id, Plan.year, Plan.title, _LINK.rag))
+
+
+@cache
+def _linked_first(plans: int) -> Select:
+    """The first :shown linked actions of each of `plans` plans (:plan0, :plan1 …) most needing attention,
+    each plan's read in index order and stopped after :shown; with each action's columns, its latest
+    update (one index seek per action on (action_id, posted_at)) and its place in the order."""
+    order = (_LINK.attention, _LINK.due_order, _LINK.ref_order, _LINK.action_id)
+    parts = []
+    for number in range(plans):
+        part = (select(*order).where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"),
+                                     _LINK.plan_id == bindparam(f"plan{number}"))
+                .order_by(*order).limit(bindparam("shown", type_=Integer)).subquery())
+        parts.append(select(part))
+    first = union_all(*parts).subquery() if plans > 1 else parts[0].subquery()
     newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
               .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
-    latest = select(ProgressUpdate).where(ProgressUpdate.id.in_(
-        select(newest).where(Action.id.in_(bindparam("ids", expanding=True)))))
-    return _LinkedQueries(counts, first, latest)
+    return (select(first.c.attention, first.c.due_order, first.c.ref_order, Action.id, Action.plan_id, Action.ref,
+                   Action.text, Action.due_on, Action.rag, ProgressUpdate.as_at, ProgressUpdate.status,
+                   func.substr(ProgressUpdate.narrative, 1, NARRATIVE_READ))
+            .join(Action, Action.id == first.c.action_id)
+            .outerjoin(ProgressUpdate, ProgressUpdate.id == newest))
 
 
-def _rank_of(row: tuple[int, Action]) -> int:
-    return row[0]
+@cache
+def _linked_owners() -> Select:
+    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(bindparam("ids", expanding=True))).order_by(User.name))
 
 
 def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHOWN) -> list[LinkedPlan]:
     """Per plan that is not closed or archived (newest first), the actions linked to a measure (a WRES indicator
     number, or a WDES metric key with standard="wdes"): how many, by RAG and overdue, and the first `shown`
-    most needing attention with their owners and latest update. Four queries, whatever the number of actions
-    (the counts and the first few still read every linked action's row in the database)."""
-    queries = _linked_queries()
-    params = {"standard": standard, "measure": str(key), "today": clock.today(), "shown": shown}
-    counts: dict[int, Counter] = {}
+    most needing attention (red, amber, other open ones by due date so overdue first, then complete or
+    closed; undated last, then by reference) with their owners and latest update.
+
+    Three queries, none reading every linked action: the counts come from measure_links' index (one entry
+    per linked action, no action rows), and each plan's first few are read in that index's order and
+    stopped after `shown` (`MeasureLink`, kept by triggers in the transaction that changes the action)."""
+    params = {"standard": standard, "measure": str(key)}
+    plans: dict[int, ShownPlan] = {}
+    counts: dict[int, dict[str | None, int]] = {}
     overdue: Counter = Counter()
-    for plan_id, rag, count, overdue_here in db.session.execute(queries.counts, params):
-        counts.setdefault(plan_id, Counter())[rag] += count
+    for plan_id, year, title, rag, count, overdue_here in db.session.execute(
+            _linked_counts(), {**params, "today": clock.today()}):
+        plans.setdefault(plan_id, ShownPlan(plan_id, year, title))
+        counts.setdefault(plan_id, {})[rag] = count
         overdue[plan_id] += int(overdue_here or 0)
-    first: dict[int, list[tuple[int, Action]]] = {}
-    for action, rank in db.session.execute(queries.first, params):
-        first.setdefault(action.plan_id, []).append((rank, action))
-    ids = [action.id for rows in first.values() for _rank, action in rows]
-    latest = ({update.action_id: update for update in db.session.scalars(queries.latest, {"ids": ids})}
-              if ids else {})
-    plans = sorted((rows[0][1].plan for rows in first.values()), key=lambda plan: (plan.year, -plan.id), reverse=True)
-    return [LinkedPlan(plan, sum(counts[plan.id].values()), dict(counts[plan.id]), overdue[plan.id],
-                       [LinkedAction(action, latest.get(action.id)) for _rank, action in sorted(first[plan.id], key=_rank_of)])
-            for plan in plans if plan.id in counts]
+    if not plans:
+        return []
+    order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
+    rows = db.session.execute(_linked_first(len(order)), {
+        **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
+    owners: dict[int, list[str]] = {}
+    for action_id, name in db.session.execute(_linked_owners(), {"ids": [row.id for row in rows]}):
+        owners.setdefault(action_id, []).append(name)
+    first: dict[int, list] = {}
+    for row in sorted(rows, key=_attention_order):
+        attention, due_order, ref_order, action_id, plan_id, ref, text, due_on, rag, as_at, status, narrative = row
+        action = ShownAction(action_id, plan_id, ref, text, due_on, rag, tuple(owners.get(action_id, ())))
+        latest = ShownUpdate(as_at, status, narrative) if as_at is not None else None
+        first.setdefault(plan_id, []).append(LinkedAction(action, latest))
+    return [LinkedPlan(plan, sum(counts[plan.id].values()), counts[plan.id], overdue[plan.id],
+                       first.get(plan.id, []))
+            for plan in order]
+
+
+def _attention_order(row) -> tuple:
+    return row[0], row[1], row[2], row[3]
 
 
 @dataclass(frozen=True)
