@@ -6,8 +6,10 @@ Revises: 0016_plan_summaries
 measure_links copies action_measures with the action's plan, RAG, open or closed, attention (0 red, 1 amber,
 2 other open, 3 complete or closed), due date (31 December 9999 when none) and reference order. Triggers on
 action_measures and actions keep it in step in the same transaction as the change, whatever made it; the
-application never writes it. Its one index gives a plan's first linked actions most needing attention and
-the counts by RAG and overdue without reading the actions (`tracker.indicators.queries.linked_actions`).
+application never writes it. One index gives a plan's first linked actions most needing attention without
+reading the actions, the other this month's open linked actions (`tracker.indicators.queries.linked_actions`).
+measure_tallies counts measure_links per plan, RAG, open or not and month due, kept by triggers on measure_links:
+a plan's counts by RAG and overdue add a few rows per month instead of one per linked action.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -54,9 +56,35 @@ def _update(dialect: str) -> str:
             "WHERE action_id = NEW.id")
 
 
+_TALLY_KEY = ("standard", "measure", "plan_id", "rag", "open", "due_month")
+
+
+def _tally_key(link: str, dialect: str) -> dict[str, str]:
+    """measure_tallies' key columns as SQL over a measure_links row (NEW or OLD)."""
+    month = (f"to_char({link}.due_order, 'YYYY-MM')" if dialect == "postgresql"
+             else f"substr({link}.due_order, 1, 7)")
+    return {"standard": f"{link}.standard", "measure": f"{link}.measure", "plan_id": f"{link}.plan_id",
+            "rag": f"COALESCE({link}.rag, '')", "open": f"{link}.open", "due_month": month}
+
+
+def _count_in(link: str, dialect: str) -> str:
+    key = _tally_key(link, dialect)
+    return (f"INSERT INTO measure_tallies ({', '.join(key)}, actions) VALUES ({', '.join(key.values())}, 1) "
+            f"ON CONFLICT ({', '.join(_TALLY_KEY)}) DO UPDATE SET actions = measure_tallies.actions + 1")
+
+
+def _count_out(link: str, dialect: str) -> list[str]:
+    where = " AND ".join(f"{column} = {sql}" for column, sql in _tally_key(link, dialect).items())
+    return [f"UPDATE measure_tallies SET actions = actions - 1 WHERE {where}",
+            f"DELETE FROM measure_tallies WHERE {where} AND actions <= 0"]
+
+
 def _triggers(dialect: str) -> list[tuple[str, str, str, list[str]]]:
     """(trigger name, event, table, statements) with NEW/OLD rows."""
     return [
+        ("measure_tallies_insert", "INSERT", "measure_links", [_count_in("NEW", dialect)]),
+        ("measure_tallies_update", "UPDATE", "measure_links", [*_count_out("OLD", dialect), _count_in("NEW", dialect)]),
+        ("measure_tallies_delete", "DELETE", "measure_links", _count_out("OLD", dialect)),
         ("measure_links_link_insert", "INSERT", "action_measures", [_insert("NEW", dialect)]),
         ("measure_links_link_update", "UPDATE", "action_measures", [_delete("OLD"), _insert("NEW", dialect)]),
         ("measure_links_link_delete", "DELETE", "action_measures", [_delete("OLD")]),
@@ -97,13 +125,30 @@ def upgrade():
         sa.PrimaryKeyConstraint("action_id", "standard", "measure", name=op.f("pk_measure_links")),
     )
     op.create_index("ix_measure_links_attention", "measure_links",
-                    ["standard", "measure", "plan_id", "attention", "due_order", "ref_order", "action_id", "rag",
-                     "open"], unique=False)
+                    ["standard", "measure", "plan_id", "attention", "due_order", "ref_order", "action_id"], unique=False)
+    op.create_index("ix_measure_links_due", "measure_links", ["standard", "measure", "open", "due_order", "plan_id"],
+                    unique=False)
+    op.create_table(
+        "measure_tallies",
+        sa.Column("standard", sa.String(length=10), nullable=False),
+        sa.Column("measure", sa.String(length=10), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("rag", sa.String(length=10), nullable=False),
+        sa.Column("open", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("due_month", sa.String(length=7), nullable=False),
+        sa.Column("actions", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_measure_tallies_plan_id_plans"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint(*_TALLY_KEY, name=op.f("pk_measure_tallies")),
+    )
     dialect = op.get_bind().dialect.name
     copied = _copied("a", dialect)
     op.execute(f"INSERT INTO measure_links (action_id, standard, measure, {', '.join(copied)}) "
                f"SELECT m.action_id, m.standard, m.measure, {', '.join(copied.values())} "
                "FROM action_measures m JOIN actions a ON a.id = m.action_id")
+    key = _tally_key("l", dialect)
+    op.execute(f"INSERT INTO measure_tallies ({', '.join(key)}, actions) SELECT {', '.join(key.values())}, count(*) "
+               f"FROM measure_links l GROUP BY {', '.join(key.values())}")
     for statement in _trigger_statements(dialect):
         op.execute(statement)
 
@@ -114,5 +159,7 @@ def downgrade():
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if dialect == "postgresql" else ""))
         if dialect == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    op.drop_table("measure_tallies")
+    op.drop_index("ix_measure_links_due", table_name="measure_links")
     op.drop_index("ix_measure_links_attention", table_name="measure_links")
     op.drop_table("measure_links")

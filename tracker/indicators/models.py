@@ -140,13 +140,15 @@ class MeasureLink(db.Model):
 
     Written only by the triggers of migration 0019_indicator_links, in the transaction that links or unlinks
     the action or changes its plan, RAG, status, due date or reference; never by the application. One index
-    serves both reads: a plan's first few linked actions most needing attention (attention, then due date,
-    then reference) and the counts by RAG and overdue, without reading the actions themselves.
+    gives a plan's first few linked actions most needing attention (attention, then due date, then reference)
+    without reading the actions; the other this month's open linked actions past due (`MeasureTally` has the
+    counts of the months before). Its own triggers keep `MeasureTally` in step.
     """
 
     __tablename__ = "measure_links"
     __table_args__ = (Index("ix_measure_links_attention", "standard", "measure", "plan_id", "attention", "due_order",
-                            "ref_order", "action_id", "rag", "open"),)
+                            "ref_order", "action_id"),
+                      Index("ix_measure_links_due", "standard", "measure", "open", "due_order", "plan_id"))
 
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
     standard: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -160,3 +162,25 @@ class MeasureLink(db.Model):
     #: The due date, or 31 December 9999 when there is none (so undated actions sort last).
     due_order: Mapped[date] = mapped_column(Date)
     ref_order: Mapped[str] = mapped_column(String(200))
+
+
+class MeasureTally(db.Model):
+    """How many of a plan's actions linked to a measure have one RAG, are open or not, and fall due in one month.
+
+    Written only by the triggers on measure_links (migration 0019_indicator_links), in the same transaction.
+    A plan's counts by RAG and overdue are read from these rows, a few per plan and month, however many
+    actions are linked: the overdue count adds the months before this one and reads this month's open
+    linked actions from measure_links' due-date index.
+    """
+
+    __tablename__ = "measure_tallies"
+
+    standard: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    #: The RAG, or "" for not rated.
+    rag: Mapped[str] = mapped_column(String(10), primary_key=True)
+    open: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    #: "2025-03": the month of the due date, or "9999-12" when there is none.
+    due_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    actions: Mapped[int] = mapped_column()

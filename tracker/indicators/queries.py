@@ -15,7 +15,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.definitions import IndicatorDefinition, load_definitions
-from tracker.indicators.models import IndicatorValue, IndicatorYear, MeasureLink, NationalValue
+from tracker.indicators.models import IndicatorValue, IndicatorYear, MeasureLink, MeasureTally, NationalValue
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
 from tracker.plans.models import Plan
@@ -273,17 +273,28 @@ class LinkedPlan:
 #: The narrative characters a linked action's row can show (it shows 200 and an ellipsis after).
 NARRATIVE_READ = 201
 _LINK = MeasureLink.__table__.c
+_TALLY = MeasureTally.__table__.c
 
 
 @cache
 def _linked_counts() -> Select:
-    """Per current plan and RAG, how many linked actions and how many of them open and past due: read from
-    measure_links' index (standard, measure, plan_id …) without touching the actions."""
-    overdue = and_(_LINK.open == 1, _LINK.due_order < bindparam("today"))
-    return (select(Plan.id, Plan.year, Plan.title, _LINK.rag, func.count(), func.sum(case((overdue, 1), else_=0)))
-            .join(Plan, Plan.id == _LINK.plan_id)
-            .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"), Plan.is_live)
-            .group_by(Plan.id, Plan.year, Plan.title, _LINK.rag))
+    """Per current plan and RAG, how many linked actions, and how many of them open and due before this month
+    (:month, "2025-03"): a few measure_tallies rows per plan and month, whatever the number of actions."""
+    overdue = and_(_TALLY.open == 1, _TALLY.due_month < bindparam("month"))
+    return (select(Plan.id, Plan.year, Plan.title, _TALLY.rag, func.sum(_TALLY.actions),
+                   func.sum(case((overdue, _TALLY.actions), else_=0)))
+            .join(Plan, Plan.id == _TALLY.plan_id)
+            .where(_TALLY.standard == bindparam("standard"), _TALLY.measure == bindparam("measure"), Plan.is_live)
+            .group_by(Plan.id, Plan.year, Plan.title, _TALLY.rag))
+
+
+@cache
+def _linked_due_this_month() -> Select:
+    """Per plan, the open linked actions due this month before today (measure_links' due-date index)."""
+    return (select(_LINK.plan_id, func.count())
+            .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"), _LINK.open == 1,
+                   _LINK.due_order >= bindparam("month_start"), _LINK.due_order < bindparam("today"))
+            .group_by(_LINK.plan_id))
 
 
 @cache
@@ -321,20 +332,25 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
     most needing attention (red, amber, other open ones by due date so overdue first, then complete or
     closed; undated last, then by reference) with their owners and latest update.
 
-    Three queries, none reading every linked action: the counts come from measure_links' index (one entry
-    per linked action, no action rows), and each plan's first few are read in that index's order and
-    stopped after `shown` (`MeasureLink`, kept by triggers in the transaction that changes the action)."""
+    Four queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per plan
+    and month), the overdue ones due this month from measure_links' due-date index, each plan's first few
+    read in measure_links' attention order and stopped after `shown`, then their owners. Both tables are
+    kept by triggers in the transaction that changes the action or its links."""
     params = {"standard": standard, "measure": str(key)}
+    today = clock.today()
     plans: dict[int, ShownPlan] = {}
     counts: dict[int, dict[str | None, int]] = {}
     overdue: Counter = Counter()
     for plan_id, year, title, rag, count, overdue_here in db.session.execute(
-            _linked_counts(), {**params, "today": clock.today()}):
-        plans.setdefault(plan_id, ShownPlan(plan_id, year, title))
-        counts.setdefault(plan_id, {})[rag] = count
-        overdue[plan_id] += int(overdue_here or 0)
+            _linked_counts(), {**params, "month": f"{today:%Y-%m}"}):
+        if count:
+            plans.setdefault(plan_id, ShownPlan(plan_id, year, title))
+            counts.setdefault(plan_id, {})[rag or None] = int(count)
+            overdue[plan_id] += int(overdue_here or 0)
     if not plans:
         return []
+    overdue.update(dict(db.session.execute(_linked_due_this_month(),
+                                           {**params, "month_start": today.replace(day=1), "today": today}).all()))
     order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
     rows = db.session.execute(_linked_first(len(order)), {
         **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
