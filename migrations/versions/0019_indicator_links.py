@@ -63,6 +63,8 @@ def _tally_key(link: str, dialect: str) -> dict[str, str]:
     """measure_tallies' key columns as SQL over a measure_links row (NEW or OLD)."""
     month = (f"to_char({link}.due_order, 'YYYY-MM')" if dialect == "postgresql"
              else f"substr({link}.due_order, 1, 7)")
+    # Only an open action's month counts (for overdue): closed ones are tallied under "" whatever their date.
+    month = f"CASE WHEN {link}.open = 1 THEN {month} ELSE '' END"
     return {"standard": f"{link}.standard", "measure": f"{link}.measure", "plan_id": f"{link}.plan_id",
             "rag": f"COALESCE({link}.rag, '')", "open": f"{link}.open", "due_month": month}
 

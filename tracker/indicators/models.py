@@ -181,6 +181,6 @@ class MeasureTally(db.Model):
     #: The RAG, or "" for not rated.
     rag: Mapped[str] = mapped_column(String(10), primary_key=True)
     open: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    #: "2025-03": the month of the due date, or "9999-12" when there is none.
+    #: "2025-03": the month an open action is due, "9999-12" when it has no due date; "" for closed actions.
     due_month: Mapped[str] = mapped_column(String(7), primary_key=True)
     actions: Mapped[int] = mapped_column()

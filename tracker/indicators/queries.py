@@ -12,6 +12,7 @@ from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate, action_owners
 from tracker.admin.service import organisation_settings
 from tracker.auth.models import User
+from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.definitions import IndicatorDefinition, load_definitions
@@ -227,23 +228,25 @@ class ShownPlan:
 
 @dataclass(frozen=True)
 class ShownAction:
-    """A linked action as its row shows it: reference, text, due date, RAG and its owners' names."""
+    """A linked action as its row shows it: reference, text (cut at 160 characters), due date ("" when none),
+    RAG and its owners' names."""
 
     id: int
     plan_id: int
     ref: str
     text: str
-    due_on: date | None
+    due: str
     rag: str | None
-    owners: tuple[str, ...]
+    owners: str
 
 
 @dataclass(frozen=True)
 class ShownUpdate:
-    """The latest progress update of a shown action (its narrative cut to what the row shows)."""
+    """The latest progress update of a shown action: its date, status and narrative as the row shows them."""
 
     as_at: date
-    status: str | None
+    when: str
+    status: str
     narrative: str
 
 
@@ -270,8 +273,11 @@ class LinkedPlan:
         return self.total > len(self.shown)
 
 
-#: The narrative characters a linked action's row can show (it shows 200 and an ellipsis after).
-NARRATIVE_READ = 201
+#: A linked action's row shows its text to 160 characters and its latest narrative to 200.
+TEXT_SHOWN = 160
+NARRATIVE_SHOWN = 200
+#: Joins the owners' names in one column of the first actions' query (no name holds it).
+_NAMES_APART = "\x1f"
 _LINK = MeasureLink.__table__.c
 _TALLY = MeasureTally.__table__.c
 
@@ -313,17 +319,32 @@ def _linked_first(plans: int) -> Select:
     newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
               .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
+    owners = (select(func.aggregate_strings(User.name, _NAMES_APART))
+              .join(action_owners, action_owners.c.user_id == User.id)
+              .where(action_owners.c.action_id == Action.id).correlate(Action).scalar_subquery())
     return (select(first.c.attention, first.c.due_order, first.c.ref_order, Action.id, Action.plan_id, Action.ref,
-                   Action.text, Action.due_on, Action.rag, ProgressUpdate.as_at, ProgressUpdate.status,
-                   func.substr(ProgressUpdate.narrative, 1, NARRATIVE_READ))
+                   Action.text, Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
+                   func.substr(ProgressUpdate.narrative, 1, NARRATIVE_SHOWN + 1))
             .join(Action, Action.id == first.c.action_id)
             .outerjoin(ProgressUpdate, ProgressUpdate.id == newest))
 
 
-@cache
-def _linked_owners() -> Select:
-    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
-            .where(action_owners.c.action_id.in_(bindparam("ids", expanding=True))).order_by(User.name))
+def _cut(text: str, length: int) -> str:
+    """Jinja's truncate(length): as it is within 5 characters of `length`, else cut at a word and "..."."""
+    if len(text) <= length + 5:
+        return text
+    return text[:length - 3].rsplit(" ", 1)[0] + "..."
+
+
+def _linked_action(row) -> LinkedAction:
+    _attention, _due, _ref, action_id, plan_id, ref, text, due_on, rag, owners, as_at, status, narrative = row
+    action = ShownAction(action_id, plan_id, ref, _cut(text, TEXT_SHOWN), long_date(due_on) if due_on else "", rag,
+                         "; ".join(sorted(owners.split(_NAMES_APART))) if owners else "")
+    if as_at is None:
+        return LinkedAction(action, None)
+    if len(narrative) > NARRATIVE_SHOWN:
+        narrative = narrative[:NARRATIVE_SHOWN] + "…"
+    return LinkedAction(action, ShownUpdate(as_at, long_date(as_at), (status or "").capitalize(), narrative))
 
 
 def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHOWN) -> list[LinkedPlan]:
@@ -332,10 +353,11 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
     most needing attention (red, amber, other open ones by due date so overdue first, then complete or
     closed; undated last, then by reference) with their owners and latest update.
 
-    Four queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per plan
-    and month), the overdue ones due this month from measure_links' due-date index, each plan's first few
-    read in measure_links' attention order and stopped after `shown`, then their owners. Both tables are
-    kept by triggers in the transaction that changes the action or its links."""
+    Three queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per
+    plan and month), the overdue ones due this month from measure_links' due-date index, and each plan's
+    first few read in measure_links' attention order and stopped after `shown`, with their owners and latest
+    update. Both tables are kept by triggers in the transaction that changes the action or its links.
+    The rows' text, dates and names come formatted as shown (pages render 10 a plan)."""
     params = {"standard": standard, "measure": str(key)}
     today = clock.today()
     plans: dict[int, ShownPlan] = {}
@@ -354,15 +376,9 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
     order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
     rows = db.session.execute(_linked_first(len(order)), {
         **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
-    owners: dict[int, list[str]] = {}
-    for action_id, name in db.session.execute(_linked_owners(), {"ids": [row.id for row in rows]}):
-        owners.setdefault(action_id, []).append(name)
     first: dict[int, list] = {}
     for row in sorted(rows, key=_attention_order):
-        attention, due_order, ref_order, action_id, plan_id, ref, text, due_on, rag, as_at, status, narrative = row
-        action = ShownAction(action_id, plan_id, ref, text, due_on, rag, tuple(owners.get(action_id, ())))
-        latest = ShownUpdate(as_at, status, narrative) if as_at is not None else None
-        first.setdefault(plan_id, []).append(LinkedAction(action, latest))
+        first.setdefault(row.plan_id, []).append(_linked_action(row))
     return [LinkedPlan(plan, sum(counts[plan.id].values()), counts[plan.id], overdue[plan.id],
                        first.get(plan.id, []))
             for plan in order]
