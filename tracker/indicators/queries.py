@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all
 
@@ -217,8 +218,7 @@ def _national_in_view(year: int, years: list[int], latest: int | None) -> bool:
 LINKED_SHOWN = 10
 
 
-@dataclass(frozen=True)
-class ShownPlan:
+class ShownPlan(NamedTuple):
     """A current plan with linked actions, as its heading shows it."""
 
     id: int
@@ -226,8 +226,7 @@ class ShownPlan:
     title: str
 
 
-@dataclass(frozen=True)
-class ShownAction:
+class ShownAction(NamedTuple):
     """A linked action as its row shows it: reference, text (cut at 160 characters), due date ("" when none),
     RAG and its owners' names."""
 
@@ -240,8 +239,7 @@ class ShownAction:
     owners: str
 
 
-@dataclass(frozen=True)
-class ShownUpdate:
+class ShownUpdate(NamedTuple):
     """The latest progress update of a shown action: its date, status and narrative as the row shows them."""
 
     as_at: date
@@ -250,8 +248,7 @@ class ShownUpdate:
     narrative: str
 
 
-@dataclass(frozen=True)
-class LinkedAction:
+class LinkedAction(NamedTuple):
     """An action meant to move a measure, with its latest progress update."""
 
     action: ShownAction
@@ -322,8 +319,8 @@ def _linked_first(plans: int) -> Select:
     owners = (select(func.aggregate_strings(User.name, _NAMES_APART))
               .join(action_owners, action_owners.c.user_id == User.id)
               .where(action_owners.c.action_id == Action.id).correlate(Action).scalar_subquery())
-    return (select(first.c.attention, first.c.due_order, first.c.ref_order, Action.id, Action.plan_id, Action.ref,
-                   Action.text, Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
+    return (select(first.c.attention, Action.id, Action.plan_id, Action.ref,
+                   Action.ref_order, Action.text, Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
                    func.substr(ProgressUpdate.narrative, 1, NARRATIVE_SHOWN + 1))
             .join(Action, Action.id == first.c.action_id)
             .outerjoin(ProgressUpdate, ProgressUpdate.id == newest))
@@ -337,7 +334,7 @@ def _cut(text: str, length: int) -> str:
 
 
 def _linked_action(row) -> LinkedAction:
-    _attention, _due, _ref, action_id, plan_id, ref, text, due_on, rag, owners, as_at, status, narrative = row
+    _attention, action_id, plan_id, ref, ref_order, text, due_on, rag, owners, as_at, status, narrative = row
     action = ShownAction(action_id, plan_id, ref, _cut(text, TEXT_SHOWN), long_date(due_on) if due_on else "", rag,
                          "; ".join(sorted(owners.split(_NAMES_APART))) if owners else "")
     if as_at is None:
@@ -385,7 +382,8 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
 
 
 def _attention_order(row) -> tuple:
-    return row[0], row[1], row[2], row[3]
+    """measure_links' order: attention, due date (undated last), reference, id."""
+    return row.attention, row.due_on is None, row.due_on, row.ref_order, row.id
 
 
 @dataclass(frozen=True)

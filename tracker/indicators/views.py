@@ -52,7 +52,7 @@ def detail(number: int):
     if number not in queries.DEFINITIONS:
         abort(404)
     bme_label = organisation_settings().bme_label
-    table = queries.indicator_table()
+    table = queries.indicator_table((number,))
     chart = queries.chart_for(number, table, bme_label)
     definition = queries.DEFINITIONS[number]
     svg = None
