@@ -15,7 +15,7 @@ from tracker.actions.models import Action, ActionMeasure
 from tracker.extensions import db
 from tracker.indicators.models import MeasureLink, MeasureTally
 from tracker.indicators.queries import LINKED_SHOWN, linked_actions
-from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.models import PlanStatus
 from tracker.rag import is_closed
 
 TODAY = date(2025, 3, 15)

@@ -304,7 +304,7 @@ def _linked_due_this_month() -> Select:
 def _linked_first(plans: int) -> Select:
     """The first :shown linked actions of each of `plans` plans (:plan0, :plan1 …) most needing attention,
     each plan's read in index order and stopped after :shown; with each action's columns, its latest
-    update (one index seek per action on (action_id, posted_at)) and its place in the order."""
+    update (one index seek per action on (action_id, posted_at)), its owners' names and its attention."""
     order = (_LINK.attention, _LINK.due_order, _LINK.ref_order, _LINK.action_id)
     parts = []
     for number in range(plans):
@@ -319,8 +319,8 @@ def _linked_first(plans: int) -> Select:
     owners = (select(func.aggregate_strings(User.name, _NAMES_APART))
               .join(action_owners, action_owners.c.user_id == User.id)
               .where(action_owners.c.action_id == Action.id).correlate(Action).scalar_subquery())
-    return (select(first.c.attention, Action.id, Action.plan_id, Action.ref,
-                   Action.ref_order, Action.text, Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
+    return (select(first.c.attention, Action.id, Action.plan_id, Action.ref, Action.ref_order, Action.text,
+                   Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
                    func.substr(ProgressUpdate.narrative, 1, NARRATIVE_SHOWN + 1))
             .join(Action, Action.id == first.c.action_id)
             .outerjoin(ProgressUpdate, ProgressUpdate.id == newest))
