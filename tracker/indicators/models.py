@@ -1,10 +1,10 @@
 """Stored results: a WRES or WDES year of results, its headline values, and the national reference series."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.clock import utcnow
@@ -133,3 +133,54 @@ class WdesValue(db.Model):
     source: Mapped[str] = mapped_column(String(10))
 
     wdes_year: Mapped[WdesYear] = relationship(back_populates="values")
+
+
+class MeasureLink(db.Model):
+    """A copy of an action's link to a measure with what the indicator and metric pages sort and count by.
+
+    Written only by the triggers of migration 0019_indicator_links, in the transaction that links or unlinks
+    the action or changes its plan, RAG, status, due date or reference; never by the application. One index
+    gives a plan's first few linked actions most needing attention (attention, then due date, then reference)
+    without reading the actions; the other this month's open linked actions past due (`MeasureTally` has the
+    counts of the months before). Its own triggers keep `MeasureTally` in step.
+    """
+
+    __tablename__ = "measure_links"
+    __table_args__ = (Index("ix_measure_links_attention", "standard", "measure", "plan_id", "attention", "due_order",
+                            "ref_order", "action_id"),
+                      Index("ix_measure_links_due", "standard", "measure", "open", "due_order", "plan_id"))
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    standard: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    #: 0 red, 1 amber, 2 other open actions, 3 complete or closed (`tracker.rag.is_closed`).
+    attention: Mapped[int] = mapped_column(SmallInteger)
+    #: 1 when the action is open (neither blue nor a closed status), else 0.
+    open: Mapped[int] = mapped_column(SmallInteger)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    #: The due date, or 31 December 9999 when there is none (so undated actions sort last).
+    due_order: Mapped[date] = mapped_column(Date)
+    ref_order: Mapped[str] = mapped_column(String(200))
+
+
+class MeasureTally(db.Model):
+    """How many of a plan's actions linked to a measure have one RAG, are open or not, and fall due in one month.
+
+    Written only by the triggers on measure_links (migration 0019_indicator_links), in the same transaction.
+    A plan's counts by RAG and overdue are read from these rows, a few per plan and month, however many
+    actions are linked: the overdue count adds the months before this one and reads this month's open
+    linked actions from measure_links' due-date index.
+    """
+
+    __tablename__ = "measure_tallies"
+
+    standard: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    #: The RAG, or "" for not rated.
+    rag: Mapped[str] = mapped_column(String(10), primary_key=True)
+    open: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    #: "2025-03": the month an open action is due, "9999-12" when it has no due date; "" for closed actions.
+    due_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    actions: Mapped[int] = mapped_column()

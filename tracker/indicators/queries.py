@@ -3,23 +3,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all
 
 from tracker import clock
-from tracker.actions.models import Action, ActionMeasure, ProgressUpdate
+from tracker.actions.models import Action, ProgressUpdate, action_owners
 from tracker.admin.service import organisation_settings
+from tracker.auth.models import User
+from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.indicators import charts
 from tracker.indicators.definitions import IndicatorDefinition, load_definitions
-from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue
+from tracker.indicators.models import IndicatorValue, IndicatorYear, MeasureLink, MeasureTally, NationalValue
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.trend import Judgement, judge
 from tracker.plans.models import Plan
-from tracker.rag import CLOSED_STATUSES
 from tracker.standards import WRES
 
 STANDARD = "wres"
@@ -217,19 +218,48 @@ def _national_in_view(year: int, years: list[int], latest: int | None) -> bool:
 LINKED_SHOWN = 10
 
 
-@dataclass(frozen=True)
-class LinkedAction:
+class ShownPlan(NamedTuple):
+    """A current plan with linked actions, as its heading shows it."""
+
+    id: int
+    year: str
+    title: str
+
+
+class ShownAction(NamedTuple):
+    """A linked action as its row shows it: reference, text (cut at 160 characters), due date ("" when none),
+    RAG and its owners' names."""
+
+    id: int
+    plan_id: int
+    ref: str
+    text: str
+    due: str
+    rag: str | None
+    owners: str
+
+
+class ShownUpdate(NamedTuple):
+    """The latest progress update of a shown action: its date, status and narrative as the row shows them."""
+
+    as_at: date
+    when: str
+    status: str
+    narrative: str
+
+
+class LinkedAction(NamedTuple):
     """An action meant to move a measure, with its latest progress update."""
 
-    action: Action
-    latest: ProgressUpdate | None
+    action: ShownAction
+    latest: ShownUpdate | None
 
 
 @dataclass(frozen=True)
 class LinkedPlan:
     """A current plan's actions linked to one measure: how many, by RAG, and the first few needing attention."""
 
-    plan: Plan
+    plan: ShownPlan
     total: int
     by_rag: dict[str | None, int]
     overdue: int
@@ -240,73 +270,120 @@ class LinkedPlan:
         return self.total > len(self.shown)
 
 
-#: SQL for "not complete, cancelled or carried forward".
-_OPEN = and_(or_(Action.rag.is_(None), Action.rag != "blue"),
-             or_(Action.status.is_(None), Action.status.not_in(CLOSED_STATUSES)))
-
-
-@dataclass(frozen=True)
-class _LinkedQueries:
-    counts: Select
-    first: Select
-    latest: Select
+#: A linked action's row shows its text to 160 characters and its latest narrative to 200.
+TEXT_SHOWN = 160
+NARRATIVE_SHOWN = 200
+#: Joins the owners' names in one column of the first actions' query (no name holds it).
+_NAMES_APART = "\x1f"
+_LINK = MeasureLink.__table__.c
+_TALLY = MeasureTally.__table__.c
 
 
 @cache
-def _linked_queries() -> _LinkedQueries:
-    """The linked-actions queries, built once and run with :standard, :measure, :today, :shown and :ids."""
-    linked = and_(ActionMeasure.action_id == Action.id, ActionMeasure.standard == bindparam("standard"),
-                  ActionMeasure.measure == bindparam("measure"))
-    overdue = and_(_OPEN, Action.due_on < bindparam("today"))
-    counts = (select(Action.plan_id, Action.rag, func.count(), func.sum(case((overdue, 1), else_=0)))
-              .join(ActionMeasure, linked).join(Plan, Plan.id == Action.plan_id).where(Plan.is_live)
-              .group_by(Action.plan_id, Action.rag))
-    # Most needing attention first: red, amber, then other open actions past their due date, then the rest
-    # open, then complete or closed; within each, the earliest due first (undated last), then by reference.
-    attention = case((Action.rag == "red", 0), (Action.rag == "amber", 1), (overdue, 2), (_OPEN, 3), else_=4)
-    rank = func.row_number().over(partition_by=Action.plan_id,
-                                  order_by=(attention, Action.due_on.is_(None), Action.due_on, Action.ref_order,
-                                            Action.id))
-    ranked = (select(Action.id, rank.label("rank")).join(ActionMeasure, linked)
-              .join(Plan, Plan.id == Action.plan_id).where(Plan.is_live).subquery())
-    first = (select(Action, ranked.c.rank).join(ranked, ranked.c.id == Action.id).join(Action.plan)
-             .where(ranked.c.rank <= bindparam("shown", type_=Integer))
-             .options(contains_eager(Action.plan), selectinload(Action.owners)))
-    # The newest update of each shown action: one index seek per action (action_id, posted_at), not every update.
+def _linked_counts() -> Select:
+    """Per current plan and RAG, how many linked actions, and how many of them open and due before this month
+    (:month, "2025-03"): a few measure_tallies rows per plan and month, whatever the number of actions."""
+    overdue = and_(_TALLY.open == 1, _TALLY.due_month < bindparam("month"))
+    return (select(Plan.id, Plan.year, Plan.title, _TALLY.rag, func.sum(_TALLY.actions),
+                   func.sum(case((overdue, _TALLY.actions), else_=0)))
+            .join(Plan, Plan.id == _TALLY.plan_id)
+            .where(_TALLY.standard == bindparam("standard"), _TALLY.measure == bindparam("measure"), Plan.is_live)
+            .group_by(Plan.id, Plan.year, Plan.title, _TALLY.rag))
+
+
+@cache
+def _linked_due_this_month() -> Select:
+    """Per plan, the open linked actions due this month before today (measure_links' due-date index)."""
+    return (select(_LINK.plan_id, func.count())
+            .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"), _LINK.open == 1,
+                   _LINK.due_order >= bindparam("month_start"), _LINK.due_order < bindparam("today"))
+            .group_by(_LINK.plan_id))
+
+
+@cache
+def _linked_first(plans: int) -> Select:
+    """The first :shown linked actions of each of `plans` plans (:plan0, :plan1 …) most needing attention,
+    each plan's read in index order and stopped after :shown; with each action's columns, its latest
+    update (one index seek per action on (action_id, posted_at)), its owners' names and its attention."""
+    order = (_LINK.attention, _LINK.due_order, _LINK.ref_order, _LINK.action_id)
+    parts = []
+    for number in range(plans):
+        part = (select(*order).where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"),
+                                     _LINK.plan_id == bindparam(f"plan{number}"))
+                .order_by(*order).limit(bindparam("shown", type_=Integer)).subquery())
+        parts.append(select(part))
+    first = union_all(*parts).subquery() if plans > 1 else parts[0].subquery()
     newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
               .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
-    latest = select(ProgressUpdate).where(ProgressUpdate.id.in_(
-        select(newest).where(Action.id.in_(bindparam("ids", expanding=True)))))
-    return _LinkedQueries(counts, first, latest)
+    owners = (select(func.aggregate_strings(User.name, _NAMES_APART))
+              .join(action_owners, action_owners.c.user_id == User.id)
+              .where(action_owners.c.action_id == Action.id).correlate(Action).scalar_subquery())
+    return (select(first.c.attention, Action.id, Action.plan_id, Action.ref, Action.ref_order, Action.text,
+                   Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
+                   func.substr(ProgressUpdate.narrative, 1, NARRATIVE_SHOWN + 1))
+            .join(Action, Action.id == first.c.action_id)
+            .outerjoin(ProgressUpdate, ProgressUpdate.id == newest))
 
 
-def _rank_of(row: tuple[int, Action]) -> int:
-    return row[0]
+def _cut(text: str, length: int) -> str:
+    """Jinja's truncate(length): as it is within 5 characters of `length`, else cut at a word and "..."."""
+    if len(text) <= length + 5:
+        return text
+    return text[:length - 3].rsplit(" ", 1)[0] + "..."
+
+
+def _linked_action(row) -> LinkedAction:
+    _attention, action_id, plan_id, ref, ref_order, text, due_on, rag, owners, as_at, status, narrative = row
+    action = ShownAction(action_id, plan_id, ref, _cut(text, TEXT_SHOWN), long_date(due_on) if due_on else "", rag,
+                         "; ".join(sorted(owners.split(_NAMES_APART))) if owners else "")
+    if as_at is None:
+        return LinkedAction(action, None)
+    if len(narrative) > NARRATIVE_SHOWN:
+        narrative = narrative[:NARRATIVE_SHOWN] + "…"
+    return LinkedAction(action, ShownUpdate(as_at, long_date(as_at), (status or "").capitalize(), narrative))
 
 
 def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHOWN) -> list[LinkedPlan]:
     """Per plan that is not closed or archived (newest first), the actions linked to a measure (a WRES indicator
     number, or a WDES metric key with standard="wdes"): how many, by RAG and overdue, and the first `shown`
-    most needing attention with their owners and latest update. Four queries, whatever the number of actions
-    (the counts and the first few still read every linked action's row in the database)."""
-    queries = _linked_queries()
-    params = {"standard": standard, "measure": str(key), "today": clock.today(), "shown": shown}
-    counts: dict[int, Counter] = {}
+    most needing attention (red, amber, other open ones by due date so overdue first, then complete or
+    closed; undated last, then by reference) with their owners and latest update.
+
+    Three queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per
+    plan and month), the overdue ones due this month from measure_links' due-date index, and each plan's
+    first few read in measure_links' attention order and stopped after `shown`, with their owners and latest
+    update. Both tables are kept by triggers in the transaction that changes the action or its links.
+    The rows' text, dates and names come formatted as shown (pages render 10 a plan)."""
+    params = {"standard": standard, "measure": str(key)}
+    today = clock.today()
+    plans: dict[int, ShownPlan] = {}
+    counts: dict[int, dict[str | None, int]] = {}
     overdue: Counter = Counter()
-    for plan_id, rag, count, overdue_here in db.session.execute(queries.counts, params):
-        counts.setdefault(plan_id, Counter())[rag] += count
-        overdue[plan_id] += int(overdue_here or 0)
-    first: dict[int, list[tuple[int, Action]]] = {}
-    for action, rank in db.session.execute(queries.first, params):
-        first.setdefault(action.plan_id, []).append((rank, action))
-    ids = [action.id for rows in first.values() for _rank, action in rows]
-    latest = ({update.action_id: update for update in db.session.scalars(queries.latest, {"ids": ids})}
-              if ids else {})
-    plans = sorted((rows[0][1].plan for rows in first.values()), key=lambda plan: (plan.year, -plan.id), reverse=True)
-    return [LinkedPlan(plan, sum(counts[plan.id].values()), dict(counts[plan.id]), overdue[plan.id],
-                       [LinkedAction(action, latest.get(action.id)) for _rank, action in sorted(first[plan.id], key=_rank_of)])
-            for plan in plans if plan.id in counts]
+    for plan_id, year, title, rag, count, overdue_here in db.session.execute(
+            _linked_counts(), {**params, "month": f"{today:%Y-%m}"}):
+        if count:
+            plans.setdefault(plan_id, ShownPlan(plan_id, year, title))
+            counts.setdefault(plan_id, {})[rag or None] = int(count)
+            overdue[plan_id] += int(overdue_here or 0)
+    if not plans:
+        return []
+    overdue.update(dict(db.session.execute(_linked_due_this_month(),
+                                           {**params, "month_start": today.replace(day=1), "today": today}).all()))
+    order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
+    rows = db.session.execute(_linked_first(len(order)), {
+        **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
+    first: dict[int, list] = {}
+    for row in sorted(rows, key=_attention_order):
+        first.setdefault(row.plan_id, []).append(_linked_action(row))
+    return [LinkedPlan(plan, sum(counts[plan.id].values()), counts[plan.id], overdue[plan.id],
+                       first.get(plan.id, []))
+            for plan in order]
+
+
+def _attention_order(row) -> tuple:
+    """measure_links' order: attention, due date (undated last), reference, id."""
+    return row.attention, row.due_on is None, row.due_on, row.ref_order, row.id
 
 
 @dataclass(frozen=True)
