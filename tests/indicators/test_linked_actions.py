@@ -183,3 +183,17 @@ def test_the_wdes_metric_page_shows_ten_of_forty_with_counts_and_the_filtered_pl
     assert link == f"/plans/{plan.id}?measure=wdes:4a_ii"
     listed = client.get(link).get_data(as_text=True)
     assert all(f'href="/actions/{action.id}"' in listed for action in made)
+
+
+def test_linked_rows_escape_what_people_typed(client, viewer, make_plan, make_action, make_user):
+    plan = make_plan("2024-25", title="Inclusion plan")
+    owner = make_user("owner", name='Sam <b>O\'Neil</b>')
+    action = make_action(plan, "1.1", text='Panels <script>alert("x")</script> & more', indicators=[1], rag="red",
+                         owners=[owner])
+    _update(action, "Met <i>HR</i> & 'staff side'")
+    db.session.commit()
+    page = client.get("/indicators/1").get_data(as_text=True)
+    assert "<script>alert" not in page and "<b>O" not in page and "<i>HR" not in page
+    assert "Panels &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in page
+    assert "Sam &lt;b&gt;O&#39;Neil&lt;/b&gt;" in page
+    assert "Met &lt;i&gt;HR&lt;/i&gt; &amp; &#39;staff side&#39;" in page
