@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Integer, Select, String, bindparam, case, cast, distinct, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate, action_owners
@@ -36,6 +36,29 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
         comment=review.comment, reviewer=review.reviewer.name if review.reviewer else "Unknown reviewer",
         recorded_at=review.created_at, escalated_to=review.escalated_to.name if review.escalated_to else None,
         escalated_to_meeting_on=target.held_on if target else None)
+
+
+@cache
+def _forum_query() -> Select:
+    return (select(Forum).where(Forum.id == bindparam("forum_id"))
+            .options(joinedload(Forum.parent), selectinload(Forum.meetings)))
+
+
+def forum_with_meetings(forum_id: int) -> Forum | None:
+    """The forum with its escalation forum and its meetings (all an agenda's pages read of it), or None."""
+    return db.session.scalar(_forum_query(), {"forum_id": forum_id})
+
+
+@cache
+def _plan_choices_query() -> Select:
+    return (select(Plan.id, (Plan.year + ": " + Plan.title).label("label")).where(Plan.archived_at.is_(None))
+            .order_by(Plan.year.desc(), Plan.id.desc()))
+
+
+def plan_choices() -> list:
+    """(id, label) of the plans whose actions the EDI lead may add to an agenda: any but archived ones,
+    newest first (`label` as `Plan.label` words it)."""
+    return list(db.session.execute(_plan_choices_query()))
 
 
 #: Items on one page of the agenda and of the whole-agenda review page.
