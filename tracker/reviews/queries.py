@@ -236,16 +236,16 @@ def _owners_query() -> Select:
 
 @cache
 def _latest_updates_query(before: bool) -> Select:
-    order = func.row_number().over(partition_by=ProgressUpdate.action_id,
-                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
-    ranked = (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
-                     ProgressUpdate.rag, order.label("newest"))
-              .where(ProgressUpdate.action_id.in_(bindparam("action_ids", expanding=True))))
+    """Each action's latest update, found by its index on (action_id, posted_at) one action at a time
+    rather than by ranking every update of the actions."""
+    newest = select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
     if before:
-        ranked = ranked.where(ProgressUpdate.posted_at < bindparam("before"))
-    ranked = ranked.subquery()
-    return (select(ranked.c.action_id, ranked.c.as_at, ranked.c.narrative, ranked.c.status, ranked.c.rag)
-            .where(ranked.c.newest == 1))
+        newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
+    newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
+              .correlate(Action).scalar_subquery())
+    chosen = select(newest).where(Action.id.in_(bindparam("action_ids", expanding=True)))
+    return (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
+                   ProgressUpdate.rag).where(ProgressUpdate.id.in_(chosen)))
 
 
 def _latest_updates(action_ids: list[int], before: datetime | None) -> dict:
