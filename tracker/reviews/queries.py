@@ -125,7 +125,12 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
     number of queries whatever the agenda's length. With `item_ids`, the page holds those items of the
     meeting instead (the rows a submitted review form was given), in the agenda's order."""
     meeting_only = {"meeting_id": meeting.id}
-    sections = dict(db.session.execute(_sections_query(), meeting_only).all())
+    sections: Counter = Counter()
+    days: Counter = Counter()
+    for section, rated_at, count in db.session.execute(_sections_query(), meeting_only):
+        sections[section] += count
+        if rated_at is not None:
+            days[clock.uk_date(rated_at)] += count
     codes = list(rules.GROUP_HEADINGS)
     counts = {codes[code]: sections[code] for code in sorted(sections)}
     number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
@@ -134,7 +139,8 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
     else:
         rows = _rows(meeting, today, _chosen_items_query(True), {**meeting_only, "item_ids": item_ids})
     reviewed = db.session.scalar(_reviewed_query(), meeting_only)
-    return AgendaPage(rows, counts, number, size, _rated_on(meeting.id), reviewed or 0)
+    rated_on = days.most_common(1)[0][0] if days else None
+    return AgendaPage(rows, counts, number, size, rated_on, reviewed or 0)
 
 
 # The agenda's statements are built once and executed with their parameters: building a statement of
@@ -142,9 +148,13 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
 
 @cache
 def _sections_query() -> Select:
-    """(section rank, items in it) of the meeting's agenda."""
-    ranks = select(_section_rank().label("section")).where(AgendaItem.meeting_id == bindparam("meeting_id")).subquery()
-    return select(ranks.c.section, func.count()).group_by(ranks.c.section)
+    """(section rank, moment rated, items) of the meeting's agenda: its sections' sizes, and the UK day most
+    of its ratings were taken (each build, refresh or daily run rates its items at one moment, so this
+    groups a handful of moments, not every item), in one pass over its items."""
+    items = (select(_section_rank().label("section"), AgendaItem.rated_at)
+             .where(AgendaItem.meeting_id == bindparam("meeting_id")).subquery())
+    return (select(items.c.section, items.c.rated_at, func.count()).group_by(items.c.section, items.c.rated_at)
+            .order_by(items.c.rated_at, items.c.section))
 
 
 @cache
@@ -155,9 +165,12 @@ def _reviewed_query() -> Select:
 
 @cache
 def _page_query() -> Select:
-    """A page of the meeting's items in the agenda's order (parameters size and skip)."""
-    return (_items(bindparam("meeting_id")).order_by(_section_rank(), AgendaItem.position, AgendaItem.id)
+    """A page of the meeting's items in the agenda's order (parameters size and skip): the page's items are
+    chosen from the agenda's items alone, then joined to their actions."""
+    order = (_section_rank(), AgendaItem.position, AgendaItem.id)
+    page = (select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(*order)
             .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer)))
+    return _items(bindparam("meeting_id")).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
 
 
 @cache
@@ -183,22 +196,6 @@ def _items(meeting_id) -> Select:
             .join(Action, Action.id == AgendaItem.action_id).join(Plan, Plan.id == Action.plan_id)
             .outerjoin(Forum, Forum.id == AgendaItem.escalated_from_id)
             .where(AgendaItem.meeting_id == meeting_id))
-
-
-@cache
-def _rated_at_query() -> Select:
-    return (select(AgendaItem.rated_at, func.count())
-            .where(AgendaItem.meeting_id == bindparam("meeting_id"), AgendaItem.rated_at.is_not(None))
-            .group_by(AgendaItem.rated_at).order_by(AgendaItem.rated_at))
-
-
-def _rated_on(meeting_id: int) -> date | None:
-    """The UK day most of the agenda's ratings were taken: each build, refresh or daily run rates its items
-    at one moment, so the database groups a handful of moments, not every item."""
-    days: Counter = Counter()
-    for rated_at, count in db.session.execute(_rated_at_query(), {"meeting_id": meeting_id}):
-        days[clock.uk_date(rated_at)] += count
-    return days.most_common(1)[0][0] if days else None
 
 
 def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None) -> list[rules.AgendaRow]:
