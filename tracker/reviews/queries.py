@@ -3,13 +3,14 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, String, bindparam, case, cast, distinct, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Integer, Select, String, bindparam, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate, action_owners
@@ -36,6 +37,29 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
         comment=review.comment, reviewer=review.reviewer.name if review.reviewer else "Unknown reviewer",
         recorded_at=review.created_at, escalated_to=review.escalated_to.name if review.escalated_to else None,
         escalated_to_meeting_on=target.held_on if target else None)
+
+
+@cache
+def _forum_query() -> Select:
+    return (select(Forum).where(Forum.id == bindparam("forum_id"))
+            .options(joinedload(Forum.parent), selectinload(Forum.meetings)))
+
+
+def forum_with_meetings(forum_id: int) -> Forum | None:
+    """The forum with its escalation forum and its meetings (all an agenda's pages read of it), or None."""
+    return db.session.scalar(_forum_query(), {"forum_id": forum_id})
+
+
+@cache
+def _plan_choices_query() -> Select:
+    return (select(Plan.id, (Plan.year + ": " + Plan.title).label("label")).where(Plan.archived_at.is_(None))
+            .order_by(Plan.year.desc(), Plan.id.desc()))
+
+
+def plan_choices() -> list:
+    """(id, label) of the plans whose actions the EDI lead may add to an agenda: any but archived ones,
+    newest first (`label` as `Plan.label` words it)."""
+    return list(db.session.execute(_plan_choices_query()))
 
 
 #: Items on one page of the agenda and of the whole-agenda review page.
@@ -101,23 +125,71 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
     """Page `number` of the meeting's agenda (a number past the end gives the last page), in a fixed
     number of queries whatever the agenda's length. With `item_ids`, the page holds those items of the
     meeting instead (the rows a submitted review form was given), in the agenda's order."""
-    rank = _section_rank()
-    ranks = select(rank.label("section")).where(AgendaItem.meeting_id == meeting.id).subquery()
-    sections = dict(db.session.execute(select(ranks.c.section, func.count()).group_by(ranks.c.section)).all())
+    meeting_only = {"meeting_id": meeting.id}
+    sections: Counter = Counter()
+    days: Counter = Counter()
     codes = list(rules.GROUP_HEADINGS)
+    for reasons, rated_at, count in db.session.execute(_sections_query(), meeting_only):
+        sections[codes.index(rules.group_of(json.loads(reasons)))] += count
+        if rated_at is not None:
+            days[clock.uk_date(rated_at)] += count
     counts = {codes[code]: sections[code] for code in sorted(sections)}
     number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
-    statement = _items(meeting.id).order_by(rank, AgendaItem.position, AgendaItem.id)
     if item_ids is None:
-        statement = statement.limit(size).offset((number - 1) * size)
+        rows = _rows(meeting, today, _page_query(), {**meeting_only, "size": size, "skip": (number - 1) * size})
     else:
-        statement = statement.where(AgendaItem.id.in_(item_ids))
-    reviewed = db.session.scalar(select(func.count(distinct(ForumReview.action_id)))
-                                 .where(ForumReview.meeting_id == meeting.id))
-    return AgendaPage(_rows(meeting, today, statement), counts, number, size, _rated_on(meeting.id), reviewed or 0)
+        rows = _rows(meeting, today, _chosen_items_query(True), {**meeting_only, "item_ids": item_ids})
+    reviewed = db.session.scalar(_reviewed_query(), meeting_only)
+    rated_on = days.most_common(1)[0][0] if days else None
+    return AgendaPage(rows, counts, number, size, rated_on, reviewed or 0)
 
 
-def _items(meeting_id: int) -> Select:
+# The agenda's statements are built once and executed with their parameters: building a statement of
+# this size costs more than running it (and SQLAlchemy then finds it compiled in its cache).
+
+@cache
+def _sections_query() -> Select:
+    """(reason codes as stored, moment rated, items) of the meeting's agenda, for its sections' sizes and
+    the UK day most of its ratings were taken, in one pass over its items. Items share a handful of reason
+    lists and of moments (each build, refresh or daily run rates its items at one moment), so the rows are
+    few whatever the agenda's length."""
+    reasons = cast(AgendaItem.reasons, String)
+    return (select(reasons, AgendaItem.rated_at, func.count())
+            .where(AgendaItem.meeting_id == bindparam("meeting_id")).group_by(reasons, AgendaItem.rated_at)
+            .order_by(AgendaItem.rated_at))
+
+
+@cache
+def _reviewed_query() -> Select:
+    return (select(func.count(distinct(ForumReview.action_id)))
+            .where(ForumReview.meeting_id == bindparam("meeting_id")))
+
+
+@cache
+def _page_query() -> Select:
+    """A page of the meeting's items in the agenda's order (parameters size and skip): the page's items are
+    chosen from the agenda's items alone, then joined to their actions."""
+    order = (_section_rank(), AgendaItem.position, AgendaItem.id)
+    page = (select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(*order)
+            .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer)))
+    return _items(bindparam("meeting_id")).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
+
+
+@cache
+def _chosen_items_query(by_section: bool) -> Select:
+    """The meeting's items among `item_ids`, in the agenda's order (by section first when `by_section`,
+    as the agenda's pages are; in its numbered order otherwise, as the meeting pack is)."""
+    order = (_section_rank(),) if by_section else ()
+    return (_items(bindparam("meeting_id")).where(AgendaItem.id.in_(bindparam("item_ids", expanding=True)))
+            .order_by(*order, AgendaItem.position, AgendaItem.id))
+
+
+@cache
+def _all_items_query() -> Select:
+    return _items(bindparam("meeting_id")).order_by(AgendaItem.position, AgendaItem.id)
+
+
+def _items(meeting_id) -> Select:
     """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them."""
     return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.rated_at,
                    AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
@@ -128,18 +200,6 @@ def _items(meeting_id: int) -> Select:
             .where(AgendaItem.meeting_id == meeting_id))
 
 
-def _rated_on(meeting_id: int) -> date | None:
-    """The UK day most of the agenda's ratings were taken: each build, refresh or daily run rates its items
-    at one moment, so the database groups a handful of moments, not every item."""
-    days: Counter = Counter()
-    for rated_at, count in db.session.execute(
-            select(AgendaItem.rated_at, func.count()).where(AgendaItem.meeting_id == meeting_id,
-                                                            AgendaItem.rated_at.is_not(None))
-            .group_by(AgendaItem.rated_at).order_by(AgendaItem.rated_at)):
-        days[clock.uk_date(rated_at)] += count
-    return days.most_common(1)[0][0] if days else None
-
-
 def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None) -> list[rules.AgendaRow]:
     """The stored agenda as plain rows in its numbered order (only `item_ids` when given), in a fixed
     number of queries whatever its length (the meeting pack reads it whole).
@@ -147,58 +207,73 @@ def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None
     The owner's status and RAG are the item's rating (see `agendas.shown_rating`); for a past meeting the
     latest update is the one posted by the end of the meeting day.
     """
-    statement = _items(meeting.id).order_by(AgendaItem.position, AgendaItem.id)
-    if item_ids is not None:
-        statement = statement.where(AgendaItem.id.in_(item_ids))
-    return _rows(meeting, today, statement)
+    if item_ids is None:
+        return _rows(meeting, today, _all_items_query(), {"meeting_id": meeting.id})
+    return _rows(meeting, today, _chosen_items_query(False), {"meeting_id": meeting.id, "item_ids": item_ids})
 
 
-def _rows(meeting: Meeting, today: date, statement: Select) -> list[rules.AgendaRow]:
-    items = db.session.execute(statement).all()
+def _rows(meeting: Meeting, today: date, statement: Select, params: dict) -> list[rules.AgendaRow]:
+    items = db.session.execute(statement, params).all()
     if not items:
         return []
     action_ids = [item.action_id for item in items]
     past = not is_upcoming(meeting, today)
     updates = _latest_updates(action_ids, end_of_day(meeting.held_on) if past else None)
     owners: dict[int, list[str]] = {}
-    for action_id, name in db.session.execute(
-            select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
-            .where(action_owners.c.action_id.in_(action_ids)).order_by(User.name)):
+    for action_id, name in db.session.execute(_owners_query(), {"action_ids": action_ids}):
         owners.setdefault(action_id, []).append(name)
     reviews, counts = _current_reviews(meeting, action_ids)
     return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), owners.get(item.action_id, ()),
                         reviews.get(item.action_id), counts.get(item.action_id, 0)) for item in items]
 
 
+@cache
+def _owners_query() -> Select:
+    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
+            .where(action_owners.c.action_id.in_(bindparam("action_ids", expanding=True))).order_by(User.name))
+
+
+@cache
+def _latest_updates_query(before: bool) -> Select:
+    """Each action's latest update, found by its index on (action_id, posted_at) one action at a time
+    rather than by ranking every update of the actions."""
+    newest = select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
+    if before:
+        newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
+    newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
+              .correlate(Action).scalar_subquery())
+    chosen = select(newest).where(Action.id.in_(bindparam("action_ids", expanding=True)))
+    return (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
+                   ProgressUpdate.rag).where(ProgressUpdate.id.in_(chosen)))
+
+
 def _latest_updates(action_ids: list[int], before: datetime | None) -> dict:
     """{action_id: its latest update's as-at date, narrative, status and RAG} (posted before `before` when
     given), as plain rows in one query."""
-    order = func.row_number().over(partition_by=ProgressUpdate.action_id,
-                                   order_by=(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
-    ranked = (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
-                     ProgressUpdate.rag, order.label("newest"))
-              .where(ProgressUpdate.action_id.in_(action_ids)))
-    if before is not None:
-        ranked = ranked.where(ProgressUpdate.posted_at < before)
-    ranked = ranked.subquery()
-    return {update.action_id: update for update in db.session.execute(
-        select(ranked.c.action_id, ranked.c.as_at, ranked.c.narrative, ranked.c.status, ranked.c.rag)
-        .where(ranked.c.newest == 1))}
+    params = {"action_ids": action_ids} if before is None else {"action_ids": action_ids, "before": before}
+    return {update.action_id: update
+            for update in db.session.execute(_latest_updates_query(before is not None), params)}
+
+
+@cache
+def _current_reviews_query() -> Select:
+    target = aliased(Meeting)
+    return (select(ForumReview.id, ForumReview.action_id, ForumReview.reviewed_rag, ForumReview.owner_rag,
+                   ForumReview.owner_rag_as_at, ForumReview.decision, ForumReview.comment, ForumReview.created_at,
+                   User.name.label("reviewer"), Forum.name.label("escalated_to"), target.held_on.label("target_on"))
+            .outerjoin(User, User.id == ForumReview.reviewer_id)
+            .outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
+            .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
+            .where(ForumReview.meeting_id == bindparam("meeting_id"),
+                   ForumReview.action_id.in_(bindparam("action_ids", expanding=True)))
+            .order_by(ForumReview.created_at, ForumReview.id))
 
 
 def _current_reviews(meeting: Meeting, action_ids: list[int]) -> tuple[dict[int, tuple[int, rules.ReviewRow]],
                                                                        dict[int, int]]:
     """({action_id: (current review's id, the review)}, {action_id: number of reviews}) of the actions at
     the meeting, as plain rows in one query."""
-    target = aliased(Meeting)
-    reviews = db.session.execute(
-        select(ForumReview.id, ForumReview.action_id, ForumReview.reviewed_rag, ForumReview.owner_rag,
-               ForumReview.owner_rag_as_at, ForumReview.decision, ForumReview.comment, ForumReview.created_at,
-               User.name.label("reviewer"), Forum.name.label("escalated_to"), target.held_on.label("target_on"))
-        .outerjoin(User, User.id == ForumReview.reviewer_id).outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
-        .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
-        .where(ForumReview.meeting_id == meeting.id, ForumReview.action_id.in_(action_ids))
-        .order_by(ForumReview.created_at, ForumReview.id))
+    reviews = db.session.execute(_current_reviews_query(), {"meeting_id": meeting.id, "action_ids": action_ids})
     latest: dict[int, tuple[int, rules.ReviewRow]] = {}
     counts: dict[int, int] = {}
     forum = meeting.forum.name

@@ -15,7 +15,6 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.forms import ButtonForm, show_error
 from tracker.governance.models import Forum, Meeting
-from tracker.governance.queries import load_forum
 from tracker.plans.models import Plan
 from tracker.request_guards import query_int
 from tracker.reviews import agenda_rules as rules
@@ -29,7 +28,7 @@ bp = Blueprint("reviews", __name__, url_prefix="/forums")
 
 def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
     """The forum and its meeting, or 404 for an unknown id or another forum's meeting."""
-    forum = load_forum(forum_id)
+    forum = queries.forum_with_meetings(forum_id)
     meeting = agendas.meeting_of(forum, meeting_id) if forum is not None else None
     if meeting is None:
         abort(404)
@@ -48,12 +47,6 @@ def _agenda_url(forum: Forum, meeting: Meeting, item_id: int | None = None) -> s
     return url + (f"#item-{item_id}" if item_id else "")
 
 
-def _plans() -> list[Plan]:
-    """The plans whose actions the EDI lead may add to an agenda: any but archived ones."""
-    return list(db.session.scalars(select(Plan).where(Plan.archived_at.is_(None))
-                                   .order_by(Plan.year.desc(), Plan.id.desc())))
-
-
 def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
     today = clock.today()
     agenda = agendas.agenda_record(meeting)
@@ -63,7 +56,7 @@ def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = 
         agenda=agenda, upcoming=agendas.is_upcoming(meeting, today), dates=agendas.meeting_dates(meeting),
         rated_on=page.rated_on, reviews_open=agendas.reviews_open(meeting, agenda, today),
         build_on=agendas.build_day(meeting, update_request_days()),
-        add_form=add_form or (AddItemForm(formdata=None, plans=_plans()) if current_user.is_admin else None),
+        add_form=add_form or (AddItemForm(formdata=None, plans=queries.plan_choices()) if current_user.is_admin else None),
         button_form=ButtonForm(), window_days=rules.WINDOW_DAYS, group_headings=rules.GROUP_HEADINGS,
         item_url=_item_url_prefix(forum, meeting), action_url=url_for("actions.detail", action_id=0)[:-1],
     ), status
@@ -119,7 +112,7 @@ def refresh_agenda(forum_id: int, meeting_id: int):
 def add_item(forum_id: int, meeting_id: int):
     """Put any action on the agenda by its plan and reference (admin)."""
     forum, meeting = meeting_or_404(forum_id, meeting_id)
-    form = AddItemForm(plans=_plans())
+    form = AddItemForm(plans=queries.plan_choices())
     if not form.validate_on_submit():
         return _agenda_page(forum, meeting, form, 400)
     try:
