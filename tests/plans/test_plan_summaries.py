@@ -348,7 +348,7 @@ def test_a_rolled_back_change_leaves_the_stored_summary_valid(plan, admin, monke
     db.session.rollback()
     assert _revision(plan) == warmed
     with monkeypatch.context() as patched:
-        patched.setattr(summaries, "compute", lambda _plan: pytest.fail("the stored summary should be used"))
+        patched.setattr(summaries, "compute", lambda _plan, **_: pytest.fail("the stored summary should be used"))
         assert plan_overview(plan, date(2024, 6, 20)) == reference_overview(plan, date(2024, 6, 20))
     assert _stored_revision(plan) == warmed
     assert_in_step(plan)
@@ -464,8 +464,8 @@ def test_two_first_reads_at_once_both_succeed_and_store_one_summary(app, plan, m
     computed = threading.Barrier(2, timeout=30)
     compute = summaries.compute
 
-    def compute_then_wait(of_plan):
-        content = compute(of_plan)
+    def compute_then_wait(of_plan, **options):
+        content = compute(of_plan, **options)
         computed.wait()
         return content
 
