@@ -17,6 +17,19 @@ committed while the figures were computed can only make the stored revision olde
 so the summary is computed again on the next read; a change rolled back takes its revision bump with
 it, so the stored summary stays valid. The app never writes plan_revisions.
 
+RAG over time is the costly part (every rated update of the plan, ranked), and a change can only alter
+it from the month of the date it touches on. plan_month_revisions (migration 0020_incremental_summaries)
+holds a number per plan and month that the triggers add one to for every change that can alter an
+action's RAG at that month's end or later (a rated update added, changed or removed: its as-at month,
+before and after; an action's own rating changed, unless an update of the same day outranks it; an
+action moved to another plan or deleted, or rated without a date: every month). A summary stores the
+numbers it read BEFORE counting, so when the plan's data has changed since, its RAG at the month ends
+before the first month whose number moved is still right: only the later months are counted, from each
+changed action's rating at the last kept month's end. The same reasoning as for the revision holds: a
+change committed while counting moves its month's number past the stored one; one rolled back takes its
+number with it. The counts by theme, status, RAG, measure, high impact action and forum are computed
+afresh every time (one aggregate query each over the plan's actions).
+
 Reading: one query for the plan's revision and its stored summary. When they differ the summary is
 computed (the aggregate queries below, the one place they live) and stored (INSERT ... ON CONFLICT
 DO UPDATE, inside a savepoint so that a failure to store, such as a concurrent writer holding the
