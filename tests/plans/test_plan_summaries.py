@@ -348,7 +348,7 @@ def test_a_rolled_back_change_leaves_the_stored_summary_valid(plan, admin, monke
     db.session.rollback()
     assert _revision(plan) == warmed
     with monkeypatch.context() as patched:
-        patched.setattr(summaries, "compute", lambda _plan: pytest.fail("the stored summary should be used"))
+        patched.setattr(summaries, "compute", lambda _plan, **_: pytest.fail("the stored summary should be used"))
         assert plan_overview(plan, date(2024, 6, 20)) == reference_overview(plan, date(2024, 6, 20))
     assert _stored_revision(plan) == warmed
     assert_in_step(plan)
@@ -464,8 +464,8 @@ def test_two_first_reads_at_once_both_succeed_and_store_one_summary(app, plan, m
     computed = threading.Barrier(2, timeout=30)
     compute = summaries.compute
 
-    def compute_then_wait(of_plan):
-        content = compute(of_plan)
+    def compute_then_wait(of_plan, **options):
+        content = compute(of_plan, **options)
         computed.wait()
         return content
 
@@ -491,3 +491,167 @@ def test_two_first_reads_at_once_both_succeed_and_store_one_summary(app, plan, m
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(PlanSummary)) == 1
     assert _stored_revision(plan) == _revision(plan)
+
+
+# --- RAG over time counted again only from the first month a change can affect --------------------
+
+_JUNE_20 = date(2024, 6, 20)
+
+
+def _first_month_counted(monkeypatch, plan: Plan) -> int | None:
+    """Read the overview (storing its summary): the plan-year month (0 = April) from which RAG over time
+    was counted again, or None when every month was kept."""
+    seen = []
+    original = summaries._rag_changes_query
+    with monkeypatch.context() as patched:
+        patched.setattr(summaries, "_rag_changes_query",
+                        lambda months, first=0: seen.append(first) or original(months, first))
+        plan_overview(plan, _JUNE_20)
+        db.session.commit()
+    assert len(seen) <= 1
+    return seen[0] if seen else None
+
+
+def _post(plan: Plan, ref: str, rag: str | None, as_at: date, author) -> None:
+    actions.post_update(_action(plan, ref), UpdateData(status="PROGRESS MADE", rag=rag, narrative="Progress",
+                                                       rag_reason="As discussed", as_at=as_at), author,
+                        historical=True)
+    db.session.commit()
+
+
+def test_a_summary_computed_afresh_counts_every_month(plan, monkeypatch):
+    db.session.execute(text("DELETE FROM plan_summaries"))
+    db.session.commit()
+    assert _first_month_counted(monkeypatch, plan) == 0
+    assert _first_month_counted(monkeypatch, plan) is None, "an unchanged plan's summary is read as stored"
+
+
+@pytest.mark.parametrize(("as_at", "first"), [
+    (date(2024, 9, 12), 5),   # September onwards
+    (_JUNE_20, 2),            # June onwards: the update posted today
+    (date(2025, 3, 31), 11),  # the last month alone
+    (date(2024, 4, 1), 0),    # every month
+    (date(2024, 1, 15), 0),   # before the year: every month
+    (date(2025, 5, 2), None),  # after the year: no month
+])
+def test_an_update_counts_rag_over_time_again_only_from_its_month(plan, monkeypatch, make_user, as_at, first):
+    _warm(plan)
+    _post(plan, "1.1", "red", as_at, make_user("owner"))
+    assert _first_month_counted(monkeypatch, plan) == first
+    assert_in_step(plan)
+
+
+def test_an_unrated_update_counts_no_month_again_but_the_overview_moves_on(plan, monkeypatch, make_user):
+    warmed = _warm(plan)
+    action = _action(plan, "2.14")
+    assert action.rag is None and action.rag_as_at is None
+    _post(plan, "2.14", None, date(2024, 6, 12), make_user("owner"))
+    assert _first_month_counted(monkeypatch, plan) is None
+    _changed(plan, warmed)
+
+
+#: (what a console statement does, the statement, the first month counted again)
+_CONSOLE_CHANGES = [
+    ("moves an update to an earlier month",
+     "UPDATE progress_updates SET as_at = '2024-04-02' WHERE as_at = (SELECT max(as_at) FROM progress_updates)", 0),
+    ("takes the rating off a June update",
+     "UPDATE progress_updates SET rag = NULL WHERE as_at = (SELECT max(as_at) FROM progress_updates)", 2),
+    ("deletes a May update", "DELETE FROM progress_updates WHERE as_at = "
+     "(SELECT min(as_at) FROM progress_updates WHERE as_at >= '2024-05-01')", 1),
+    ("rates an action in October over an update's rating",
+     "UPDATE actions SET rag = 'red', rag_as_at = '2024-10-15' WHERE ref = '1.4'", 6),
+    ("rates an action without a date", "UPDATE actions SET rag = 'amber', rag_as_at = NULL WHERE ref = '3.6'", 0),
+    ("adds an update dated before the year",
+     "INSERT INTO progress_updates (action_id, posted_at, as_at, rag, rag_reason, narrative, evidence_url) "
+     "SELECT id, '2024-01-10 09:00:00', '2024-01-10', 'green', '', 'Old', '' FROM actions WHERE ref = '3.6'", 0),
+    ("reorders two updates of a day",
+     "UPDATE progress_updates SET posted_at = '2020-01-01 00:00:00' WHERE as_at = (SELECT max(as_at) FROM progress_updates)",
+     2),
+    ("deletes an action", "DELETE FROM actions WHERE ref = '1.1'", 0),
+]
+
+
+@pytest.mark.parametrize(("change", "statement", "first"), _CONSOLE_CHANGES, ids=[c[0] for c in _CONSOLE_CHANGES])
+def test_a_console_change_counts_again_from_the_month_it_can_affect(plan, monkeypatch, change, statement, first):
+    warmed = _warm(plan)
+    db.session.execute(text(statement))
+    db.session.commit()
+    assert _first_month_counted(monkeypatch, plan) == first
+    _changed(plan, warmed)
+
+
+def test_moving_an_action_to_another_plan_counts_both_plans_again(plan, make_plan, monkeypatch):
+    other = make_plan(title="Another plan")
+    _warm(plan), _warm(other)
+    db.session.execute(text("UPDATE actions SET plan_id = :other WHERE ref = '2.2'"), {"other": other.id})
+    db.session.commit()
+    assert _first_month_counted(monkeypatch, plan) == 0
+    assert_in_step(plan)
+    assert_in_step(other)
+
+
+def test_a_plan_with_month_marks_can_be_deleted(plan):
+    assert db.session.scalar(text("SELECT count(*) FROM plan_month_revisions WHERE plan_id = :id"), {"id": plan.id})
+    db.session.execute(text("DELETE FROM plans WHERE id = :id"), {"id": plan.id})
+    db.session.commit()
+    assert db.session.scalar(text("SELECT count(*) FROM plan_month_revisions")) == 0
+
+
+def test_many_changes_in_a_row_keep_rag_over_time_equal_to_counting_afresh(plan):
+    """Changes of every kind, one after another, each read between: the months kept and counted again
+    always add up to what counting every month afresh gives."""
+    import random
+
+    chance = random.Random(19)
+    year_days = [date(2024, 3, 20) + timedelta(days=n) for n in range(0, 420, 9)]
+    refs = [a.ref for a in db.session.scalars(select(Action).where(Action.plan_id == plan.id))]
+    for step in range(40):
+        day, ref, rag = chance.choice(year_days), chance.choice(refs), chance.choice(["red", "amber", "green", None])
+        kind = chance.choice(["insert", "insert", "move", "rate", "unrate", "delete", "own"])
+        params = {"day": day, "ref": ref, "rag": rag, "plan_id": plan.id, "n": step}
+        of_plan = "action_id IN (SELECT id FROM actions WHERE plan_id = :plan_id)"
+        pick = f"id = (SELECT min(id) FROM progress_updates WHERE {of_plan} AND id % 3 = :n % 3)"
+        statement = {
+            "insert": "INSERT INTO progress_updates (action_id, posted_at, as_at, rag, rag_reason, narrative, "
+                      "evidence_url) SELECT id, :day, :day, :rag, '', 'Step', '' FROM actions "
+                      "WHERE plan_id = :plan_id AND ref = :ref",
+            "move": f"UPDATE progress_updates SET as_at = :day WHERE {pick}",
+            "rate": f"UPDATE progress_updates SET rag = coalesce(:rag, 'green') WHERE {pick}",
+            "unrate": f"UPDATE progress_updates SET rag = NULL WHERE {pick}",
+            "delete": f"DELETE FROM progress_updates WHERE {pick}",
+            "own": "UPDATE actions SET rag = :rag, rag_as_at = :day WHERE plan_id = :plan_id AND ref = :ref",
+        }[kind]
+        db.session.execute(text(statement), params)
+        db.session.commit()
+        db.session.expire_all()
+        for today in (date(2024, 9, 30), date(2025, 6, 1)):
+            assert rag_over_time(plan, today) == reference_rag_over_time(plan, today), (step, kind, params)
+        db.session.commit()
+        assert _stored_revision(plan) == _revision(plan)
+
+
+def test_the_migration_adds_the_month_triggers_and_downgrade_removes_them(app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from tracker import create_app
+
+    def month_triggers() -> set[str]:
+        if db.engine.dialect.name == "postgresql":
+            sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'plan_months%'"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'plan_months%'"
+        return {row[0] for row in db.session.execute(text(sql))}
+
+    assert len(month_triggers()) == 7
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with fresh.app_context():
+        downgrade(revision="0016_plan_summaries")
+        try:
+            assert month_triggers() == set()
+            assert "plan_month_revisions" not in inspect(db.engine).get_table_names()
+        finally:
+            db.session.rollback()
+            upgrade()
+            db.session.remove()
+    assert len(month_triggers()) == 7

@@ -133,6 +133,21 @@ class PlanRevision(db.Model):
     revision: Mapped[int] = mapped_column(Integer)
 
 
+class PlanMonthRevision(db.Model):
+    """A number per plan and month that grows with every change that could alter an action's RAG at
+    the end of that month or later (the first day of the month; 0001-01-01 for every month).
+
+    Written only by database triggers (migration 0020_incremental_summaries), like PlanRevision; a
+    stored summary's RAG over time is counted again only from the first month whose number moved."""
+
+    __tablename__ = "plan_month_revisions"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    month: Mapped[date] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+
+
 class PlanSummary(db.Model):
     """The plan overview's figures (`tracker.plans.summaries`) as JSON, computed at `revision` of the plan."""
 
