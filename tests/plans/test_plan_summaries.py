@@ -646,7 +646,7 @@ def test_the_migration_adds_the_month_triggers_and_downgrade_removes_them(app):
     assert len(month_triggers()) == 7
     fresh = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     with fresh.app_context():
-        downgrade(revision="0016_plan_summaries")
+        downgrade(revision="0018_indicator_links")
         try:
             assert month_triggers() == set()
             assert "plan_month_revisions" not in inspect(db.engine).get_table_names()

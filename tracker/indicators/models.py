@@ -138,7 +138,7 @@ class WdesValue(db.Model):
 class MeasureLink(db.Model):
     """A copy of an action's link to a measure with what the indicator and metric pages sort and count by.
 
-    Written only by the triggers of migration 0019_indicator_links, in the transaction that links or unlinks
+    Written only by the triggers of migration 0018_indicator_links, in the transaction that links or unlinks
     the action or changes its plan, RAG, status, due date or reference; never by the application. One index
     gives a plan's first few linked actions most needing attention (attention, then due date, then reference)
     without reading the actions; the other this month's open linked actions past due (`MeasureTally` has the
@@ -167,7 +167,7 @@ class MeasureLink(db.Model):
 class MeasureTally(db.Model):
     """How many of a plan's actions linked to a measure have one RAG, are open or not, and fall due in one month.
 
-    Written only by the triggers on measure_links (migration 0019_indicator_links), in the same transaction.
+    Written only by the triggers on measure_links (migration 0018_indicator_links), in the same transaction.
     A plan's counts by RAG and overdue are read from these rows, a few per plan and month, however many
     actions are linked: the overdue count adds the months before this one and reads this month's open
     linked actions from measure_links' due-date index.

@@ -137,7 +137,7 @@ class PlanMonthRevision(db.Model):
     """A number per plan and month that grows with every change that could alter an action's RAG at
     the end of that month or later (the first day of the month; 0001-01-01 for every month).
 
-    Written only by database triggers (migration 0020_incremental_summaries), like PlanRevision; a
+    Written only by database triggers (migration 0019_incremental_summaries), like PlanRevision; a
     stored summary's RAG over time is counted again only from the first month whose number moved."""
 
     __tablename__ = "plan_month_revisions"

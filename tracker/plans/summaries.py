@@ -18,7 +18,7 @@ so the summary is computed again on the next read; a change rolled back takes it
 it, so the stored summary stays valid. The app never writes plan_revisions.
 
 RAG over time is the costly part (every rated update of the plan, ranked), and a change can only alter
-it from the month of the date it touches on. plan_month_revisions (migration 0020_incremental_summaries)
+it from the month of the date it touches on. plan_month_revisions (migration 0019_incremental_summaries)
 holds a number per plan and month that the triggers add one to for every change that can alter an
 action's RAG at that month's end or later (a rated update added, changed or removed: its as-at month,
 before and after; an action's own rating changed, unless an update of the same day outranks it; an

@@ -1,6 +1,6 @@
 """Indicator links: each action's link to a measure with what the indicator and metric pages sort and count by
 
-Revision ID: 0019_indicator_links
+Revision ID: 0018_indicator_links
 Revises: 0016_plan_summaries
 
 measure_links copies action_measures with the action's plan, RAG, open or closed, attention (0 red, 1 amber,
@@ -14,7 +14,7 @@ a plan's counts by RAG and overdue add a few rows per month instead of one per l
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_indicator_links"
+revision = "0018_indicator_links"
 down_revision = "0016_plan_summaries"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Plan summaries recomputed from the first month a change can affect
 
-Revision ID: 0020_incremental_summaries
-Revises: 0016_plan_summaries
+Revision ID: 0019_incremental_summaries
+Revises: 0018_indicator_links
 
 plan_month_revisions holds, per plan, a number for each month that triggers add one to whenever a
 change could alter an action's RAG at the end of that month or later: a rated progress update added,
@@ -14,8 +14,8 @@ whose number moved is still right and is not counted again (`tracker.plans.summa
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_incremental_summaries"
-down_revision = "0016_plan_summaries"
+revision = "0019_incremental_summaries"
+down_revision = "0018_indicator_links"
 branch_labels = None
 depends_on = None
 
