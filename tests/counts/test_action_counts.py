@@ -26,9 +26,11 @@ from tracker.plans.service import delete_plan
 
 
 def fresh_plan_counts() -> dict[tuple[int, str], int]:
-    rows = db.session.execute(select(Action.plan_id, func.coalesce(Action.status, ""), func.count())
-                              .group_by(Action.plan_id, func.coalesce(Action.status, "")))
-    return {(plan_id, status): count for plan_id, status, count in rows}
+    counts: dict[tuple[int, str], int] = {}
+    for plan_id, status, count in db.session.execute(select(Action.plan_id, Action.status, func.count())
+                                                     .group_by(Action.plan_id, Action.status)):
+        counts[plan_id, status or ""] = counts.get((plan_id, status or ""), 0) + count
+    return counts
 
 
 def fresh_forum_counts() -> dict[tuple[int, int], int]:
@@ -281,10 +283,10 @@ def _set(event: threading.Event) -> threading.Event:
     return event
 
 
-def _add_action_in_own_transaction(plan_id: int, ref: str, status: str, started: threading.Event,
+def _add_action_in_own_transaction(engine, plan_id: int, ref: str, status: str, started: threading.Event,
                                    done: threading.Event, errors: list) -> None:
     try:
-        with db.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text(
                 "INSERT INTO actions (plan_id, ref, ref_order, position, text, outcome, lead_text, by_when, by_when_kind,"
                 " equality_objectives, edi_goals, cancelled_reason, status, created_at, version) VALUES (:plan_id, :ref,"
@@ -306,14 +308,14 @@ def test_two_transactions_adding_actions_to_one_plan_at_once_are_both_counted(ap
     before = action_count(plan)
     first_added, second_added, release, errors = threading.Event(), threading.Event(), threading.Event(), []
     first = threading.Thread(target=_add_action_in_own_transaction,
-                             args=(plan.id, "8.1", status, first_added, release, errors))
+                             args=(db.engine, plan.id, "8.1", status, first_added, release, errors))
     second = threading.Thread(target=_add_action_in_own_transaction,
-                              args=(plan.id, "8.2", status, second_added, _set(threading.Event()), errors))
+                              args=(db.engine, plan.id, "8.2", status, second_added, _set(threading.Event()), errors))
     first.start()
     assert first_added.wait(timeout=30)
     second.start()
     time.sleep(0.5)
-    assert not second_added.is_set(), "the second waits for the first's lock on the plan's count"
+    assert not second_added.is_set(), f"the second waits for the first's lock on the plan's count {errors}"
     release.set()
     first.join(timeout=30)
     second.join(timeout=30)
@@ -321,3 +323,78 @@ def test_two_transactions_adding_actions_to_one_plan_at_once_are_both_counted(ap
     db.session.rollback()
     assert action_count(plan) == before + 2
     assert_in_step()
+
+
+# --- The migration ------------------------------------------------------------------------------------------
+
+def _trigger_names() -> set[str]:
+    if db.engine.dialect.name == "postgresql":
+        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'action_counts%'"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'action_counts%'"
+    return {row[0] for row in db.session.execute(text(sql))}
+
+
+def _index_names() -> set[str]:
+    if db.engine.dialect.name == "postgresql":
+        sql = "SELECT indexname FROM pg_indexes WHERE tablename = 'users'"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'"
+    return {row[0] for row in db.session.execute(text(sql))}
+
+
+def test_the_migration_counts_existing_actions_and_downgrade_removes_the_counts(app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from tracker import create_app
+
+    assert len(_trigger_names()) == 8 and "ix_users_lower_name" in _index_names()
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with fresh.app_context():
+        downgrade(revision="0016_plan_summaries")
+        try:
+            assert _trigger_names() == set()
+            assert "ix_users_lower_name" not in _index_names()
+            tables = inspect(db.engine).get_table_names()
+            assert "plan_action_counts" not in tables and "forum_action_counts" not in tables
+            db.session.execute(text("INSERT INTO plans (id, year, title, status, equality_objectives_key, "
+                                    "edi_goals_key, version) VALUES (41, '2024-25', 'Plan', 'approved', '', '', 1)"))
+            db.session.execute(text("INSERT INTO forums (id, name, description, active) VALUES (5, 'Board', '', true)"))
+            for id, status in ((7, "DELAYED"), (8, "DELAYED"), (9, None)):
+                db.session.execute(text(
+                    "INSERT INTO actions (id, plan_id, ref, ref_order, position, text, outcome, lead_text, by_when, "
+                    "by_when_kind, equality_objectives, edi_goals, cancelled_reason, status, created_at, version) "
+                    "VALUES (:id, 41, :ref, '', 0, 'Panels', '', '', '', 'empty', '', '', '', :status, "
+                    "'2024-01-01 00:00:00', 1)"), {"id": id, "ref": f"1.{id}", "status": status})
+            db.session.execute(text("INSERT INTO action_forums (action_id, forum_id) VALUES (7, 5), (9, 5)"))
+            db.session.commit()
+            upgrade(revision="0017_action_counts")
+            assert len(_trigger_names()) == 8 and "ix_users_lower_name" in _index_names()
+            assert stored_plan_counts() == {(41, "DELAYED"): 2, (41, ""): 1}
+            assert stored_forum_counts() == {(5, 41): 2}
+            db.session.execute(text("DELETE FROM actions WHERE id = 7"))
+            db.session.commit()
+            assert stored_plan_counts() == {(41, "DELAYED"): 1, (41, ""): 1}
+            assert stored_forum_counts() == {(5, 41): 1}
+        finally:
+            db.session.rollback()
+            db.session.execute(text("DELETE FROM actions"))
+            db.session.execute(text("DELETE FROM forums"))
+            db.session.execute(text("DELETE FROM plans"))
+            db.session.commit()
+            upgrade()
+            db.session.remove()
+
+
+def test_the_users_list_is_read_in_order_from_the_name_index(app):
+    from tracker.admin.queries import users_query
+
+    statement = users_query().limit(100).compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {statement}")))
+        assert "ix_users_lower_name" in plan and "Sort" not in plan, plan
+    else:
+        plan = "\n".join(row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+        assert "ix_users_lower_name" in plan and "TEMP B-TREE" not in plan, plan
