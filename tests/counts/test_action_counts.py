@@ -16,7 +16,7 @@ from tracker.actions.service import ActionData, UpdateData
 from tracker.database import insert_rows
 from tracker.extensions import db
 from tracker.governance.models import Forum, ForumActionCount
-from tracker.governance.queries import list_forums
+from tracker.governance.queries import list_forums, open_actions
 from tracker.plans import rollover
 from tracker.plans.models import Plan, PlanActionCount
 from tracker.plans.queries import Filters, action_count, list_plans, plan_actions, plan_statuses
@@ -261,6 +261,8 @@ def test_the_plans_list_forums_list_and_plan_page_show_counting_afresh(plan, oth
                                         .where(Action.plan_id == plan.id, action_forums.c.forum_id == forum.id))
             for forum in forums}
     assert {row.forum.id: row.open_actions for row in list_forums(date(2024, 6, 20))} == live
+    assert [open_actions(forum).total for forum in forums] == [live[forum.id] for forum in forums]
+    assert [len(open_actions(forum, size=None).actions) for forum in forums] == [live[forum.id] for forum in forums]
     assert plan_statuses(plan) == sorted({a.status for a in plan.actions if a.status})
     assert plan_actions(plan, Filters(), date(2024, 6, 20)).total == 10
     assert plan_actions(plan, Filters(status="DELAYED"), date(2024, 6, 20)).total == 2

@@ -68,7 +68,10 @@ def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> A
     first, then by reference."""
     reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
                     Plan.is_live)
-    total = db.session.scalar(select(func.count(Action.id)).join(Plan, Plan.id == Action.plan_id).where(reported))
+    # The total is the forum's counts summed over live plans (kept by triggers), not a count of its actions.
+    total = db.session.scalar(select(func.coalesce(func.sum(ForumActionCount.actions), 0))
+                              .join(Plan, Plan.id == ForumActionCount.plan_id)
+                              .where(ForumActionCount.forum_id == forum.id, Plan.is_live))
     return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
                      total, page, size)
 
