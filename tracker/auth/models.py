@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +29,8 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    #: The users list's order (`tracker.admin.queries.users_query`), so a page of it is read in order.
+    __table_args__ = (Index("ix_users_lower_name", text("lower(name)"), "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Lower-case; null for owners named in a plan who do not sign in.

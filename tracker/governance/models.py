@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -52,3 +52,20 @@ class Meeting(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     forum: Mapped[Forum] = relationship(back_populates="meetings")
+
+
+class ForumActionCount(db.Model):
+    """How many of a plan's actions are linked to a forum.
+
+    Written only by database triggers (migration 0017_action_counts), in the same transaction as the
+    change to the actions or their forum links, whatever made it. The app only reads it: the forums
+    list's open actions are the sum over live plans."""
+
+    __tablename__ = "forum_action_counts"
+
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True,
+                                          autoincrement=False)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    #: 0 once the plan's last action linked to the forum has gone (the row is kept).
+    actions: Mapped[int] = mapped_column(Integer)

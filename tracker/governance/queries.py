@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.actions.models import Action, action_forums
 from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, row_select
 from tracker.extensions import db
-from tracker.governance.models import Forum, Meeting, forum_members
+from tracker.governance.models import Forum, ForumActionCount, Meeting, forum_members
 from tracker.plans.models import Plan
 
 
@@ -30,15 +30,11 @@ def _grouped(query) -> dict:
 
 
 def _open_action_counts() -> dict[int, int]:
-    """Each forum's actions in live plans: all its actions, read from the forum index alone, less those in
-    closed or archived plans, found from those plans. Joining every action to its plan would read each
-    action and its plan, which costs many times more and grows with every live plan's actions."""
-    counts = _grouped(select(action_forums.c.forum_id, func.count()).group_by(action_forums.c.forum_id))
-    ended = _grouped(select(action_forums.c.forum_id, func.count()).select_from(Action)
-                     .join(action_forums, action_forums.c.action_id == Action.id)
-                     .where(Action.plan_id.in_(select(Plan.id).where(~Plan.is_live)))
-                     .group_by(action_forums.c.forum_id))
-    return {forum_id: count - ended.get(forum_id, 0) for forum_id, count in counts.items()}
+    """Each forum's actions in live plans: the sum of its counts per live plan (kept by triggers), so the
+    list reads a row per forum and plan, not every action."""
+    return _grouped(select(ForumActionCount.forum_id, func.sum(ForumActionCount.actions))
+                    .join(Plan, Plan.id == ForumActionCount.plan_id).where(Plan.is_live)
+                    .group_by(ForumActionCount.forum_id))
 
 
 def list_forums(today: date) -> list[ForumRow]:
@@ -72,7 +68,10 @@ def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> A
     first, then by reference."""
     reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
                     Plan.is_live)
-    total = db.session.scalar(select(func.count(Action.id)).join(Plan, Plan.id == Action.plan_id).where(reported))
+    # The total is the forum's counts summed over live plans (kept by triggers), not a count of its actions.
+    total = db.session.scalar(select(func.coalesce(func.sum(ForumActionCount.actions), 0))
+                              .join(Plan, Plan.id == ForumActionCount.plan_id)
+                              .where(ForumActionCount.forum_id == forum.id, Plan.is_live))
     return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
                      total, page, size)
 

@@ -158,3 +158,20 @@ class PlanSummary(db.Model):
     revision: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
     computed_at: Mapped[datetime]
+
+
+class PlanActionCount(db.Model):
+    """How many of a plan's actions are at one status.
+
+    Written only by database triggers (migration 0017_action_counts), in the same transaction as the
+    change to the actions, whatever made it. The app only reads it: the plans list's sizes, the plan
+    page's statuses and its unfiltered count."""
+
+    __tablename__ = "plan_action_counts"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    #: The actions' status word; "" for actions with no status.
+    status: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: 0 once the last such action has gone or changed status (the row is kept).
+    actions: Mapped[int] = mapped_column(Integer)

@@ -28,7 +28,7 @@ from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans import summaries
 from tracker.plans.charts import month_ends
-from tracker.plans.models import Plan, Theme
+from tracker.plans.models import Plan, PlanActionCount, Theme
 from tracker.plans.service import DEMO_DATA
 from tracker.rag import RAG_VALUES
 from tracker.standards import WRES
@@ -37,8 +37,9 @@ from tracker.standards import WRES
 def list_plans(archived: bool = False) -> list[tuple[Plan, int]]:
     """Every plan that is not archived (archived=True: every archived plan) with its number of
     actions, newest year first."""
-    # Counted per listed plan from the actions' plan_id index (cheaper than grouping every action).
-    size = select(func.count()).where(Action.plan_id == Plan.id).correlate(Plan).scalar_subquery()
+    # Summed from the plan's counts per status (kept by triggers), not counted over its actions.
+    size = (select(func.coalesce(func.sum(PlanActionCount.actions), 0)).where(PlanActionCount.plan_id == Plan.id)
+            .correlate(Plan).scalar_subquery())
     rows = db.session.execute(
         select(Plan, size)
         .where(Plan.archived_at.is_not(None) if archived else Plan.archived_at.is_(None))
@@ -68,9 +69,15 @@ def archived_count() -> int:
     return db.session.scalar(select(func.count(Plan.id)).where(Plan.archived_at.is_not(None)))
 
 
+@cache
+def _action_count_query() -> Select:
+    return select(func.coalesce(func.sum(PlanActionCount.actions), 0)).where(
+        PlanActionCount.plan_id == bindparam("plan_id"))
+
+
 def action_count(plan: Plan) -> int:
-    """How many actions the plan has."""
-    return db.session.scalar(select(func.count(Action.id)).where(Action.plan_id == plan.id))
+    """How many actions the plan has (the sum of its counts per status, kept by triggers)."""
+    return db.session.scalar(_action_count_query(), {"plan_id": plan.id})
 
 
 @dataclass
@@ -158,9 +165,12 @@ def _plan_list_queries(shape: tuple, sort: str) -> tuple[Select, Select]:
 def plan_actions(plan: Plan, filters: Filters, today: date, page: int = 1,
                  size: int | None = PAGE_SIZE) -> ActionPage:
     """One page of the plan's actions, filtered and sorted in SQL (size None: every action)."""
-    count, rows = _plan_list_queries(_filter_shape(filters), filters.sort if filters.sort in ORDERS else "ref")
+    shape = _filter_shape(filters)
+    count, rows = _plan_list_queries(shape, filters.sort if filters.sort in ORDERS else "ref")
     params = _filter_params(plan, filters, today)
-    return read_page(rows, db.session.scalar(count, params), page, size, params)
+    # Unfiltered, the count is the plan's total, kept by triggers; filtered, it is counted from the indexes.
+    total = action_count(plan) if not any(shape) else db.session.scalar(count, params)
+    return read_page(rows, total, page, size, params)
 
 
 def matching_versions(plan: Plan, filters: Filters, today: date) -> dict[int, int]:
@@ -374,11 +384,14 @@ def person_name(user_id: int) -> str | None:
 
 @cache
 def _plan_statuses_query() -> Select:
-    return (select(Action.status).where(Action.plan_id == bindparam("plan_id"), Action.status.is_not(None))
-            .distinct().order_by(Action.status))
+    return (select(PlanActionCount.status)
+            .where(PlanActionCount.plan_id == bindparam("plan_id"), PlanActionCount.status != "",
+                   PlanActionCount.actions > 0)
+            .order_by(PlanActionCount.status))
 
 
 def plan_statuses(plan: Plan) -> list[str]:
+    """The statuses the plan's actions have, in alphabetical order (from its counts, kept by triggers)."""
     return list(db.session.scalars(_plan_statuses_query(), {"plan_id": plan.id}))
 
 
