@@ -1,7 +1,7 @@
 """Indicator links: each action's link to a measure with what the indicator and metric pages sort and count by
 
 Revision ID: 0018_indicator_links
-Revises: 0016_plan_summaries
+Revises: 0017_action_counts
 
 measure_links copies action_measures with the action's plan, RAG, open or closed, attention (0 red, 1 amber,
 2 other open, 3 complete or closed), due date (31 December 9999 when none) and reference order. Triggers on
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_indicator_links"
-down_revision = "0016_plan_summaries"
+down_revision = "0017_action_counts"
 branch_labels = None
 depends_on = None
 
