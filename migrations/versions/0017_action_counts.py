@@ -15,6 +15,10 @@ An action's forum links are counted off before the action row goes (a BEFORE DEL
 deleted by the foreign key's cascade no longer finds its action, and so changes nothing, while a link
 deleted on its own (its action still there) takes one off.
 
+Their foreign keys are checked at commit: deleting a plan (or forum) deletes its actions (or links),
+whose triggers take them off the counts after the plan row has gone, and PostgreSQL checks again a
+count row its own transaction inserted; the cascade has removed the count rows by the commit.
+
 The users list sorts by lower(name): an expression index lets a page of it be read in order.
 """
 import sqlalchemy as sa
@@ -103,7 +107,7 @@ def upgrade():
         sa.Column("status", sa.String(length=40), nullable=False),
         sa.Column("actions", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_plan_action_counts_plan_id_plans"),
-                                ondelete="CASCADE"),
+                                ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
         sa.PrimaryKeyConstraint("plan_id", "status", name=op.f("pk_plan_action_counts")),
     )
     op.create_table(
@@ -112,9 +116,9 @@ def upgrade():
         sa.Column("plan_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("actions", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["forum_id"], ["forums.id"], name=op.f("fk_forum_action_counts_forum_id_forums"),
-                                ondelete="CASCADE"),
+                                ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_forum_action_counts_plan_id_plans"),
-                                ondelete="CASCADE"),
+                                ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
         sa.PrimaryKeyConstraint("forum_id", "plan_id", name=op.f("pk_forum_action_counts")),
     )
     op.create_index(_USERS_NAME_INDEX, "users", [sa.text("lower(name)"), "id"], unique=False)

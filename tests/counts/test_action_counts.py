@@ -226,6 +226,43 @@ def test_deleting_a_forum_removes_its_counts(plan, forums):
     assert_in_step()
 
 
+@pytest.mark.parametrize("deleted", ["plans", "forums"])
+def test_a_plan_or_forum_counted_and_deleted_in_one_transaction_goes_with_its_counts(plan, forums, deleted):
+    """Count rows added by this transaction's triggers do not stop the plan or forum being deleted in it
+    (their foreign keys are checked at commit, when the cascade has removed them)."""
+    added = Plan(year="2026-27", title="Made and dropped", status="draft", equality_objectives_key="",
+                 edi_goals_key="")
+    db.session.add(added)
+    db.session.flush()
+    forum = Forum(name="Short-lived forum")
+    db.session.add(forum)
+    db.session.flush()
+    db.session.execute(text(
+        "INSERT INTO actions (plan_id, ref, ref_order, position, text, outcome, lead_text, by_when, by_when_kind, "
+        "equality_objectives, edi_goals, cancelled_reason, created_at, version) VALUES "
+        "(:plan_id, '1.1', '', 0, 'Panels', '', '', '', 'empty', '', '', '', '2024-01-01 00:00:00', 1)"),
+        {"plan_id": added.id})
+    action_id = db.session.scalar(select(Action.id).where(Action.plan_id == added.id))
+    db.session.execute(action_forums.insert(), [{"action_id": action_id, "forum_id": forum.id},
+                                                 {"action_id": action_id, "forum_id": forums[0].id}])
+    db.session.execute(text("INSERT INTO action_measures (action_id, standard, measure) VALUES (:id, 'wres', '1')"),
+                       {"id": action_id})
+    db.session.execute(text("INSERT INTO progress_updates (action_id, posted_at, as_at, rag, rag_reason, narrative, "
+                            "evidence_url) VALUES (:id, '2026-05-01 09:00:00', '2026-05-01', 'red', '', 'Late', '')"),
+                       {"id": action_id})
+    assert stored_forum_counts()[(forum.id, added.id)] == 1
+    gone = added.id if deleted == "plans" else forum.id
+    db.session.execute(text(f"DELETE FROM {deleted} WHERE id = :id"), {"id": gone})
+    db.session.commit()
+    assert_in_step()
+    column = ForumActionCount.plan_id if deleted == "plans" else ForumActionCount.forum_id
+    assert gone not in db.session.scalars(select(column)).all()
+    if deleted == "plans":
+        for table in ("plan_action_counts", "measure_links", "measure_tallies", "plan_month_revisions",
+                      "plan_revisions"):
+            assert not db.session.scalar(text(f"SELECT count(*) FROM {table} WHERE plan_id = :id"), {"id": gone}), table
+
+
 def test_a_rollover_counts_the_carried_actions_in_both_plans(plan, admin, make_plan, forums):
     plan.status = "approved"
     db.session.commit()

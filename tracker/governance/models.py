@@ -63,9 +63,10 @@ class ForumActionCount(db.Model):
 
     __tablename__ = "forum_action_counts"
 
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True,
-                                          autoincrement=False)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
-                                         autoincrement=False)
+    # Checked at commit, as PlanActionCount's (tracker.plans.models COUNT_KEY says why).
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE", deferrable=True,
+                                                     initially="DEFERRED"), primary_key=True, autoincrement=False)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE", deferrable=True,
+                                                    initially="DEFERRED"), primary_key=True, autoincrement=False)
     #: 0 once the plan's last action linked to the forum has gone (the row is kept).
     actions: Mapped[int] = mapped_column(Integer)

@@ -160,6 +160,13 @@ class PlanSummary(db.Model):
     computed_at: Mapped[datetime]
 
 
+#: The count tables' foreign keys are checked at commit: deleting a plan deletes its actions, whose
+#: triggers take them off the plan's counts after the plan row has gone; a count row added earlier in
+#: the same transaction would otherwise be checked again then (PostgreSQL re-checks a row its own
+#: transaction inserted) and refuse the delete. The cascade removes the count rows before the commit.
+COUNT_KEY = {"deferrable": True, "initially": "DEFERRED"}
+
+
 class PlanActionCount(db.Model):
     """How many of a plan's actions are at one status.
 
@@ -169,7 +176,7 @@ class PlanActionCount(db.Model):
 
     __tablename__ = "plan_action_counts"
 
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE", **COUNT_KEY), primary_key=True,
                                          autoincrement=False)
     #: The actions' status word; "" for actions with no status.
     status: Mapped[str] = mapped_column(String(40), primary_key=True)
