@@ -14,7 +14,7 @@ The pages are load.py's (load_server.read_pages), with the measured meeting's ag
 first, plus a signed-in page that renders only the layout.
 
 Run: .venv/bin/python benchmarks/instructions.py [--scale full|10x|small] [--requests 5] [--database-url postgresql://…]
-     [--filled PASSWORD]
+     [--filled PASSWORD] [--only "meeting agenda"] [--keep-profiles FOLDER]
 """
 from __future__ import annotations
 
@@ -40,15 +40,36 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=5, help="measured requests per page (after warm-up)")
+    parser.add_argument("--only", action="append", metavar="WORDS",
+                        help="measure only the pages whose name contains WORDS (and the bare route); repeatable")
+    parser.add_argument("--keep-profiles", metavar="FOLDER", type=Path,
+                        help="keep each page's callgrind profile in FOLDER, to read with callgrind_annotate")
     parser.add_argument("--worker", nargs=3, metavar=("EMAIL", "PASSWORD", "PAGE"), help=argparse.SUPPRESS)
     parser.add_argument("--build-agenda", nargs=3, metavar=("EMAIL", "PASSWORD", "PATH"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
+#: Measured only when named with --only, since it adds progress updates to the database.
+POST_UPDATE = "post a progress update"
+
+
 def pages(subjects) -> list[Page]:
+    update = f"/actions/{subjects.action_id}/update"
     return [Page("bare route /healthz", "/healthz"),
             Page("signed-in page with only the layout (an unknown action's 404)", "/actions/999999999"),
-            *read_pages(subjects)]
+            *read_pages(subjects),
+            Page(POST_UPDATE, update, "POST", {"status": "PROGRESS MADE", "rag": "green", "rag_reason": "Measured",
+                                               "narrative": "Progress posted while counting instructions"},
+                 token_from=update)]
+
+
+def chosen(page: Page, only: list[str] | None) -> bool:
+    """The bare route always; the others when --only names them or, except posting, when it is not given."""
+    if page.path == "/healthz":
+        return True
+    if not only:
+        return page.name != POST_UPDATE
+    return any(words in page.name for words in only)
 
 
 HTTPS = {"base_url": "https://127.0.0.1"}  # production cookies are Secure
@@ -97,7 +118,7 @@ def worker(email: str, password: str, spec: str, requests: int) -> None:
             return client.get(page.path, **HTTPS)
     for _request in range(WARM_UP):
         status = fetch().status_code
-        if status >= 500 or (status != 200 and "999999999" not in page.path):
+        if status >= 500 or (status not in (200, 302) and "999999999" not in page.path):
             raise SystemExit(f"{page.path} answered {status}")
 
     def callgrind(*options: str) -> None:
@@ -112,7 +133,8 @@ def worker(email: str, password: str, spec: str, requests: int) -> None:
     callgrind("--dump=measured")
 
 
-def count(env: dict[str, str], folder: Path, email: str, password: str, page: Page, requests: int) -> float:
+def count(env: dict[str, str], folder: Path, email: str, password: str, page: Page, requests: int,
+          keep: Path | None = None) -> float:
     """Instructions per request of one page, from a callgrind run of this script as a worker."""
     out = Path(tempfile.mkdtemp(dir=folder))
     done = subprocess.run(
@@ -122,6 +144,9 @@ def count(env: dict[str, str], folder: Path, email: str, password: str, page: Pa
     for dump in out.glob("callgrind.*"):
         content = dump.read_text(errors="replace")
         if "Trigger: dump measured" in content:
+            if keep:
+                keep.mkdir(parents=True, exist_ok=True)
+                shutil.copy(dump, keep / (re.sub(r"[^a-z0-9]+", "-", page.name.lower()).strip("-") + ".callgrind"))
             return int(re.search(r"^totals: (\d+)", content, re.MULTILINE).group(1)) / requests
     raise SystemExit(f"{page.path}: no measurement (exit {done.returncode})\n{done.stderr[-2000:]}")
 
@@ -146,9 +171,10 @@ def main() -> None:
     subjects = largest(database_url)
     subprocess.run([sys.executable, __file__, "--build-agenda", admin, password, agenda_path(subjects)],
                    cwd=ROOT, env=env, check=True)
-    measured = pages(subjects)
+    measured = [page for page in pages(subjects) if chosen(page, args.only)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = list(pool.map(lambda page: count(env, folder, admin, password, page, args.requests), measured))
+        counts = list(pool.map(lambda page: count(env, folder, admin, password, page, args.requests,
+                                                         args.keep_profiles), measured))
     database = "PostgreSQL (the server's own work not counted)" if database_url.startswith("postgres") else "SQLite"
     print(f"\n{database}, {args.scale} scale, {args.requests} requests a page after {WARM_UP} to warm up. "
           f"Largest plan: {subjects.plan_actions} actions; its action with most updates: {subjects.action_updates}.\n")
