@@ -197,3 +197,11 @@ def test_linked_rows_escape_what_people_typed(client, viewer, make_plan, make_ac
     assert "Panels &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in page
     assert "Sam &lt;b&gt;O&#39;Neil&lt;/b&gt;" in page
     assert "Met &lt;i&gt;HR&lt;/i&gt; &amp; &#39;staff side&#39;" in page
+
+
+def test_row_text_is_escaped_exactly_as_markupsafe_escapes_it():
+    from markupsafe import escape
+
+    from tracker.indicators.linked_rows import _text
+    for typed in ["", "plain", "a & b", "<&>\"'", "&amp; already", "Ünïcödé — “quotes” ‘x’", "\x00\n\t", "&#39;"]:
+        assert _text(typed) == str(escape(typed))

@@ -13,14 +13,14 @@ from tracker.errors import DomainError
 from tracker.forms import show_error
 from tracker.indicators import charts, queries, service, uploads
 from tracker.indicators.forms import ConfirmForm, EnterForm, ImportForm, NationalForm, TargetForm
-from tracker.indicators.linked_rows import linked_action_row
+from tracker.indicators.linked_rows import linked_action_rows
 from tracker.indicators.ratios import round_half_up
 from tracker.indicators.representation import NON_MEDICAL
 from tracker.indicators.tables import DataPackError
 from tracker.request_guards import query_int
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
-bp.add_app_template_global(linked_action_row)
+bp.add_app_template_global(linked_action_rows)
 TREND_ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 
 
