@@ -159,6 +159,7 @@ def read_pages(subjects: Subjects) -> list[Page]:
         Page("indicators", "/indicators/"),
         Page("indicator 2 with its linked actions", "/indicators/2"),
         Page("forums list", "/forums/"),
+        Page("forum page with its open actions", f"/forums/{subjects.forum_id}"),
         Page("meeting agenda", agenda),
         Page("meeting agenda: record the forum's reviews", f"{agenda}/reviews"),
         Page('search for a common word ("staff")', "/search?q=staff"),

@@ -15,7 +15,7 @@ from tracker.actions.models import Action, action_forums
 from tracker.actions.service import ActionData, UpdateData
 from tracker.database import insert_rows
 from tracker.extensions import db
-from tracker.governance.models import Forum, ForumActionCount
+from tracker.governance.models import Forum, ForumActionCount, ForumLink
 from tracker.governance.queries import list_forums, open_actions
 from tracker.plans import rollover
 from tracker.plans.models import Plan, PlanActionCount
@@ -50,13 +50,24 @@ def stored_forum_counts() -> dict[tuple[int, int], int]:
     return {(forum_id, plan_id): count for forum_id, plan_id, count in rows if count}
 
 
+def fresh_forum_links() -> set[tuple[int, int, int, str]]:
+    return set(db.session.execute(select(action_forums.c.forum_id, action_forums.c.action_id, Action.plan_id,
+                                         Action.ref_order).join(Action, Action.id == action_forums.c.action_id)))
+
+
+def stored_forum_links() -> set[tuple[int, int, int, str]]:
+    return set(db.session.execute(select(ForumLink.forum_id, ForumLink.action_id, ForumLink.plan_id,
+                                         ForumLink.ref_order)))
+
+
 def assert_in_step() -> None:
-    """Every stored count equals counting afresh, and none is below zero."""
+    """Every stored count and forum link equals counting afresh, and no count is below zero."""
     db.session.expire_all()
     assert (db.session.scalar(select(func.min(PlanActionCount.actions))) or 0) >= 0
     assert (db.session.scalar(select(func.min(ForumActionCount.actions))) or 0) >= 0
     assert stored_plan_counts() == fresh_plan_counts()
     assert stored_forum_counts() == fresh_forum_counts()
+    assert stored_forum_links() == fresh_forum_links()
 
 
 # --- Plans with some of everything ------------------------------------------------------------------
@@ -437,3 +448,32 @@ def test_the_users_list_is_read_in_order_from_the_name_index(app):
     else:
         plan = "\n".join(row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
         assert "ix_users_lower_name" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_forum_links_migration_copies_existing_links_and_downgrade_removes_them(app, plan, forums):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from tracker import create_app
+
+    expected = fresh_forum_links()
+    assert expected and stored_forum_links() == expected
+    dropped = forums[0].id
+    db.session.remove()
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with fresh.app_context():
+        downgrade(revision="0019_incremental_summaries")
+        try:
+            assert "forum_links" not in inspect(db.engine).get_table_names()
+            db.session.execute(text("DELETE FROM action_forums WHERE forum_id = :id"), {"id": dropped})
+            db.session.commit()
+            upgrade(revision="0020_forum_links")
+            copied = stored_forum_links()
+            assert copied == fresh_forum_links() and copied == {link for link in expected if link[0] != dropped}
+            db.session.execute(text("UPDATE actions SET ref_order = 'zz' WHERE id = :id"), {"id": min(copied)[1]})
+            db.session.commit()
+            assert stored_forum_links() == fresh_forum_links()
+        finally:
+            db.session.rollback()
+            upgrade()
+            db.session.remove()

@@ -87,3 +87,41 @@ def test_a_busy_forum_lists_its_open_actions_50_to_a_page(client, make_user, sig
     assert [len(ids) for ids in shown] == [50, 50, 20]
     assert [i for ids in shown for i in ids] == re.findall(r'href="/actions/(\d+)"', every)
     assert "120 actions shown." in every
+
+
+def test_every_page_of_a_forum_is_the_plain_reading_of_its_live_plans_in_order(app, council, make_plan, make_action):
+    """Pages read each live plan's first actions from forum_links; put together they are exactly every
+    reported action of the live plans, newest plan year first then by reference, two plans of the same
+    year interleaving, closed and archived plans left out, whichever way a page is read."""
+    from sqlalchemy import select
+
+    from tracker.actions.models import Action
+    from tracker.governance.queries import open_actions
+    from tracker.plans.service import archive_plan
+
+    wres, wdes = make_plan(year="2025-26", title="WRES"), make_plan(year="2025-26", title="WDES")
+    older = make_plan(year="2024-25")
+    closed = make_plan(year="2023-24", status=PlanStatus.CLOSED.value)
+    archived = make_plan(year="2022-23")
+    other = make_plan(year="2025-26", title="Not reported")
+    for plan, refs in ((wres, ["1.1", "1.10", "2.3", "10.1", "3.2"]), (wdes, ["1.2", "2.1", "2.10", "4.4"]),
+                       (older, ["1.1", "1.2", "1.3", "2.1", "5.5", "6.1"]), (closed, ["1.1"]), (archived, ["7.7"])):
+        for ref in refs:
+            make_action(plan, ref, forums=[council])
+    make_action(other, "1.1")
+    archive_plan(archived, None)
+    moved = make_action(older, "9.9", forums=[council])
+    moved.plan_id = wdes.id
+    db.session.commit()
+    live = (wres.id, wdes.id, older.id)
+    plain = [action.id for action in db.session.scalars(
+        select(Action).join(Action.plan).where(Action.plan_id.in_(live), Action.forums.contains(council)))]
+    plain.sort(key=lambda id: (-int(db.session.get(Action, id).plan.year[:4]), db.session.get(Action, id).ref_order, id))
+    assert len(plain) == 16
+    for size in (1, 2, 3, 5, 7, 16, 50):
+        pages = [open_actions(council, number, size) for number in range(1, -(-16 // size) + 1)]
+        assert all(page.total == 16 for page in pages)
+        assert [row.id for page in pages for row in page.actions] == plain, size
+    assert [row.id for row in open_actions(council, 1, None).actions] == plain
+    past_the_end = open_actions(council, 99, 5)
+    assert past_the_end.number == 4 and [row.id for row in past_the_end.actions] == plain[15:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -70,3 +70,21 @@ class ForumActionCount(db.Model):
                                                     initially="DEFERRED"), primary_key=True, autoincrement=False)
     #: 0 once the plan's last action linked to the forum has gone (the row is kept).
     actions: Mapped[int] = mapped_column(Integer)
+
+
+class ForumLink(db.Model):
+    """A copy of an action's link to a forum with the action's plan and reference order.
+
+    Written only by the triggers of migration 0020_forum_links, in the transaction that links or unlinks the
+    action or moves it to another plan or reference; never by the application. Its index gives each plan's
+    actions reported to a forum in reference order, so a forum's page reads a page of them, not all."""
+
+    __tablename__ = "forum_links"
+    __table_args__ = (Index("ix_forum_links_order", "forum_id", "plan_id", "ref_order", "action_id"),)
+
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True,
+                                          autoincrement=False)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    plan_id: Mapped[int] = mapped_column(Integer)
+    ref_order: Mapped[str] = mapped_column(String(200))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions.models import Action, action_forums
-from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, row_select
+from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, read_rows, row_select
 from tracker.extensions import db
-from tracker.governance.models import Forum, ForumActionCount, Meeting, forum_members
+from tracker.governance.models import Forum, ForumActionCount, ForumLink, Meeting, forum_members
 from tracker.plans.models import Plan
 
 
@@ -65,15 +66,49 @@ def escalating_forums(forum: Forum) -> list[Forum]:
 
 def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> ActionPage:
     """A page of the actions reported to the forum in plans that are not closed or archived: newest plan
-    first, then by reference."""
-    reported = and_(Action.id.in_(select(action_forums.c.action_id).where(action_forums.c.forum_id == forum.id)),
-                    Plan.is_live)
-    # The total is the forum's counts summed over live plans (kept by triggers), not a count of its actions.
-    total = db.session.scalar(select(func.coalesce(func.sum(ForumActionCount.actions), 0))
-                              .join(Plan, Plan.id == ForumActionCount.plan_id)
-                              .where(ForumActionCount.forum_id == forum.id, Plan.is_live))
-    return read_page(row_select().where(reported).order_by(Plan.year.desc(), Action.ref_order, Action.id),
-                     total, page, size)
+    first, then by reference.
+
+    The total and the plans come from the forum's counts per live plan (kept by triggers). A page reads,
+    from forum_links' index, each of those plans' first actions up to the end of the page and stops there,
+    so the first pages cost the same however many actions report to the forum (a board's can be thousands).
+    A page further in than the plans' first rows would save reads every action reported, as exports do."""
+    plans = db.session.execute(
+        select(ForumActionCount.plan_id, ForumActionCount.actions).join(Plan, Plan.id == ForumActionCount.plan_id)
+        .where(ForumActionCount.forum_id == forum.id, ForumActionCount.actions > 0, Plan.is_live)
+        .order_by(ForumActionCount.plan_id)).all()
+    total = sum(actions for _plan, actions in plans)
+    number = min(max(page, 1), max(1, -(-total // size))) if size else 1
+    if not size or number * size * len(plans) >= total:
+        # The whole list, or a page so far in that the plans' first rows would be most of it: read it all.
+        return read_page(_every_reported(), total, number, size, {"forum": forum.id})
+    rows = read_rows(_reported_page(len(plans)), {
+        "forum": forum.id, "upto": number * size, "size": size, "offset": (number - 1) * size,
+        **{f"plan{index}": plan_id for index, (plan_id, _actions) in enumerate(plans)}})
+    return ActionPage(rows, total, number, size)
+
+
+_REPORTED_ORDER = (Plan.year.desc(), Action.ref_order, Action.id)
+
+
+@cache
+def _reported_page(plans: int) -> Select:
+    """A page (:size rows after :offset) of the actions reported to :forum in `plans` plans (:plan0, :plan1 …):
+    each plan's first :upto in reference order read from forum_links' index, then put in the page's order."""
+    parts = [select(ForumLink.action_id)
+             .where(ForumLink.forum_id == bindparam("forum"), ForumLink.plan_id == bindparam(f"plan{number}"))
+             .order_by(ForumLink.ref_order, ForumLink.action_id).limit(bindparam("upto", type_=Integer))
+             .subquery() for number in range(plans)]
+    first = union_all(*(select(part) for part in parts)).subquery() if plans > 1 else parts[0]
+    return (row_select().join(first, first.c.action_id == Action.id).order_by(*_REPORTED_ORDER)
+            .limit(bindparam("size", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
+@cache
+def _every_reported() -> Select:
+    """Every action reported to :forum in plans that are not closed or archived, in the page's order (exports)."""
+    reported = and_(Action.id.in_(select(action_forums.c.action_id)
+                                  .where(action_forums.c.forum_id == bindparam("forum"))), Plan.is_live)
+    return row_select().where(reported).order_by(*_REPORTED_ORDER)
 
 
 def split_meetings(meetings: list[Meeting], today: date) -> tuple[list[Meeting], list[Meeting]]:
