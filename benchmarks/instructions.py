@@ -58,6 +58,7 @@ def pages(subjects) -> list[Page]:
     return [Page("bare route /healthz", "/healthz"),
             Page("signed-in page with only the layout (an unknown action's 404)", "/actions/999999999"),
             *read_pages(subjects),
+            Page("users list (admin), 100 a page", "/admin/users"),
             Page(POST_UPDATE, update, "POST", {"status": "PROGRESS MADE", "rag": "green", "rag_reason": "Measured",
                                                "narrative": "Progress posted while counting instructions"},
                  token_from=update)]
