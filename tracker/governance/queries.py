@@ -7,10 +7,12 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.actions.models import Action, action_forums
 from tracker.actions.queries import PAGE_SIZE, ActionPage, read_page, read_rows, row_select
+from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.models import Forum, ForumActionCount, ForumLink, Meeting, forum_members
 from tracker.plans.models import Plan
@@ -52,11 +54,35 @@ def list_forums(today: date) -> list[ForumRow]:
 
 
 def load_forum(forum_id: int) -> Forum | None:
-    """One forum with its escalation forum, members and meetings loaded up front."""
-    return db.session.scalar(
-        select(Forum).where(Forum.id == forum_id)
-        .options(joinedload(Forum.parent), selectinload(Forum.members), selectinload(Forum.meetings))
-    )
+    """One forum with its escalation forum, members and meetings loaded up front, in three plain queries.
+
+    Members and meetings are read by queries built once and set on the forum as if loaded: two
+    selectinloads cost a forum's page more than the queries themselves."""
+    params = {"forum_id": forum_id}
+    forum = db.session.scalars(_forum_query(), params).one_or_none()
+    if forum is None:
+        return None
+    set_committed_value(forum, "members", list(db.session.scalars(_members_query(), params)))
+    set_committed_value(forum, "meetings", list(db.session.scalars(_meetings_query(), params)))
+    return forum
+
+
+@cache
+def _forum_query() -> Select:
+    return select(Forum).where(Forum.id == bindparam("forum_id")).options(joinedload(Forum.parent))
+
+
+@cache
+def _members_query() -> Select:
+    """As Forum.members: the forum's members by name."""
+    return (select(User).join(forum_members, forum_members.c.user_id == User.id)
+            .where(forum_members.c.forum_id == bindparam("forum_id")).order_by(User.name))
+
+
+@cache
+def _meetings_query() -> Select:
+    """As Forum.meetings: the forum's meetings by date."""
+    return select(Meeting).where(Meeting.forum_id == bindparam("forum_id")).order_by(Meeting.held_on)
 
 
 def escalating_forums(forum: Forum) -> list[Forum]:
