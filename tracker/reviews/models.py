@@ -32,7 +32,8 @@ class AgendaItem(db.Model):
 
     __tablename__ = "agenda_items"
     __table_args__ = (UniqueConstraint("meeting_id", "action_id"),
-                      Index("ix_agenda_items_meeting_section", "meeting_id", "section", "position"))
+                      Index("ix_agenda_items_meeting_section", "meeting_id", "section", "position"),
+                      Index("ix_agenda_items_meeting_rated", "meeting_id", "section", "rated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -42,7 +43,7 @@ class AgendaItem(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: The agenda section the item sits in, as its place in `agenda_rules.GROUP_HEADINGS` (see
     #: `agenda_rules.section_of`): set whenever `reasons` are, so that a page of the agenda and its
-    #: sections' sizes are read from an index rather than worked out from every item's reasons.
+    #: sections' sizes are read from indexes rather than worked out from every item's reasons.
     section: Mapped[int] = mapped_column(default=rules.section_of(()))
     #: The forum whose review escalated the action here.
     escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))

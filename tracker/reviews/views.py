@@ -21,11 +21,12 @@ from tracker.reviews import agenda_rules as rules
 from tracker.reviews import agendas, queries, service
 from tracker.reviews.forms import AddItemForm, AgendaRowEntry, ReviewForm, decision_choices
 from tracker.reviews.models import AgendaItem
-from tracker.reviews.row_fields import review_row_fields
+from tracker.reviews.row_markup import forum_review, latest_update, owner_rating, review_row_fields
 from tracker.reviews.schedule import update_request_days
 
 bp = Blueprint("reviews", __name__, url_prefix="/forums")
-bp.add_app_template_global(review_row_fields)
+for _piece in (owner_rating, latest_update, forum_review, review_row_fields):
+    bp.add_app_template_global(_piece)
 
 
 def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
