@@ -11,7 +11,6 @@ from tests.support import counting_queries
 from tracker.extensions import db
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews.models import AgendaItem, ForumReview
-from tracker.reviews.queries import _section_rank
 
 
 @pytest.fixture
@@ -119,12 +118,43 @@ def test_a_row_posted_for_another_meetings_item_is_not_recorded(client, sign_in,
     ["due_within_60_days", "updated_since_last_meeting"], ["updated_within_60_days"], ["added"], [],
     ["added", "updated_since_last_meeting"],
 ])
-def test_the_database_puts_an_item_in_the_section_the_rules_do(app, world, council_action, reasons):
+def test_an_item_keeps_the_section_the_rules_put_it_in(app, world, council_action, reasons):
     action = council_action("4.1")
     item = AgendaItem(meeting_id=world.meeting.id, action_id=action.id, reasons=reasons)
     db.session.add(item)
-    db.session.flush()
+    db.session.commit()
+    db.session.expire_all()
 
-    rank = db.session.scalar(select(_section_rank()).where(AgendaItem.id == item.id))
+    stored = db.session.scalar(select(AgendaItem.section).where(AgendaItem.id == item.id))
 
-    assert list(rules.GROUP_HEADINGS)[rank] == rules.group_of(reasons)
+    assert rules.SECTIONS[stored] == rules.group_of(reasons)
+
+
+def test_an_items_section_follows_its_reasons_when_they_change(app, world, council_action):
+    item = AgendaItem(meeting_id=world.meeting.id, action_id=council_action("4.1").id, reasons=["added"])
+    db.session.add(item)
+    db.session.commit()
+
+    item.reasons = ["updated_since_last_meeting", "added"]
+    db.session.commit()
+    assert db.session.scalar(select(AgendaItem.section).where(AgendaItem.id == item.id)) == \
+        rules.SECTIONS.index("updated_since_last_meeting")
+
+    item.reasons = ["escalated", "updated_since_last_meeting"]
+    db.session.commit()
+    assert db.session.scalar(select(AgendaItem.section).where(AgendaItem.id == item.id)) == \
+        rules.SECTIONS.index("escalated")
+
+
+def test_the_page_shows_an_item_under_the_section_its_changed_reasons_give(client, sign_in, world, council_action):
+    """Reasons merged into an item already on the agenda move it: the page shows it in its new section."""
+    item = AgendaItem(meeting_id=world.meeting.id, action_id=council_action("4.1").id, reasons=["added"])
+    db.session.add(item)
+    db.session.commit()
+    item.reasons = rules.ordered_reasons(item.reasons + ["escalated"])
+    db.session.commit()
+
+    html = sign_in(world.reviewer).get(world.agenda_url()).get_data(as_text=True)
+
+    assert 'id="section-escalated"' in html and 'id="section-added"' not in html
+    assert html.index('id="section-escalated"') < html.index(f'id="item-{item.id}"')

@@ -132,3 +132,30 @@ def test_reminder_comment_names_the_forum_meeting_and_decision():
         "Inclusion Council, 12 November 2024 (more evidence requested): Send the panel data")
     assert rules.reminder_comment(_review(decision="escalate", escalated_to="Trust Board")) == (
         "Inclusion Council, 12 November 2024 (escalated to Trust Board): Send the panel data")
+
+
+def test_an_agenda_row_as_typed_reads_its_own_fields_only():
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.reviews.forms import AgendaRowEntry
+
+    typed = AgendaRowEntry(7, MultiDict([("item-7-reviewed_rag", "red"), ("item-7-reviewed_rag", "amber"),
+                                         ("item-7-comment", "  "), ("item-7-seen", "12"), ("item-8-decision", "noted")]))
+    assert (typed.reviewed_rag, typed.decision, typed.comment, typed.seen_review_id()) == ("red", "", "  ", 12)
+    assert not typed.is_blank
+    assert AgendaRowEntry(8, MultiDict([("item-7-reviewed_rag", "red"), ("item-8-comment", " ")])).is_blank
+    assert AgendaRowEntry(9).seen_review_id() is None
+    for seen in ("0", "", "x1", "-3"):
+        assert AgendaRowEntry(9, MultiDict([("item-9-seen", seen)])).seen_review_id() is None
+
+
+def test_an_agenda_rows_errors_are_listed_in_the_order_its_fields_are_shown():
+    from tracker.reviews.forms import AgendaRowEntry
+
+    typed = AgendaRowEntry(3)
+    typed.add_error("comment", "Give the reason")
+    typed.add_error("reviewed_rag", "Choose the RAG")
+    typed.add_error("comment", "Too long")
+
+    assert typed.problems == [("item-3-reviewed_rag", "Choose the RAG"), ("item-3-comment", "Give the reason"),
+                              ("item-3-comment", "Too long")]

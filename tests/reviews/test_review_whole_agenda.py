@@ -124,3 +124,59 @@ def test_a_form_with_every_row_blank_asks_for_one_review(client, sign_in, world,
     assert response.status_code == 400
     assert "Record at least one review: every row was left blank" in response.get_data(as_text=True)
     assert _reviews() == []
+
+
+def test_each_wrong_field_is_marked_on_its_row_with_what_was_typed_kept(client, sign_in, world, agenda):
+    sign_in(world.reviewer)
+    one, three = agenda["1.1"].id, agenda["1.3"].id
+    data = {**_form(client, world),
+            **_row(agenda["1.1"], reviewed_rag="purple", decision="agree_cancellation", comment=""),
+            **_row(agenda["1.3"], reviewed_rag="green", decision="agree_completion", comment="All <done>")}
+
+    response = client.post(_url(world), data=data)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    links = re.findall(r'<a href="#(item-\d+-\w+)"', html)
+    assert links == [f"item-{one}-reviewed_rag", f"item-{one}-comment", f"item-{three}-reviewed_rag"], \
+        "the summary lists the rows in the agenda's order and each row's fields in the page's"
+    first = row(html, one)
+    assert (f'<fieldset class="nhsuk-fieldset" aria-describedby="item-{one}-reviewed_rag-error">' in first
+            and f'<span class="nhsuk-error-message" id="item-{one}-reviewed_rag-error"><span '
+                'class="nhsuk-u-visually-hidden">Error: </span>Choose the forum&#39;s RAG rating</span>' in first)
+    assert (f'<textarea class="nhsuk-textarea nhsuk-textarea--error" id="item-{one}-comment" name="item-{one}-comment" '
+            f'rows="3" aria-describedby="item-{one}-comment-error"></textarea>') in first
+    assert '<option value="agree_cancellation" selected>Agree cancellation</option>' in first
+    assert "checked" not in first and f'class="nhsuk-select" id="item-{one}-decision"' in first
+    third = row(html, three)
+    assert f'id="item-{three}-reviewed_rag-3" name="item-{three}-reviewed_rag" type="radio" value="green" checked>' \
+        in third
+    assert "All &lt;done&gt;</textarea>" in third and "nhsuk-form-group--error" in third
+    assert third.count("nhsuk-form-group--error") == 1
+    second = row(html, agenda["1.2"].id)
+    assert "nhsuk-form-group--error" not in second and "checked" not in second
+    assert '<option value="" selected>Choose the decision</option>' in second
+    assert _reviews() == []
+
+
+def test_a_page_sent_without_its_csrf_token_saves_nothing(app, client, sign_in, world, agenda):
+    sign_in(world.reviewer)
+    data = {**_form(client, world), **_row(agenda["1.1"], reviewed_rag="red", decision="noted")}
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(_url(world), data=data)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+    assert response.status_code == 400
+    assert _reviews() == []
+
+
+def test_each_row_offers_the_decisions_with_escalation_to_the_forum_above(client, sign_in, world, agenda):
+    html = sign_in(world.reviewer).get(_url(world)).get_data(as_text=True)
+
+    options = re.findall(r'<option value="(\w*)"[^>]*>([^<]*)<', row(html, agenda["1.1"].id))
+
+    assert options == [("", "Choose the decision"), ("noted", "Noted"), ("escalate", "Escalate to Trust Board"),
+                       ("more_evidence", "Request more evidence"), ("agree_completion", "Agree completion"),
+                       ("agree_cancellation", "Agree cancellation")]

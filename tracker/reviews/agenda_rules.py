@@ -161,6 +161,15 @@ def group_of(codes: list[str] | tuple[str, ...]) -> str:
     return next((code for code in GROUP_HEADINGS if code in present), ADDED)
 
 
+#: The sections in GROUP_HEADINGS's order: an item's stored section is its place here.
+SECTIONS = tuple(GROUP_HEADINGS)
+
+
+def section_of(codes: list[str] | tuple[str, ...]) -> int:
+    """The agenda section an item sits in (see `group_of`), as its place in GROUP_HEADINGS's order."""
+    return SECTIONS.index(group_of(codes))
+
+
 def build_agenda(candidates: list[AgendaCandidate], dates: MeetingDates, today: date) -> dict[int, tuple[str, ...]]:
     """{action_id: reasons} for every candidate at least one rule puts on the agenda."""
     found = {c.action_id: agenda_reasons(c, dates, today) for c in candidates}

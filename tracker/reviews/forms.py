@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
 from tracker.rag import RAG_LABELS, RAG_VALUES
@@ -61,27 +61,41 @@ def decision_choices(escalates_to: str | None) -> list[tuple[str, str]]:
             for code, label in rules.DECISION_CHOICES.items() if code != rules.ESCALATE or escalates_to]
 
 
-class AgendaRowForm(FlaskForm):
-    """One agenda item's row on the whole-agenda review page (prefixed with the item; the page's own
-    form carries the CSRF token). A row left blank records nothing."""
+class AgendaRowEntry:
+    """One agenda item's row on the whole-agenda review page as typed: the forum's RAG, decision, comment and
+    the latest review the page showed, read from the submitted form under the item's prefix ("item-12-").
+    Plain data rather than a form object, as a page has 25 rows and their fields take no validators of their
+    own: what is wrong with a filled row is found by `service.record_reviews` and put in `errors`, and the
+    page's own form carries the CSRF token. A row left blank records nothing."""
 
-    class Meta:
-        csrf = False
+    #: The row's fields in the order the page shows them (and lists their errors).
+    FIELDS = ("reviewed_rag", "decision", "comment", "seen")
+    RAG_CHOICES = [(rag, RAG_LABELS[rag]) for rag in RAG_VALUES]
 
-    reviewed_rag = RadioField("The forum's RAG rating", validate_choice=False,
-                              choices=[(rag, RAG_LABELS[rag]) for rag in RAG_VALUES])
-    decision = SelectField("Decision", validate_choice=False, default="")
-    comment = TextAreaField("Comment for the action's owners")
-    seen = HiddenField()
+    __slots__ = ("prefix", "reviewed_rag", "decision", "comment", "seen", "errors")
 
-    def __init__(self, *args, escalates_to: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.decision.choices = [("", "Choose the decision")] + decision_choices(escalates_to)
+    def __init__(self, item_id: int, formdata=None) -> None:
+        self.prefix = f"item-{item_id}-"
+        get = formdata.get if formdata is not None else {}.get
+        self.reviewed_rag: str | None = get(self.prefix + "reviewed_rag")
+        self.decision: str = get(self.prefix + "decision", "")
+        self.comment: str | None = get(self.prefix + "comment")
+        self.seen: str | None = get(self.prefix + "seen")
+        #: {field: messages}, in FIELDS order when shown.
+        self.errors: dict[str, list[str]] = {}
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """(field id, message) of every error, in the order the page shows the fields."""
+        return [(self.prefix + name, message) for name in self.FIELDS for message in self.errors.get(name, ())]
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
 
     @property
     def is_blank(self) -> bool:
-        return not (self.reviewed_rag.data or self.decision.data or (self.comment.data or "").strip())
+        return not (self.reviewed_rag or self.decision or (self.comment or "").strip())
 
     def seen_review_id(self) -> int | None:
         """The latest review of the item the page showed (None: it showed none)."""
-        return int(self.seen.data) if (self.seen.data or "").isdigit() and int(self.seen.data) else None
+        return int(self.seen) if (self.seen or "").isdigit() and int(self.seen) else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.reviews import agenda_rules as rules
 
 if TYPE_CHECKING:
     from tracker.actions.models import Action
@@ -30,7 +31,9 @@ class AgendaItem(db.Model):
     """An action on a meeting's agenda, with the reasons it is there."""
 
     __tablename__ = "agenda_items"
-    __table_args__ = (UniqueConstraint("meeting_id", "action_id"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "action_id"),
+                      Index("ix_agenda_items_meeting_section", "meeting_id", "section", "position"),
+                      Index("ix_agenda_items_meeting_rated", "meeting_id", "section", "rated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -38,6 +41,10 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: Reason codes from `tracker.reviews.agenda_rules` ("overdue", "red", "escalated", "added"…).
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The agenda section the item sits in, as its place in `agenda_rules.GROUP_HEADINGS` (see
+    #: `agenda_rules.section_of`): set whenever `reasons` are, so that a page of the agenda and its
+    #: sections' sizes are read from indexes rather than worked out from every item's reasons.
+    section: Mapped[int] = mapped_column(default=rules.section_of(()))
     #: The forum whose review escalated the action here.
     escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
     #: The EDI lead who added the action by hand.
@@ -56,6 +63,11 @@ class AgendaItem(db.Model):
     action: Mapped[Action] = relationship()
     escalated_from: Mapped[Forum | None] = relationship()
     added_by: Mapped[User | None] = relationship()
+
+    @validates("reasons")
+    def _keep_section(self, _key: str, reasons: list[str]) -> list[str]:
+        self.section = rules.section_of(reasons)
+        return reasons
 
 
 class ForumReview(db.Model):

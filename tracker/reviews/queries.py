@@ -3,13 +3,12 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, String, bindparam, case, cast, distinct, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, distinct, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import clock
@@ -66,15 +65,6 @@ def plan_choices() -> list:
 AGENDA_PAGE_SIZE = 25
 
 
-def _section_rank():
-    """The item's section as a number in GROUP_HEADINGS's order, worked out by the database from the stored
-    reason codes (JSON text such as ["overdue", "red"]): the same answer as `agenda_rules.group_of`."""
-    reasons = cast(AgendaItem.reasons, String)
-    codes = list(rules.GROUP_HEADINGS)
-    return case(*((reasons.like(f'%"{code}"%'), rank) for rank, code in enumerate(codes) if code != rules.ADDED),
-                else_=codes.index(rules.ADDED))
-
-
 @dataclass(frozen=True)
 class AgendaPage:
     """One page of a meeting's agenda: its rows in the agenda's order, and what the page says about the
@@ -128,12 +118,11 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
     meeting_only = {"meeting_id": meeting.id}
     sections: Counter = Counter()
     days: Counter = Counter()
-    codes = list(rules.GROUP_HEADINGS)
-    for reasons, rated_at, count in db.session.execute(_sections_query(), meeting_only):
-        sections[codes.index(rules.group_of(json.loads(reasons)))] += count
+    for section, rated_at, count in db.session.execute(_sections_query(), meeting_only):
+        sections[section] += count
         if rated_at is not None:
             days[clock.uk_date(rated_at)] += count
-    counts = {codes[code]: sections[code] for code in sorted(sections)}
+    counts = {rules.SECTIONS[section]: sections[section] for section in sorted(sections)}
     number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
     if item_ids is None:
         rows = _rows(meeting, today, _page_query(), {**meeting_only, "size": size, "skip": (number - 1) * size})
@@ -149,13 +138,11 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
 
 @cache
 def _sections_query() -> Select:
-    """(reason codes as stored, moment rated, items) of the meeting's agenda, for its sections' sizes and
-    the UK day most of its ratings were taken, in one pass over its items. Items share a handful of reason
-    lists and of moments (each build, refresh or daily run rates its items at one moment), so the rows are
-    few whatever the agenda's length."""
-    reasons = cast(AgendaItem.reasons, String)
-    return (select(reasons, AgendaItem.rated_at, func.count())
-            .where(AgendaItem.meeting_id == bindparam("meeting_id")).group_by(reasons, AgendaItem.rated_at)
+    """(section, moment rated, items) of the meeting's agenda, for its sections' sizes and the UK day most
+    of its ratings were taken, in one pass over its items. Each build, refresh or daily run rates its items
+    at one moment, so the rows are few whatever the agenda's length."""
+    return (select(AgendaItem.section, AgendaItem.rated_at, func.count())
+            .where(AgendaItem.meeting_id == bindparam("meeting_id")).group_by(AgendaItem.section, AgendaItem.rated_at)
             .order_by(AgendaItem.rated_at))
 
 
@@ -169,7 +156,7 @@ def _reviewed_query() -> Select:
 def _page_query() -> Select:
     """A page of the meeting's items in the agenda's order (parameters size and skip): the page's items are
     chosen from the agenda's items alone, then joined to their actions."""
-    order = (_section_rank(), AgendaItem.position, AgendaItem.id)
+    order = (AgendaItem.section, AgendaItem.position, AgendaItem.id)
     page = (select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(*order)
             .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer)))
     return _items(bindparam("meeting_id")).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
@@ -179,7 +166,7 @@ def _page_query() -> Select:
 def _chosen_items_query(by_section: bool) -> Select:
     """The meeting's items among `item_ids`, in the agenda's order (by section first when `by_section`,
     as the agenda's pages are; in its numbered order otherwise, as the meeting pack is)."""
-    order = (_section_rank(),) if by_section else ()
+    order = (AgendaItem.section,) if by_section else ()
     return (_items(bindparam("meeting_id")).where(AgendaItem.id.in_(bindparam("item_ids", expanding=True)))
             .order_by(*order, AgendaItem.position, AgendaItem.id))
 
@@ -191,7 +178,7 @@ def _all_items_query() -> Select:
 
 def _items(meeting_id) -> Select:
     """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them."""
-    return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.rated_at,
+    return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.section, AgendaItem.rated_at,
                    AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
                    Action.by_when, Action.lead_text, Action.status, Action.rag, Action.rag_as_at,
                    Plan.year.label("plan_year"), Forum.name.label("escalated_from"))
@@ -297,7 +284,7 @@ def _agenda_row(item, held_on: date, today: date, latest, owners, review: tuple[
         owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at, owner_status=rating.status, rated_on=rating.taken_on,
         update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
         reasons=tuple(rules.reason_words(item.reasons, item.escalated_from)),
-        added=rules.ADDED in item.reasons, group=rules.group_of(item.reasons),
+        added=rules.ADDED in item.reasons, group=rules.SECTIONS[item.section],
         review=review[1] if review else None, review_count=count, review_id=review[0] if review else None)
 
 

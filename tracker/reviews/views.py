@@ -19,11 +19,14 @@ from tracker.plans.models import Plan
 from tracker.request_guards import query_int
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews import agendas, queries, service
-from tracker.reviews.forms import AddItemForm, AgendaRowForm, ReviewForm
+from tracker.reviews.forms import AddItemForm, AgendaRowEntry, ReviewForm, decision_choices
 from tracker.reviews.models import AgendaItem
+from tracker.reviews.row_markup import forum_review, latest_update, owner_rating, review_row_fields
 from tracker.reviews.schedule import update_request_days
 
 bp = Blueprint("reviews", __name__, url_prefix="/forums")
+for _piece in (owner_rating, latest_update, forum_review, review_row_fields):
+    bp.add_app_template_global(_piece)
 
 
 def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
@@ -181,23 +184,24 @@ def _recorded_message(recorded) -> str:
             f"{queries.review_row(recorded).decision_text}.")
 
 
-def _row_forms(forum: Forum, rows: list[rules.AgendaRow], formdata) -> dict[int, AgendaRowForm]:
-    escalates_to = forum.parent.name if forum.parent else None
+def _row_forms(rows: list[rules.AgendaRow], formdata) -> dict[int, AgendaRowEntry]:
     forms = {}
     for row in rows:
-        form = AgendaRowForm(formdata=formdata, prefix=f"item-{row.item_id}", escalates_to=escalates_to)
-        if formdata is None or not form.seen.data:
-            form.seen.data = str(row.review_id or 0)
+        form = AgendaRowEntry(row.item_id, formdata)
+        if formdata is None or not form.seen:
+            form.seen = str(row.review_id or 0)
         forms[row.item_id] = form
     return forms
 
 
 def _whole_agenda_page(forum: Forum, meeting: Meeting, page: queries.AgendaPage, page_form: ButtonForm,
-                       forms: dict[int, AgendaRowForm], status: int = 200):
+                       forms: dict[int, AgendaRowEntry], status: int = 200):
     today = clock.today()
     return render_template(
         "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, page=page, groups=page.groups,
         page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS, rated_on=page.rated_on,
+        rag_choices=AgendaRowEntry.RAG_CHOICES,
+        decision_choices=[("", "Choose the decision"), *decision_choices(forum.parent.name if forum.parent else None)],
         reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
         dates=agendas.meeting_dates(meeting)), status
 
@@ -220,17 +224,17 @@ def review_agenda(forum_id: int, meeting_id: int):
     page_form = ButtonForm()
     if not page_form.validate_on_submit():
         page = queries.agenda_page(meeting, clock.today(), number)
-        return _whole_agenda_page(forum, meeting, page, page_form, _row_forms(forum, page.rows, None),
+        return _whole_agenda_page(forum, meeting, page, page_form, _row_forms(page.rows, None),
                                   400 if page_form.is_submitted() else 200)
     page = queries.agenda_page(meeting, clock.today(), number, item_ids=_posted_items(request.form))
-    forms = _row_forms(forum, page.rows, request.form)
+    forms = _row_forms(page.rows, request.form)
     filled = {item_id: form for item_id, form in forms.items() if not form.is_blank}
     if not filled:
         page_form.form_errors.append("Record at least one review: every row was left blank")
         return _whole_agenda_page(forum, meeting, page, page_form, forms, 400)
     items = {item.id: item for item in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(filled)))}
-    entries = [service.AgendaReview(items[item_id], service.ReviewData(form.reviewed_rag.data, form.decision.data,
-                                                                       form.comment.data or ""),
+    entries = [service.AgendaReview(items[item_id], service.ReviewData(form.reviewed_rag, form.decision,
+                                                                       form.comment or ""),
                                     form.seen_review_id()) for item_id, form in filled.items()]
     try:
         with committing():
@@ -249,17 +253,16 @@ def review_agenda(forum_id: int, meeting_id: int):
     return redirect(_agenda_url(forum, meeting))
 
 
-def _show_row_problems(forms: dict[int, AgendaRowForm], problems: dict[int, dict[str, str]]) -> None:
+def _show_row_problems(forms: dict[int, AgendaRowEntry], problems: dict[int, dict[str, str]]) -> None:
     for item_id, fields in problems.items():
         for name, message in fields.items():
-            field = forms[item_id][name]
-            field.errors = [*field.errors, message]
+            forms[item_id].add_error(name, message)
 
 
-def _kept_typing(page: queries.AgendaPage, forms: dict[int, AgendaRowForm]) -> dict[int, AgendaRowForm]:
+def _kept_typing(page: queries.AgendaPage, forms: dict[int, AgendaRowEntry]) -> dict[int, AgendaRowEntry]:
     """The forms as typed, with each row's latest review brought up to date, so saving again is possible."""
     rows = {row.item_id: row for row in page.rows}
     for item_id, form in forms.items():
         if item_id in rows:
-            form.seen.data = str(rows[item_id].review_id or 0)
+            form.seen = str(rows[item_id].review_id or 0)
     return forms
