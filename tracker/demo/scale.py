@@ -7,12 +7,15 @@ each action's status, RAG and version set by its latest update, an audit event f
 update. Everything is drawn from one seeded random generator, so a seed and an end date
 always give the same data. Each plan's actions, links and updates are inserted inside
 `tracker.search.models.indexed_in_bulk`, which indexes them for search in one statement per kind
-instead of one trigger run per row. Nothing is committed here.
+instead of one trigger run per row; so are the action counts, plan revisions and indicator links that
+other features' triggers keep (`kept_in_bulk`). Nothing is committed here.
 """
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -38,8 +41,11 @@ from tracker.auth.service import UserError, check_password_rules
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
+from tracker.governance.models import counted_in_bulk as forum_links_counted_in_bulk
 from tracker.governance.service import add_meeting, create_forum
+from tracker.indicators.models import linked_in_bulk
 from tracker.plans.models import Plan, Theme
+from tracker.plans.models import counted_in_bulk as plan_actions_counted_in_bulk
 from tracker.plans.service import PlanData, add_theme, create_plan
 from tracker.search.models import indexed_in_bulk
 from tracker.standards import WRES
@@ -360,10 +366,24 @@ def _add_actions(plan: Plan, count: int, updates: int, people: list[int], forums
         history = _history(per_action[n - offset], earliest, until, rng, [*owners, *leads] or [admin])
         actions.append(_action_row(plan, theme, ref, n + 1, rng, history, start_day.year))
         links.append((owners, leads, rng.sample(forums, min(len(forums), rng.randint(1, 2))), history))
-    with indexed_in_bulk():
+    with kept_in_bulk():
         ids = _insert_returning_ids(Action, actions)
         _add_links(ids, links, rng)
         _add_updates(ids, actions, links)
+
+
+#: Each feature's bulk-load block for the tables its triggers keep from new actions, links and updates.
+KEPT_IN_BULK = (indexed_in_bulk, plan_actions_counted_in_bulk, forum_links_counted_in_bulk, linked_in_bulk)
+
+
+@contextmanager
+def kept_in_bulk() -> Iterator[None]:
+    """Every block of KEPT_IN_BULK at once: new actions, then their links and updates, are inserted
+    inside with the insert triggers off, and each feature fills its own tables on the way out."""
+    with ExitStack() as blocks:
+        for block in KEPT_IN_BULK:
+            blocks.enter_context(block())
+        yield
 
 
 def _history(count: int, first: date, until: date, rng: random.Random, authors: list[int | None]) -> list[dict]:

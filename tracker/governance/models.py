@@ -1,12 +1,15 @@
 """Governance forums (Inclusion Council, PCDC, Trust Board…) and their meetings."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.database import bulk_marks, triggers_off
 from tracker.extensions import db
 
 if TYPE_CHECKING:
@@ -70,3 +73,27 @@ class ForumActionCount(db.Model):
                                                     initially="DEFERRED"), primary_key=True, autoincrement=False)
     #: 0 once the plan's last action linked to the forum has gone (the row is kept).
     actions: Mapped[int] = mapped_column(Integer)
+
+
+#: The insert trigger that counts a new forum link in forum_action_counts (migration 0017_action_counts).
+_INSERT_TRIGGERS = (("action_forums", "action_counts_action_forums_insert"),)
+#: The new actions' forum links added to each forum's and plan's count (a row added when missing).
+_FILL_COUNTS = (
+    "INSERT INTO forum_action_counts (forum_id, plan_id, actions) "
+    "SELECT f.forum_id, a.plan_id, count(*) FROM action_forums f JOIN actions a ON a.id = f.action_id "
+    "WHERE f.action_id > :actions GROUP BY f.forum_id, a.plan_id "
+    "ON CONFLICT (forum_id, plan_id) DO UPDATE SET actions = forum_action_counts.actions + excluded.actions")
+
+
+@contextmanager
+def counted_in_bulk() -> Iterator[None]:
+    """Insert new actions and their forum links inside; the links are counted on the way out, in one
+    statement instead of one trigger run per link, adding what the insert trigger would have added.
+
+    Meant for loads that add actions with their links (not links of actions stored before). The trigger
+    is off inside (`tracker.database.triggers_off`, in the caller's transaction: if the block raises,
+    the caller's rollback restores it)."""
+    marks = bulk_marks()
+    with triggers_off(_INSERT_TRIGGERS):
+        yield
+        db.session.execute(text(_FILL_COUNTS), marks)
