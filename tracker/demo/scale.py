@@ -44,7 +44,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
 from tracker.governance.models import counted_in_bulk as forum_links_counted_in_bulk
-from tracker.governance.service import add_meeting, create_forum
+from tracker.governance.service import add_meetings, create_forum
 from tracker.indicators.models import linked_in_bulk
 from tracker.plans.models import Plan, Theme
 from tracker.plans.models import counted_in_bulk as plan_actions_counted_in_bulk
@@ -353,10 +353,11 @@ def _add_forums(trusts: list[Trust], suffix: str, rng: random.Random,
 
 
 def _add_meetings(forum: Forum, first: date, until: date, every: int, rng: random.Random) -> None:
-    day = first + timedelta(days=rng.randrange(every))
+    day, days = first + timedelta(days=rng.randrange(every)), []
     while day <= until + timedelta(days=120):
-        add_meeting(forum, day - timedelta(days=day.weekday() - 1 if day.weekday() > 1 else 0), None)
+        days.append(day - timedelta(days=day.weekday() - 1 if day.weekday() > 1 else 0))
         day += timedelta(days=every)
+    add_meetings(forum, days, None)
 
 
 def _add_plan(trust: Trust, index: int, rng: random.Random, until: date, board: Forum) -> Plan:
