@@ -1,11 +1,11 @@
 """Database engine settings, how each request's transaction ends, and the one way to commit."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, bindparam, event, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -108,3 +108,41 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
     psycopg spends longer preparing each large statement than the round trips it saves.)"""
     if rows:
         db.session.execute(insert(table), rows)
+
+
+def bulk_marks() -> dict[str, int]:
+    """The highest action and progress update ids now (0 when there are none): a bulk load's new rows are
+    those above them."""
+    return {"actions": db.session.scalar(text("SELECT coalesce(max(id), 0) FROM actions")),
+            "updates": db.session.scalar(text("SELECT coalesce(max(id), 0) FROM progress_updates"))}
+
+
+@contextmanager
+def triggers_off(triggers: Sequence[tuple[str, str]]) -> Iterator[None]:
+    """The triggers, given as (table, trigger name), do not fire inside the block; they fire again after it.
+
+    For a bulk load that fills, on the way out, what the triggers would have written, in one statement
+    instead of one trigger run per row. Everything happens in the caller's transaction, DDL included:
+    SQLite drops the triggers and creates them again from their own stored text; PostgreSQL disables and
+    enables them, holding a lock that keeps other writers of those tables waiting until commit. If the
+    block raises, nothing is put back here: the caller rolls back, which restores the triggers as well
+    (`committing` does). Blocks nest: each puts back its own triggers."""
+    session = db.session
+    names = [name for _table, name in triggers]
+    if is_sqlite(session.get_bind()):
+        if not session.connection().connection.driver_connection.in_transaction:
+            session.execute(text("BEGIN"))  # DDL outside a transaction would be kept even on a rollback
+        stored = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names "
+                                      "ORDER BY rowid").bindparams(bindparam("names", expanding=True)),
+                                 {"names": names}).all()
+        for name, _sql in stored:
+            session.execute(text(f"DROP TRIGGER {name}"))
+        yield
+        for _name, sql in stored:
+            session.execute(text(sql))
+    else:
+        for table, name in triggers:
+            session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
+        yield
+        for table, name in triggers:
+            session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))

@@ -1,13 +1,17 @@
-"""Service rules that do not need a page: escalation chains, meeting removal and ordering."""
+"""Service rules that do not need a page: escalation chains, meeting removal and ordering, meetings added in bulk."""
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.governance.models import Meeting
 from tracker.governance.queries import split_meetings
 from tracker.governance.service import (
     ForumError,
+    add_meeting,
+    add_meetings,
     can_remove_meeting,
     check_escalation,
     create_forum,
@@ -63,3 +67,28 @@ def test_which_meetings_can_be_removed(app):
     assert can_remove_meeting(Meeting(held_on=today, notes="Agenda"), today)
     assert can_remove_meeting(Meeting(held_on=date(2024, 10, 8), notes="  "), today)
     assert not can_remove_meeting(Meeting(held_on=date(2024, 10, 8), notes="Minutes"), today)
+
+
+def _meeting_events(forum) -> list[tuple]:
+    return list(db.session.execute(select(AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.verb,
+                                          AuditEvent.changes).where(AuditEvent.verb == "meeting added")
+                                   .order_by(AuditEvent.id)).tuples())
+
+
+def test_add_meetings_stores_what_adding_each_would_and_refuses_a_day_taken(make_forum):
+    one, many = make_forum("Inclusion Council"), make_forum("Trust Board")
+    days = [date(2024, 10, 8), date(2024, 12, 10), date(2025, 2, 11)]
+    for day in days:
+        add_meeting(one, day, None)
+    add_meetings(many, days, None)
+    db.session.flush()
+    assert [m.held_on for m in many.meetings] == [m.held_on for m in one.meetings] == days
+    events = _meeting_events(one)
+    assert [(kind, changes) for kind, forum_id, _verb, changes in events if forum_id == many.id] == \
+        [(kind, changes) for kind, forum_id, _verb, changes in events if forum_id == one.id] == \
+        [("forum", {"meeting": [None, day.isoformat()]}) for day in days]
+    with pytest.raises(ForumError, match="Trust Board already has a meeting on 10 December 2024"):
+        add_meetings(many, [date(2025, 4, 8), date(2024, 12, 10)], None)
+    with pytest.raises(ForumError, match="Inclusion Council already has a meeting on 8 April 2025"):
+        add_meetings(one, [date(2025, 4, 8), date(2025, 4, 8)], None)
+    assert len(many.meetings) == len(one.meetings) == 3

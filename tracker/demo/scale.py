@@ -7,16 +7,21 @@ each action's status, RAG and version set by its latest update, an audit event f
 update. Everything is drawn from one seeded random generator, so a seed and an end date
 always give the same data. Each plan's actions, links and updates are inserted inside
 `tracker.search.models.indexed_in_bulk`, which indexes them for search in one statement per kind
-instead of one trigger run per row. Nothing is committed here.
+instead of one trigger run per row; so are the action counts, plan revisions and indicator links that
+other features' triggers keep (`kept_in_bulk`). Nothing is committed here.
 """
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.dialects.sqlite import DATE as SQLiteDate
+from sqlalchemy.dialects.sqlite import DATETIME as SQLiteDateTime
 from werkzeug.security import generate_password_hash
 
 from tracker import clock
@@ -38,8 +43,11 @@ from tracker.auth.service import UserError, check_password_rules
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
-from tracker.governance.service import add_meeting, create_forum
+from tracker.governance.models import counted_in_bulk as forum_links_counted_in_bulk
+from tracker.governance.service import add_meetings, create_forum
+from tracker.indicators.models import linked_in_bulk
 from tracker.plans.models import Plan, Theme
+from tracker.plans.models import counted_in_bulk as plan_actions_counted_in_bulk
 from tracker.plans.service import PlanData, add_theme, create_plan
 from tracker.search.models import indexed_in_bulk
 from tracker.standards import WRES
@@ -207,10 +215,10 @@ def _insert(model):
 def _insert_many(table: Table, rows: list[dict]) -> None:
     """One executemany of `rows` (dicts with the same keys) into `table`.
 
-    On SQLite the values are turned into what SQLAlchemy stores, by the column types' own bind
-    processors, and handed to the driver as tuples: for the 600,000 updates and 650,000 audit events
-    of the 10x size, SQLAlchemy's per-row parameter handling cost more than SQLite's inserts. Rows
-    that leave out a column with a default (which SQLAlchemy would fill in) go through SQLAlchemy."""
+    On SQLite the values are turned into what SQLAlchemy stores (`_sqlite_values`) and handed to the
+    driver as tuples: for the 600,000 updates and 650,000 audit events of the 10x size, SQLAlchemy's
+    per-row parameter handling cost more than SQLite's inserts. Rows that leave out a column with a
+    default (which SQLAlchemy would fill in) go through SQLAlchemy."""
     if not rows:
         return
     session = db.session
@@ -223,17 +231,51 @@ def _insert_many(table: Table, rows: list[dict]) -> None:
     columns = []
     for name in names:
         values = [row[name] for row in rows]
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append([process(value) for value in values] if process else values)
+        process = _sqlite_values(table.c[name].type, dialect)
+        columns.append(list(map(process, values)) if process else values)
     session.connection().exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", list(zip(*columns)))
 
 
+#: SQLAlchemy's default storage formats for SQLite's dates and times, which `isoformat` writes too.
+_SQLITE_DATETIME = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+_SQLITE_DATE = "%(year)04d-%(month)02d-%(day)02d"
+
+
+def _sqlite_values(column_type, dialect):
+    """The column type's bind processor for SQLite (None when values go as they are); for dates and times in
+    SQLAlchemy's default format, one that writes the same text with `isoformat` (a third of the time)."""
+    impl = column_type.dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if process is None:
+        return None
+    storage = getattr(impl, "_storage_format", None)
+    if isinstance(impl, SQLiteDateTime) and storage == _SQLITE_DATETIME:
+        def stored_datetime(value, _datetime=datetime, _process=process):
+            return value.isoformat(" ", "microseconds") if type(value) is _datetime else _process(value)
+        return stored_datetime
+    if isinstance(impl, SQLiteDate) and storage == _SQLITE_DATE:
+        def stored_date(value, _date=date, _process=process):
+            return value.isoformat() if type(value) is _date else _process(value)
+        return stored_date
+    return process
+
+
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
-    """Insert the rows; their new ids in the same order."""
+    """Insert the rows; their new ids in the same order.
+
+    SQLite sends an INSERT … RETURNING with ids in the rows' order one row at a time (50,000 statements
+    for the 10x size's users and actions), so there the rows go in one executemany and their ids are read
+    after: the transaction holds SQLite's one write lock from that insert to the commit, and SQLite gives
+    the rows of one insert ids that rise in the rows' order, above every id before."""
     if not rows:
         return []
-    return list(db.session.scalars(_insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True), rows))
+    table = model.__table__
+    if db.session.get_bind().dialect.name != "sqlite":
+        return list(db.session.scalars(_insert(model).returning(table.c.id, sort_by_parameter_order=True), rows))
+    _insert_many(table, rows)
+    ids = list(db.session.scalars(select(table.c.id).order_by(table.c.id.desc()).limit(len(rows))))
+    return ids[::-1]
 
 
 def _count(selectable) -> int:
@@ -311,10 +353,11 @@ def _add_forums(trusts: list[Trust], suffix: str, rng: random.Random,
 
 
 def _add_meetings(forum: Forum, first: date, until: date, every: int, rng: random.Random) -> None:
-    day = first + timedelta(days=rng.randrange(every))
+    day, days = first + timedelta(days=rng.randrange(every)), []
     while day <= until + timedelta(days=120):
-        add_meeting(forum, day - timedelta(days=day.weekday() - 1 if day.weekday() > 1 else 0), None)
+        days.append(day - timedelta(days=day.weekday() - 1 if day.weekday() > 1 else 0))
         day += timedelta(days=every)
+    add_meetings(forum, days, None)
 
 
 def _add_plan(trust: Trust, index: int, rng: random.Random, until: date, board: Forum) -> Plan:
@@ -360,10 +403,24 @@ def _add_actions(plan: Plan, count: int, updates: int, people: list[int], forums
         history = _history(per_action[n - offset], earliest, until, rng, [*owners, *leads] or [admin])
         actions.append(_action_row(plan, theme, ref, n + 1, rng, history, start_day.year))
         links.append((owners, leads, rng.sample(forums, min(len(forums), rng.randint(1, 2))), history))
-    with indexed_in_bulk():
+    with kept_in_bulk():
         ids = _insert_returning_ids(Action, actions)
         _add_links(ids, links, rng)
         _add_updates(ids, actions, links)
+
+
+#: Each feature's bulk-load block for the tables its triggers keep from new actions, links and updates.
+KEPT_IN_BULK = (indexed_in_bulk, plan_actions_counted_in_bulk, forum_links_counted_in_bulk, linked_in_bulk)
+
+
+@contextmanager
+def kept_in_bulk() -> Iterator[None]:
+    """Every block of KEPT_IN_BULK at once: new actions, then their links and updates, are inserted
+    inside with the insert triggers off, and each feature fills its own tables on the way out."""
+    with ExitStack() as blocks:
+        for block in KEPT_IN_BULK:
+            blocks.enter_context(block())
+        yield
 
 
 def _history(count: int, first: date, until: date, rng: random.Random, authors: list[int | None]) -> list[dict]:

@@ -1,12 +1,15 @@
 """Governance forums (Inclusion Council, PCDC, Trust Board…) and their meetings."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.database import bulk_marks, triggers_off
 from tracker.extensions import db
 
 if TYPE_CHECKING:
@@ -88,3 +91,36 @@ class ForumLink(db.Model):
                                            autoincrement=False)
     plan_id: Mapped[int] = mapped_column(Integer)
     ref_order: Mapped[str] = mapped_column(String(200))
+
+
+#: The insert triggers on forum links: the one counting a new link in forum_action_counts (migration
+#: 0017_action_counts) and the one copying it to forum_links (migration 0020_forum_links).
+_INSERT_TRIGGERS = (("action_forums", "action_counts_action_forums_insert"),
+                    ("action_forums", "forum_links_link_insert"))
+#: The new actions' forum links added to each forum's and plan's count (a row added when missing).
+_FILL_COUNTS = (
+    "INSERT INTO forum_action_counts (forum_id, plan_id, actions) "
+    "SELECT f.forum_id, a.plan_id, count(*) FROM action_forums f JOIN actions a ON a.id = f.action_id "
+    "WHERE f.action_id > :actions GROUP BY f.forum_id, a.plan_id "
+    "ON CONFLICT (forum_id, plan_id) DO UPDATE SET actions = forum_action_counts.actions + excluded.actions")
+#: The new actions' forum links copied to forum_links with their plan and reference order.
+_FILL_LINKS = (
+    "INSERT INTO forum_links (forum_id, action_id, plan_id, ref_order) "
+    "SELECT f.forum_id, f.action_id, a.plan_id, a.ref_order FROM action_forums f JOIN actions a ON a.id = f.action_id "
+    "WHERE f.action_id > :actions")
+
+
+@contextmanager
+def counted_in_bulk() -> Iterator[None]:
+    """Insert new actions and their forum links inside; the links are counted and copied to forum_links on
+    the way out, in one statement each instead of trigger runs per link, adding what the insert triggers
+    would have added.
+
+    Meant for loads that add actions with their links (not links of actions stored before). The triggers
+    are off inside (`tracker.database.triggers_off`, in the caller's transaction: if the block raises,
+    the caller's rollback restores them)."""
+    marks = bulk_marks()
+    with triggers_off(_INSERT_TRIGGERS):
+        yield
+        db.session.execute(text(_FILL_COUNTS), marks)
+        db.session.execute(text(_FILL_LINKS), marks)

@@ -8,8 +8,9 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from tracker.audit.service import diff, record
+from tracker.audit.service import diff, event_values, record, record_many
 from tracker.auth.models import User
+from tracker.database import insert_rows
 from tracker.dates import long_date
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -160,6 +161,20 @@ def add_meeting(forum: Forum, held_on: date, actor, notes: str = "") -> Meeting:
     db.session.flush()
     record(actor, forum, "meeting added", {"meeting": [None, held_on.isoformat()]})
     return meeting
+
+
+def add_meetings(forum: Forum, days: list[date], actor) -> None:
+    """Add many meeting dates at once (a calendar loaded in bulk), each as `add_meeting` would, with its
+    audit event, in one statement for the meetings and one for the events."""
+    taken = {meeting.held_on for meeting in forum.meetings}
+    for day in days:
+        if day in taken:
+            raise ForumError(f"{forum.name} already has a meeting on {long_date(day)}", field="held_on")
+        taken.add(day)
+    db.session.flush()  # the forum, and events recorded before these, go first
+    insert_rows(Meeting.__table__, [{"forum_id": forum.id, "held_on": day, "notes": ""} for day in days])
+    record_many([event_values(actor, forum, "meeting added", {"meeting": [None, day.isoformat()]}) for day in days])
+    db.session.expire(forum, ["meetings"])
 
 
 def can_remove_meeting(meeting: Meeting, today: date) -> bool:

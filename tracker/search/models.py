@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import String, Text, UniqueConstraint, bindparam, func, select, text
+from sqlalchemy import String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.database import bulk_marks, is_sqlite, triggers_off
 from tracker.extensions import db
 
 
@@ -86,32 +86,12 @@ def indexed_in_bulk() -> Iterator[None]:
     The entries are those the triggers would have written, with the same ids: one per action (with
     its people) in id order, then one per update in id order. Meant for loads that add actions and
     their updates and links only (not links to actions stored before, nor edits or deletions, which
-    would go unindexed). Everything happens in the caller's transaction, DDL included: SQLite drops
-    the four insert triggers and creates them again from their own stored text; PostgreSQL disables
-    and enables them, holding a lock that keeps other writers of those tables waiting until commit.
-    If the block raises, the caller rolls back, which restores the triggers as well."""
+    would go unindexed). The four insert triggers are off inside (`tracker.database.triggers_off`, in
+    the caller's transaction: if the block raises, the caller's rollback restores them)."""
     session = db.session
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    marks = {"actions": session.scalar(select(func.max(Action.id))) or 0,
-             "updates": session.scalar(select(func.max(ProgressUpdate.id))) or 0}
-    names = [name for _table, name in _INSERT_TRIGGERS]
-    if sqlite:
-        if not session.connection().connection.driver_connection.in_transaction:
-            session.execute(text("BEGIN"))  # DDL outside a transaction would be kept even on a rollback
-        stored = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names")
-                                 .bindparams(bindparam("names", expanding=True)), {"names": names}).all()
-        for name, _sql in stored:
-            session.execute(text(f"DROP TRIGGER {name}"))
-    else:
-        for table, name in _INSERT_TRIGGERS:
-            session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
-    yield
-    aggregate = "group_concat(u.name, ' ')" if sqlite else "string_agg(u.name, ' ')"
-    for statement in _FILL:
-        session.execute(text(statement.replace("{agg}", aggregate)), marks)
-    if sqlite:
-        for _name, sql in stored:
-            session.execute(text(sql))
-    else:
-        for table, name in _INSERT_TRIGGERS:
-            session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
+    marks = bulk_marks()
+    with triggers_off(_INSERT_TRIGGERS):
+        yield
+        aggregate = "group_concat(u.name, ' ')" if is_sqlite(session.get_bind()) else "string_agg(u.name, ' ')"
+        for statement in _FILL:
+            session.execute(text(statement.replace("{agg}", aggregate)), marks)
