@@ -6,12 +6,14 @@ from sqlalchemy import text
 from tracker import clock
 from tracker.auth.models import Role
 from tracker.dashboards import queries
+from tracker.dashboards.action_rows import action_rows
 from tracker.dashboards.queries import current_plans, landing_plan, my_actions
 from tracker.extensions import db
 from tracker.plans import file_writer, importer
 from tracker.request_guards import query_int
 
 bp = Blueprint("dashboards", __name__)
+bp.add_app_template_global(action_rows, "my_action_rows")
 
 
 @bp.route("/")
