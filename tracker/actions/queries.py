@@ -83,12 +83,16 @@ def rows_of(found: list) -> list[ActionRow]:
 
 
 def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
+    # By position, in row_select()'s order (callers add their own columns after): a Row's attribute costs a
+    # failed lookup first, many times an index.
+    (id_, ref, text, year, number, title, lead_text, by_when, by_when_kind, due_on, status, rag, last_update_at,
+     version) = row[:14]
     return ActionRow(
-        id=row.id, ref=row.ref, text=row.text, plan_year=row.year,
-        theme_label=theme_label(row.number, row.title) if row.number is not None else None,
-        lead_text=row.lead_text, owner_names=owners.get(row.id, ()), by_when=row.by_when,
-        by_when_kind=row.by_when_kind, due_on=row.due_on, status=row.status, rag=row.rag,
-        last_update_at=row.last_update_at, version=row.version,
+        id=id_, ref=ref, text=text, plan_year=year,
+        theme_label=theme_label(number, title) if number is not None else None,
+        lead_text=lead_text, owner_names=owners.get(id_, ()), by_when=by_when,
+        by_when_kind=by_when_kind, due_on=due_on, status=status, rag=rag,
+        last_update_at=last_update_at, version=version,
     )
 
 
