@@ -104,6 +104,15 @@ _DETAIL_JOINS = _JOINS + """
     LEFT JOIN forums f ON f.id = CASE e.kind WHEN 'forum' THEN e.source_id WHEN 'meeting' THEN m.forum_id END"""
 
 
+#: A rowid above every row's: a walk of the index from here up finds nothing.
+_ABOVE_ALL = 1 << 62
+
+
+#: The tiers of a plan group, best first: the words all in an action's reference or text (or a
+#: forum's name) and all in its people's names; in the first only; in the second only; the rest.
+_TIERS = ("in_both", "in_titles", "in_people", "match")
+
+
 def _archived_filter(include_archived: bool) -> str:
     return "" if include_archived else " AND p.archived_at IS NULL"
 
@@ -114,18 +123,40 @@ def _sqlite_statements(include_archived: bool):
               " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
               " ORDER BY search_index.rowid DESC LIMIT :ranked")
     count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
-    # One walk of the index for the page and the count: up to one more than RANKED newest
-    # candidates, counted; the one more (the oldest) only says there are more, and is not ranked.
-    # Each tier walks the index only from the oldest candidate up, so no further than the candidates.
-    tier = ("c.id IN (SELECT rowid FROM search_index WHERE search_index MATCH :{name} "
-            "AND rowid >= (SELECT oldest FROM found)) DESC")
+    # The page in two steps, in one statement. First one walk of the index for the count: up to one
+    # more than RANKED newest candidates; the one more (the oldest) only says there are more, and is
+    # not ranked, so the ranked rows are the matches from `floor` up. Then the page is read in rank
+    # order with no sort: one arm per plan group and tier, each walking the index newest first from
+    # `floor` up, in the order the ranking puts them, and the LIMIT stops the walks as soon as the
+    # page is full, so a first page reads the rows it shows and little more however many are ranked.
+    # Only actions and forums have a reference, text or people, so when the candidates hold none the
+    # tiers' walks start above every row (`titled_floor`) and find nothing at once.
+    floor = "CASE WHEN count(*) = 0 THEN {above} WHEN count(*) > :ranked THEN min(id) + 1 ELSE min(id) END"
+    bound = (
+        f"bound AS MATERIALIZED (SELECT count(*) AS found, {floor.format(above=_ABOVE_ALL)} AS floor, "
+        f"CASE WHEN max(kind IN ('action', 'forum')) THEN {floor.format(above=_ABOVE_ALL)} ELSE {_ABOVE_ALL} END "
+        f"AS titled_floor FROM (SELECT e.id AS id, e.kind AS kind {newest.replace(':ranked', ':candidates')}))")
+
+    def walk(name: str) -> str:
+        """A tier's words, or (with no action or forum among the candidates) a word no row holds:
+        an index walk for a common word costs as much to start as to read a page of rows."""
+        titled = f"(SELECT titled_floor FROM bound) < {_ABOVE_ALL}"
+        if name == "match":
+            return f"CASE WHEN {titled} THEN :in_neither ELSE :match END"
+        return f"CASE WHEN {titled} THEN :{name} ELSE :nothing END"
+
+    arms = []
+    for group in ((0, 1, 2) if include_archived else (0, 1)):
+        for tier in _TIERS:
+            arms.append(
+                "SELECT id FROM (SELECT search_index.rowid AS id "
+                f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_JOINS} "
+                f"WHERE search_index MATCH {walk(tier)} "
+                f"AND search_index.rowid >= (SELECT {'floor' if tier == 'match' else 'titled_floor'} FROM bound) "
+                f"AND {_GROUP} = {group} ORDER BY search_index.rowid DESC LIMIT :candidates)")
     page = text(
-        f"WITH candidates AS MATERIALIZED (SELECT e.id AS id, {_GROUP} AS grp {newest.replace(':ranked', ':candidates')}), "
-        "found AS MATERIALIZED (SELECT count(*) AS found, count(*) AS shown, min(id) AS oldest FROM candidates) "
-        "SELECT c.id, found.found, found.shown FROM candidates c, found "
-        "WHERE found.found <= :ranked OR c.id > found.oldest "
-        f"ORDER BY c.grp, {tier.format(name='in_titles')}, "
-        f"{tier.format(name='in_people')}, c.id DESC LIMIT :limit OFFSET :offset")
+        f"WITH {bound} SELECT ranked.id, (SELECT found FROM bound) AS found, (SELECT found FROM bound) AS shown "
+        f"FROM ({' UNION ALL '.join(arms)}) AS ranked LIMIT :limit OFFSET :offset")
     # Highlighted in one walk of the index from the page's oldest row up (no further than the
     # candidates), the page's rows picked out with "+rowid IN", which the index is not asked to
     # seek: a seek per row costs more the more rows hold the words.
@@ -190,6 +221,11 @@ def _postgresql_statements(include_archived: bool):
 _CUSTOM_PLAN = text("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
+#: An FTS5 query for a word no row holds (the highlight markers, which searches and highlights
+#: never leave in text), so that a walk asked for nothing starts and ends at once.
+_NOTHING = fts5_match((OPEN + CLOSE,))
+
+
 def _in_columns(columns: str, match: str) -> str:
     """An FTS5 MATCH expression finding rows with every word in the given columns."""
     return f"{{{columns}}} : ({match})"
@@ -208,8 +244,10 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
         params = {"match": plain_query(search_for.words)}
     else:
         match = fts5_match(search_for.words)
-        params = {"match": match, "in_titles": _in_columns("ref title", match),
-                  "in_people": _in_columns("people", match)}
+        titles, people = _in_columns("ref title", match), _in_columns("people", match)
+        params = {"match": match, "in_both": f"({titles}) AND ({people})", "in_titles": f"({titles}) NOT ({people})",
+                  "in_people": f"({people}) NOT ({titles})", "in_neither": f"(({match}) NOT ({titles})) NOT ({people})",
+                  "nothing": _NOTHING}
     params |= {"ranked": RANKED, "candidates": RANKED + 1, "limit": PAGE_SIZE}
     number = max(page, 1)
     found_rows = db.session.execute(page_ids, {**params, "offset": (number - 1) * PAGE_SIZE}).all()
