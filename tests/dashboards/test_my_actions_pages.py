@@ -181,13 +181,13 @@ def test_the_groups_worked_out_in_sql_agree_with_action_flags_on_every_edge(owne
 
 
 def test_the_page_reads_back_the_counts_and_only_the_rows_it_shows_however_many_the_person_has(owner, make_plan):
-    from tracker.dashboards.queries import _params, _queries
+    from tracker.dashboards.queries import _built, _params
 
     riverside = make_plan("2025-26", title="Riverside WRES action plan")
     northgate = make_plan("2024-25", title="Northgate WRES action plan")
     _add_overdue(riverside, owner, 130)
     _add_overdue(northgate, owner, 12)
-    read = db.session.execute(_queries().firsts, {**_params(owner, TODAY), "limit": GROUP_LIMIT}).all()
+    read = db.session.execute(_built().firsts, {**_params(owner, TODAY), "limit": GROUP_LIMIT}).all()
     shown = [row for row in read if row.n == 0]
     counts = {(row.group_number, row.plan_id): row.n for row in read if row.n}
     overdue = GROUP_KEYS.index("overdue")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, case, exists, func, literal_column, or_, select, union_all
+from sqlalchemy import Select, any_, bindparam, case, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
@@ -139,9 +139,14 @@ class _Queries:
     every_row: Select
 
 
+def _built() -> _Queries:
+    return _queries(db.engine.dialect.name)
+
+
 @cache
-def _queries() -> _Queries:
-    """Built once, like the overview's queries (see _overview_queries), and run with _params.
+def _queries(dialect: str) -> _Queries:
+    """Built once for the database's dialect, like the overview's queries (see _overview_queries), and run
+    with _params.
 
     The person's actions are found from action_owners and action_supporting_leads by their user_id
     indexes; only live actions: one carried forward into a later plan is left out while its copy
@@ -156,7 +161,10 @@ def _queries() -> _Queries:
     )
     copy = aliased(Action)
     carried_on = exists().where(copy.carried_from_id == Action.id)
-    wanted = (Action.id.in_(mine), Plan.is_live, ~carried_on)
+    # On PostgreSQL, = ANY(ARRAY(…)) makes it look each action up by its key: with IN it judged a few hundred
+    # lookups dearer than reading every action, and read all 30,000 at ten times the ICS volume (17 ms, not 2).
+    owned = Action.id == any_(func.array(mine.scalar_subquery())) if dialect == "postgresql" else Action.id.in_(mine)
+    wanted = (owned, Plan.is_live, ~carried_on)
     group = _group_number().label("group_number")
     #: Plan by plan (newest year first, as the current plans are listed), then by due date.
     order = (Plan.year.desc(), Plan.id.desc(), Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id)
@@ -216,7 +224,7 @@ def _places(statement: Select, params: dict) -> _Places:
 def _rows(params: dict, ids: list[int]) -> list[tuple[int, int, ActionRow]]:
     """(id, plan id, ActionRow) of the actions shown, in the page's order (two queries, however many
     the person has)."""
-    found = db.session.execute(_queries().rows, {**params, "ids": ids}).all() if ids else []
+    found = db.session.execute(_built().rows, {**params, "ids": ids}).all() if ids else []
     return [(row.id, row.plan_id, action) for row, action in zip(found, rows_of(found), strict=True)]
 
 
@@ -235,7 +243,7 @@ def _parts(ids: list[int], rows: list[tuple[int, int, ActionRow]], plan_totals: 
 def my_actions_page(user: User, today: date, limit: int = GROUP_LIMIT) -> MyActionsPage:
     """Each group's count and its first `limit` actions, plan by plan (three queries, whatever the person owns)."""
     params = _params(user, today)
-    places = _places(_queries().firsts, {**params, "limit": limit})
+    places = _places(_built().firsts, {**params, "limit": limit})
     rows = _rows(params, [id_ for group_ids in places.ids for id_ in group_ids])
     groups = [GroupRows(group, places.total(n), _parts(places.ids[n], rows, places.totals[n]))
               for n, group in enumerate(GROUPS)]
@@ -247,7 +255,7 @@ def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = 
     page (three queries)."""
     number = GROUP_KEYS.index(key)
     params = {**_params(user, today), "group": number, "limit": size}
-    places = _places(_queries().one_group, {**params, "offset": (max(page, 1) - 1) * size})
+    places = _places(_built().one_group, {**params, "offset": (max(page, 1) - 1) * size})
     total = places.total(number)
     at = min(max(page, 1), max(1, -(-total // size)))
     rows = _rows(params, places.ids[number])
@@ -260,7 +268,7 @@ def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = 
 def my_actions(user: User, today: date) -> MyActions:
     """Every action the user owns or supports in plans that are not closed or archived, grouped by what
     needs doing, in My actions' order (the exports; two queries)."""
-    found = db.session.execute(_queries().every_row, _params(user, today)).all()
+    found = db.session.execute(_built().every_row, _params(user, today)).all()
     groups = MyActions()
     for row, action in zip(found, rows_of(found), strict=True):
         getattr(groups, GROUP_KEYS[row.group_number]).append(action)
