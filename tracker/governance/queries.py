@@ -97,7 +97,8 @@ def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> A
     The total and the plans come from the forum's counts per live plan (kept by triggers). A page reads,
     from forum_links' index, each of those plans' first actions up to the end of the page and stops there,
     so the first pages cost the same however many actions report to the forum (a board's can be thousands).
-    A page further in than the plans' first rows would save reads every action reported, as exports do."""
+    A page so far in that the plans' first rows would be most of the list reads every reported action, as
+    exports do."""
     plans = db.session.execute(
         select(ForumActionCount.plan_id, ForumActionCount.actions).join(Plan, Plan.id == ForumActionCount.plan_id)
         .where(ForumActionCount.forum_id == forum.id, ForumActionCount.actions > 0, Plan.is_live)
@@ -131,7 +132,8 @@ def _reported_page(plans: int) -> Select:
 
 @cache
 def _every_reported() -> Select:
-    """Every action reported to :forum in plans that are not closed or archived, in the page's order (exports)."""
+    """Every action reported to :forum in plans that are not closed or archived, in the page's order (exports
+    and pages far in)."""
     reported = and_(Action.id.in_(select(action_forums.c.action_id)
                                   .where(action_forums.c.forum_id == bindparam("forum"))), Plan.is_live)
     return row_select().where(reported).order_by(*_REPORTED_ORDER)
