@@ -1,5 +1,5 @@
 """'Today' is the date in the UK, which is what due dates, overdue and 'as at' mean."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -33,3 +33,19 @@ def test_stored_times_are_shown_as_uk_clock_times(app):
     assert datetime_uk(datetime(2025, 3, 30, 0, 30)) == "30 Mar 2025 at 00:30"   # still GMT
     assert datetime_uk(datetime(2025, 3, 31, 0, 30)) == "31 Mar 2025 at 01:30"   # British Summer Time
     assert datetime_uk(datetime(2025, 7, 6, 23, 30)) == "7 Jul 2025 at 00:30"
+
+
+@pytest.mark.parametrize("year", [1941, 1947, 1968, 1970, 1996, 2024, 2025, 2026])
+def test_the_uk_date_of_every_hour_of_a_year_is_the_date_on_the_uk_clock(year):
+    """uk_date skips the time zone arithmetic before 22:00 UTC; every hour of years with British Summer
+    Time, double summer time (1941, 1947) and British Standard Time (1968-71) gives what the clock showed."""
+    moment, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    while moment < end:
+        assert clock.uk_date(moment) == clock.uk_time(moment).date(), moment
+        moment += timedelta(minutes=30)
+
+
+def test_late_evening_in_summer_is_already_tomorrow_in_the_uk():
+    assert clock.uk_date(datetime(2025, 7, 1, 23, 30)) == date(2025, 7, 2)
+    assert clock.uk_date(datetime(2025, 12, 1, 23, 30)) == date(2025, 12, 1)
+    assert clock.uk_date(datetime(1944, 6, 6, 22, 30)) == date(1944, 6, 7)

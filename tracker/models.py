@@ -3,6 +3,7 @@ from tracker.actions.models import Action, ActionHighImpactAction, ActionMeasure
 from tracker.admin.models import OrganisationSettings
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import SignInFailure, SignInSession, User
+from tracker.dashboards.models import PersonAction
 from tracker.evidence.models import EvidenceFile, EvidenceFileChunk
 from tracker.governance.models import Forum, Meeting
 from tracker.indicators.models import IndicatorValue, IndicatorYear, NationalValue, WdesValue, WdesYear
@@ -18,5 +19,5 @@ ALL_MODELS = (
     WdesYear, WdesValue,
     ReminderSettings, ReminderRun, ReminderItem, OutboxMessage, SchedulerLock,
     EvidenceFile, EvidenceFileChunk,
-    SearchEntry,
+    SearchEntry, PersonAction,
 )

@@ -16,9 +16,9 @@ from tracker.dates import long_date, short_date
 from tracker.zip_limits import size_text
 
 
-def _uk(value: date | datetime) -> date | datetime:
-    """A stored time (naive UTC) as the UK's clock showed it; a date as it is."""
-    return clock.uk_time(value) if isinstance(value, datetime) else value
+def _uk(value: date | datetime) -> date:
+    """The date in the UK of a stored time (naive UTC); a date as it is."""
+    return clock.uk_date(value) if isinstance(value, datetime) else value
 
 
 def date_uk(value: date | datetime | None, fallback: str = "") -> str:

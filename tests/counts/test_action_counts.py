@@ -10,6 +10,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.dashboards.test_person_actions import fresh as fresh_person_actions
+from tests.dashboards.test_person_actions import stored as stored_person_actions
 from tracker.actions import service as actions
 from tracker.actions.models import Action, action_forums
 from tracker.actions.service import ActionData, UpdateData
@@ -68,6 +70,7 @@ def assert_in_step() -> None:
     assert stored_plan_counts() == fresh_plan_counts()
     assert stored_forum_counts() == fresh_forum_counts()
     assert stored_forum_links() == fresh_forum_links()
+    assert stored_person_actions() == fresh_person_actions()
 
 
 # --- Plans with some of everything ------------------------------------------------------------------

@@ -188,13 +188,13 @@ def test_the_page_reads_back_the_counts_and_only_the_rows_it_shows_however_many_
     _add_overdue(riverside, owner, 130)
     _add_overdue(northgate, owner, 12)
     read = db.session.execute(_built().firsts, {**_params(owner, TODAY), "limit": GROUP_LIMIT}).all()
-    shown = [row for row in read if row.n == 0]
-    counts = {(row.group_number, row.plan_id): row.n for row in read if row.n}
+    shown = [row for row in read if row.kind >= 0]
+    counts = {row.plan_id: (row.n, row.overdue, row.up_to_soon, row.stale) for row in read if row.kind == -1}
     overdue = GROUP_KEYS.index("overdue")
-    # 142 actions: the 10 shown (all Riverside's, the newer plan) and a count for each plan.
+    # 142 actions: the 10 shown (all Riverside's, the newer plan) and the open actions' counts for each plan.
     assert len(read) == GROUP_LIMIT + 2
-    assert counts == {(overdue, riverside.id): 130, (overdue, northgate.id): 12}
-    assert {row.group_number for row in shown} == {overdue} and {row.plan_id for row in shown} == {riverside.id}
+    assert counts == {riverside.id: (130, 130, 130, 0), northgate.id: (12, 12, 12, 0)}
+    assert {row.kind for row in shown} == {overdue} and {row.plan_id for row in shown} == {riverside.id}
     page = my_actions_page(owner, TODAY)
     assert page.count("overdue") == 142 and page.plans == sorted([riverside.id, northgate.id])
     assert [action.ref for part in page.groups[overdue].parts for action in part.actions] == [

@@ -5,13 +5,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Select, any_, bindparam, case, exists, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from tracker.actions.models import Action, action_owners, action_supporting_leads
 from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, row_select, rows_of
 from tracker.actions.rag_rules import DUE_SOON_DAYS, STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
+from tracker.dashboards.models import PersonAction
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.rag import CLOSED_STATUSES, is_closed
@@ -134,7 +151,7 @@ def _params(user: User, today: date) -> dict:
 @dataclass(frozen=True)
 class _Queries:
     firsts: Select
-    one_group: Select
+    one_group: tuple[Select, ...]
     rows: Select
     every_row: Select
 
@@ -143,19 +160,88 @@ def _built() -> _Queries:
     return _queries(db.engine.dialect.name)
 
 
+def _compared(dialect: str):
+    """person_actions' due date and last update as the group rules compare them. On SQLite both are text
+    in a column of NUMERIC affinity, and a comparison would try to read each value as a number first:
+    compared as text (which they are, in ISO order) they give the same answers for less."""
+    p = PersonAction
+    if dialect == "sqlite":
+        return cast(p.due_on, String), cast(p.last_update_at, String)
+    return p.due_on, p.last_update_at
+
+
+def _in_group(number: int, dialect: str):
+    """Whether a person_actions row is in the group GROUPS[number], by the rules of _group_number: closed
+    first, then by the due date, then (open actions due later or undated) by the last update."""
+    p = PersonAction
+    due_on, last_update_at = _compared(dialect)
+    later = or_(p.undated == true(), due_on > bindparam("due_soon_until"))
+    stale = or_(last_update_at.is_(None), last_update_at < bindparam("stale_before"))
+    return {
+        "overdue": (p.closed == false(), due_on < bindparam("today")),
+        "due_soon": (p.closed == false(), due_on >= bindparam("today"), due_on <= bindparam("due_soon_until")),
+        "stale": (p.closed == false(), later, stale),
+        "other_open": (p.closed == false(), later, ~stale),
+        "closed": (p.closed == true(),),
+    }[GROUP_KEYS[number]]
+
+
+def _open_counts(dialect: str) -> tuple:
+    """Counts of a plan's open actions from which _places works out each open group's: all of them, those
+    overdue, those due up to the end of the due-soon window (overdue ones included), and the stale ones."""
+    due_on, _last_update_at = _compared(dialect)
+    return (func.count(), func.count().filter(due_on < bindparam("today")),
+            func.count().filter(due_on <= bindparam("due_soon_until")),
+            func.count().filter(and_(*_in_group(GROUP_KEYS.index("stale"), dialect)[1:])))
+
+
 @cache
 def _queries(dialect: str) -> _Queries:
     """Built once for the database's dialect, like the overview's queries (see _overview_queries), and run
     with _params.
 
-    The person's actions are found from action_owners and action_supporting_leads by their user_id
-    indexes; only live actions: one carried forward into a later plan is left out while its copy
-    exists (the copy is listed instead, for its owners, with its opening update as the last update).
+    The page's queries (firsts, one_group) read only person_actions (PersonAction: the person's links,
+    kept by triggers, with what decides each action's group and place), through its index
+    ix_person_actions_listed, which holds a person's listed open actions, then closed ones, each in the
+    page's order. Each group's rows shown are picked by walking the index in order until the LIMIT is
+    met: no sort, and the large actions table is not read. The counts come from the same index entries,
+    plan by plan, in one walk of the open actions and one of the closed. Only what the page shows comes
+    back: the counts and the ids of the rows shown.
 
-    The page's queries (firsts, one_group) classify the person's actions once, into a materialized
-    CTE of a few columns, and send back only what the page shows: the counts by group and plan, and
-    the ids of the rows shown, each group's picked by a top-N sort (ORDER BY … LIMIT), never a row
-    for every action."""
+    The export (every_row) reads the actions and links themselves: a person's actions are found from
+    action_owners and action_supporting_leads by their user_id indexes; only live actions: one carried
+    forward into a later plan is left out while its copy exists (the copy is listed instead, for its
+    owners, with its opening update as the last update)."""
+    p = PersonAction
+    listed = (p.user_id == bindparam("user_id"), p.listed == true())
+    in_order = (p.plan_year.desc(), p.plan_id.desc(), p.undated, p.due_on, p.ref_order, p.action_id)
+    zero = literal_column("0")
+    # Rows (kind, id, plan_id, n, overdue, up_to_soon, stale): (group, id, plan id, 0, 0, 0, 0) for the
+    # actions shown; (-1, 0, plan id, and the counts of _open_counts) for a plan's open actions; (-2, 0,
+    # plan id, count, 0, 0, 0) for its closed ones.
+    counts = (
+        select(literal_column("-1"), zero, p.plan_id, *_open_counts(dialect))
+        .where(*listed, p.closed == false()).group_by(p.plan_year, p.plan_id),
+        select(literal_column("-2"), zero, p.plan_id, func.count(), zero, zero, zero)
+        .where(*listed, p.closed == true()).group_by(p.plan_year, p.plan_id),
+    )
+
+    def shown(number, limit, offset=None) -> Select:
+        picked = (select(p.action_id, p.plan_id).where(*listed, *_in_group(number, dialect)).order_by(*in_order)
+                  .limit(limit).offset(offset).subquery())
+        return select(literal_column(str(number)).label("kind"), picked.c.action_id.label("id"), picked.c.plan_id,
+                      zero.label("n"), zero.label("overdue"), zero.label("up_to_soon"), zero.label("stale"))
+
+    firsts = union_all(*(shown(number, bindparam("limit")) for number in range(len(GROUPS))), *counts)
+
+    def one_group_of(number: int) -> Select:
+        # A page past the end gives the last page: the offset is brought back in SQL, from the group's count.
+        in_group = select(func.count().label("n")).where(*listed, *_in_group(number, dialect)).subquery()
+        last_offset = (in_group.c.n - 1) // bindparam("limit") * bindparam("limit")
+        offset = select(case((in_group.c.n == 0, 0), (bindparam("offset") < last_offset, bindparam("offset")),
+                             else_=last_offset)).scalar_subquery()
+        return union_all(shown(number, bindparam("limit"), offset), *counts)
+
     mine = select(action_owners.c.action_id).where(action_owners.c.user_id == bindparam("user_id")).union(
         select(action_supporting_leads.c.action_id).where(action_supporting_leads.c.user_id == bindparam("user_id"))
     )
@@ -164,37 +250,13 @@ def _queries(dialect: str) -> _Queries:
     # On PostgreSQL, = ANY(ARRAY(…)) makes it look each action up by its key: with IN it judged a few hundred
     # lookups dearer than reading every action, and read all 30,000 at ten times the ICS volume (17 ms, not 2).
     owned = Action.id == any_(func.array(mine.scalar_subquery())) if dialect == "postgresql" else Action.id.in_(mine)
-    wanted = (owned, Plan.is_live, ~carried_on)
     group = _group_number().label("group_number")
     #: Plan by plan (newest year first, as the current plans are listed), then by due date.
     order = (Plan.year.desc(), Plan.id.desc(), Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id)
-    classified = (select(Action.id, group, Action.plan_id, Plan.year, Action.due_on, Action.ref_order)
-                  .join(Plan, Plan.id == Action.plan_id).where(*wanted)
-                  .cte("classified").prefix_with("MATERIALIZED"))
-    c = classified.c
-    in_order = (c.year.desc(), c.plan_id.desc(), c.due_on.is_(None), c.due_on, c.ref_order, c.id)
-    # Rows (group, id, plan id, 0) for the actions shown; (group, 0, plan id, count) for the counts.
-    counts = select(c.group_number, literal_column("0").label("id"), c.plan_id, func.count().label("n")).group_by(
-        c.group_number, c.plan_id)
-
-    def shown(*where, limit, offset=None) -> Select:
-        picked = (select(c.group_number, c.id, c.plan_id, literal_column("0").label("n")).where(*where)
-                  .order_by(*in_order).limit(limit).offset(offset).subquery())
-        return select(*picked.c)
-
-    firsts = union_all(*(shown(c.group_number == number, limit=bindparam("limit")) for number in range(len(GROUPS))),
-                       counts)
-    # A page past the end gives the last page: the offset is brought back in SQL, from the group's count.
-    in_group = select(func.count().label("n")).where(c.group_number == bindparam("group")).subquery()
-    last_offset = (in_group.c.n - 1) // bindparam("limit") * bindparam("limit")
-    offset = select(case((in_group.c.n == 0, 0), (bindparam("offset") < last_offset, bindparam("offset")),
-                         else_=last_offset)).scalar_subquery()
-    one_group = union_all(shown(c.group_number == bindparam("group"), limit=bindparam("limit"), offset=offset),
-                          counts)
     rows = (row_select().add_columns(Action.plan_id).where(Action.id.in_(bindparam("ids", expanding=True)))
             .order_by(*order))
-    every_row = row_select().add_columns(group).where(*wanted).order_by(group, *order)
-    return _Queries(firsts, one_group, rows, every_row)
+    every_row = row_select().add_columns(group).where(owned, Plan.is_live, ~carried_on).order_by(group, *order)
+    return _Queries(firsts, tuple(one_group_of(number) for number in range(len(GROUPS))), rows, every_row)
 
 
 @dataclass
@@ -213,19 +275,31 @@ def _places(statement: Select, params: dict) -> _Places:
     """The counts by group and plan and the ids of the rows shown (one query, a row for each)."""
     ids: list[list[int]] = [[] for _ in GROUPS]
     totals: list[dict[int, int]] = [{} for _ in GROUPS]
-    for number, id_, plan_id, count in db.session.execute(statement, params):
-        if count:
-            totals[number][plan_id] = count
+    for kind, id_, plan_id, first, overdue, up_to_soon, stale in db.session.connection().execute(statement, params):
+        if kind >= 0:
+            ids[kind].append(id_)
+        elif kind == -2:
+            totals[GROUP_KEYS.index("closed")][plan_id] = first
         else:
-            ids[number].append(id_)
+            counted = {"overdue": overdue, "due_soon": up_to_soon - overdue, "stale": stale,
+                       "other_open": first - up_to_soon - stale}
+            for key, count in counted.items():
+                if count:
+                    totals[GROUP_KEYS.index(key)][plan_id] = count
     return _Places(ids, totals, sorted({plan_id for counts in totals for plan_id in counts}))
 
 
 def _rows(params: dict, ids: list[int]) -> list[tuple[int, int, ActionRow]]:
     """(id, plan id, ActionRow) of the actions shown, in the page's order (two queries, however many
-    the person has)."""
-    found = db.session.execute(_built().rows, {**params, "ids": ids}).all() if ids else []
-    return [(row.id, row.plan_id, action) for row, action in zip(found, rows_of(found), strict=True)]
+    the person has).
+
+    _places and _rows read through the session's connection: the page only reads, and Core rows cost a
+    fraction of the ORM's."""
+    if not ids:
+        return []
+    connection = db.session.connection()
+    found = connection.execute(_built().rows, {**params, "ids": ids}).all()
+    return [(row[0], row[-1], action) for row, action in zip(found, rows_of(found, connection), strict=True)]
 
 
 def _parts(ids: list[int], rows: list[tuple[int, int, ActionRow]], plan_totals: dict[int, int]) -> list[PlanPart]:
@@ -255,7 +329,7 @@ def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = 
     page (three queries)."""
     number = GROUP_KEYS.index(key)
     params = {**_params(user, today), "group": number, "limit": size}
-    places = _places(_built().one_group, {**params, "offset": (max(page, 1) - 1) * size})
+    places = _places(_built().one_group[number], {**params, "offset": (max(page, 1) - 1) * size})
     total = places.total(number)
     at = min(max(page, 1), max(1, -(-total // size)))
     rows = _rows(params, places.ids[number])

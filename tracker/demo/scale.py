@@ -40,6 +40,7 @@ from tracker.admin.service import update_settings
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.auth.service import UserError, check_password_rules
+from tracker.dashboards.models import listed_in_bulk
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting, forum_members
@@ -410,7 +411,8 @@ def _add_actions(plan: Plan, count: int, updates: int, people: list[int], forums
 
 
 #: Each feature's bulk-load block for the tables its triggers keep from new actions, links and updates.
-KEPT_IN_BULK = (indexed_in_bulk, plan_actions_counted_in_bulk, forum_links_counted_in_bulk, linked_in_bulk)
+KEPT_IN_BULK = (indexed_in_bulk, plan_actions_counted_in_bulk, forum_links_counted_in_bulk, linked_in_bulk,
+                listed_in_bulk)
 
 
 @contextmanager
