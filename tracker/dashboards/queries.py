@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import (
+    Date,
+    DateTime,
     Select,
     String,
     and_,
@@ -160,6 +162,12 @@ def _built() -> _Queries:
     return _queries(db.engine.dialect.name)
 
 
+#: Typed, so that on SQLite they are written as the columns store them whatever they are compared with.
+_TODAY = bindparam("today", type_=Date)
+_DUE_SOON_UNTIL = bindparam("due_soon_until", type_=Date)
+_STALE_BEFORE = bindparam("stale_before", type_=DateTime)
+
+
 def _compared(dialect: str):
     """person_actions' due date and last update as the group rules compare them. On SQLite both are text
     in a column of NUMERIC affinity, and a comparison would try to read each value as a number first:
@@ -175,11 +183,11 @@ def _in_group(number: int, dialect: str):
     first, then by the due date, then (open actions due later or undated) by the last update."""
     p = PersonAction
     due_on, last_update_at = _compared(dialect)
-    later = or_(p.undated == true(), due_on > bindparam("due_soon_until"))
-    stale = or_(last_update_at.is_(None), last_update_at < bindparam("stale_before"))
+    later = or_(p.undated == true(), due_on > _DUE_SOON_UNTIL)
+    stale = or_(last_update_at.is_(None), last_update_at < _STALE_BEFORE)
     return {
-        "overdue": (p.closed == false(), due_on < bindparam("today")),
-        "due_soon": (p.closed == false(), due_on >= bindparam("today"), due_on <= bindparam("due_soon_until")),
+        "overdue": (p.closed == false(), due_on < _TODAY),
+        "due_soon": (p.closed == false(), due_on >= _TODAY, due_on <= _DUE_SOON_UNTIL),
         "stale": (p.closed == false(), later, stale),
         "other_open": (p.closed == false(), later, ~stale),
         "closed": (p.closed == true(),),
@@ -190,8 +198,8 @@ def _open_counts(dialect: str) -> tuple:
     """Counts of a plan's open actions from which _places works out each open group's: all of them, those
     overdue, those due up to the end of the due-soon window (overdue ones included), and the stale ones."""
     due_on, _last_update_at = _compared(dialect)
-    return (func.count(), func.count().filter(due_on < bindparam("today")),
-            func.count().filter(due_on <= bindparam("due_soon_until")),
+    return (func.count(), func.count().filter(due_on < _TODAY),
+            func.count().filter(due_on <= _DUE_SOON_UNTIL),
             func.count().filter(and_(*_in_group(GROUP_KEYS.index("stale"), dialect)[1:])))
 
 
