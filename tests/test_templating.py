@@ -38,7 +38,7 @@ def test_every_page_names_the_service_wres_and_wdes_action_plans(client, make_us
     from tracker.extensions import db
 
     page = client.get("/sign-in").get_data(as_text=True)
-    assert "<title>Sign in – WRES and WDES action plans – NHS Trust</title>" in page
+    assert "<title>Sign in &ndash; WRES and WDES action plans &ndash; NHS Trust</title>" in page
     assert 'aria-label="NHS NHS Trust WRES and WDES action plans homepage"' in page
     assert '<span class="nhsuk-header__service-name">WRES and WDES action plans</span>' in page
     assert "Sign in to update your actions in the WRES and WDES action plans." in page
@@ -48,6 +48,23 @@ def test_every_page_names_the_service_wres_and_wdes_action_plans(client, make_us
     db.session.commit()
     sign_in(make_user("owner", name="Ama Owusu"))
     page = client.get("/my-actions").get_data(as_text=True)
-    assert "– WRES and WDES action plans – Leeds and York Partnership NHS Foundation Trust</title>" in page
+    assert "&ndash; WRES and WDES action plans &ndash; Leeds and York Partnership NHS Foundation Trust</title>" in page
     assert 'aria-label="NHS Leeds and York Partnership NHS Foundation Trust WRES and WDES action plans homepage"' in page
     assert "WRES and WDES action plan tracker for Leeds and York Partnership NHS Foundation Trust" in page
+
+
+def test_the_layout_writes_only_ascii_so_a_page_of_ascii_data_stays_one_byte_a_character(client, make_user, sign_in):
+    """A page's text is one Python string: a single character beyond Latin-1 in the layout (a dash, a
+    curly quote) makes every character of every page take two bytes, to join and to encode. The layout
+    writes such characters as entities (&ndash;, &copy;)."""
+    from tracker.admin.models import OrganisationSettings
+    from tracker.extensions import db
+
+    db.session.add(OrganisationSettings(trust_name="Riverside NHS Trust", bme_label="BME", lead_director="",
+                                        report_author=""))
+    db.session.commit()
+    sign_in(make_user("owner", name="Ama Owusu"))
+    for path in ("/my-actions", "/plans/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "&ndash; WRES and WDES action plans &ndash; Riverside NHS Trust" in page
+        assert page.isascii(), (path, sorted({character for character in page if not character.isascii()}))

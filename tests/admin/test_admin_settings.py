@@ -96,5 +96,5 @@ def test_the_footer_names_the_trust_from_the_settings_not_nhs_england(admin_clie
     admin_client.post("/admin/settings", data=VALID)
     page = admin_client.get("/plans/").get_data(as_text=True)
     footer = page[page.index('<footer'):]
-    assert "© North Staffordshire Combined Healthcare NHS Trust" in footer
+    assert "&copy; North Staffordshire Combined Healthcare NHS Trust" in footer
     assert "NHS England" not in footer

@@ -73,7 +73,7 @@ def test_the_show_all_view_pages_through_a_group_50_at_a_time(client, sign_in, o
     second = client.get("/my-actions?group=overdue&page=2").get_data(as_text=True)
     assert "Showing actions 51 to 100 of 130." in second
     assert _refs(second) == [f"1.{n}" for n in range(51, 101)]
-    assert "<title>Overdue (page 2 of 3) – My actions" in second
+    assert "<title>Overdue (page 2 of 3) &ndash; My actions" in second
     third = client.get("/my-actions?group=overdue&page=3").get_data(as_text=True)
     assert "Showing actions 101 to 130 of 130." in third
     assert _refs(third) == [f"1.{n}" for n in range(101, 131)]
