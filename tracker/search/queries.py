@@ -108,6 +108,9 @@ _DETAIL_JOINS = _JOINS + """
 _ABOVE_ALL = 1 << 62
 
 
+#: Whether any plan is archived.
+_ANY_ARCHIVED = "EXISTS (SELECT 1 FROM plans WHERE archived_at IS NOT NULL)"
+
 #: The tiers of a plan group, best first: the words all in an action's reference or text (or a
 #: forum's name) and all in its people's names; in the first only; in the second only; the rest.
 _TIERS = ("in_both", "in_titles", "in_people", "match")
@@ -129,13 +132,31 @@ def _sqlite_statements(include_archived: bool):
     # order with no sort: one arm per plan group and tier, each walking the index newest first from
     # `floor` up, in the order the ranking puts them, and the LIMIT stops the walks as soon as the
     # page is full, so a first page reads the rows it shows and little more however many are ranked.
-    # Only actions and forums have a reference, text or people, so when the candidates hold none the
-    # tiers' walks start above every row (`titled_floor`) and find nothing at once.
     floor = "CASE WHEN count(*) = 0 THEN {above} WHEN count(*) > :ranked THEN min(id) + 1 ELSE min(id) END"
+    # The count's walk reads the index alone, no candidate's entry, action or plan (a look-up each,
+    # which would cost several times the walk), unless archived plans' rows are to be skipped and
+    # there are some: then a second walk, which looks up each candidate's plan, counts instead (each
+    # walk asked for a word no row holds when it is not the one counting, so it ends at once).
+    fts_only, joined = (":match", ":nothing") if include_archived else (
+        f"CASE WHEN {_ANY_ARCHIVED} THEN :nothing ELSE :match END",
+        f"CASE WHEN {_ANY_ARCHIVED} THEN :match ELSE :nothing END")
+    walks = [f"SELECT search_index.rowid AS id, NULL AS titled FROM search_index WHERE search_index MATCH {fts_only} "
+             "ORDER BY search_index.rowid DESC LIMIT :candidates"]
+    if not include_archived:
+        walks.append(f"SELECT e.id AS id, e.kind IN ('action', 'forum') AS titled "
+                     f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_JOINS} "
+                     f"WHERE search_index MATCH {joined} AND p.archived_at IS NULL "
+                     "ORDER BY search_index.rowid DESC LIMIT :candidates")
+    # Only actions and forums have a reference, text or people, so when the candidates hold none the
+    # tiers' walks start above every row (`titled_floor`) and find nothing at once. The walk that
+    # looks up the candidates' entries reads their kinds; otherwise the index is asked whether any
+    # row from the floor up holds the words in those columns (it stops at the first).
     bound = (
-        f"bound AS MATERIALIZED (SELECT count(*) AS found, {floor.format(above=_ABOVE_ALL)} AS floor, "
-        f"CASE WHEN max(kind IN ('action', 'forum')) THEN {floor.format(above=_ABOVE_ALL)} ELSE {_ABOVE_ALL} END "
-        f"AS titled_floor FROM (SELECT e.id AS id, e.kind AS kind {newest.replace(':ranked', ':candidates')}))")
+        f"counted AS MATERIALIZED (SELECT count(*) AS found, {floor.format(above=_ABOVE_ALL)} AS floor, "
+        f"max(titled) AS titled FROM ({' UNION ALL '.join(f'SELECT * FROM ({walk})' for walk in walks)})), "
+        "bound AS MATERIALIZED (SELECT found, floor, CASE WHEN coalesce(titled, EXISTS (SELECT 1 FROM search_index "
+        "WHERE search_index MATCH :titled AND search_index.rowid >= counted.floor)) "
+        f"THEN floor ELSE {_ABOVE_ALL} END AS titled_floor FROM counted)")
 
     def walk(name: str) -> str:
         """A tier's words, or (with no action or forum among the candidates) a word no row holds:
@@ -246,7 +267,8 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
         match = fts5_match(search_for.words)
         titles, people = _in_columns("ref title", match), _in_columns("people", match)
         params = {"match": match, "in_both": f"({titles}) AND ({people})", "in_titles": f"({titles}) NOT ({people})",
-                  "in_people": f"({people}) NOT ({titles})", "in_neither": f"(({match}) NOT ({titles})) NOT ({people})",
+                  "in_people": f"({people}) NOT ({titles})",
+                  "titled": _in_columns("ref title people", match), "in_neither": f"(({match}) NOT ({titles})) NOT ({people})",
                   "nothing": _NOTHING}
     params |= {"ranked": RANKED, "candidates": RANKED + 1, "limit": PAGE_SIZE}
     number = max(page, 1)
