@@ -93,6 +93,9 @@ class ResultPage:
 _JOINS = """
     LEFT JOIN actions a ON a.id = e.action_id
     LEFT JOIN plans p ON p.id = a.plan_id"""
+#: A candidate's plan, kept on its entry: no look-up of its action.
+_PLAN = """
+    LEFT JOIN plans p ON p.id = e.plan_id"""
 _GROUP = "CASE WHEN p.archived_at IS NOT NULL THEN 2 WHEN p.status = 'closed' THEN 1 ELSE 0 END"
 _DETAILS = """
     e.id, e.kind, e.source_id, e.action_id, a.ref AS action_ref, a.text AS action_text,
@@ -122,7 +125,7 @@ def _archived_filter(include_archived: bool) -> str:
 
 def _sqlite_statements(include_archived: bool):
     # The newest matches first: FTS5 walks its index in rowid order and the LIMIT stops it.
-    newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS +
+    newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _PLAN +
               " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
               " ORDER BY search_index.rowid DESC LIMIT :ranked")
     count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
@@ -133,10 +136,10 @@ def _sqlite_statements(include_archived: bool):
     # `floor` up, in the order the ranking puts them, and the LIMIT stops the walks as soon as the
     # page is full, so a first page reads the rows it shows and little more however many are ranked.
     floor = "CASE WHEN count(*) = 0 THEN {above} WHEN count(*) > :ranked THEN min(id) + 1 ELSE min(id) END"
-    # The count's walk reads the index alone, no candidate's entry, action or plan (a look-up each,
-    # which would cost several times the walk), unless archived plans' rows are to be skipped and
-    # there are some: then a second walk, which looks up each candidate's plan, counts instead (each
-    # walk asked for a word no row holds when it is not the one counting, so it ends at once).
+    # The count's walk reads the index alone, no candidate's entry or plan (a look-up each, which
+    # would cost several times the walk), unless archived plans' rows are to be skipped and there
+    # are some: then a second walk, which looks up each candidate's entry and plan, counts instead
+    # (each walk asked for a word no row holds when it is not the one counting, so it ends at once).
     fts_only, joined = (":match", ":nothing") if include_archived else (
         f"CASE WHEN {_ANY_ARCHIVED} THEN :nothing ELSE :match END",
         f"CASE WHEN {_ANY_ARCHIVED} THEN :match ELSE :nothing END")
@@ -144,7 +147,7 @@ def _sqlite_statements(include_archived: bool):
              "ORDER BY search_index.rowid DESC LIMIT :candidates"]
     if not include_archived:
         walks.append(f"SELECT e.id AS id, e.kind IN ('action', 'forum') AS titled "
-                     f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_JOINS} "
+                     f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_PLAN} "
                      f"WHERE search_index MATCH {joined} AND p.archived_at IS NULL "
                      "ORDER BY search_index.rowid DESC LIMIT :candidates")
     # Only actions and forums have a reference, text or people, so when the candidates hold none the
@@ -171,7 +174,7 @@ def _sqlite_statements(include_archived: bool):
         for tier in _TIERS:
             arms.append(
                 "SELECT id FROM (SELECT search_index.rowid AS id "
-                f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_JOINS} "
+                f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_PLAN} "
                 f"WHERE search_index MATCH {walk(tier)} "
                 f"AND search_index.rowid >= (SELECT {'floor' if tier == 'match' else 'titled_floor'} FROM bound) "
                 f"AND {_GROUP} = {group} ORDER BY search_index.rowid DESC LIMIT :candidates)")
@@ -205,12 +208,11 @@ def _postgresql_statements(include_archived: bool):
     # the words are common; through the GIN index and a top-N sort when they are rarer (the planner
     # picks by how many rows the index's statistics say hold the words, so nothing else is asked of
     # the walk, and the statement is planned for its own words: see _CUSTOM_PLAN). Each chosen row's
-    # plan is then looked up through two primary keys, and archived plans' rows left out of the
-    # newest, not walked past.
-    newest = ("SELECT e.id, e.action_id, e.document FROM search_entries e "
+    # plan (kept on its entry) is then looked up by its primary key, and archived plans' rows left
+    # out of the newest, not walked past.
+    newest = ("SELECT e.id, e.plan_id, e.document FROM search_entries e "
               f"WHERE e.document @@ {query} ORDER BY e.id DESC LIMIT :ranked")
-    group = (f"coalesce((SELECT {_GROUP} FROM actions a JOIN plans p ON p.id = a.plan_id "
-             "WHERE a.id = n.action_id), 0)")
+    group = f"coalesce((SELECT {_GROUP} FROM plans p WHERE p.id = n.plan_id), 0)"
     shown = "true" if include_archived else "grp < 2"
     count = text(f"SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown "
                  f"FROM (SELECT {group} AS grp FROM ({newest}) AS n) AS c")
