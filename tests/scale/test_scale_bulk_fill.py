@@ -67,8 +67,10 @@ def _entries() -> list[tuple]:
     first = {kind: db.session.scalar(select(func.min(model.id))) or 0 for kind, model in
              (("action", Action), ("update", ProgressUpdate), ("forum", Forum), ("meeting", Meeting))}
     lowest = db.session.scalar(select(func.min(SearchEntry.id))) or 0
+    plan = db.session.scalar(select(func.min(Plan.id))) or 0
     return [(e.id - lowest, e.kind, e.source_id - first[e.kind], None if e.action_id is None else
-             e.action_id - first["action"], e.ref, e.title, _words(e.people), e.body)
+             e.action_id - first["action"], None if e.plan_id is None else e.plan_id - plan, e.ref, e.title,
+             _words(e.people), e.body)
             for e in db.session.scalars(select(SearchEntry).order_by(SearchEntry.id))]
 
 

@@ -20,6 +20,7 @@ from tracker.governance.service import add_meeting, create_forum, update_forum
 from tracker.search.models import SearchEntry
 
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0014_search.py"
+PLANS_MIGRATION = MIGRATION.with_name("0022_search_entry_plans.py")
 
 
 @pytest.fixture
@@ -41,12 +42,16 @@ def _found(client, query: str, *, archived: bool = False) -> list[str]:
 
 
 def _index_matches_the_tables() -> None:
-    """One entry for each action, update, forum and meeting, and (SQLite) an FTS index that agrees."""
+    """One entry for each action, update, forum and meeting, each with its action's plan (none for
+    forums and meetings), and (SQLite) an FTS index that agrees."""
     expected = {("action", i) for i in db.session.scalars(select(Action.id))}
     expected |= {("update", i) for i in db.session.scalars(select(ProgressUpdate.id))}
     expected |= {("forum", i) for i in db.session.scalars(select(Forum.id))}
     expected |= {("meeting", i) for i in db.session.scalars(select(Meeting.id))}
     assert set(db.session.execute(select(SearchEntry.kind, SearchEntry.source_id)).tuples()) == expected
+    plans = dict(db.session.execute(select(Action.id, Action.plan_id)).all())
+    entries = db.session.execute(select(SearchEntry.action_id, SearchEntry.plan_id)).all()
+    assert [plan_id for _action_id, plan_id in entries] == [plans.get(action_id) for action_id, _plan_id in entries]
     if db.engine.dialect.name == "sqlite":
         db.session.execute(text("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)"))
 
@@ -144,6 +149,28 @@ def test_rollover_copies_are_found_in_the_new_plan(signed_in, admin, make_plan, 
     _index_matches_the_tables()
 
 
+def test_an_action_or_update_moved_keeps_its_entries_plan(signed_in, admin, make_plan, make_action, post_update):
+    """No page moves an action to another plan or an update to another action, but a direct write may:
+    each entry's plan follows, and the search's plan groups with it."""
+    from tracker.plans.service import archive_plan
+
+    first, second = make_plan(year="2024-25", status="approved"), make_plan(year="2025-26", status="approved")
+    moved = make_action(first, "1.1", text="Lantern scheme for night shifts", by_when="Ongoing")
+    other = make_action(second, "2.1", text="Staff networks", by_when="Ongoing")
+    update = post_update(moved, "Lantern walk held", admin)
+    _index_matches_the_tables()
+    db.session.execute(text("UPDATE actions SET plan_id = :plan WHERE id = :id"), {"plan": second.id, "id": moved.id})
+    db.session.execute(text("UPDATE progress_updates SET action_id = :other WHERE id = :id"),
+                       {"other": other.id, "id": update.id})
+    db.session.commit()
+    _index_matches_the_tables()
+    assert db.session.scalar(select(SearchEntry.plan_id).where(SearchEntry.kind == "action",
+                                                               SearchEntry.source_id == moved.id)) == second.id
+    archive_plan(first, admin)
+    db.session.commit()
+    assert len(_found(signed_in, "lantern")) == 2
+
+
 def test_archiving_hides_a_plans_results_and_restoring_shows_them(signed_in, admin, make_plan, make_action):
     from tracker.plans.service import archive_plan, restore_plan
 
@@ -186,13 +213,14 @@ def test_the_migration_indexes_rows_already_stored(signed_in, make_action, app):
     aggregate = "string_agg(u.name, ' ')" if db.engine.dialect.name == "postgresql" else "group_concat(u.name, ' ')"
     for statement in migration._BACKFILL:
         db.session.execute(text(statement.format(agg=aggregate)))
+    db.session.execute(text(_migration(PLANS_MIGRATION)._BACKFILL))
     db.session.commit()
     assert len(_found(signed_in, "existed")) == 1
     _index_matches_the_tables()
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("migration_0013", MIGRATION)
+def _migration(path: Path = MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -202,6 +230,7 @@ def test_every_trigger_that_keeps_the_index_in_step_exists(app):
     """A later migration that rebuilds one of these tables (SQLite's batch mode copies a table to
     change it, dropping its triggers) must create the triggers again; this names any it lost."""
     wanted = {name for name, _event, _table, _body in _migration()._TRIGGERS}
+    wanted |= {name for name, *_rest in _migration(PLANS_MIGRATION)._TRIGGERS}
     if db.engine.dialect.name == "sqlite":
         wanted |= {"search_index_insert", "search_index_delete", "search_index_update"}
         have = set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.governance.service import add_meeting, create_forum
 from tracker.search import queries
@@ -97,6 +98,53 @@ def test_only_the_newest_matches_are_ranked_on_every_page(sqlite_only, mixed, mo
     shown, more = _shown(include_archived)
     assert more
     assert (shown, more) == _expected(mixed, include_archived, ranked)
+
+
+@pytest.mark.parametrize("ranked", [7, 20, 33, 1000])
+def test_the_ranking_holds_with_no_plan_archived(sqlite_only, mixed, monkeypatch, ranked):
+    """With no plan archived the count reads the index alone; the archived plan's rows are current again."""
+    from tracker.plans.models import Plan
+    from tracker.plans.service import restore_plan
+
+    admin = db.session.scalars(select(User).where(User.name == "Edi Lead")).one()
+    for plan in db.session.scalars(select(Plan).where(Plan.archived_at.is_not(None))).all():
+        restore_plan(plan, admin)
+    db.session.commit()
+    restored = {id_: (0 if group == 2 else group, tier) for id_, (group, tier) in mixed.items()}
+    monkeypatch.setattr(queries, "RANKED", ranked)
+    shown, more = _shown(False)
+    assert (shown, more) == _expected(restored, False, ranked)
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_words_in_older_titles_only_leave_the_newest_updates_in_date_order(
+        sqlite_only, make_user, make_plan, make_action, post_update, monkeypatch, archived):
+    """The tiers' walks are skipped when no ranked row holds the words in a reference, text or names:
+    an older action holding them in its text is below the ranked rows and not shown."""
+    from tracker.plans.service import archive_plan
+
+    admin = make_user("admin", name="Edi Lead")
+    owner = make_user("owner", name="Kim Jones")
+    plan = make_plan(year="2025-26", status="approved")
+    titled = make_action(plan, "1.1", text="Lantern scheme for night shifts", owners=[owner])
+    updates = [post_update(make_action(plan, f"2.{number}", text=f"Staff networks {number}", owners=[owner],
+                                       by_when="Ongoing"),
+                           f"Lantern walk {number} held.", owner) for number in range(5)]
+    if archived:
+        old = make_plan(year="2022-23", status="approved")
+        post_update(make_action(old, "1.1", text="Reverse mentoring", owners=[owner], by_when="Ongoing"),
+                    "Lantern walk held.", owner)
+        archive_plan(old, admin)
+        db.session.commit()
+    monkeypatch.setattr(queries, "RANKED", 3)
+    page = queries.search(read_search("lantern"), False, 1)
+    assert [(result.kind, result.source_id) for result in page.results] == [
+        ("update", update.id) for update in reversed(updates[-3:])]
+    assert page.more and page.total == 3
+    monkeypatch.setattr(queries, "RANKED", 1000)
+    page = queries.search(read_search("lantern"), False, 1)
+    assert [(result.kind, result.source_id) for result in page.results][0] == ("action", titled.id)
+    assert not page.more and page.total == 6
 
 
 def test_plan_groups_come_in_order_on_both_databases(mixed):

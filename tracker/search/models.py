@@ -1,7 +1,7 @@
 """What search reads: one row per action, progress update, forum and meeting.
 
-The rows are written by database triggers (migration 0014_search), in the same transaction as
-the change to the thing they describe, whatever wrote it: the ORM, Core bulk inserts
+The rows are written by database triggers (migrations 0014_search and 0022_search_entry_plans), in
+the same transaction as the change to the thing they describe, whatever wrote it: the ORM, Core bulk inserts
 (`tracker.database.insert_rows`), rollover. The one exception is a bulk load of new actions and
 updates (`flask demo scale`): inside `indexed_in_bulk` the insert triggers are off and the new
 rows are indexed at the end, one statement per kind, with the values the triggers would write.
@@ -32,6 +32,9 @@ class SearchEntry(db.Model):
     source_id: Mapped[int]
     #: The action (for an action or a progress update), for the plan it belongs to.
     action_id: Mapped[int | None] = mapped_column(index=True)
+    #: That action's plan (migration 0022_search_entry_plans), so that a search finds each candidate's
+    #: plan without looking up its action.
+    plan_id: Mapped[int | None]
     ref: Mapped[str] = mapped_column(String(20))
     #: An action's text, a forum's name.
     title: Mapped[str] = mapped_column(Text)
@@ -69,12 +72,12 @@ _PEOPLE = ("coalesce((SELECT {agg} FROM users u WHERE u.id IN ("
 #: The entries the insert triggers would have written for the actions and updates after the marks,
 #: in the same order (an action's entry, with its people, then its plan's updates).
 _FILL = (
-    "INSERT INTO search_entries (kind, source_id, action_id, ref, title, people, body) "
-    f"SELECT 'action', a.id, a.id, a.ref, a.text, {_PEOPLE}, "
+    "INSERT INTO search_entries (kind, source_id, action_id, plan_id, ref, title, people, body) "
+    f"SELECT 'action', a.id, a.id, a.plan_id, a.ref, a.text, {_PEOPLE}, "
     "coalesce(a.outcome, '') || ' ' || coalesce(a.lead_text, '') FROM actions a WHERE a.id > :actions ORDER BY a.id",
-    "INSERT INTO search_entries (kind, source_id, action_id, ref, title, people, body) "
-    "SELECT 'update', p.id, p.action_id, '', '', '', coalesce(p.narrative, '') FROM progress_updates p "
-    "WHERE p.id > :updates ORDER BY p.id",
+    "INSERT INTO search_entries (kind, source_id, action_id, plan_id, ref, title, people, body) "
+    "SELECT 'update', p.id, p.action_id, a.plan_id, '', '', '', coalesce(p.narrative, '') FROM progress_updates p "
+    "JOIN actions a ON a.id = p.action_id WHERE p.id > :updates ORDER BY p.id",
 )
 
 

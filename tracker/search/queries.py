@@ -93,6 +93,9 @@ class ResultPage:
 _JOINS = """
     LEFT JOIN actions a ON a.id = e.action_id
     LEFT JOIN plans p ON p.id = a.plan_id"""
+#: A candidate's plan, kept on its entry: no look-up of its action.
+_PLAN = """
+    LEFT JOIN plans p ON p.id = e.plan_id"""
 _GROUP = "CASE WHEN p.archived_at IS NOT NULL THEN 2 WHEN p.status = 'closed' THEN 1 ELSE 0 END"
 _DETAILS = """
     e.id, e.kind, e.source_id, e.action_id, a.ref AS action_ref, a.text AS action_text,
@@ -108,6 +111,9 @@ _DETAIL_JOINS = _JOINS + """
 _ABOVE_ALL = 1 << 62
 
 
+#: Whether any plan is archived.
+_ANY_ARCHIVED = "EXISTS (SELECT 1 FROM plans WHERE archived_at IS NOT NULL)"
+
 #: The tiers of a plan group, best first: the words all in an action's reference or text (or a
 #: forum's name) and all in its people's names; in the first only; in the second only; the rest.
 _TIERS = ("in_both", "in_titles", "in_people", "match")
@@ -119,7 +125,7 @@ def _archived_filter(include_archived: bool) -> str:
 
 def _sqlite_statements(include_archived: bool):
     # The newest matches first: FTS5 walks its index in rowid order and the LIMIT stops it.
-    newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _JOINS +
+    newest = ("FROM search_index JOIN search_entries e ON e.id = search_index.rowid" + _PLAN +
               " WHERE search_index MATCH :match" + _archived_filter(include_archived) +
               " ORDER BY search_index.rowid DESC LIMIT :ranked")
     count = text(f"SELECT count(*) AS found, count(*) AS shown FROM (SELECT 1 {newest})")
@@ -129,13 +135,31 @@ def _sqlite_statements(include_archived: bool):
     # order with no sort: one arm per plan group and tier, each walking the index newest first from
     # `floor` up, in the order the ranking puts them, and the LIMIT stops the walks as soon as the
     # page is full, so a first page reads the rows it shows and little more however many are ranked.
-    # Only actions and forums have a reference, text or people, so when the candidates hold none the
-    # tiers' walks start above every row (`titled_floor`) and find nothing at once.
     floor = "CASE WHEN count(*) = 0 THEN {above} WHEN count(*) > :ranked THEN min(id) + 1 ELSE min(id) END"
+    # The count's walk reads the index alone, no candidate's entry or plan (a look-up each, which
+    # would cost several times the walk), unless archived plans' rows are to be skipped and there
+    # are some: then a second walk, which looks up each candidate's entry and plan, counts instead
+    # (each walk asked for a word no row holds when it is not the one counting, so it ends at once).
+    fts_only, joined = (":match", ":nothing") if include_archived else (
+        f"CASE WHEN {_ANY_ARCHIVED} THEN :nothing ELSE :match END",
+        f"CASE WHEN {_ANY_ARCHIVED} THEN :match ELSE :nothing END")
+    walks = [f"SELECT search_index.rowid AS id, NULL AS titled FROM search_index WHERE search_index MATCH {fts_only} "
+             "ORDER BY search_index.rowid DESC LIMIT :candidates"]
+    if not include_archived:
+        walks.append(f"SELECT e.id AS id, e.kind IN ('action', 'forum') AS titled "
+                     f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_PLAN} "
+                     f"WHERE search_index MATCH {joined} AND p.archived_at IS NULL "
+                     "ORDER BY search_index.rowid DESC LIMIT :candidates")
+    # Only actions and forums have a reference, text or people, so when the candidates hold none the
+    # tiers' walks start above every row (`titled_floor`) and find nothing at once. The walk that
+    # looks up the candidates' entries reads their kinds; otherwise the index is asked whether any
+    # row from the floor up holds the words in those columns (it stops at the first).
     bound = (
-        f"bound AS MATERIALIZED (SELECT count(*) AS found, {floor.format(above=_ABOVE_ALL)} AS floor, "
-        f"CASE WHEN max(kind IN ('action', 'forum')) THEN {floor.format(above=_ABOVE_ALL)} ELSE {_ABOVE_ALL} END "
-        f"AS titled_floor FROM (SELECT e.id AS id, e.kind AS kind {newest.replace(':ranked', ':candidates')}))")
+        f"counted AS MATERIALIZED (SELECT count(*) AS found, {floor.format(above=_ABOVE_ALL)} AS floor, "
+        f"max(titled) AS titled FROM ({' UNION ALL '.join(f'SELECT * FROM ({walk})' for walk in walks)})), "
+        "bound AS MATERIALIZED (SELECT found, floor, CASE WHEN coalesce(titled, EXISTS (SELECT 1 FROM search_index "
+        "WHERE search_index MATCH :titled AND search_index.rowid >= counted.floor)) "
+        f"THEN floor ELSE {_ABOVE_ALL} END AS titled_floor FROM counted)")
 
     def walk(name: str) -> str:
         """A tier's words, or (with no action or forum among the candidates) a word no row holds:
@@ -150,7 +174,7 @@ def _sqlite_statements(include_archived: bool):
         for tier in _TIERS:
             arms.append(
                 "SELECT id FROM (SELECT search_index.rowid AS id "
-                f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_JOINS} "
+                f"FROM search_index JOIN search_entries e ON e.id = search_index.rowid{_PLAN} "
                 f"WHERE search_index MATCH {walk(tier)} "
                 f"AND search_index.rowid >= (SELECT {'floor' if tier == 'match' else 'titled_floor'} FROM bound) "
                 f"AND {_GROUP} = {group} ORDER BY search_index.rowid DESC LIMIT :candidates)")
@@ -184,12 +208,11 @@ def _postgresql_statements(include_archived: bool):
     # the words are common; through the GIN index and a top-N sort when they are rarer (the planner
     # picks by how many rows the index's statistics say hold the words, so nothing else is asked of
     # the walk, and the statement is planned for its own words: see _CUSTOM_PLAN). Each chosen row's
-    # plan is then looked up through two primary keys, and archived plans' rows left out of the
-    # newest, not walked past.
-    newest = ("SELECT e.id, e.action_id, e.document FROM search_entries e "
+    # plan (kept on its entry) is then looked up by its primary key, and archived plans' rows left
+    # out of the newest, not walked past.
+    newest = ("SELECT e.id, e.plan_id, e.document FROM search_entries e "
               f"WHERE e.document @@ {query} ORDER BY e.id DESC LIMIT :ranked")
-    group = (f"coalesce((SELECT {_GROUP} FROM actions a JOIN plans p ON p.id = a.plan_id "
-             "WHERE a.id = n.action_id), 0)")
+    group = f"coalesce((SELECT {_GROUP} FROM plans p WHERE p.id = n.plan_id), 0)"
     shown = "true" if include_archived else "grp < 2"
     count = text(f"SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown "
                  f"FROM (SELECT {group} AS grp FROM ({newest}) AS n) AS c")
@@ -246,7 +269,8 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
         match = fts5_match(search_for.words)
         titles, people = _in_columns("ref title", match), _in_columns("people", match)
         params = {"match": match, "in_both": f"({titles}) AND ({people})", "in_titles": f"({titles}) NOT ({people})",
-                  "in_people": f"({people}) NOT ({titles})", "in_neither": f"(({match}) NOT ({titles})) NOT ({people})",
+                  "in_people": f"({people}) NOT ({titles})",
+                  "titled": _in_columns("ref title people", match), "in_neither": f"(({match}) NOT ({titles})) NOT ({people})",
                   "nothing": _NOTHING}
     params |= {"ranked": RANKED, "candidates": RANKED + 1, "limit": PAGE_SIZE}
     number = max(page, 1)
