@@ -20,7 +20,7 @@ from tracker.governance.service import add_meeting, create_forum, update_forum
 from tracker.search.models import SearchEntry
 
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0014_search.py"
-PLANS_MIGRATION = MIGRATION.with_name("0022_search_entry_plans.py")
+PLANS_MIGRATION = MIGRATION.with_name("0023_search_entry_plans.py")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What search reads: one row per action, progress update, forum and meeting.
 
-The rows are written by database triggers (migrations 0014_search and 0022_search_entry_plans), in
+The rows are written by database triggers (migrations 0014_search and 0023_search_entry_plans), in
 the same transaction as the change to the thing they describe, whatever wrote it: the ORM, Core bulk inserts
 (`tracker.database.insert_rows`), rollover. The one exception is a bulk load of new actions and
 updates (`flask demo scale`): inside `indexed_in_bulk` the insert triggers are off and the new
@@ -32,7 +32,7 @@ class SearchEntry(db.Model):
     source_id: Mapped[int]
     #: The action (for an action or a progress update), for the plan it belongs to.
     action_id: Mapped[int | None] = mapped_column(index=True)
-    #: That action's plan (migration 0022_search_entry_plans), so that a search finds each candidate's
+    #: That action's plan (migration 0023_search_entry_plans), so that a search finds each candidate's
     #: plan without looking up its action.
     plan_id: Mapped[int | None]
     ref: Mapped[str] = mapped_column(String(20))

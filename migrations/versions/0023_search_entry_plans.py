@@ -1,7 +1,7 @@
 """Each search entry keeps its action's plan
 
-Revision ID: 0022_search_entry_plans
-Revises: 0021_agenda_sections
+Revision ID: 0023_search_entry_plans
+Revises: 0022_person_actions
 
 A search leaves out archived plans' rows and puts closed plans' after the current ones, so it
 looked up each candidate's action for its plan. The plan is now kept on the entry (`plan_id`, NULL
@@ -14,8 +14,8 @@ given theirs here.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_search_entry_plans"
-down_revision = "0021_agenda_sections"
+revision = "0023_search_entry_plans"
+down_revision = "0022_person_actions"
 branch_labels = None
 depends_on = None
 
