@@ -2,6 +2,8 @@
 import re
 from datetime import date
 
+import pytest
+
 from tracker.actions.models import Action
 from tracker.actions.service import UpdateData, post_update
 from tracker.audit.service import record
@@ -87,3 +89,56 @@ def test_audit_values_read_as_words_and_zero_is_not_blank(app):
     assert str(audit_changes({"rag": ["blue", "red"]})) == "<strong>RAG</strong>: Blue (complete) → Red"
     assert str(audit_changes({"active": [True, False], "stale_days": [0, 60], "owners": [["Ama Owusu", "Ben Ode"], []]})) == \
         "<strong>active</strong>: Yes → No<br><strong>stale days</strong>: 0 → 60<br><strong>owners</strong>: Ama Owusu, Ben Ode → —"
+
+
+# --- Where the page ends: the totals and numbering come from stored counts, the rows from the index ---------
+
+@pytest.mark.parametrize(("updates", "shown", "partial"), [(19, 19, False), (20, 20, False), (21, 20, True)])
+def test_the_timeline_ends_at_twenty_and_says_so_only_when_there_are_more(client, make_user, make_action, sign_in,
+                                                                           updates, shown, partial):
+    action = _busy_action(make_user, make_action, updates=updates, edits=0)
+    sign_in(make_user("viewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert _numbers(page, r"Update number (\d+)\.") == list(range(updates, updates - shown, -1))
+    assert f'<ol class="app-timeline" reversed start="{updates}">' in page
+    assert (f"The latest 20 of {updates} updates." in page) is partial
+    assert (f"Show all {updates} updates</a>" in page) is partial
+
+
+@pytest.mark.parametrize(("edits", "partial"), [(19, False), (20, True)])
+def test_the_audit_trail_ends_at_twenty_and_says_so_only_when_there_are_more(client, make_user, make_action, sign_in,
+                                                                             edits, partial):
+    action = _busy_action(make_user, make_action, updates=0, edits=edits)
+    sign_in(make_user("reviewer"))
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    changes = edits + 1  # and the action's creation
+    assert len(re.findall(r"<tr><td>", page[page.index('id="audit"'):])) == 20
+    assert (f"The latest 20 of {changes} changes." in page) is partial
+    assert (f"Show all {changes} changes</a>" in page) is partial
+
+
+def test_asking_for_all_of_a_short_history_or_for_an_unknown_length_shows_what_there_is(client, make_user, make_action,
+                                                                                         sign_in):
+    action = _busy_action(make_user, make_action, updates=4, edits=3)
+    sign_in(make_user("reviewer"))
+    for history in ("all", "ten-thousand", ""):
+        page = client.get(f"/actions/{action.id}", query_string={"history": history}).get_data(as_text=True)
+        assert _numbers(page, r"Update number (\d+)\.") == [4, 3, 2, 1]
+        assert _numbers(page, r"→ outcome (\d+)") == [3, 2, 1]
+        assert '<ol class="app-timeline" reversed start="4">' in page
+        assert "The latest" not in page and "Show all" not in page
+
+
+def test_an_action_with_no_updates_and_a_page_posted_to_since_show_the_new_totals(client, make_user, make_action,
+                                                                                  sign_in):
+    action = _busy_action(make_user, make_action, updates=0, edits=0)
+    sign_in(make_user("reviewer"))
+    assert "No progress updates yet." in client.get(f"/actions/{action.id}").get_data(as_text=True)
+    owner = db.session.get(Action, action.id).owners[0]
+    for n in range(1, 23):
+        post_update(db.session.get(Action, action.id), UpdateData("PROGRESS MADE", "green", f"Update number {n}.",
+                                                                  as_at=date(2024, 1, 1)), owner, historical=True)
+    db.session.commit()
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert _numbers(page, r"Update number (\d+)\.") == list(range(22, 2, -1))
+    assert "The latest 20 of 22 updates." in page and "The latest 20 of 23 changes." in page

@@ -84,7 +84,9 @@ def test_the_copys_page_reads_the_same_number_of_queries_however_long_its_histor
             assert client.get(f"/actions/{action_id}").status_code == 200
         return count[0]
 
-    assert queries(carried["latest"]) == queries(carried["middle"]) == queries(fresh.id)
+    # A copy reads its chain (with the counts) first, then one query for the updates however many plans back
+    # they are; an action with no origins has its count loaded with it.
+    assert queries(carried["latest"]) == queries(carried["middle"]) == queries(fresh.id) + 1
 
 
 def test_a_long_history_is_cut_at_twenty_entries_counting_the_origins(client, sign_in, carried):
@@ -161,3 +163,28 @@ def test_plans_that_are_not_rolled_over_keep_taking_updates(client, sign_in, mak
     sign_in(owner)
     response = client.post(f"/actions/{action.id}/update", data=_update_form(rag="green", rag_reason=""))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("posted", [16, 17, 18, 19])
+def test_the_twenty_entries_end_inside_the_chain_where_the_counts_say(client, sign_in, carried, posted):
+    for n in range(1, posted + 1):
+        post_update(db.session.get(Action, carried["latest"]), UpdateData("PROGRESS MADE", "green", f"Own {n}",
+                                                                           as_at=date(2025, 3, 1)),
+                    carried["owner"], historical=True)
+    db.session.commit()
+    sign_in(carried["owner"])
+    page = client.get(f"/actions/{carried['latest']}").get_data(as_text=True)
+    timeline = page[page.index('id="timeline"'):]
+    # Newest first: the copy's own (its opening update, posted today, first), then 2024-25's two, then 2023-24's.
+    own = ["Carried forward from 2024-25"] + [f"Own {n}" for n in range(posted, 0, -1)]
+    first = ["First cohort recruited", "Scheme designed"]
+    middle = ["Second cohort postponed", "Carried forward from 2023-24"]
+    expected = (own + middle + first)[:20]
+    assert [text.split(" action")[0] for text in _texts(timeline)] == expected
+    shown = [group for group in (own, middle, first) if set(group) & set(expected)]
+    headings = ["From 2024-25 action 1.3", "From 2023-24 action 1.3"][:len(shown) - 1]
+    assert re.findall(r"<h3[^>]*>([^<]*)</h3>", timeline) == headings
+    assert f"The latest 20 of {posted + 5} updates." in page
+    # Each action's list is numbered from its own count, however few of its updates the page shows.
+    starts = [str(posted + 1), "2", "2"][:len(shown)]
+    assert re.findall(r'<ol class="app-timeline" reversed start="(\d+)"', timeline) == starts

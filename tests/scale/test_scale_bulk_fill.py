@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import bindparam, func, insert, select, text
 
 from tests.counts.test_action_counts import assert_in_step
+from tests.counts.test_action_history_counts import assert_history_in_step
 from tests.indicators.test_linked_tallies import _assert_tables_in_step as assert_links_in_step
 from tracker.actions.models import Action, ActionMeasure, ProgressUpdate, action_forums
 from tracker.audit.models import AuditEvent
@@ -172,6 +173,7 @@ KEPT = {
     "measure_tallies": "SELECT plan_id, standard, measure, rag, open, due_month, actions FROM measure_tallies",
     "person_actions": "SELECT user_id, action_id, plan_id, plan_year, listed, closed, due_on, undated, ref_order, "
                       "last_update_at FROM person_actions",
+    "action_history_counts": "SELECT action_id, updates, events FROM action_history_counts",
 }
 
 
@@ -192,7 +194,8 @@ def _kept() -> dict[str, list[tuple]]:
                 row["forum_id"] = forums[row["forum_id"]]
             if "user_id" in row:
                 row["user_id"] = people[row["user_id"]]
-            row["plan_id"] = plans[row["plan_id"]]
+            if "plan_id" in row:
+                row["plan_id"] = plans[row["plan_id"]]
             rows.append(tuple(row.items()))
         kept[table] = sorted(rows)
     return kept
@@ -227,6 +230,7 @@ def test_after_loads_every_kept_table_equals_a_recount(runner, fixed_today):
     _loads(runner)
     assert_in_step()
     assert_links_in_step()
+    assert_history_in_step()
     revisions = dict(db.session.execute(select(PlanRevision.plan_id, PlanRevision.revision)).all())
     recounted = dict.fromkeys(revisions, 1)  # the plan's own row
     for plan_id, in [*db.session.execute(select(Action.plan_id)),
@@ -260,7 +264,8 @@ def test_no_insert_trigger_on_a_loaded_table_fires_inside_the_load(app):
     on = _insert_triggers_on_loaded_tables()
     assert {"action_counts_actions_insert", "plan_months_progress_updates_insert", "measure_links_link_insert",
             "plan_revisions_action_forums_insert", "action_counts_action_forums_insert", "forum_links_link_insert",
-            "person_actions_action_owners_insert", "person_actions_actions_copy_insert"} <= on
+            "person_actions_action_owners_insert", "person_actions_actions_copy_insert",
+            "action_history_updates_insert", "action_history_events_insert"} <= on
     with scale.kept_in_bulk():
         assert _insert_triggers_on_loaded_tables() == set()
     assert _insert_triggers_on_loaded_tables() == on
@@ -291,6 +296,7 @@ def test_a_failed_demo_scale_adds_nothing_and_leaves_the_triggers_working(runner
     db.session.commit()
     assert_in_step()
     assert_links_in_step()
+    assert_history_in_step()
     assert db.session.get(PlanRevision, plan.id).revision == 1 + 24 + 120 + \
         db.session.scalar(select(func.count()).select_from(ActionMeasure)) + \
         db.session.scalar(select(func.count()).select_from(action_forums))

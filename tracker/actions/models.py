@@ -1,15 +1,18 @@
 """Actions in a plan and the progress updates their owners post."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from tracker import standards
 from tracker.actions.refs import ref_order
 from tracker.clock import utcnow
+from tracker.database import triggers_off
 from tracker.extensions import db
 
 if TYPE_CHECKING:
@@ -130,6 +133,9 @@ class Action(db.Model):
     )
     carried_from: Mapped[Action | None] = relationship(remote_side=[id], back_populates="carried_to")
     carried_to: Mapped[list[Action]] = relationship(back_populates="carried_from", passive_deletes=True)
+    #: How many updates and audit events the action has (kept by triggers; None while it has neither).
+    history_count: Mapped[ActionHistoryCount | None] = relationship(
+        primaryjoin="Action.id == foreign(ActionHistoryCount.action_id)", viewonly=True, uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -210,3 +216,52 @@ class ProgressUpdate(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
+
+
+class ActionHistoryCount(db.Model):
+    """How many progress updates an action has, and how many audit events name it.
+
+    Written only by database triggers (migration 0024_action_history_counts), in the same transaction as
+    the insert, delete or move of an update or event, whatever made it; rows that fall to 0 are kept. The
+    action's page reads its totals here, and then only the rows it shows, so its database work is the same
+    however long the action's history. No foreign key: an action's audit events outlive it, and the count
+    stays equal to them."""
+
+    __tablename__ = "action_history_counts"
+
+    action_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    updates: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+
+
+#: The insert triggers counting new updates and audit events (migration 0024_action_history_counts).
+_HISTORY_INSERT_TRIGGERS = (("progress_updates", "action_history_updates_insert"),
+                            ("audit_events", "action_history_events_insert"))
+#: The updates and action audit events inserted since the marks, added to their actions' counts.
+_FILL_HISTORY_COUNTS = (
+    "INSERT INTO action_history_counts (action_id, updates, events) "
+    "SELECT action_id, sum(updates), sum(events) FROM ("
+    "SELECT action_id, count(*) AS updates, 0 AS events FROM progress_updates WHERE id > :updates "
+    "GROUP BY action_id UNION ALL "
+    "SELECT subject_id, 0, count(*) FROM audit_events WHERE id > :events AND subject_type = 'action' "
+    "AND subject_id IS NOT NULL GROUP BY subject_id) AS added "
+    "WHERE true GROUP BY action_id "  # WHERE true keeps SQLite from reading ON CONFLICT as a join's ON
+    "ON CONFLICT (action_id) DO UPDATE SET updates = action_history_counts.updates + excluded.updates, "
+    "events = action_history_counts.events + excluded.events")
+
+
+@contextmanager
+def history_counted_in_bulk() -> Iterator[None]:
+    """Insert progress updates and audit events inside; they are added to their actions' counts on the way
+    out, in one statement instead of a trigger run per row, as the insert triggers would have added them.
+
+    Every update and event inserted inside is counted, whichever action it belongs to. Edits and deletions
+    inside are still counted by their own triggers, which stay on. The insert triggers are off inside
+    (`tracker.database.triggers_off`, in the caller's transaction: if the block raises, the caller's
+    rollback restores them)."""
+    session = db.session
+    marks = {"updates": session.scalar(text("SELECT coalesce(max(id), 0) FROM progress_updates")),
+             "events": session.scalar(text("SELECT coalesce(max(id), 0) FROM audit_events"))}
+    with triggers_off(_HISTORY_INSERT_TRIGGERS):
+        yield
+        session.execute(text(_FILL_HISTORY_COUNTS), marks)

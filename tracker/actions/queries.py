@@ -20,7 +20,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.actions.models import Action, ProgressUpdate, action_forums, action_owners, action_supporting_leads
+from tracker.actions.models import (
+    Action,
+    ActionHistoryCount,
+    ProgressUpdate,
+    action_forums,
+    action_owners,
+    action_supporting_leads,
+)
 from tracker.audit.service import latest_events
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -169,7 +176,8 @@ def read_page(statement: Select, total: int, page: int = 1, size: int | None = P
 def _action_query() -> Select:
     return (select(Action).where(Action.id == bindparam("action_id"))
             .options(joinedload(Action.plan), joinedload(Action.theme), joinedload(Action.measure_links),
-                     joinedload(Action.high_impact_action_links), joinedload(Action.carried_from).joinedload(Action.plan)))
+                     joinedload(Action.high_impact_action_links), joinedload(Action.carried_from).joinedload(Action.plan),
+                     joinedload(Action.history_count)))
 
 
 @cache
@@ -191,7 +199,8 @@ def _forums_query() -> Select:
 
 
 def load_action(action_id: int) -> Action | None:
-    """One action with what its page shows beside the timeline, in three queries.
+    """One action with what its page shows beside the timeline (and its counts of updates and audit events),
+    in three queries.
 
     Owners and supporting leads come in one query and forums in another, set on the action as
     if loaded: four selectinloads cost the page more than everything else it reads."""
@@ -244,45 +253,120 @@ class History:
 EARLIER_PLANS = 20
 
 
-@cache
-def _updates_query(limited: bool) -> Select:
-    """The action's updates, then those of the action it was carried forward from, and so on back.
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One progress update as the action's timeline shows it: depth is how many plans back its action is
+    (0: the action's own), plan_year and ref say which action that is, group_total how many updates it has."""
 
-    A recursive CTE walks carried_from, so the whole history is one query however far back it
-    goes; each row says how many plans back it is (depth 0: the action's own)."""
+    id: int
+    author_id: int | None
+    posted_at: datetime
+    as_at: date
+    status: str | None
+    rag: str | None
+    proposed_rag: str | None
+    rag_reason: str
+    narrative: str
+    evidence_url: str
+    author_name: str | None
+    depth: int
+    plan_year: str
+    ref: str
+    group_total: int
+
+
+@cache
+def _chain_query() -> Select:
+    """The action and those it was carried forward from, and so on back (depth 0: the action itself), each
+    with its plan's year, reference and number of updates (kept by triggers).
+
+    A recursive CTE walks carried_from, so the chain is one query however far back it goes."""
     start = literal_column("0", Integer).label("depth")  # written inline: PostgreSQL types both CTE terms alike
     chain = (select(Action.id.label("action_id"), Action.carried_from_id.label("from_id"), start)
              .where(Action.id == bindparam("action_id")).cte("chain", recursive=True))
     earlier = aliased(Action)
     chain = chain.union_all(select(earlier.id, earlier.carried_from_id, chain.c.depth + 1)
                             .join(chain, earlier.id == chain.c.from_id).where(chain.c.depth < EARLIER_PLANS))
-    source = aliased(Action)
-    query = (select(ProgressUpdate.id, ProgressUpdate.author_id, ProgressUpdate.posted_at, ProgressUpdate.as_at, ProgressUpdate.status, ProgressUpdate.rag,
-                    ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason, ProgressUpdate.narrative,
-                    ProgressUpdate.evidence_url, User.name.label("author_name"), chain.c.depth,
-                    Plan.year.label("plan_year"), source.ref.label("ref"), func.count().over().label("total"),
-                    ProgressUpdate.id.label("id"),
-                    func.count().over(partition_by=chain.c.depth).label("group_total"))
-             .join(chain, chain.c.action_id == ProgressUpdate.action_id)
-             .join(source, source.id == ProgressUpdate.action_id).join(Plan, Plan.id == source.plan_id)
-             .outerjoin(User, User.id == ProgressUpdate.author_id)
-             .order_by(chain.c.depth, ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()))
+    return (select(chain.c.depth, chain.c.action_id, Plan.year, Action.ref, func.coalesce(ActionHistoryCount.updates, 0))
+            .join(Action, Action.id == chain.c.action_id).join(Plan, Plan.id == Action.plan_id)
+            .outerjoin(ActionHistoryCount, ActionHistoryCount.action_id == chain.c.action_id)
+            .order_by(chain.c.depth))
+
+
+_UPDATE_COLUMNS = (ProgressUpdate.id, ProgressUpdate.author_id, ProgressUpdate.posted_at, ProgressUpdate.as_at,
+                   ProgressUpdate.status, ProgressUpdate.rag, ProgressUpdate.proposed_rag, ProgressUpdate.rag_reason,
+                   ProgressUpdate.narrative, ProgressUpdate.evidence_url, User.name)
+_NEWEST_FIRST = (ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc())
+
+
+@cache
+def _updates_query(limited: bool) -> Select:
+    """One action's updates, newest first, read in order from its (action_id, posted_at) index."""
+    query = (select(*_UPDATE_COLUMNS).outerjoin(User, User.id == ProgressUpdate.author_id)
+             .where(ProgressUpdate.action_id == bindparam("action_id")).order_by(*_NEWEST_FIRST))
     return query.limit(bindparam("limit")) if limited else query
 
 
-def latest_updates(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
-    """The action's progress updates as rows (with author_name), newest first, then those of the
-    actions it was carried forward from, each row with its depth, plan_year and ref (limit None:
-    all of them; total counts them all, group_total those of the row's own action).
+@cache
+def _chain_updates_query(cut: bool) -> Select:
+    """The updates of the actions :whole (all of them), newest first, each with its action's id; cut: then
+    also the newest :rest of action :cut, read in order from its index and no further."""
+    def of(*where) -> Select:
+        return (select(*_UPDATE_COLUMNS, ProgressUpdate.action_id).outerjoin(User, User.id == ProgressUpdate.author_id)
+                .where(*where))
+    whole = of(ProgressUpdate.action_id.in_(bindparam("whole", expanding=True)))
+    if not cut:
+        return whole.order_by(*_NEWEST_FIRST)
+    newest = of(ProgressUpdate.action_id == bindparam("cut")).order_by(*_NEWEST_FIRST).limit(bindparam("rest")).subquery()
+    both = union_all(whole, select(*newest.c)).subquery()
+    return select(*both.c).order_by(both.c.posted_at.desc(), both.c.id.desc())
 
-    One query, counted in it; plain rows cost the page less than ProgressUpdate objects."""
-    rows = db.session.execute(_updates_query(limit is not None), {"action_id": action_id, "limit": limit}).all()
-    return History(rows, rows[0].total if rows else 0)
+
+def _update_count(action: Action) -> int:
+    return action.history_count.updates if action.history_count is not None else 0
 
 
-def latest_audit(action_id: int, limit: int | None = HISTORY_LENGTH) -> History:
-    """The action's audit events as rows (with actor_name), newest first (limit None: all of them)."""
-    return History(*latest_events("action", action_id, limit))
+def latest_updates(action: Action, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's progress updates (TimelineEntry), newest first, then those of the actions it was carried
+    forward from, each entry with its depth, plan_year and ref (limit None: all of them); total counts them
+    all, group_total those of the entry's own action.
+
+    The numbers come from the counts kept by triggers, and the updates are read from the index no further
+    than the limit needs: the same work however many updates there are. An action not carried forward
+    (most) takes one query, its count loaded with it (load_action); a copy two, however far back it goes:
+    its chain with their counts, then the updates of the chain's actions the limit reaches, the last of
+    them cut at the limit."""
+    if action.carried_from_id is None:
+        count = _update_count(action)
+        params = {"action_id": action.id, "limit": limit}
+        rows = db.session.execute(_updates_query(limit is not None), params)
+        return History([TimelineEntry(*row, 0, action.plan.year, action.ref, count) for row in rows], count)
+    chain = db.session.execute(_chain_query(), {"action_id": action.id}).all()
+    whole, cut, rest = [], None, limit
+    for _depth, action_id, _year, _ref, count in chain:
+        if not count:
+            continue
+        if rest is not None and count >= rest:
+            cut = action_id
+            break
+        whole.append(action_id)
+        rest = None if rest is None else rest - count
+    entries: list[TimelineEntry] = []
+    if whole or cut is not None:
+        params = {"whole": whole, "cut": cut, "rest": rest}
+        found: dict[int, list] = defaultdict(list)
+        for row in db.session.execute(_chain_updates_query(cut is not None), params):
+            found[row[-1]].append(row[:-1])
+        entries = [TimelineEntry(*row, depth, year, ref, count)
+                   for depth, action_id, year, ref, count in chain for row in found.get(action_id, ())]
+    return History(entries, sum(count for *_chain, count in chain))
+
+
+def latest_audit(action: Action, limit: int | None = HISTORY_LENGTH) -> History:
+    """The action's audit events as rows (with actor_name), newest first (limit None: all of them), and
+    how many there are (kept by triggers, loaded with the action by load_action)."""
+    total = action.history_count.events if action.history_count is not None else 0
+    return History(latest_events("action", action.id, limit), total)
 
 
 #: "1. Deliver…", "1) Deliver…", "1 - Deliver…": a numbered line of a plan's objectives or goals key.

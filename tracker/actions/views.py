@@ -47,10 +47,10 @@ def _forums() -> list[Forum]:
 def detail(action_id: int):
     action = _action_or_404(action_id)
     limit = None if request.args.get("history") == "all" else queries.HISTORY_LENGTH
-    audit = queries.latest_audit(action.id, limit) if current_user.can_review else None
+    audit = queries.latest_audit(action, limit) if current_user.can_review else None
     carried_to = queries.carried_copies(action.id)
     continued = service.continued_as(carried_to)
-    updates = queries.latest_updates(action.id, limit)
+    updates = queries.latest_updates(action, limit)
     today = clock.today()
     can_update = can_update_action(current_user, action) and continued is None
     #: The user's own updates posted today, which they may still add files to.
@@ -243,7 +243,7 @@ def _conflict(action_id: int, form: ActionForm):
     _set_values(fresh, edit_conflict.reapplied(opened, now, yours))
     fresh.status.choices = current.status.choices
     changes = edit_conflict.changes(opened, now, yours)
-    events = [event for event in queries.latest_audit(action.id, limit=10).entries
+    events = [event for event in queries.latest_audit(action, limit=10).entries
               if opened_at is None or event.at >= opened_at]
     return render_template("actions/form.html", form=fresh, plan=action.plan, action=action,
                            conflict=changes, conflict_events=events, display=_display(current),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEvent
@@ -81,16 +81,15 @@ def events_for(subject_type: str, subject_id: int, limit: int | None = 200) -> l
 @cache
 def _events_query(limited: bool) -> Select:
     query = (select(AuditEvent.at, AuditEvent.verb, AuditEvent.summary, AuditEvent.changes,
-                    User.name.label("actor_name"), func.count().over().label("total"))
+                    User.name.label("actor_name"))
              .outerjoin(User, User.id == AuditEvent.actor_id)
              .where(AuditEvent.subject_type == bindparam("subject_type"), AuditEvent.subject_id == bindparam("subject_id"))
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     return query.limit(bindparam("limit")) if limited else query
 
 
-def latest_events(subject_type: str, subject_id: int, limit: int | None) -> tuple[list, int]:
-    """The subject's newest events as rows (at, verb, summary, changes, actor_name; limit None: all)
-    and how many there are in all, in one query."""
-    rows = db.session.execute(_events_query(limit is not None),
+def latest_events(subject_type: str, subject_id: int, limit: int | None) -> list:
+    """The subject's newest events as rows (at, verb, summary, changes, actor_name; limit None: all), read
+    in order from the subject's index and no further than the limit."""
+    return db.session.execute(_events_query(limit is not None),
                               {"subject_type": subject_type, "subject_id": subject_id, "limit": limit}).all()
-    return rows, rows[0].total if rows else 0

@@ -33,6 +33,7 @@ from tracker.actions.models import (
     action_forums,
     action_owners,
     action_supporting_leads,
+    history_counted_in_bulk,
 )
 from tracker.actions.refs import ref_order
 from tracker.admin.models import OrganisationSettings
@@ -412,7 +413,7 @@ def _add_actions(plan: Plan, count: int, updates: int, people: list[int], forums
 
 #: Each feature's bulk-load block for the tables its triggers keep from new actions, links and updates.
 KEPT_IN_BULK = (indexed_in_bulk, plan_actions_counted_in_bulk, forum_links_counted_in_bulk, linked_in_bulk,
-                listed_in_bulk)
+                listed_in_bulk, history_counted_in_bulk)
 
 
 @contextmanager

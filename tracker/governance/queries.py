@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, select, union_all
+from sqlalchemy import Integer, Select, and_, any_, bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -108,7 +108,7 @@ def open_actions(forum: Forum, page: int = 1, size: int | None = PAGE_SIZE) -> A
     if not size or number * size * len(plans) >= total:
         # The whole list, or a page so far in that the plans' first rows would be most of it: read it all.
         return read_page(_every_reported(), total, number, size, {"forum": forum.id})
-    rows = read_rows(_reported_page(len(plans)), {
+    rows = read_rows(_reported_page(len(plans), db.engine.dialect.name), {
         "forum": forum.id, "upto": number * size, "size": size, "offset": (number - 1) * size,
         **{f"plan{index}": plan_id for index, (plan_id, _actions) in enumerate(plans)}})
     return ActionPage(rows, total, number, size)
@@ -118,15 +118,20 @@ _REPORTED_ORDER = (Plan.year.desc(), Action.ref_order, Action.id)
 
 
 @cache
-def _reported_page(plans: int) -> Select:
+def _reported_page(plans: int, dialect: str) -> Select:
     """A page (:size rows after :offset) of the actions reported to :forum in `plans` plans (:plan0, :plan1 …):
-    each plan's first :upto in reference order read from forum_links' index, then put in the page's order."""
+    each plan's first :upto in reference order read from forum_links' index, then put in the page's order.
+
+    On PostgreSQL the actions are found with = ANY(ARRAY(…)), which makes it look each one up by its key:
+    joined to the picked ids it hashed every action instead (30,000 at ten times the ICS volume, 35 ms)."""
     parts = [select(ForumLink.action_id)
              .where(ForumLink.forum_id == bindparam("forum"), ForumLink.plan_id == bindparam(f"plan{number}"))
              .order_by(ForumLink.ref_order, ForumLink.action_id).limit(bindparam("upto", type_=Integer))
              .subquery() for number in range(plans)]
     first = union_all(*(select(part) for part in parts)).subquery() if plans > 1 else parts[0]
-    return (row_select().join(first, first.c.action_id == Action.id).order_by(*_REPORTED_ORDER)
+    picked = (row_select().where(Action.id == any_(func.array(select(first.c.action_id).scalar_subquery())))
+              if dialect == "postgresql" else row_select().join(first, first.c.action_id == Action.id))
+    return (picked.order_by(*_REPORTED_ORDER)
             .limit(bindparam("size", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 
 
