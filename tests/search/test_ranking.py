@@ -152,6 +152,18 @@ def test_plan_groups_come_in_order_on_both_databases(mixed):
     assert groups == sorted(groups) and set(groups) == {0, 1, 2}
 
 
+def test_rows_of_no_plan_come_with_the_current_plans_on_both_databases(mixed):
+    """Forums and meetings belong to no plan: they are shown with the current plans' rows, before the
+    closed plans', and archived plans' rows are left out."""
+    shown, more = _shown(False)
+    groups = [mixed[id_][0] for id_ in shown]
+    assert groups == sorted(groups) and set(groups) == {0, 1} and not more
+    assert set(shown) == {id_ for id_, (group, _tier) in mixed.items() if group < 2}
+    no_plan = set(db.session.scalars(select(SearchEntry.id).where(SearchEntry.plan_id.is_(None))))
+    assert len(no_plan) == 5  # the forum and its four meetings
+    assert max(shown.index(id_) for id_ in no_plan) < groups.index(1)
+
+
 def test_a_page_past_the_end_shows_the_last_page(sqlite_only, mixed, monkeypatch):
     monkeypatch.setattr(queries, "RANKED", 33)
     last = queries.search(read_search("harbour"), False, 2)
