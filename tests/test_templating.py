@@ -1,6 +1,7 @@
 """The tags and row links list pages render from Python rather than Jinja macros."""
 from flask import url_for
 
+from tracker.rag import STATUS_WORDS
 from tracker.templating import action_url, rag_tag, status_tag
 
 
@@ -15,6 +16,12 @@ def test_a_status_tag_escapes_the_status():
     assert status_tag("ON TRACK") == '<strong class="nhsuk-tag nhsuk-tag--white">ON TRACK</strong>'
     assert status_tag("<script>") == '<strong class="nhsuk-tag nhsuk-tag--white">&lt;script&gt;</strong>'
     assert "No status" in status_tag(None)
+
+
+def test_every_status_word_has_its_tag_built_once():
+    for word in STATUS_WORDS:
+        assert status_tag(word) is status_tag(word) == f'<strong class="nhsuk-tag nhsuk-tag--white">{word}</strong>'
+    assert status_tag("ON <TRACK>") == '<strong class="nhsuk-tag nhsuk-tag--white">ON &lt;TRACK&gt;</strong>'
 
 
 def test_row_links_match_url_for(app):

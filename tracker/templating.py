@@ -55,11 +55,19 @@ def rag_tag(rag: str | None) -> Markup:
     return RAG_TAGS.get(rag, RAG_TAGS[None])
 
 
-def status_tag(status: str | None) -> Markup:
-    """A status as a white NHS.UK tag, or "No status"."""
+def _status_tag(status: str | None) -> Markup:
     if status:
         return Markup('<strong class="nhsuk-tag nhsuk-tag--white">%s</strong>') % status
     return Markup('<span class="nhsuk-u-secondary-text-colour">No status</span>')
+
+
+#: The tag of each status word of the vocabulary, and of no status: built once, as RAG_TAGS are.
+STATUS_TAGS = {status: _status_tag(status) for status in (*rag_vocabulary.STATUS_WORDS, None)}
+
+
+def status_tag(status: str | None) -> Markup:
+    """A status as a white NHS.UK tag, or "No status"."""
+    return STATUS_TAGS.get(status) or _status_tag(status)
 
 
 def rag_counts(counter) -> str:

@@ -98,16 +98,12 @@ def rows_of(found: list, connection: Connection | None = None) -> list[ActionRow
 
 def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
     # By position, in row_select()'s order (callers add their own columns after): a Row's attribute costs a
-    # failed lookup first, many times an index.
+    # failed lookup first, many times an index; and ActionRow's fields by position, which its __init__
+    # takes for less than by keyword.
     (id_, ref, text, year, number, title, lead_text, by_when, by_when_kind, due_on, status, rag, last_update_at,
      version) = row[:14]
-    return ActionRow(
-        id=id_, ref=ref, text=text, plan_year=year,
-        theme_label=theme_label(number, title) if number is not None else None,
-        lead_text=lead_text, owner_names=owners.get(id_, ()), by_when=by_when,
-        by_when_kind=by_when_kind, due_on=due_on, status=status, rag=rag,
-        last_update_at=last_update_at, version=version,
-    )
+    return ActionRow(id_, ref, text, year, theme_label(number, title) if number is not None else None, lead_text,
+                     owners.get(id_, ()), by_when, by_when_kind, due_on, status, rag, last_update_at, version)
 
 
 @cache

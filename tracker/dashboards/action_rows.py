@@ -13,17 +13,16 @@ from jinja2 import pass_environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup
 
+# markupsafe.escape without the Markup it wraps its result in: the same characters, as a str, from
+# markupsafe's C speedups. A row escapes five values; a Markup each, or five replaces in Python, cost
+# a row several times as much.
+from markupsafe import _escape_inner as _escaped
+
 from tracker.actions.queries import ActionRow
 from tracker.actions.rag_rules import is_overdue
-from tracker.templating import RAG_TAGS, action_url, date_short, rag_tag, status_tag
-
-
-def _escaped(text: str) -> str:
-    """markupsafe.escape(text) as a str, without a Markup object per value (a replace finding nothing
-    returns the text itself)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
-            .replace('"', "&#34;"))
-
+from tracker.clock import uk_date
+from tracker.dates import short_date
+from tracker.templating import RAG_TAGS, STATUS_TAGS, action_url, rag_tag, status_tag
 
 _TEXT_LENGTH = 140
 _CELL = '\n        <td role="cell" class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">'
@@ -35,29 +34,26 @@ _UNPARSED = '<br><span class="nhsuk-u-secondary-text-colour">Date not recognised
 def action_rows(environment, actions: Iterable[ActionRow], today: date) -> Markup:
     """The <tr> elements of action_table(actions, …, today, show_plan=true) for each action, with the
     whitespace the macro's loop writes around them (environment: the template's, whose truncate
-    policy the action's text follows, as the macro's truncate filter does)."""
+    policy the action's text follows, as the macro's truncate filter does).
+
+    One f-string a row: it is built in one go, where a list of its pieces is grown and joined."""
     url_prefix = action_url(0).removesuffix("0")
-    statuses: dict[str | None, str] = {}
-    parts: list[str] = []
+    rows: list[str] = []
     for action in actions:
+        last_update_at = action.last_update_at
         text = action.text
         if len(text) > _TEXT_LENGTH:
             text = do_truncate(environment, text, _TEXT_LENGTH)
-        status = statuses.get(action.status)
-        if status is None:
-            status = statuses[action.status] = str(status_tag(action.status))
-        parts += [
-            '\n      <tr role="row" class="nhsuk-table__row">\n        ',
-            _CELL, 'Action </span>\n          <a href="', url_prefix, str(action.id), '">',
-            _escaped(action.ref), '</a>\n          ', _escaped(text),
-            ' <span class="nhsuk-u-secondary-text-colour">(', _escaped(action.plan_year), ')</span></td>',
-            _CELL, 'By who </span>', _escaped(action.by_who), '</td>',
-            _CELL, 'By when </span>\n          ', _escaped(action.by_when or "Not set"), '\n          ',
-            _OVERDUE if is_overdue(action.due_on, action.status, action.rag, today) else '', '\n          ',
-            _UNPARSED if action.by_when_kind == "unparsed" else '', '</td>',
-            _CELL, 'Status </span>', status, '</td>',
-            _CELL, 'RAG </span>', RAG_TAGS.get(action.rag) or rag_tag(action.rag), '</td>',
-            _CELL, 'Last update </span>', _escaped(date_short(action.last_update_at, "None yet")), '</td>',
-            '\n      </tr>\n    ',
-        ]
-    return Markup("".join(parts))
+        rows.append(
+            f'\n      <tr role="row" class="nhsuk-table__row">\n        '
+            f'{_CELL}Action </span>\n          <a href="{url_prefix}{action.id}">{_escaped(action.ref)}</a>\n          '
+            f'{_escaped(text)} <span class="nhsuk-u-secondary-text-colour">({_escaped(action.plan_year)})</span></td>'
+            f'{_CELL}By who </span>{_escaped(action.by_who)}</td>'
+            f'{_CELL}By when </span>\n          {_escaped(action.by_when or "Not set")}\n          '
+            f'{_OVERDUE if is_overdue(action.due_on, action.status, action.rag, today) else ""}\n          '
+            f'{_UNPARSED if action.by_when_kind == "unparsed" else ""}</td>'
+            f'{_CELL}Status </span>{STATUS_TAGS.get(action.status) or status_tag(action.status)}</td>'
+            f'{_CELL}RAG </span>{RAG_TAGS.get(action.rag) or rag_tag(action.rag)}</td>'
+            f'{_CELL}Last update </span>{short_date(uk_date(last_update_at)) if last_update_at else "None yet"}</td>'
+            '\n      </tr>\n    ')
+    return Markup("".join(rows))

@@ -315,15 +315,16 @@ def _rows(params: dict, ids: list[int]) -> list[tuple[int, int, ActionRow]]:
     return [(row[0], row[-1], action) for row, action in zip(found, rows_of(found, connection), strict=True)]
 
 
-def _parts(ids: list[int], rows: list[tuple[int, int, ActionRow]], plan_totals: dict[int, int]) -> list[PlanPart]:
-    wanted = set(ids)
-    parts: list[PlanPart] = []
+def _parts(places: _Places, rows: list[tuple[int, int, ActionRow]]) -> list[list[PlanPart]]:
+    """Each group's rows shown, plan by plan, in one pass over the rows in the page's order."""
+    group_of = {id_: number for number, ids in enumerate(places.ids) for id_ in ids}
+    parts: list[list[PlanPart]] = [[] for _ in GROUPS]
     for id_, plan_id, action in rows:
-        if id_ not in wanted:
-            continue
-        if not parts or parts[-1].plan_id != plan_id:
-            parts.append(PlanPart(plan_id, plan_totals.get(plan_id, 0), []))
-        parts[-1].actions.append(action)
+        number = group_of[id_]
+        group_parts = parts[number]
+        if not group_parts or group_parts[-1].plan_id != plan_id:
+            group_parts.append(PlanPart(plan_id, places.totals[number].get(plan_id, 0), []))
+        group_parts[-1].actions.append(action)
     return parts
 
 
@@ -331,9 +332,8 @@ def my_actions_page(user: User, today: date, limit: int = GROUP_LIMIT) -> MyActi
     """Each group's count and its first `limit` actions, plan by plan (three queries, whatever the person owns)."""
     params = _params(user, today)
     places = _places(_built().firsts, {**params, "limit": limit})
-    rows = _rows(params, [id_ for group_ids in places.ids for id_ in group_ids])
-    groups = [GroupRows(group, places.total(n), _parts(places.ids[n], rows, places.totals[n]))
-              for n, group in enumerate(GROUPS)]
+    parts = _parts(places, _rows(params, [id_ for group_ids in places.ids for id_ in group_ids]))
+    groups = [GroupRows(group, places.total(n), parts[n]) for n, group in enumerate(GROUPS)]
     return MyActionsPage(groups, places.plans)
 
 
@@ -345,9 +345,8 @@ def my_group_page(user: User, today: date, key: str, page: int = 1, size: int = 
     places = _places(_built().one_group[number], {**params, "offset": (max(page, 1) - 1) * size})
     total = places.total(number)
     at = min(max(page, 1), max(1, -(-total // size)))
-    rows = _rows(params, places.ids[number])
-    groups = [GroupRows(group, places.total(n), _parts(places.ids[n], rows, places.totals[n]) if n == number else [])
-              for n, group in enumerate(GROUPS)]
+    parts = _parts(places, _rows(params, places.ids[number]))
+    groups = [GroupRows(group, places.total(n), parts[n]) for n, group in enumerate(GROUPS)]
     actions = [action for part in groups[number].parts for action in part.actions]
     return MyActionsPage(groups, places.plans, ActionPage(actions, total, at, size))
 
