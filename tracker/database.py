@@ -1,14 +1,20 @@
 """Database engine settings, how each request's transaction ends, and the one way to commit."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Table, bindparam, event, insert, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Integer, Table, Text, bindparam, event, insert, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeDecorator
 
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -98,6 +104,52 @@ def committing(conflict: DomainError | None = None) -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+# Lists of ids as one parameter --------------------------------------------------------------------
+
+class IdList(TypeDecorator):
+    """A list of ids bound as one parameter: an integer array on PostgreSQL, JSON text on SQLite."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect):
+        return dialect.type_descriptor(ARRAY(Integer) if dialect.name == "postgresql" else Text())
+
+    def process_bind_param(self, value: Iterable[int] | None, dialect: Dialect):
+        ids = [int(id_) for id_ in value or ()]
+        return ids if dialect.name == "postgresql" else json.dumps(ids)
+
+
+class _Among(FunctionElement):
+    """`column IN (ids)`, written for each database when the statement is compiled (see among). Of no
+    type: a Boolean one would be written `… = 1` on SQLite, which no index answers."""
+
+    name = "among"
+    inherit_cache = True
+
+
+@compiles(_Among)
+def _among_on_sqlite(element: _Among, compiler, **kw) -> str:
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(_Among, "postgresql")
+def _among_on_postgresql(element: _Among, compiler, **kw) -> str:
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY ({compiler.process(ids, **kw)})"
+
+
+def among(column: ColumnElement, name: str) -> ColumnElement[bool]:
+    """`column IN (the ids)`, the ids bound as the one parameter `name` (run with a list of ints): on
+    PostgreSQL `= ANY(array)`, on SQLite `IN (SELECT value FROM json_each(text))`.
+
+    An expanding IN binds every id as a parameter of its own, which costs SQLAlchemy and the driver
+    work for each one on every request, and writes the statement anew for each number of ids, so
+    neither database's statement cache keeps it. This is one parameter and one statement text."""
+    return _Among(column, bindparam(name, type_=IdList()))
 
 
 # Bulk inserts ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy import Integer, Select, bindparam, func, literal, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,6 +30,7 @@ from tracker.actions.models import (
 )
 from tracker.audit.service import latest_events
 from tracker.auth.models import User
+from tracker.database import among
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans.models import Plan, Theme, theme_label
@@ -65,13 +66,16 @@ class ActionRow:
         return self.lead_text or "; ".join(self.owner_names)
 
 
-def row_select() -> Select:
-    """SELECT of the list columns, with the plan and theme joined; add WHERE, ORDER BY and LIMIT."""
-    return (select(Action.id, Action.ref, Action.text, Plan.year, Theme.number, Theme.title, Action.lead_text,
-                   Action.by_when, Action.by_when_kind, Action.due_on, Action.status, Action.rag,
-                   Action.last_update_at, Action.version)
-            .select_from(Action).join(Plan, Plan.id == Action.plan_id)
-            .outerjoin(Theme, Theme.id == Action.theme_id))
+def row_select(themes: bool = True) -> Select:
+    """SELECT of the list columns, with the plan and theme joined; add WHERE, ORDER BY and LIMIT.
+
+    themes=False: for a list that shows no theme (My actions), NULL in its place and no join."""
+    theme = (Theme.number, Theme.title) if themes else (null(), null())
+    statement = (select(Action.id, Action.ref, Action.text, Plan.year, *theme, Action.lead_text,
+                        Action.by_when, Action.by_when_kind, Action.due_on, Action.status, Action.rag,
+                        Action.last_update_at, Action.version)
+                 .select_from(Action).join(Plan, Plan.id == Action.plan_id))
+    return statement.outerjoin(Theme, Theme.id == Action.theme_id) if themes else statement
 
 
 def read_rows(statement: Select, params: dict | None = None) -> list[ActionRow]:
@@ -82,7 +86,7 @@ def read_rows(statement: Select, params: dict | None = None) -> list[ActionRow]:
 def read_lists(*statements: Select, params: dict | None = None) -> list[list[ActionRow]]:
     """Run several row_select() statements, then one query for all their owners' names."""
     found = [db.session.execute(statement, params).all() for statement in statements]
-    owners = _owner_names([row.id for rows in found for row in rows])
+    owners = owner_names([row.id for rows in found for row in rows])
     return [[_action_row(row, owners) for row in rows] for rows in found]
 
 
@@ -92,7 +96,7 @@ def rows_of(found: list, connection: Connection | None = None) -> list[ActionRow
 
     connection: read the owners' names through it (a read-only page's session connection: Core rows
     cost a fraction of the ORM's, and nothing is flushed first)."""
-    owners = _owner_names([row[0] for row in found], connection)
+    owners = owner_names([row[0] for row in found], connection)
     return [_action_row(row, owners) for row in found]
 
 
@@ -109,11 +113,12 @@ def _action_row(row, owners: dict[int, tuple[str, ...]]) -> ActionRow:
 @cache
 def _owner_names_query() -> Select:
     return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
-            .where(action_owners.c.action_id.in_(bindparam("action_ids", expanding=True)))
+            .where(among(action_owners.c.action_id, "action_ids"))
             .order_by(User.name, User.id))
 
 
-def _owner_names(action_ids: list[int], connection: Connection | None = None) -> dict[int, tuple[str, ...]]:
+def owner_names(action_ids: list[int], connection: Connection | None = None) -> dict[int, tuple[str, ...]]:
+    """{action id: its owners' names, by name} for the actions that have owners (one query)."""
     if not action_ids:
         return {}
     names: dict[int, list[str]] = defaultdict(list)
@@ -310,7 +315,7 @@ def _chain_updates_query(cut: bool) -> Select:
     def of(*where) -> Select:
         return (select(*_UPDATE_COLUMNS, ProgressUpdate.action_id).outerjoin(User, User.id == ProgressUpdate.author_id)
                 .where(*where))
-    whole = of(ProgressUpdate.action_id.in_(bindparam("whole", expanding=True)))
+    whole = of(among(ProgressUpdate.action_id, "whole"))
     if not cut:
         return whole.order_by(*_NEWEST_FIRST)
     newest = of(ProgressUpdate.action_id == bindparam("cut")).order_by(*_NEWEST_FIRST).limit(bindparam("rest")).subquery()

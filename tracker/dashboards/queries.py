@@ -31,6 +31,7 @@ from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, row_select
 from tracker.actions.rag_rules import DUE_SOON_DAYS, STALE_DAYS, is_due_soon, is_overdue, is_stale
 from tracker.auth.models import User
 from tracker.dashboards.models import PersonAction
+from tracker.database import among
 from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.rag import CLOSED_STATUSES, is_closed
@@ -266,7 +267,7 @@ def _queries(dialect: str) -> _Queries:
     group = _group_number().label("group_number")
     #: Plan by plan (newest year first, as the current plans are listed), then by due date.
     order = (Plan.year.desc(), Plan.id.desc(), Action.due_on.is_(None), Action.due_on, Action.ref_order, Action.id)
-    rows = (row_select().add_columns(Action.plan_id).where(Action.id.in_(bindparam("ids", expanding=True)))
+    rows = (row_select(themes=False).add_columns(Action.plan_id).where(among(Action.id, "ids"))
             .order_by(*order))
     every_row = row_select().add_columns(group).where(owned, Plan.is_live, ~carried_on).order_by(group, *order)
     return _Queries(firsts, tuple(one_group_of(number) for number in range(len(GROUPS))), rows, every_row)

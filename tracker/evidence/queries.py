@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker.auth.models import User
+from tracker.database import among
 from tracker.evidence.models import EvidenceFile
 from tracker.extensions import db
 
@@ -33,7 +34,7 @@ def _files_query() -> Select:
     return (select(EvidenceFile.id, EvidenceFile.update_id, EvidenceFile.safe_name, EvidenceFile.kind,
                    EvidenceFile.size, EvidenceFile.removed_at, remover.name)
             .outerjoin(remover, remover.id == EvidenceFile.removed_by_id)
-            .where(EvidenceFile.update_id.in_(bindparam("update_ids", expanding=True)))
+            .where(among(EvidenceFile.update_id, "update_ids"))
             .order_by(EvidenceFile.update_id, EvidenceFile.id))
 
 

@@ -24,6 +24,7 @@ from tracker.actions.queries import PAGE_SIZE, ActionPage, ActionRow, read_lists
 from tracker.actions.rag_rules import STALE_DAYS
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.database import among
 from tracker.extensions import db
 from tracker.governance.models import Forum
 from tracker.plans import summaries
@@ -244,7 +245,7 @@ def _overview_queries() -> _OverviewQueries:
 
 @cache
 def _forum_names_query() -> Select:
-    return select(Forum.id, Forum.name).where(Forum.id.in_(bindparam("forum_ids", expanding=True)))
+    return select(Forum.id, Forum.name).where(among(Forum.id, "forum_ids"))
 
 
 def plan_overview(plan: Plan, today: date) -> Overview:

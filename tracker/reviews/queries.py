@@ -12,8 +12,10 @@ from sqlalchemy import Integer, Select, bindparam, distinct, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import clock
-from tracker.actions.models import Action, ProgressUpdate, action_owners
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.queries import owner_names
 from tracker.auth.models import User
+from tracker.database import among
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan
@@ -167,7 +169,7 @@ def _chosen_items_query(by_section: bool) -> Select:
     """The meeting's items among `item_ids`, in the agenda's order (by section first when `by_section`,
     as the agenda's pages are; in its numbered order otherwise, as the meeting pack is)."""
     order = (AgendaItem.section,) if by_section else ()
-    return (_items(bindparam("meeting_id")).where(AgendaItem.id.in_(bindparam("item_ids", expanding=True)))
+    return (_items(bindparam("meeting_id")).where(among(AgendaItem.id, "item_ids"))
             .order_by(*order, AgendaItem.position, AgendaItem.id))
 
 
@@ -206,18 +208,10 @@ def _rows(meeting: Meeting, today: date, statement: Select, params: dict) -> lis
     action_ids = [item.action_id for item in items]
     past = not is_upcoming(meeting, today)
     updates = _latest_updates(action_ids, end_of_day(meeting.held_on) if past else None)
-    owners: dict[int, list[str]] = {}
-    for action_id, name in db.session.execute(_owners_query(), {"action_ids": action_ids}):
-        owners.setdefault(action_id, []).append(name)
+    owners = owner_names(action_ids)
     reviews, counts = _current_reviews(meeting, action_ids)
     return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), owners.get(item.action_id, ()),
                         reviews.get(item.action_id), counts.get(item.action_id, 0)) for item in items]
-
-
-@cache
-def _owners_query() -> Select:
-    return (select(action_owners.c.action_id, User.name).join(User, User.id == action_owners.c.user_id)
-            .where(action_owners.c.action_id.in_(bindparam("action_ids", expanding=True))).order_by(User.name))
 
 
 @cache
@@ -229,7 +223,7 @@ def _latest_updates_query(before: bool) -> Select:
         newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
     newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
-    chosen = select(newest).where(Action.id.in_(bindparam("action_ids", expanding=True)))
+    chosen = select(newest).where(among(Action.id, "action_ids"))
     return (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
                    ProgressUpdate.rag).where(ProgressUpdate.id.in_(chosen)))
 
@@ -252,7 +246,7 @@ def _current_reviews_query() -> Select:
             .outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
             .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
             .where(ForumReview.meeting_id == bindparam("meeting_id"),
-                   ForumReview.action_id.in_(bindparam("action_ids", expanding=True)))
+                   among(ForumReview.action_id, "action_ids"))
             .order_by(ForumReview.created_at, ForumReview.id))
 
 
