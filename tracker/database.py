@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Integer, Table, Text, bindparam, event, insert, text
+from sqlalchemy import Integer, Table, Text, bindparam, event, insert, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -150,6 +150,35 @@ def among(column: ColumnElement, name: str) -> ColumnElement[bool]:
     work for each one on every request, and writes the statement anew for each number of ids, so
     neither database's statement cache keeps it. This is one parameter and one statement text."""
     return _Among(column, bindparam(name, type_=IdList()))
+
+
+class _JoinedInOrder(FunctionElement):
+    """Text values joined with a separator, in a subquery's order (see joined_in_order)."""
+
+    name = "joined_in_order"
+    inherit_cache = True
+    type = Text()
+
+
+@compiles(_JoinedInOrder)
+def _joined_on_sqlite(element: _JoinedInOrder, compiler, **kw) -> str:
+    value, separator, *_order = element.clauses
+    return f"group_concat({compiler.process(value, **kw)}, {compiler.process(separator, **kw)})"
+
+
+@compiles(_JoinedInOrder, "postgresql")
+def _joined_on_postgresql(element: _JoinedInOrder, compiler, **kw) -> str:
+    value, separator, *order = element.clauses
+    by = ", ".join(compiler.process(column, **kw) for column in order)
+    return f"string_agg({compiler.process(value, **kw)}, {compiler.process(separator, **kw)} ORDER BY {by})"
+
+
+def joined_in_order(value: ColumnElement, separator: str, *order: ColumnElement) -> ColumnElement[str]:
+    """`value` of each row joined with `separator` in the order of `order` (NULL for no rows), where the
+    rows come from a subquery ordered by `order`. PostgreSQL is told the order in the aggregate
+    (`string_agg(… ORDER BY …)`). SQLite's group_concat takes no ORDER BY before 3.44, but reads an
+    ordered subquery in its order: SQLite never flattens a subquery with ORDER BY into an aggregate."""
+    return _JoinedInOrder(value, literal(separator), *order)
 
 
 # Bulk inserts ----------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from typing import NamedTuple
 from sqlalchemy import Integer, Select, and_, bindparam, case, func, select, union_all
 
 from tracker import clock
-from tracker.actions.models import Action, ProgressUpdate, action_owners
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.queries import owners_joined, split_owners
 from tracker.admin.service import organisation_settings
-from tracker.auth.models import User
 from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.indicators import charts
@@ -273,8 +273,6 @@ class LinkedPlan:
 #: A linked action's row shows its text to 160 characters and its latest narrative to 200.
 TEXT_SHOWN = 160
 NARRATIVE_SHOWN = 200
-#: Joins the owners' names in one column of the first actions' query (no name holds it).
-_NAMES_APART = "\x1f"
 _LINK = MeasureLink.__table__.c
 _TALLY = MeasureTally.__table__.c
 
@@ -316,9 +314,7 @@ def _linked_first(plans: int) -> Select:
     newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
               .order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
-    owners = (select(func.aggregate_strings(User.name, _NAMES_APART))
-              .join(action_owners, action_owners.c.user_id == User.id)
-              .where(action_owners.c.action_id == Action.id).correlate(Action).scalar_subquery())
+    owners = owners_joined(Action.id)
     return (select(first.c.attention, Action.id, Action.plan_id, Action.ref, Action.ref_order, Action.text,
                    Action.due_on, Action.rag, owners, ProgressUpdate.as_at, ProgressUpdate.status,
                    func.substr(ProgressUpdate.narrative, 1, NARRATIVE_SHOWN + 1))
@@ -336,7 +332,7 @@ def _cut(text: str, length: int) -> str:
 def _linked_action(row) -> LinkedAction:
     _attention, action_id, plan_id, ref, ref_order, text, due_on, rag, owners, as_at, status, narrative = row
     action = ShownAction(action_id, plan_id, ref, _cut(text, TEXT_SHOWN), long_date(due_on) if due_on else "", rag,
-                         "; ".join(sorted(owners.split(_NAMES_APART))) if owners else "")
+                         "; ".join(split_owners(owners)))
     if as_at is None:
         return LinkedAction(action, None)
     if len(narrative) > NARRATIVE_SHOWN:

@@ -33,7 +33,6 @@ from tracker.reports.forms import (
     WdesForm,
 )
 from tracker.reports.word.meeting_pack import MeetingPack, meeting_pack_bytes, pack_filename
-from tracker.reviews.agendas import agenda_record
 from tracker.reviews.queries import agenda_rows
 from tracker.reviews.views import meeting_or_404
 
@@ -125,10 +124,10 @@ def _options(document: str, form: FlaskForm) -> service.ExportOptions:
 @reviewer_required
 def meeting_pack(forum_id: int, meeting_id: int):
     """A forum meeting's agenda as a Word document (reviewers and admins). A plain link: it has no options to post."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
     today = clock.today()
     pack = MeetingPack(forum.name, meeting.held_on, tuple(agenda_rows(meeting, today)),
-                       organisation_settings().trust_name, today, built=agenda_record(meeting) is not None)
+                       organisation_settings().trust_name, today, built=agenda is not None)
     return Response(meeting_pack_bytes(pack), mimetype=DOCX, headers={
         "Content-Disposition": f'attachment; filename="{pack_filename(forum.name, meeting.held_on)}"',
         "Cache-Control": "no-store"})

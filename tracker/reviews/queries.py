@@ -4,16 +4,18 @@ page and owners' reminders. Each reads in a fixed number of queries whatever the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
+from datetime import date
+from functools import cache, partial
+from typing import NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, distinct, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
-from tracker.actions.queries import owner_names
+from tracker.actions.queries import owners_joined, split_owners
 from tracker.auth.models import User
 from tracker.database import among
 from tracker.extensions import db
@@ -21,7 +23,7 @@ from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews.agendas import end_of_day, is_upcoming, shown_rating
-from tracker.reviews.models import AgendaItem, ForumReview
+from tracker.reviews.models import AgendaItem, ForumReview, MeetingAgenda
 
 
 def _review_options():
@@ -42,13 +44,17 @@ def review_row(review: ForumReview) -> rules.ReviewRow:
 
 @cache
 def _forum_query() -> Select:
-    return (select(Forum).where(Forum.id == bindparam("forum_id"))
-            .options(joinedload(Forum.parent), selectinload(Forum.meetings)))
+    return (select(Forum, MeetingAgenda)
+            .outerjoin(MeetingAgenda, MeetingAgenda.meeting_id == bindparam("meeting_id"))
+            .where(Forum.id == bindparam("forum_id"))
+            .options(joinedload(Forum.parent), joinedload(Forum.meetings)))
 
 
-def forum_with_meetings(forum_id: int) -> Forum | None:
-    """The forum with its escalation forum and its meetings (all an agenda's pages read of it), or None."""
-    return db.session.scalar(_forum_query(), {"forum_id": forum_id})
+def forum_and_agenda(forum_id: int, meeting_id: int) -> tuple[Forum, MeetingAgenda | None] | None:
+    """The forum with its escalation forum and its meetings (all an agenda's pages read of it), and the
+    agenda record of its meeting `meeting_id` (None when never built), in one query; None for no such forum."""
+    row = db.session.execute(_forum_query(), {"forum_id": forum_id, "meeting_id": meeting_id}).unique().first()
+    return (row[0], row[1]) if row else None
 
 
 @cache
@@ -120,17 +126,17 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
     meeting_only = {"meeting_id": meeting.id}
     sections: Counter = Counter()
     days: Counter = Counter()
-    for section, rated_at, count in db.session.execute(_sections_query(), meeting_only):
+    reviewed = 0
+    for section, rated_at, count, reviewed in db.session.execute(_sections_query(), meeting_only):
         sections[section] += count
         if rated_at is not None:
             days[clock.uk_date(rated_at)] += count
     counts = {rules.SECTIONS[section]: sections[section] for section in sorted(sections)}
     number = min(max(number, 1), max(1, -(-sum(counts.values()) // size)))
     if item_ids is None:
-        rows = _rows(meeting, today, _page_query(), {**meeting_only, "size": size, "skip": (number - 1) * size})
+        rows = _rows(meeting, today, _page_query, {**meeting_only, "size": size, "skip": (number - 1) * size})
     else:
-        rows = _rows(meeting, today, _chosen_items_query(True), {**meeting_only, "item_ids": item_ids})
-    reviewed = db.session.scalar(_reviewed_query(), meeting_only)
+        rows = _rows(meeting, today, partial(_chosen_items_query, True), {**meeting_only, "item_ids": item_ids})
     rated_on = days.most_common(1)[0][0] if days else None
     return AgendaPage(rows, counts, number, size, rated_on, reviewed or 0)
 
@@ -140,53 +146,61 @@ def agenda_page(meeting: Meeting, today: date, number: int = 1, size: int = AGEN
 
 @cache
 def _sections_query() -> Select:
-    """(section, moment rated, items) of the meeting's agenda, for its sections' sizes and the UK day most
-    of its ratings were taken, in one pass over its items. Each build, refresh or daily run rates its items
-    at one moment, so the rows are few whatever the agenda's length."""
-    return (select(AgendaItem.section, AgendaItem.rated_at, func.count())
+    """(section, moment rated, items, actions the forum reviewed) of the meeting's agenda, for its sections'
+    sizes and the UK day most of its ratings were taken, in one pass over its items. Each build, refresh or
+    daily run rates its items at one moment, so the rows are few whatever the agenda's length. The number
+    reviewed (the same on every row, counted once) rides along rather than costing a query of its own;
+    an agenda with no items has no rows, and none reviewed."""
+    reviewed = (select(func.count(distinct(ForumReview.action_id)))
+                .where(ForumReview.meeting_id == bindparam("meeting_id")).scalar_subquery())
+    return (select(AgendaItem.section, AgendaItem.rated_at, func.count(), reviewed)
             .where(AgendaItem.meeting_id == bindparam("meeting_id")).group_by(AgendaItem.section, AgendaItem.rated_at)
             .order_by(AgendaItem.rated_at))
 
 
 @cache
-def _reviewed_query() -> Select:
-    return (select(func.count(distinct(ForumReview.action_id)))
-            .where(ForumReview.meeting_id == bindparam("meeting_id")))
-
-
-@cache
-def _page_query() -> Select:
+def _page_query(before: bool) -> Select:
     """A page of the meeting's items in the agenda's order (parameters size and skip): the page's items are
     chosen from the agenda's items alone, then joined to their actions."""
     order = (AgendaItem.section, AgendaItem.position, AgendaItem.id)
     page = (select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(*order)
             .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer)))
-    return _items(bindparam("meeting_id")).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
+    return _items(before).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
 
 
 @cache
-def _chosen_items_query(by_section: bool) -> Select:
+def _chosen_items_query(by_section: bool, before: bool) -> Select:
     """The meeting's items among `item_ids`, in the agenda's order (by section first when `by_section`,
     as the agenda's pages are; in its numbered order otherwise, as the meeting pack is)."""
     order = (AgendaItem.section,) if by_section else ()
-    return (_items(bindparam("meeting_id")).where(among(AgendaItem.id, "item_ids"))
-            .order_by(*order, AgendaItem.position, AgendaItem.id))
+    return _items(before).where(among(AgendaItem.id, "item_ids")).order_by(*order, AgendaItem.position, AgendaItem.id)
 
 
 @cache
-def _all_items_query() -> Select:
-    return _items(bindparam("meeting_id")).order_by(AgendaItem.position, AgendaItem.id)
+def _all_items_query(before: bool) -> Select:
+    return _items(before).order_by(AgendaItem.position, AgendaItem.id)
 
 
-def _items(meeting_id) -> Select:
-    """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them."""
+def _items(before: bool) -> Select:
+    """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them,
+    its owners' names, and its latest update (posted before the parameter `before` when `before`), found
+    by the index on (action_id, posted_at) one action at a time rather than by ranking every update."""
+    newest = select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
+    if before:
+        newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
+    newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
+              .correlate(Action).scalar_subquery())
     return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.section, AgendaItem.rated_at,
                    AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
                    Action.by_when, Action.lead_text, Action.status, Action.rag, Action.rag_as_at,
-                   Plan.year.label("plan_year"), Forum.name.label("escalated_from"))
+                   Plan.year.label("plan_year"), Forum.name.label("escalated_from"),
+                   owners_joined(Action.id).label("owners"), ProgressUpdate.id.label("update_id"),
+                   ProgressUpdate.as_at.label("update_as_at"), ProgressUpdate.narrative.label("update_narrative"),
+                   ProgressUpdate.status.label("update_status"), ProgressUpdate.rag.label("update_rag"))
             .join(Action, Action.id == AgendaItem.action_id).join(Plan, Plan.id == Action.plan_id)
             .outerjoin(Forum, Forum.id == AgendaItem.escalated_from_id)
-            .where(AgendaItem.meeting_id == meeting_id))
+            .outerjoin(ProgressUpdate, ProgressUpdate.id == newest)
+            .where(AgendaItem.meeting_id == bindparam("meeting_id")))
 
 
 def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None) -> list[rules.AgendaRow]:
@@ -197,43 +211,31 @@ def agenda_rows(meeting: Meeting, today: date, item_ids: list[int] | None = None
     latest update is the one posted by the end of the meeting day.
     """
     if item_ids is None:
-        return _rows(meeting, today, _all_items_query(), {"meeting_id": meeting.id})
-    return _rows(meeting, today, _chosen_items_query(False), {"meeting_id": meeting.id, "item_ids": item_ids})
+        return _rows(meeting, today, _all_items_query, {"meeting_id": meeting.id})
+    return _rows(meeting, today, partial(_chosen_items_query, False), {"meeting_id": meeting.id, "item_ids": item_ids})
 
 
-def _rows(meeting: Meeting, today: date, statement: Select, params: dict) -> list[rules.AgendaRow]:
-    items = db.session.execute(statement, params).all()
+class _LatestUpdate(NamedTuple):
+    """An item's latest update, as `shown_rating` reads it."""
+
+    as_at: date
+    narrative: str
+    status: str | None
+    rag: str | None
+
+
+def _rows(meeting: Meeting, today: date, statement: Callable[[bool], Select], params: dict) -> list[rules.AgendaRow]:
+    """The items `statement(before)` chooses, with their latest updates (for a past meeting, the latest posted
+    by the end of the meeting day) and owners, then their reviews: two queries."""
+    past = not is_upcoming(meeting, today)
+    if past:
+        params = {**params, "before": end_of_day(meeting.held_on)}
+    items = db.session.execute(statement(past), params).all()
     if not items:
         return []
-    action_ids = [item.action_id for item in items]
-    past = not is_upcoming(meeting, today)
-    updates = _latest_updates(action_ids, end_of_day(meeting.held_on) if past else None)
-    owners = owner_names(action_ids)
-    reviews, counts = _current_reviews(meeting, action_ids)
-    return [_agenda_row(item, meeting.held_on, today, updates.get(item.action_id), owners.get(item.action_id, ()),
-                        reviews.get(item.action_id), counts.get(item.action_id, 0)) for item in items]
-
-
-@cache
-def _latest_updates_query(before: bool) -> Select:
-    """Each action's latest update, found by its index on (action_id, posted_at) one action at a time
-    rather than by ranking every update of the actions."""
-    newest = select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
-    if before:
-        newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
-    newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
-              .correlate(Action).scalar_subquery())
-    chosen = select(newest).where(among(Action.id, "action_ids"))
-    return (select(ProgressUpdate.action_id, ProgressUpdate.as_at, ProgressUpdate.narrative, ProgressUpdate.status,
-                   ProgressUpdate.rag).where(ProgressUpdate.id.in_(chosen)))
-
-
-def _latest_updates(action_ids: list[int], before: datetime | None) -> dict:
-    """{action_id: its latest update's as-at date, narrative, status and RAG} (posted before `before` when
-    given), as plain rows in one query."""
-    params = {"action_ids": action_ids} if before is None else {"action_ids": action_ids, "before": before}
-    return {update.action_id: update
-            for update in db.session.execute(_latest_updates_query(before is not None), params)}
+    reviews, counts = _current_reviews(meeting, [item.action_id for item in items])
+    return [_agenda_row(item, meeting.held_on, today, reviews.get(item.action_id), counts.get(item.action_id, 0))
+            for item in items]
 
 
 @cache
@@ -268,13 +270,15 @@ def _current_reviews(meeting: Meeting, action_ids: list[int]) -> tuple[dict[int,
     return latest, counts
 
 
-def _agenda_row(item, held_on: date, today: date, latest, owners, review: tuple[int, rules.ReviewRow] | None,
+def _agenda_row(item, held_on: date, today: date, review: tuple[int, rules.ReviewRow] | None,
                 count: int) -> rules.AgendaRow:
-    """`item` is a row of `_items()` (the item and its action's columns), `latest` of `_latest_updates()`."""
+    """`item` is a row of `_items()`: the item, its action's columns, owners and latest update."""
+    latest = (None if item.update_id is None else
+              _LatestUpdate(item.update_as_at, item.update_narrative, item.update_status, item.update_rag))
     rating = shown_rating(item, item, latest, held_on, today)
     return rules.AgendaRow(
         item_id=item.id, action_id=item.action_id, ref=item.ref, plan_year=item.plan_year, text=item.text,
-        owners="; ".join(owners) or item.lead_text, by_when=item.by_when,
+        owners="; ".join(split_owners(item.owners)) or item.lead_text, by_when=item.by_when,
         owner_rag=rating.rag, owner_rag_as_at=rating.rag_as_at, owner_status=rating.status, rated_on=rating.taken_on,
         update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
         reasons=tuple(rules.reason_words(item.reasons, item.escalated_from)),

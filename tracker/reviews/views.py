@@ -20,7 +20,7 @@ from tracker.request_guards import query_int
 from tracker.reviews import agenda_rules as rules
 from tracker.reviews import agendas, queries, service
 from tracker.reviews.forms import AddItemForm, AgendaRowEntry, ReviewForm, decision_choices
-from tracker.reviews.models import AgendaItem
+from tracker.reviews.models import AgendaItem, MeetingAgenda
 from tracker.reviews.row_markup import forum_review, latest_update, owner_rating, review_row_fields
 from tracker.reviews.schedule import update_request_days
 
@@ -29,13 +29,15 @@ for _piece in (owner_rating, latest_update, forum_review, review_row_fields):
     bp.add_app_template_global(_piece)
 
 
-def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting]:
-    """The forum and its meeting, or 404 for an unknown id or another forum's meeting."""
-    forum = queries.forum_with_meetings(forum_id)
-    meeting = agendas.meeting_of(forum, meeting_id) if forum is not None else None
+def meeting_or_404(forum_id: int, meeting_id: int) -> tuple[Forum, Meeting, MeetingAgenda | None]:
+    """The forum, its meeting and the meeting's agenda record (None when never built), or 404 for an
+    unknown id or another forum's meeting."""
+    found = queries.forum_and_agenda(forum_id, meeting_id)
+    meeting = agendas.meeting_of(found[0], meeting_id) if found is not None else None
     if meeting is None:
         abort(404)
-    return forum, meeting
+    forum, agenda = found
+    return forum, meeting, agenda
 
 
 def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -50,15 +52,15 @@ def _agenda_url(forum: Forum, meeting: Meeting, item_id: int | None = None) -> s
     return url + (f"#item-{item_id}" if item_id else "")
 
 
-def _agenda_page(forum: Forum, meeting: Meeting, add_form: AddItemForm | None = None, status: int = 200):
+def _agenda_page(forum: Forum, meeting: Meeting, agenda: MeetingAgenda | None, add_form: AddItemForm | None = None,
+                 status: int = 200):
     today = clock.today()
-    agenda = agendas.agenda_record(meeting)
     page = queries.agenda_page(meeting, today, query_int("page", 1))
     return render_template(
         "reviews/agenda.html", forum=forum, meeting=meeting, today=today, page=page, groups=page.groups,
         agenda=agenda, upcoming=agendas.is_upcoming(meeting, today), dates=agendas.meeting_dates(meeting),
         rated_on=page.rated_on, reviews_open=agendas.reviews_open(meeting, agenda, today),
-        build_on=agendas.build_day(meeting, update_request_days()),
+        build_on=agendas.build_day(meeting, update_request_days()) if agenda is None else None,
         add_form=add_form or (AddItemForm(formdata=None, plans=queries.plan_choices()) if current_user.is_admin else None),
         button_form=ButtonForm(), window_days=rules.WINDOW_DAYS, group_headings=rules.GROUP_HEADINGS,
         item_url=_item_url_prefix(forum, meeting), action_url=url_for("actions.detail", action_id=0)[:-1],
@@ -82,7 +84,7 @@ def agenda(forum_id: int, meeting_id: int):
 @reviewer_required
 def build_agenda(forum_id: int, meeting_id: int):
     """Build an agenda that was never built: now, or for a past meeting as the actions stood that day."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, _agenda = meeting_or_404(forum_id, meeting_id)
     try:
         with committing():
             count = agendas.build_agenda(meeting, clock.today(), current_actor())
@@ -99,7 +101,7 @@ def build_agenda(forum_id: int, meeting_id: int):
 @admin_required
 def refresh_agenda(forum_id: int, meeting_id: int):
     """Apply the agenda rules again, until the meeting day (admin): adds what became due, takes nothing off."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, _agenda = meeting_or_404(forum_id, meeting_id)
     try:
         with committing():
             added, count = agendas.refresh_agenda(meeting, clock.today(), current_actor())
@@ -114,10 +116,10 @@ def refresh_agenda(forum_id: int, meeting_id: int):
 @admin_required
 def add_item(forum_id: int, meeting_id: int):
     """Put any action on the agenda by its plan and reference (admin)."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
     form = AddItemForm(plans=queries.plan_choices())
     if not form.validate_on_submit():
-        return _agenda_page(forum, meeting, form, 400)
+        return _agenda_page(forum, meeting, agenda, form, 400)
     try:
         with committing():
             item = agendas.add_item(meeting, db.session.get(Plan, form.plan.data), form.ref.data, current_actor(),
@@ -133,7 +135,7 @@ def add_item(forum_id: int, meeting_id: int):
 @admin_required
 def remove_item(forum_id: int, meeting_id: int, item_id: int):
     """Take an action the EDI lead added off the agenda (admin)."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, _agenda = meeting_or_404(forum_id, meeting_id)
     item = _item_or_404(meeting, item_id)
     ref = item.action.ref
     try:
@@ -149,12 +151,13 @@ def remove_item(forum_id: int, meeting_id: int, item_id: int):
     return redirect(_agenda_url(forum, meeting))
 
 
-def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewForm, status: int = 200):
+def _review_page(forum: Forum, meeting: Meeting, agenda: MeetingAgenda | None, item: AgendaItem, form: ReviewForm,
+                 status: int = 200):
     today = clock.today()
     row = queries.agenda_rows(meeting, today, [item.id])[0]
     return render_template("reviews/review.html", forum=forum, meeting=meeting, item=item, row=row, form=form,
                            history=queries.item_reviews(item), today=today,
-                           reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
+                           reviews_open=agendas.reviews_open(meeting, agenda, today),
                            dates=agendas.meeting_dates(meeting)), status
 
 
@@ -162,19 +165,19 @@ def _review_page(forum: Forum, meeting: Meeting, item: AgendaItem, form: ReviewF
 @reviewer_required
 def record_review(forum_id: int, meeting_id: int, item_id: int):
     """Record the forum's RAG rating, comment and decision on an agenda item (reviewers and admins)."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
     item = _item_or_404(meeting, item_id)
     form = ReviewForm(escalates_to=forum.parent.name if forum.parent else None)
     if not form.validate_on_submit():
-        return _review_page(forum, meeting, item, form, 400 if form.is_submitted() else 200)
+        return _review_page(forum, meeting, agenda, item, form, 400 if form.is_submitted() else 200)
     data = service.ReviewData(form.reviewed_rag.data, form.decision.data, form.comment.data or "")
     try:
         with committing():
             recorded = service.record_review(item, data, current_actor(), clock.today())
     except DomainError as error:
         show_error(form, error)
-        forum, meeting = meeting_or_404(forum_id, meeting_id)
-        return _review_page(forum, meeting, _item_or_404(meeting, item_id), form, 400)
+        forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
+        return _review_page(forum, meeting, agenda, _item_or_404(meeting, item_id), form, 400)
     flash(_recorded_message(recorded), "success")
     return redirect(_agenda_url(forum, meeting, item_id))
 
@@ -194,15 +197,15 @@ def _row_forms(rows: list[rules.AgendaRow], formdata) -> dict[int, AgendaRowEntr
     return forms
 
 
-def _whole_agenda_page(forum: Forum, meeting: Meeting, page: queries.AgendaPage, page_form: ButtonForm,
-                       forms: dict[int, AgendaRowEntry], status: int = 200):
+def _whole_agenda_page(forum: Forum, meeting: Meeting, agenda: MeetingAgenda | None, page: queries.AgendaPage,
+                       page_form: ButtonForm, forms: dict[int, AgendaRowEntry], status: int = 200):
     today = clock.today()
     return render_template(
         "reviews/agenda_review.html", forum=forum, meeting=meeting, today=today, page=page, groups=page.groups,
         page_form=page_form, forms=forms, group_headings=rules.GROUP_HEADINGS, rated_on=page.rated_on,
         rag_choices=AgendaRowEntry.RAG_CHOICES,
         decision_choices=[("", "Choose the decision"), *decision_choices(forum.parent.name if forum.parent else None)],
-        reviews_open=agendas.reviews_open(meeting, agendas.agenda_record(meeting), today),
+        reviews_open=agendas.reviews_open(meeting, agenda, today),
         dates=agendas.meeting_dates(meeting)), status
 
 
@@ -219,19 +222,19 @@ def _posted_items(formdata) -> list[int]:
 def review_agenda(forum_id: int, meeting_id: int):
     """The agenda a page at a time, a row per item (the forum's RAG, decision, comment), each page's rows
     saved together. A submitted page records the rows it carried and touches no other item."""
-    forum, meeting = meeting_or_404(forum_id, meeting_id)
+    forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
     number = query_int("page", 1)
     page_form = ButtonForm()
     if not page_form.validate_on_submit():
         page = queries.agenda_page(meeting, clock.today(), number)
-        return _whole_agenda_page(forum, meeting, page, page_form, _row_forms(page.rows, None),
+        return _whole_agenda_page(forum, meeting, agenda, page, page_form, _row_forms(page.rows, None),
                                   400 if page_form.is_submitted() else 200)
     page = queries.agenda_page(meeting, clock.today(), number, item_ids=_posted_items(request.form))
     forms = _row_forms(page.rows, request.form)
     filled = {item_id: form for item_id, form in forms.items() if not form.is_blank}
     if not filled:
         page_form.form_errors.append("Record at least one review: every row was left blank")
-        return _whole_agenda_page(forum, meeting, page, page_form, forms, 400)
+        return _whole_agenda_page(forum, meeting, agenda, page, page_form, forms, 400)
     items = {item.id: item for item in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(filled)))}
     entries = [service.AgendaReview(items[item_id], service.ReviewData(form.reviewed_rag, form.decision,
                                                                        form.comment or ""),
@@ -241,14 +244,14 @@ def review_agenda(forum_id: int, meeting_id: int):
             recorded = service.record_reviews(meeting, entries, current_actor(), clock.today())
     except service.AgendaReviewError as error:
         _show_row_problems(forms, error.problems)
-        forum, meeting = meeting_or_404(forum_id, meeting_id)
+        forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
         page = queries.agenda_page(meeting, clock.today(), number, item_ids=list(forms))
-        return _whole_agenda_page(forum, meeting, page, page_form, _kept_typing(page, forms), 400)
+        return _whole_agenda_page(forum, meeting, agenda, page, page_form, _kept_typing(page, forms), 400)
     except DomainError as error:
         show_error(page_form, error)
-        forum, meeting = meeting_or_404(forum_id, meeting_id)
+        forum, meeting, agenda = meeting_or_404(forum_id, meeting_id)
         page = queries.agenda_page(meeting, clock.today(), number, item_ids=list(forms))
-        return _whole_agenda_page(forum, meeting, page, page_form, forms, 400)
+        return _whole_agenda_page(forum, meeting, agenda, page, page_form, forms, 400)
     flash(f"{len(recorded)} review{'' if len(recorded) == 1 else 's'} recorded.", "success")
     return redirect(_agenda_url(forum, meeting))
 

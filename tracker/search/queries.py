@@ -1,5 +1,6 @@
-"""Search results, read with the database's own full-text index (two queries a page: the page's ids
-with the count, then their details; on PostgreSQL one more sets how the search is planned).
+"""Search results, read with the database's own full-text index. On SQLite two queries a page: the
+page's ids with the count, then their details. On PostgreSQL one, the page's rows with the count and
+their details, after one that sets how the search is planned.
 
 PostgreSQL: the generated tsvector `search_entries.document` (GIN index, English configuration),
 plainto_tsquery, ranked by ts_rank_cd, highlighted by ts_headline. SQLite: the FTS5 table
@@ -221,21 +222,24 @@ def _postgresql_statements(include_archived: bool):
                  f"FROM (SELECT {group} AS grp FROM ({newest}) AS n {plans}) AS c")
     # One walk for the page and the count, as on SQLite. Ranked once the newest are chosen, from the
     # document the walk read (so ts_rank_cd reads no more than RANKED + 1 documents, and none twice).
+    # The page's rows come with their details and highlights (only theirs: ts_headline runs for the
+    # rows left after the LIMIT), so a page is one statement, planned once for its words.
+    chosen = (
+        f"SELECT c.id, c.grp, c.rank, found.found, found.shown FROM c CROSS JOIN found "
+        f"WHERE {shown.replace('grp', 'c.grp')} AND (found.found <= :ranked OR c.id > found.oldest) "
+        "ORDER BY c.grp, c.rank DESC, c.id DESC LIMIT :limit OFFSET :offset")
     page = text(
         f"WITH c AS MATERIALIZED (SELECT n.id, ts_rank_cd(n.document, {query}) AS rank, {group} AS grp "
         f"FROM ({newest.replace(':ranked', ':candidates')}) AS n {plans}), "
-        f"found AS (SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown, min(id) AS oldest FROM c) "
-        "SELECT c.id, found.found, found.shown FROM c CROSS JOIN found "
-        f"WHERE {shown.replace('grp', 'c.grp')} AND (found.found <= :ranked OR c.id > found.oldest) "
-        "ORDER BY c.grp, c.rank DESC, c.id DESC LIMIT :limit OFFSET :offset")
-    details = text(
-        f"SELECT {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
+        f"found AS (SELECT count(*) AS found, count(*) FILTER (WHERE {shown}) AS shown, min(id) AS oldest FROM c), "
+        f"chosen AS ({chosen}) "
+        f"SELECT chosen.found, chosen.shown, {_DETAILS}, ts_headline('english', e.title, {query}, :title_options) AS title_hl, "
         f"ts_headline('english', e.people, {query}, :title_options) AS people_hl, "
         f"CASE WHEN length(e.body) <= {WHOLE_BODY} THEN ts_headline('english', e.body, {query}, :title_options) "
         f"ELSE ts_headline('english', e.body, {query}, :body_options) END AS body_hl "
-        f"FROM search_entries e {_DETAIL_JOINS} WHERE e.id IN :ids"
-    ).bindparams(bindparam("ids", expanding=True))
-    return count, page, details
+        f"FROM chosen JOIN search_entries e ON e.id = chosen.id {_DETAIL_JOINS} "
+        "ORDER BY chosen.grp, chosen.rank DESC, chosen.id DESC")
+    return count, page, None
 
 
 #: A plan for the words searched, never the generic plan of a prepared statement: psycopg prepares a
@@ -259,15 +263,17 @@ def _in_columns(columns: str, match: str) -> str:
 
 def search(search_for: Search, include_archived: bool = False, page: int = 1) -> ResultPage:
     """One page of results, best first among the RANKED newest matches: the page's ids with the count
-    (of up to one more than RANKED), then their details (two queries). A page past the end is told by
-    its empty answer: the count alone, then the last page (two more)."""
+    (of up to one more than RANKED), then their details (two queries; one on PostgreSQL, which reads
+    the details with the page). A page past the end is told by its empty answer: the count alone,
+    then the last page (two more)."""
     if search_for.empty:
         return ResultPage(results=[], total=0, page=1, pages=0)
     postgres = db.engine.dialect.name == "postgresql"
     count, page_ids, details = (_postgresql_statements if postgres else _sqlite_statements)(include_archived)
     if postgres:
         db.session.execute(_CUSTOM_PLAN)
-        params = {"match": plain_query(search_for.words)}
+        params = {"match": plain_query(search_for.words), "title_options": _TITLE_OPTIONS,
+                  "body_options": _BODY_OPTIONS}
     else:
         match = fts5_match(search_for.words)
         titles, people = _in_columns("ref title", match), _in_columns("people", match)
@@ -291,11 +297,13 @@ def search(search_for: Search, include_archived: bool = False, page: int = 1) ->
         found_rows = db.session.execute(page_ids, {**params, "offset": (number - 1) * PAGE_SIZE}).all()
     number = min(number, max(pages, 1))
     ids = [row.id for row in found_rows]
-    rows = {}
-    if ids:
-        extra = ({"title_options": _TITLE_OPTIONS, "body_options": _BODY_OPTIONS} if postgres
-                 else {"open": OPEN, "close": CLOSE, "oldest": min(ids)})
-        rows = {row.id: row for row in db.session.execute(details, {**params, **extra, "ids": ids})}
+    if details is None:  # PostgreSQL: the page's rows came with their details
+        rows = {row.id: row for row in found_rows}
+    elif ids:
+        rows = {row.id: row for row in db.session.execute(
+            details, {**params, "open": OPEN, "close": CLOSE, "oldest": min(ids), "ids": ids})}
+    else:
+        rows = {}
     results = [_result(rows[id_]) for id_ in ids if id_ in rows]
     return ResultPage(results=results, total=total, page=number, pages=pages, more=found > RANKED, ranked=RANKED)
 
