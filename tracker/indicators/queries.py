@@ -279,23 +279,21 @@ _TALLY = MeasureTally.__table__.c
 
 @cache
 def _linked_counts() -> Select:
-    """Per current plan and RAG, how many linked actions, and how many of them open and due before this month
-    (:month, "2025-03"): a few measure_tallies rows per plan and month, whatever the number of actions."""
+    """Per current plan and RAG, how many linked actions, how many of them open and due before this month
+    (:month, "2025-03"): a few measure_tallies rows per plan and month, whatever the number of actions; and
+    the plan's open linked actions due this month before today (:month_start, :today), counted from
+    measure_links' due-date index (the same on each of the plan's rows)."""
     overdue = and_(_TALLY.open == 1, _TALLY.due_month < bindparam("month"))
+    due_this_month = (select(func.count())
+                      .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"),
+                             _LINK.plan_id == Plan.id, _LINK.open == 1, _LINK.due_order >= bindparam("month_start"),
+                             _LINK.due_order < bindparam("today"))
+                      .correlate(Plan).scalar_subquery())
     return (select(Plan.id, Plan.year, Plan.title, _TALLY.rag, func.sum(_TALLY.actions),
-                   func.sum(case((overdue, _TALLY.actions), else_=0)))
+                   func.sum(case((overdue, _TALLY.actions), else_=0)), due_this_month)
             .join(Plan, Plan.id == _TALLY.plan_id)
             .where(_TALLY.standard == bindparam("standard"), _TALLY.measure == bindparam("measure"), Plan.is_live)
             .group_by(Plan.id, Plan.year, Plan.title, _TALLY.rag))
-
-
-@cache
-def _linked_due_this_month() -> Select:
-    """Per plan, the open linked actions due this month before today (measure_links' due-date index)."""
-    return (select(_LINK.plan_id, func.count())
-            .where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"), _LINK.open == 1,
-                   _LINK.due_order >= bindparam("month_start"), _LINK.due_order < bindparam("today"))
-            .group_by(_LINK.plan_id))
 
 
 @cache
@@ -346,8 +344,8 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
     most needing attention (red, amber, other open ones by due date so overdue first, then complete or
     closed; undated last, then by reference) with their owners and latest update.
 
-    Three queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per
-    plan and month), the overdue ones due this month from measure_links' due-date index, and each plan's
+    Two queries, none reading every linked action: the counts by RAG from `MeasureTally` (a few rows per
+    plan and month) with the overdue ones due this month from measure_links' due-date index, and each plan's
     first few read in measure_links' attention order and stopped after `shown`, with their owners and latest
     update. Both tables are kept by triggers in the transaction that changes the action or its links.
     The rows' text, dates and names come formatted as shown (pages render 10 a plan)."""
@@ -356,16 +354,17 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
     plans: dict[int, ShownPlan] = {}
     counts: dict[int, dict[str | None, int]] = {}
     overdue: Counter = Counter()
-    for plan_id, year, title, rag, count, overdue_here in db.session.execute(
-            _linked_counts(), {**params, "month": f"{today:%Y-%m}"}):
+    due_this_month: dict[int, int] = {}
+    for plan_id, year, title, rag, count, overdue_here, due_now in db.session.execute(_linked_counts(), {
+            **params, "month": f"{today:%Y-%m}", "month_start": today.replace(day=1), "today": today}):
         if count:
             plans.setdefault(plan_id, ShownPlan(plan_id, year, title))
             counts.setdefault(plan_id, {})[rag or None] = int(count)
             overdue[plan_id] += int(overdue_here or 0)
+            due_this_month[plan_id] = int(due_now or 0)
     if not plans:
         return []
-    overdue.update(dict(db.session.execute(_linked_due_this_month(),
-                                           {**params, "month_start": today.replace(day=1), "today": today}).all()))
+    overdue.update(due_this_month)
     order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
     rows = db.session.execute(_linked_first(len(order)), {
         **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
