@@ -43,6 +43,24 @@ def update_statement():
     return "updated, not committed"
 
 
+@probe.route("/probe/read-with")
+def read_with():
+    return str(db.session.scalar(text("WITH named AS (SELECT name FROM users) SELECT count(*) FROM named")))
+
+
+@probe.route("/probe/set-local-then-read")
+def set_local_then_read():
+    db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    return str(len(db.session.scalars(select(User)).all()))
+
+
+@probe.route("/probe/update-with")
+def update_with():
+    db.session.execute(text("WITH renamed AS (SELECT 'Renamed by SQL' AS name) "
+                            "UPDATE users SET name = (SELECT name FROM renamed)"))
+    return "updated, not committed"
+
+
 @probe.route("/probe/read-then-fail")
 def read_then_fail():
     db.session.scalars(select(User)).all()
@@ -94,6 +112,29 @@ def test_changes_a_view_did_not_commit_are_rolled_back(probed, route):
     assert client.get(route).status_code == 200
     assert endings == ["rollback"]
     assert _stored_name() == "Original Name"
+
+
+def test_a_select_written_with_a_common_table_expression_only_read(probed):
+    client, endings = probed
+    assert client.get("/probe/read-with").get_data(as_text=True) == "1"
+    assert endings == ["commit"]
+
+
+def test_an_update_after_a_common_table_expression_is_a_write_and_rolled_back(probed):
+    client, endings = probed
+    assert client.get("/probe/update-with").status_code == 200
+    assert endings == ["rollback"]
+    if db.engine.dialect.name == "postgresql":  # Python's sqlite3 opens no transaction for a statement
+        assert _stored_name() == "Original Name"  # starting WITH, so on SQLite it is saved at once
+
+
+def test_a_setting_for_the_transaction_alone_is_not_a_write(probed):
+    """The search sets how PostgreSQL plans its statement with SET LOCAL, which ends with the transaction."""
+    client, endings = probed
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SET LOCAL is PostgreSQL's")
+    assert client.get("/probe/set-local-then-read").get_data(as_text=True) == "1"
+    assert endings == ["commit"]
 
 
 def test_a_view_that_fails_after_reading_is_rolled_back(probed):

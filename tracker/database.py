@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -42,9 +43,16 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+#: Statements that change nothing a COMMIT would keep: a SELECT; a WITH … SELECT whose text holds no
+#: INSERT, UPDATE, DELETE or MERGE (the app writes SQL keywords in capitals, and its literals such as
+#: 'update' in lower case); SET LOCAL, which ends with the transaction however it ends.
+_READS = re.compile(r"\s*(?:SELECT\b|SET LOCAL\b|WITH\b(?!.*\b(?:INSERT|UPDATE|DELETE|MERGE)\b))", re.DOTALL)
+
+
 def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
-    """Mark the transaction as one that wrote, for anything but a plain SELECT (to be safe)."""
-    if not statement.lstrip()[:6].upper() == "SELECT":
+    """Mark the transaction as one that wrote, for anything but a read (see _READS; to be safe, any
+    other statement counts as a write)."""
+    if _READS.match(statement) is None:
         connection.info["wrote"] = True
 
 
