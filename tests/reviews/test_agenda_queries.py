@@ -60,12 +60,12 @@ def test_the_agenda_page_and_pack_cost_the_same_queries_for_5_and_100_actions(cl
     assert large == small, f"queries (page, pack) for 5 actions {small}, for 100 actions {large}"
 
 
-def test_the_agenda_page_reads_in_five_statements_and_its_review_page_in_five(sign_in, world, council_action,
-                                                                              post_update, make_user, build):
+def test_the_agenda_page_reads_in_six_statements_and_its_review_page_in_six(sign_in, world, council_action,
+                                                                            post_update, make_user, build):
     """The signed-in session; the forum with its meetings and the meeting's agenda record; the sections'
-    sizes with the number reviewed; the page's items with their actions, owners, latest updates and the
-    forum's latest reviews; the organisation's settings. The EDI lead's page also lists the plans an
-    action may be added from."""
+    sizes with the number reviewed; the page's items with their actions, owners and latest updates; their
+    reviews; the organisation's settings. The EDI lead's page also lists the plans an action may be added
+    from."""
     _grow(world, council_action, post_update, make_user, 1, 6)
     build(world.meeting)
     counts = {}
@@ -79,4 +79,4 @@ def test_the_agenda_page_reads_in_five_statements_and_its_review_page_in_five(si
         counts[role, page] = statements[0]
         assert browser.post("/sign-out").status_code == 302
 
-    assert counts == {("reviewer", ""): 5, ("admin", ""): 6, ("reviewer", "/reviews"): 5}
+    assert counts == {("reviewer", ""): 6, ("admin", ""): 7, ("reviewer", "/reviews"): 6}

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache, partial
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, bindparam, case, distinct, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, distinct, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker import clock
@@ -183,39 +183,23 @@ def _all_items_query(before: bool) -> Select:
 
 def _items(before: bool) -> Select:
     """The meeting's items as plain rows: each with its action's columns, named as `shown_rating` reads them,
-    its owners' names, its latest update (posted before the parameter `before` when `before`), found by the
-    index on (action_id, posted_at) one action at a time rather than by ranking every update, and the
-    forum's latest review of it at the meeting with the number of its reviews there."""
+    its owners' names, and its latest update (posted before the parameter `before` when `before`), found
+    by the index on (action_id, posted_at) one action at a time rather than by ranking every update."""
     newest = select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
     if before:
         newest = newest.where(ProgressUpdate.posted_at < bindparam("before"))
     newest = (newest.order_by(ProgressUpdate.posted_at.desc(), ProgressUpdate.id.desc()).limit(1)
               .correlate(Action).scalar_subquery())
-    at_meeting = (ForumReview.meeting_id == AgendaItem.meeting_id, ForumReview.action_id == AgendaItem.action_id)
-    latest_review = (select(ForumReview.id).where(*at_meeting).order_by(ForumReview.created_at.desc(),
-                                                                         ForumReview.id.desc())
-                     .limit(1).correlate(AgendaItem).scalar_subquery())
-    reviews = select(func.count()).select_from(ForumReview).where(*at_meeting).correlate(AgendaItem).scalar_subquery()
-    reviewer, escalated_to, target = aliased(User), aliased(Forum), aliased(Meeting)
     return (select(AgendaItem.id, AgendaItem.action_id, AgendaItem.reasons, AgendaItem.section, AgendaItem.rated_at,
                    AgendaItem.owner_status, AgendaItem.owner_rag, AgendaItem.owner_rag_as_at, Action.ref, Action.text,
                    Action.by_when, Action.lead_text, Action.status, Action.rag, Action.rag_as_at,
                    Plan.year.label("plan_year"), Forum.name.label("escalated_from"),
                    owners_joined(Action.id).label("owners"), ProgressUpdate.id.label("update_id"),
                    ProgressUpdate.as_at.label("update_as_at"), ProgressUpdate.narrative.label("update_narrative"),
-                   ProgressUpdate.status.label("update_status"), ProgressUpdate.rag.label("update_rag"),
-                   ForumReview.id.label("review_id"), case((ForumReview.id.is_not(None), reviews), else_=0)
-                   .label("reviews"), ForumReview.reviewed_rag, ForumReview.owner_rag.label("review_owner_rag"),
-                   ForumReview.owner_rag_as_at.label("review_owner_rag_as_at"), ForumReview.decision,
-                   ForumReview.comment, ForumReview.created_at.label("reviewed_at"), reviewer.name.label("reviewer"),
-                   escalated_to.name.label("escalated_to"), target.held_on.label("escalated_to_meeting_on"))
+                   ProgressUpdate.status.label("update_status"), ProgressUpdate.rag.label("update_rag"))
             .join(Action, Action.id == AgendaItem.action_id).join(Plan, Plan.id == Action.plan_id)
             .outerjoin(Forum, Forum.id == AgendaItem.escalated_from_id)
             .outerjoin(ProgressUpdate, ProgressUpdate.id == newest)
-            .outerjoin(ForumReview, ForumReview.id == latest_review)
-            .outerjoin(reviewer, reviewer.id == ForumReview.reviewer_id)
-            .outerjoin(escalated_to, escalated_to.id == ForumReview.escalated_to_id)
-            .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
             .where(AgendaItem.meeting_id == bindparam("meeting_id")))
 
 
@@ -241,25 +225,57 @@ class _LatestUpdate(NamedTuple):
 
 
 def _rows(meeting: Meeting, today: date, statement: Callable[[bool], Select], params: dict) -> list[rules.AgendaRow]:
-    """The items `statement(before)` chooses, with their owners, latest updates (for a past meeting, the latest
-    posted by the end of the meeting day) and the forum's latest reviews: one query."""
+    """The items `statement(before)` chooses, with their latest updates (for a past meeting, the latest posted
+    by the end of the meeting day) and owners, then their reviews: two queries."""
     past = not is_upcoming(meeting, today)
     if past:
         params = {**params, "before": end_of_day(meeting.held_on)}
+    items = db.session.execute(statement(past), params).all()
+    if not items:
+        return []
+    reviews, counts = _current_reviews(meeting, [item.action_id for item in items])
+    return [_agenda_row(item, meeting.held_on, today, reviews.get(item.action_id), counts.get(item.action_id, 0))
+            for item in items]
+
+
+@cache
+def _current_reviews_query() -> Select:
+    target = aliased(Meeting)
+    return (select(ForumReview.id, ForumReview.action_id, ForumReview.reviewed_rag, ForumReview.owner_rag,
+                   ForumReview.owner_rag_as_at, ForumReview.decision, ForumReview.comment, ForumReview.created_at,
+                   User.name.label("reviewer"), Forum.name.label("escalated_to"), target.held_on.label("target_on"))
+            .outerjoin(User, User.id == ForumReview.reviewer_id)
+            .outerjoin(Forum, Forum.id == ForumReview.escalated_to_id)
+            .outerjoin(target, target.id == ForumReview.escalated_to_meeting_id)
+            .where(ForumReview.meeting_id == bindparam("meeting_id"),
+                   among(ForumReview.action_id, "action_ids"))
+            .order_by(ForumReview.created_at, ForumReview.id))
+
+
+def _current_reviews(meeting: Meeting, action_ids: list[int]) -> tuple[dict[int, tuple[int, rules.ReviewRow]],
+                                                                       dict[int, int]]:
+    """({action_id: (current review's id, the review)}, {action_id: number of reviews}) of the actions at
+    the meeting, as plain rows in one query."""
+    reviews = db.session.execute(_current_reviews_query(), {"meeting_id": meeting.id, "action_ids": action_ids})
+    latest: dict[int, tuple[int, rules.ReviewRow]] = {}
+    counts: dict[int, int] = {}
     forum = meeting.forum.name
-    return [_agenda_row(item, forum, meeting.held_on, today) for item in db.session.execute(statement(past), params)]
+    for review in reviews:
+        latest[review.action_id] = (review.id, rules.ReviewRow(
+            forum=forum, meeting_on=meeting.held_on, reviewed_rag=review.reviewed_rag, owner_rag=review.owner_rag,
+            owner_rag_as_at=review.owner_rag_as_at, decision=review.decision, comment=review.comment,
+            reviewer=review.reviewer or "Unknown reviewer", recorded_at=review.created_at,
+            escalated_to=review.escalated_to, escalated_to_meeting_on=review.target_on))
+        counts[review.action_id] = counts.get(review.action_id, 0) + 1
+    return latest, counts
 
 
-def _agenda_row(item, forum: str, held_on: date, today: date) -> rules.AgendaRow:
-    """`item` is a row of `_items()`: the item, its action's columns, owners, latest update and latest review."""
+def _agenda_row(item, held_on: date, today: date, review: tuple[int, rules.ReviewRow] | None,
+                count: int) -> rules.AgendaRow:
+    """`item` is a row of `_items()`: the item, its action's columns, owners and latest update."""
     latest = (None if item.update_id is None else
               _LatestUpdate(item.update_as_at, item.update_narrative, item.update_status, item.update_rag))
     rating = shown_rating(item, item, latest, held_on, today)
-    review = None if item.review_id is None else rules.ReviewRow(
-        forum=forum, meeting_on=held_on, reviewed_rag=item.reviewed_rag, owner_rag=item.review_owner_rag,
-        owner_rag_as_at=item.review_owner_rag_as_at, decision=item.decision, comment=item.comment,
-        reviewer=item.reviewer or "Unknown reviewer", recorded_at=item.reviewed_at, escalated_to=item.escalated_to,
-        escalated_to_meeting_on=item.escalated_to_meeting_on)
     return rules.AgendaRow(
         item_id=item.id, action_id=item.action_id, ref=item.ref, plan_year=item.plan_year, text=item.text,
         owners="; ".join(split_owners(item.owners)) or item.lead_text, by_when=item.by_when,
@@ -267,7 +283,7 @@ def _agenda_row(item, forum: str, held_on: date, today: date) -> rules.AgendaRow
         update_on=latest.as_at if latest else None, update_text=latest.narrative.strip() if latest else "",
         reasons=tuple(rules.reason_words(item.reasons, item.escalated_from)),
         added=rules.ADDED in item.reasons, group=rules.SECTIONS[item.section],
-        review=review, review_count=item.reviews, review_id=item.review_id)
+        review=review[1] if review else None, review_count=count, review_id=review[0] if review else None)
 
 
 def grouped(rows: list[rules.AgendaRow]) -> list[tuple[str, list[rules.AgendaRow]]]:
