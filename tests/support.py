@@ -1,7 +1,7 @@
 """Helpers shared by several test folders."""
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from tracker.extensions import db
 
@@ -45,3 +45,10 @@ def store_wdes_year(result, source: str = "computed") -> None:
     db.session.add_all(WdesValue(**headline.to_dict(), year=result.year, source=source)
                        for headline in wdes_headlines(result))
     db.session.commit()
+
+
+def generic_and_custom_plans(statement_start: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of the statements this connection has prepared that start so."""
+    return [tuple(row) for row in db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE :start"),
+        {"start": statement_start + "%"})]

@@ -189,6 +189,32 @@ def joined_in_order(value: ColumnElement, separator: str, *order: ColumnElement)
     return _JoinedInOrder(value, literal(separator), *order)
 
 
+_GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
+_PLANS_AS_USUAL = text("SET LOCAL plan_cache_mode TO DEFAULT")
+
+
+@contextmanager
+def planned_for_any_values() -> Iterator[None]:
+    """On PostgreSQL, plan the statements run inside once per connection for any values (a generic plan),
+    then go back to the server's usual choice; nothing on SQLite.
+
+    psycopg prepares a statement after its fifth run on a connection, and PostgreSQL then plans it afresh
+    for each run's values unless a generic plan is estimated to cost no more. For a statement of many
+    joins and correlated subqueries that planning can cost more than running it (the agenda's items: 0.7 ms
+    to plan, 0.6 to run, at ten times the ICS volume). Use this only for a statement whose best plan does
+    not depend on its values (rows found by key, and any LIMIT written into the statement: with LIMIT as a
+    parameter a generic plan guesses how many rows it keeps).
+
+    After an error inside, nothing more is sent: a failed statement has aborted the transaction, which is
+    rolled back, and the setting with it."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(_GENERIC_PLANS)
+    yield
+    db.session.execute(_PLANS_AS_USUAL)
+
+
 # Bulk inserts ----------------------------------------------------------------------------------
 
 def insert_rows(table: Table, rows: list[dict]) -> None:

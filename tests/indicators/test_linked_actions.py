@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.indicators.test_app_pages import tables
+from tests.support import generic_and_custom_plans
 from tracker.actions.models import ProgressUpdate
 from tracker.extensions import db
 from tracker.indicators.queries import LINKED_SHOWN, linked_actions
@@ -205,3 +206,20 @@ def test_row_text_is_escaped_exactly_as_markupsafe_escapes_it():
     from tracker.indicators.linked_rows import _text
     for typed in ["", "plain", "a & b", "<&>\"'", "&amp; already", "Ünïcödé — “quotes” ‘x’", "\x00\n\t", "&#39;"]:
         assert _text(typed) == str(escape(typed))
+
+
+def test_postgresql_plans_the_linked_actions_once_for_any_values(app, make_plan, make_action, fixed_today):
+    """The statement reading each plan's first linked actions is planned once a connection (psycopg prepares it
+    at its fifth run), not for each request's values: planning it cost more than running it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements' plans are PostgreSQL's (run with TEST_DATABASE_URL)")
+    fixed_today(TODAY)
+    first, second = make_plan("2024-25", title="First plan"), make_plan("2023-24", title="Second plan")
+    _many(first, make_action, 12, "wres:4")
+    _many(second, make_action, 3, "wres:4", start=20)
+    shown = [[item.action.ref for item in group.shown] for group in linked_actions(4)]
+    for _request in range(7):
+        assert [[item.action.ref for item in group.shown] for group in linked_actions(4)] == shown
+    assert [len(refs) for refs in shown] == [LINKED_SHOWN, 3]
+    plans = generic_and_custom_plans("SELECT anon_1.attention, actions.id")
+    assert plans and all(generic >= 1 and custom == 0 for generic, custom in plans), plans

@@ -13,6 +13,7 @@ from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.queries import owners_joined, split_owners
 from tracker.admin.service import organisation_settings
+from tracker.database import planned_for_any_values
 from tracker.dates import long_date
 from tracker.extensions import db
 from tracker.indicators import charts
@@ -300,13 +301,16 @@ def _linked_counts() -> Select:
 def _linked_first(plans: int) -> Select:
     """The first :shown linked actions of each of `plans` plans (:plan0, :plan1 …) most needing attention,
     each plan's read in index order and stopped after :shown; with each action's columns, its latest
-    update (one index seek per action on (action_id, posted_at)), its owners' names and its attention."""
+    update (one index seek per action on (action_id, posted_at)), its owners' names and its attention.
+    :shown is written into the statement, so that its plan made for any values (`planned_for_any_values`)
+    expects that many rows a plan: as a parameter, it would expect a tenth of each plan's links and hash
+    every action."""
     order = (_LINK.attention, _LINK.due_order, _LINK.ref_order, _LINK.action_id)
     parts = []
     for number in range(plans):
         part = (select(*order).where(_LINK.standard == bindparam("standard"), _LINK.measure == bindparam("measure"),
                                      _LINK.plan_id == bindparam(f"plan{number}"))
-                .order_by(*order).limit(bindparam("shown", type_=Integer)).subquery())
+                .order_by(*order).limit(bindparam("shown", type_=Integer, literal_execute=True)).subquery())
         parts.append(select(part))
     first = union_all(*parts).subquery() if plans > 1 else parts[0].subquery()
     newest = (select(ProgressUpdate.id).where(ProgressUpdate.action_id == Action.id)
@@ -366,8 +370,9 @@ def linked_actions(key: int | str, standard: str = WRES, shown: int = LINKED_SHO
         return []
     overdue.update(due_this_month)
     order = sorted(plans.values(), key=lambda plan: (plan.year, -plan.id), reverse=True)
-    rows = db.session.execute(_linked_first(len(order)), {
-        **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
+    with planned_for_any_values():
+        rows = db.session.execute(_linked_first(len(order)), {
+            **params, "shown": shown, **{f"plan{number}": plan.id for number, plan in enumerate(order)}}).all()
     first: dict[int, list] = {}
     for row in sorted(rows, key=_attention_order):
         first.setdefault(row.plan_id, []).append(_linked_action(row))

@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.queries import owners_joined, split_owners
 from tracker.auth.models import User
-from tracker.database import among
+from tracker.database import among, planned_for_any_values
 from tracker.extensions import db
 from tracker.governance.models import Forum, Meeting
 from tracker.plans.models import Plan
@@ -161,11 +161,15 @@ def _sections_query() -> Select:
 @cache
 def _page_query(before: bool) -> Select:
     """A page of the meeting's items in the agenda's order (parameters size and skip): the page's items are
-    chosen from the agenda's items alone, then joined to their actions."""
+    chosen from the agenda's items alone, by the index on (meeting_id, section, position), then joined to
+    their actions, so the joins start from the page's rows however long the agenda. The page's size is
+    written into the statement (it is the same on every page), so that a plan made for any values
+    (`planned_for_any_values`) knows how many rows it keeps."""
     order = (AgendaItem.section, AgendaItem.position, AgendaItem.id)
     page = (select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(*order)
-            .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer)))
-    return _items(before).where(AgendaItem.id.in_(page.scalar_subquery())).order_by(*order)
+            .limit(bindparam("size", type_=Integer, literal_execute=True))
+            .offset(bindparam("skip", type_=Integer)).subquery("page"))
+    return _items(before).join(page, page.c.id == AgendaItem.id).order_by(*order)
 
 
 @cache
@@ -230,7 +234,8 @@ def _rows(meeting: Meeting, today: date, statement: Callable[[bool], Select], pa
     past = not is_upcoming(meeting, today)
     if past:
         params = {**params, "before": end_of_day(meeting.held_on)}
-    items = db.session.execute(statement(past), params).all()
+    with planned_for_any_values():
+        items = db.session.execute(statement(past), params).all()
     if not items:
         return []
     reviews, counts = _current_reviews(meeting, [item.action_id for item in items])
